@@ -1,0 +1,328 @@
+using System.Buffers;
+using System.Net.Http.Headers;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using AudioSdk.Internal;
+using AudioSdk.Internal.Http;
+using AudioSdk.Internal.Json;
+using AudioSdk.Speech;
+
+namespace AudioSdk;
+
+public partial class AudioClient
+{
+    private const string SpeechPath = "audio/speech";
+    private const int SpeechChunkSize = 16 * 1024;
+
+    /// <summary>
+    /// Generates speech (<c>POST /audio/speech</c>) and returns the whole audio. For long texts or low
+    /// latency, <see cref="StreamSpeechAsync"/> hands the audio over as it arrives.
+    /// </summary>
+    /// <param name="input">The text, at most 4096 characters.</param>
+    /// <param name="options">The request's fields; <see cref="SpeechOptions.Model"/> and <see cref="SpeechOptions.Voice"/> are required.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The audio with its content type and the response's metadata.</returns>
+    /// <exception cref="ArgumentException">The text is empty or too long, or an option is invalid (checked before sending).</exception>
+    /// <exception cref="AudioServiceException">The service answered with an error.</exception>
+    public virtual async Task<SpeechResult> GenerateSpeechAsync(string input, SpeechOptions options, CancellationToken cancellationToken = default)
+    {
+        var spec = PrepareSpeech(input, options);
+        return await SendAsync(
+            spec,
+            async (response, ct) =>
+            {
+                var metadata = ResponseMetadata.FromResponse(response);
+                if (IsEventStream(response))
+                {
+                    var usage = new SpeechUsage[1];
+                    using var audio = new MemoryStream();
+                    var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+                    await using var bodyScope = body.ConfigureAwait(false);
+                    await foreach (var chunk in ReadSpeechEventsAsync(body, metadata, usage, ct).ConfigureAwait(false))
+                    {
+                        audio.Write(chunk.Span);
+                    }
+
+                    return new SpeechResult(audio.ToArray(), ContentTypeFor(options.ResponseFormat), metadata, usage[0]);
+                }
+
+                var bytes = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+                return new SpeechResult(bytes, response.Content.Headers.ContentType?.MediaType ?? ContentTypeFor(options.ResponseFormat), metadata);
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Generates speech and yields the audio bytes as they arrive, so playback can start before the
+    /// service has finished. Both stream forms are understood: raw chunked audio, and server-sent
+    /// <c>speech.audio.delta</c> events (<see cref="SpeechOptions.StreamFormat"/> = <see cref="SpeechStreamFormat.Sse"/>).
+    /// </summary>
+    /// <param name="input">The text, at most 4096 characters.</param>
+    /// <param name="options">The request's fields; <see cref="SpeechOptions.Model"/> and <see cref="SpeechOptions.Voice"/> are required.</param>
+    /// <param name="cancellationToken">Cancels the request and the stream.</param>
+    /// <returns>The audio chunks; enumerate once.</returns>
+    /// <exception cref="ArgumentException">The text is empty or too long, or an option is invalid (thrown at the call).</exception>
+    /// <exception cref="AudioServiceException">The service answered with an error, before or during the stream.</exception>
+    public virtual SpeechStream StreamSpeechAsync(string input, SpeechOptions options, CancellationToken cancellationToken = default)
+    {
+        var spec = PrepareSpeech(input, options);
+        return new SpeechStream((stream, enumeratorToken) => StreamSpeechCoreAsync(stream, spec, options, cancellationToken, enumeratorToken));
+    }
+
+    private async IAsyncEnumerable<ReadOnlyMemory<byte>> StreamSpeechCoreAsync(
+        SpeechStream target,
+        RequestSpec spec,
+        SpeechOptions options,
+        CancellationToken callToken,
+        [EnumeratorCancellation] CancellationToken enumeratorToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(callToken, enumeratorToken);
+        using var streaming = await SendStreamingAsync(spec, linked.Token).ConfigureAwait(false);
+        target.Metadata = streaming.Metadata;
+        var sse = IsEventStream(streaming.Response);
+        target.ContentType = sse ? ContentTypeFor(options.ResponseFormat) : streaming.Response.Content.Headers.ContentType?.MediaType ?? ContentTypeFor(options.ResponseFormat);
+        var body = await streaming.Response.Content.ReadAsStreamAsync(streaming.Token).ConfigureAwait(false);
+        await using var bodyScope = body.ConfigureAwait(false);
+        var chunks = sse
+            ? ReadSpeechEventsAsync(body, streaming.Metadata, null, streaming.Token, target)
+            : ReadRawChunksAsync(body, streaming.Token);
+        var enumerator = chunks.GetAsyncEnumerator(streaming.Token);
+        await using var enumeratorScope = enumerator.ConfigureAwait(false);
+        while (true)
+        {
+            try
+            {
+                if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
+                {
+                    yield break;
+                }
+            }
+            catch (OperationCanceledException) when (streaming.TimedOut)
+            {
+                throw streaming.CreateTimeoutException();
+            }
+
+            yield return enumerator.Current;
+        }
+    }
+
+    private RequestSpec PrepareSpeech(string input, SpeechOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(input))
+        {
+            throw new ArgumentException("The text to speak is empty.", nameof(input));
+        }
+
+        if (CountCharacters(input) > SpeechOptions.MaxInputLength)
+        {
+            throw new ArgumentException($"The text to speak has {CountCharacters(input)} characters; the limit is {SpeechOptions.MaxInputLength}. Split it into several requests.", nameof(input));
+        }
+
+        Guard.Model(options.Model, nameof(SpeechOptions));
+        if (options.Voice is null)
+        {
+            throw new ArgumentException("SpeechOptions.Voice is required (for example SpeechVoice.Alloy).", nameof(options));
+        }
+
+        if (options.Speed is { } speed && (double.IsNaN(speed) || speed < SpeechOptions.MinSpeed || speed > SpeechOptions.MaxSpeed))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), speed, $"SpeechOptions.Speed must be between {SpeechOptions.MinSpeed} and {SpeechOptions.MaxSpeed}.");
+        }
+
+        if (options.Instructions is { } instructions && CountCharacters(instructions) > SpeechOptions.MaxInputLength)
+        {
+            throw new ArgumentException($"SpeechOptions.Instructions is longer than {SpeechOptions.MaxInputLength} characters.", nameof(options));
+        }
+
+        var body = BuildSpeechBody(input, options);
+        return new RequestSpec(HttpMethod.Post, SpeechPath, () => JsonContent(body), replayable: true);
+    }
+
+    private static byte[] BuildSpeechBody(string input, SpeechOptions options)
+    {
+        var reserved = new[] { "model", "input", "voice", "instructions", "response_format", "speed", "stream_format" };
+        var buffer = new ArrayBufferWriter<byte>(input.Length + 256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("model", options.Model);
+            writer.WriteString("input", input);
+            var voice = options.Voice!.Value;
+            if (voice.IsCustom)
+            {
+                writer.WriteStartObject("voice");
+                writer.WriteString("id", voice.ToString());
+                writer.WriteEndObject();
+            }
+            else
+            {
+                writer.WriteString("voice", voice.ToString());
+            }
+
+            if (options.Instructions is { } instructions)
+            {
+                writer.WriteString("instructions", instructions);
+            }
+
+            if (options.ResponseFormat is { } format)
+            {
+                writer.WriteString("response_format", format.ToString());
+            }
+
+            if (options.Speed is { } speed)
+            {
+                writer.WriteNumber("speed", speed);
+            }
+
+            if (options.StreamFormat is { } streamFormat)
+            {
+                writer.WriteString("stream_format", streamFormat == SpeechStreamFormat.Sse ? "sse" : "audio");
+            }
+
+            foreach (var property in options.AdditionalProperties ?? new Dictionary<string, System.Text.Json.Nodes.JsonNode?>())
+            {
+                if (Array.IndexOf(reserved, property.Key) >= 0)
+                {
+                    throw new ArgumentException($"SpeechOptions.AdditionalProperties sets '{property.Key}', which a property of SpeechOptions already sets; use that property.", nameof(options));
+                }
+
+                writer.WritePropertyName(property.Key);
+                if (property.Value is null)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    property.Value.WriteTo(writer);
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static ByteArrayContent JsonContent(byte[] body)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return content;
+    }
+
+    private static int CountCharacters(string text)
+    {
+        if (text.Length <= SpeechOptions.MaxInputLength)
+        {
+            return text.Length;
+        }
+
+        var count = 0;
+        foreach (var _ in text.EnumerateRunes())
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    private static bool IsEventStream(HttpResponseMessage response) =>
+        string.Equals(response.Content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
+
+    private static string ContentTypeFor(SpeechFormat? format)
+    {
+        var value = (format ?? SpeechFormat.Mp3).ToString().ToLowerInvariant();
+        return value switch
+        {
+            "mp3" => "audio/mpeg",
+            "opus" => "audio/ogg",
+            "aac" => "audio/aac",
+            "flac" => "audio/flac",
+            "wav" => "audio/wav",
+            "pcm" => "audio/pcm",
+            _ => "application/octet-stream",
+        };
+    }
+
+    private static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadRawChunksAsync(Stream body, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(SpeechChunkSize);
+        try
+        {
+            int read;
+            while ((read = await body.ReadAsync(buffer.AsMemory(0, SpeechChunkSize), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                yield return buffer.AsSpan(0, read).ToArray();
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadSpeechEventsAsync(
+        Stream body,
+        ResponseMetadata metadata,
+        SpeechUsage[]? usageOut,
+        [EnumeratorCancellation] CancellationToken cancellationToken,
+        SpeechStream? target = null)
+    {
+        await foreach (var item in SseParser.Create(body).EnumerateAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (string.IsNullOrWhiteSpace(item.Data) || item.Data == "[DONE]")
+            {
+                continue;
+            }
+
+            JsonElement root;
+            try
+            {
+                using var doc = JsonDocument.Parse(item.Data);
+                root = doc.RootElement.Clone();
+            }
+            catch (JsonException)
+            {
+                continue;
+            }
+
+            var type = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("type", out var t) ? t.GetString() : null;
+            if (type == "speech.audio.delta" && root.TryGetProperty("audio", out var audio) && audio.ValueKind == JsonValueKind.String)
+            {
+                yield return audio.GetBytesFromBase64();
+            }
+            else if (type == "speech.audio.done")
+            {
+                var usage = root.TryGetProperty("usage", out var u) && u.ValueKind == JsonValueKind.Object ? u.Deserialize(AudioSdkJsonContext.Default.SpeechUsage) : null;
+                if (usageOut is not null)
+                {
+                    usageOut[0] = usage!;
+                }
+
+                if (target is not null)
+                {
+                    target.Usage = usage;
+                }
+
+                yield break;
+            }
+            else if (type == "error" || (type is null && root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out _)))
+            {
+                var (message, errorType, code, param) = ErrorResponseReader.Parse(root);
+                throw new AudioServiceException(
+                    $"The audio service reported an error in the speech stream{(code is null ? string.Empty : $" ({code})")}: {message ?? root.GetRawText()}",
+                    0,
+                    errorType,
+                    code,
+                    param,
+                    metadata.RequestId,
+                    root.GetRawText(),
+                    metadata);
+            }
+        }
+    }
+}

@@ -1,0 +1,258 @@
+using System.Globalization;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using AudioSdk.Internal;
+using AudioSdk.Internal.Diagnostics;
+using AudioSdk.Internal.Http;
+using AudioSdk.Internal.Json;
+using AudioSdk.Transcriptions;
+
+namespace AudioSdk;
+
+public partial class AudioClient
+{
+    private const string TranscriptionsPath = "audio/transcriptions";
+
+    private static readonly HashSet<string> TranscriptionFieldNames = new(StringComparer.Ordinal)
+    {
+        "file", "model", "language", "languages[]", "keywords[]", "prompt", "response_format", "temperature", "timestamp_granularities[]",
+        "include[]", "chunking_strategy", "stream", "known_speaker_names[]", "known_speaker_references[]",
+    };
+
+    /// <summary>
+    /// Transcribes audio into a typed transcript (<c>POST /audio/transcriptions</c>) in <c>json</c> (the
+    /// default), <c>verbose_json</c> or <c>diarized_json</c>. For <c>text</c>, <c>srt</c> and <c>vtt</c>
+    /// use <see cref="TranscribeToTextAsync"/>.
+    /// </summary>
+    /// <param name="audio">The audio to upload.</param>
+    /// <param name="options">The request's fields; <see cref="TranscriptionOptions.Model"/> is required.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The transcript, with the response's metadata.</returns>
+    /// <exception cref="ArgumentException">An option is invalid or the audio is empty (checked before sending).</exception>
+    /// <exception cref="AudioServiceException">The service answered with an error.</exception>
+    /// <exception cref="TimeoutException">An attempt exceeded the network timeout and no retry was left.</exception>
+    public virtual async Task<Transcription> TranscribeAsync(AudioInput audio, TranscriptionOptions options, CancellationToken cancellationToken = default)
+    {
+        var format = options?.ResponseFormat ?? TranscriptionFormat.Json;
+        if (!format.IsJson)
+        {
+            throw new ArgumentException($"TranscribeAsync returns a typed transcript and needs a JSON response format; '{format}' has a text body, so use TranscribeToTextAsync.", nameof(options));
+        }
+
+        var spec = await PrepareTranscriptionAsync(audio, options!, format, stream: false, cancellationToken).ConfigureAwait(false);
+        return await SendAsync(spec, ReadTranscriptionAsync, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Transcribes audio and returns the body as text: <c>text</c> (the default), <c>srt</c>, <c>vtt</c>,
+    /// or any other format's body unparsed.
+    /// </summary>
+    /// <param name="audio">The audio to upload.</param>
+    /// <param name="options">The request's fields; <see cref="TranscriptionOptions.Model"/> is required.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The body, with the response's metadata; converts implicitly to <see cref="string"/>.</returns>
+    /// <exception cref="ArgumentException">An option is invalid or the audio is empty (checked before sending).</exception>
+    /// <exception cref="AudioServiceException">The service answered with an error.</exception>
+    public virtual async Task<AudioTextResult> TranscribeToTextAsync(AudioInput audio, TranscriptionOptions options, CancellationToken cancellationToken = default)
+    {
+        var format = options?.ResponseFormat ?? TranscriptionFormat.Text;
+        var spec = await PrepareTranscriptionAsync(audio, options!, format, stream: false, cancellationToken).ConfigureAwait(false);
+        return await SendAsync(spec, (response, ct) => ReadTextAsync(response, format.ToString(), ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Transcribes audio with <c>stream=true</c>, yielding each server-sent event as it arrives:
+    /// text deltas, diarized segments and the final text with usage. Unknown events are skipped.
+    /// Servers that stream in vLLM's chunk form (<c>choices[].delta.content</c>) are understood too.
+    /// </summary>
+    /// <param name="audio">The audio to upload.</param>
+    /// <param name="options">The request's fields; <see cref="TranscriptionOptions.Model"/> is required.</param>
+    /// <param name="cancellationToken">Cancels the request and the stream.</param>
+    /// <returns>The updates, in the order the service sent them.</returns>
+    /// <exception cref="ArgumentException">An option is invalid (thrown at the call, before enumeration).</exception>
+    /// <exception cref="AudioServiceException">The service answered with an error, before or during the stream.</exception>
+    public virtual IAsyncEnumerable<TranscriptionUpdate> TranscribeStreamingAsync(AudioInput audio, TranscriptionOptions options, CancellationToken cancellationToken = default)
+    {
+        ValidateTranscription(audio, options);
+        return StreamTranscriptionAsync(audio, options, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<TranscriptionUpdate> StreamTranscriptionAsync(AudioInput audio, TranscriptionOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var spec = await PrepareTranscriptionAsync(audio, options, options.ResponseFormat ?? TranscriptionFormat.Json, stream: true, cancellationToken).ConfigureAwait(false);
+        using var streaming = await SendStreamingAsync(spec, cancellationToken).ConfigureAwait(false);
+        var body = await streaming.Response.Content.ReadAsStreamAsync(streaming.Token).ConfigureAwait(false);
+        await using var bodyScope = body.ConfigureAwait(false);
+        var events = SseParser.Create(body).EnumerateAsync(streaming.Token).GetAsyncEnumerator(streaming.Token);
+        await using var eventsScope = events.ConfigureAwait(false);
+        while (true)
+        {
+            SseItem<string> item;
+            try
+            {
+                if (!await events.MoveNextAsync().ConfigureAwait(false))
+                {
+                    yield break;
+                }
+
+                item = events.Current;
+            }
+            catch (OperationCanceledException) when (streaming.TimedOut)
+            {
+                throw streaming.CreateTimeoutException();
+            }
+
+            if (item.Data is "[DONE]")
+            {
+                yield break;
+            }
+
+            var update = TranscriptionStreamReader.Read(item.Data, streaming.Metadata, _logger);
+            if (update is not null)
+            {
+                yield return update;
+                if (update.Kind == TranscriptionUpdateKind.Done)
+                {
+                    yield break;
+                }
+            }
+        }
+    }
+
+    private async ValueTask<RequestSpec> PrepareTranscriptionAsync(AudioInput audio, TranscriptionOptions options, TranscriptionFormat format, bool stream, CancellationToken cancellationToken)
+    {
+        ValidateTranscription(audio, options);
+        var prepared = await audio.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        var fields = TranscriptionFields(options, format, stream);
+        return new RequestSpec(HttpMethod.Post, TranscriptionsPath, () => MultipartBuilder.Create(prepared, fields), prepared.Source.IsReplayable);
+    }
+
+    private static void ValidateTranscription(AudioInput audio, TranscriptionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(audio);
+        ArgumentNullException.ThrowIfNull(options);
+        Guard.Model(options.Model, nameof(TranscriptionOptions));
+        Guard.Temperature(options.Temperature, nameof(TranscriptionOptions));
+        var names = options.KnownSpeakerNames?.Count ?? 0;
+        var references = options.KnownSpeakerReferences?.Count ?? 0;
+        if (names > 4 || references > 4)
+        {
+            throw new ArgumentException("At most 4 known speakers are supported.", nameof(options));
+        }
+
+        if (names != references)
+        {
+            throw new ArgumentException($"KnownSpeakerNames has {names} entries and KnownSpeakerReferences {references}; each name needs one reference sample.", nameof(options));
+        }
+
+        foreach (var reference in options.KnownSpeakerReferences ?? [])
+        {
+            if (reference is null || !reference.StartsWith("data:", StringComparison.Ordinal))
+            {
+                throw new ArgumentException("KnownSpeakerReferences must be data URLs (data:audio/wav;base64,...); AddKnownSpeaker builds them.", nameof(options));
+            }
+        }
+
+        Guard.AdditionalFields(options.AdditionalFields, TranscriptionFieldNames, nameof(TranscriptionOptions));
+    }
+
+    private static List<KeyValuePair<string, string>> TranscriptionFields(TranscriptionOptions options, TranscriptionFormat format, bool stream)
+    {
+        var fields = new List<KeyValuePair<string, string>> { new("model", options.Model!) };
+        Add(fields, "language", options.Language);
+        AddEach(fields, "languages[]", options.Languages);
+        AddEach(fields, "keywords[]", options.Keywords);
+        Add(fields, "prompt", options.Prompt);
+        fields.Add(new("response_format", format.ToString()));
+        if (options.Temperature is { } temperature)
+        {
+            fields.Add(new("temperature", temperature.ToString("R", CultureInfo.InvariantCulture)));
+        }
+
+        if (options.TimestampGranularities.HasFlag(TimestampGranularities.Word))
+        {
+            fields.Add(new("timestamp_granularities[]", "word"));
+        }
+
+        if (options.TimestampGranularities.HasFlag(TimestampGranularities.Segment))
+        {
+            fields.Add(new("timestamp_granularities[]", "segment"));
+        }
+
+        if (options.IncludeLogProbabilities)
+        {
+            fields.Add(new("include[]", "logprobs"));
+        }
+
+        Add(fields, "chunking_strategy", options.ChunkingStrategy?.ToString());
+        if (stream)
+        {
+            fields.Add(new("stream", "true"));
+        }
+
+        AddEach(fields, "known_speaker_names[]", options.KnownSpeakerNames);
+        AddEach(fields, "known_speaker_references[]", options.KnownSpeakerReferences);
+        AddAdditional(fields, options.AdditionalFields);
+        return fields;
+    }
+
+    private static void Add(List<KeyValuePair<string, string>> fields, string name, string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            fields.Add(new(name, value));
+        }
+    }
+
+    private static void AddEach(List<KeyValuePair<string, string>> fields, string name, IEnumerable<string>? values)
+    {
+        foreach (var value in values ?? [])
+        {
+            Add(fields, name, value);
+        }
+    }
+
+    private static void AddAdditional(List<KeyValuePair<string, string>> fields, IDictionary<string, string>? additional)
+    {
+        foreach (var field in additional ?? new Dictionary<string, string>())
+        {
+            fields.Add(new(field.Key, field.Value));
+        }
+    }
+
+    private static async Task<Transcription> ReadTranscriptionAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var result = await ReadJsonAsync(response, AudioSdkJsonContext.Default.Transcription, cancellationToken).ConfigureAwait(false);
+        result.Metadata = ResponseMetadata.FromResponse(response);
+        return result;
+    }
+
+    private static async Task<AudioTextResult> ReadTextAsync(HttpResponseMessage response, string format, CancellationToken cancellationToken)
+    {
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        return new AudioTextResult(text, format, ResponseMetadata.FromResponse(response));
+    }
+
+    private static async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+        where T : class
+    {
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using var bodyScope = body.ConfigureAwait(false);
+        try
+        {
+            return await JsonSerializer.DeserializeAsync(body, typeInfo, cancellationToken).ConfigureAwait(false)
+                ?? throw new AudioServiceException($"The service answered {(int)response.StatusCode} with a null JSON body.", response.StatusCode, metadata: ResponseMetadata.FromResponse(response), requestId: ResponseMetadata.FromResponse(response).RequestId);
+        }
+        catch (JsonException ex)
+        {
+            var metadata = ResponseMetadata.FromResponse(response);
+            throw new AudioServiceException(
+                $"The service answered {(int)response.StatusCode} with a body that is not the expected JSON ({response.Content.Headers.ContentType?.MediaType ?? "no content type"}): {ex.Message}",
+                response.StatusCode,
+                code: "invalid_response",
+                requestId: metadata.RequestId,
+                metadata: metadata);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System.Globalization;
+using AudioSdk.Internal;
+using AudioSdk.Internal.Http;
+using AudioSdk.Internal.Json;
+using AudioSdk.Transcriptions;
+using AudioSdk.Translations;
+
+namespace AudioSdk;
+
+public partial class AudioClient
+{
+    private const string TranslationsPath = "audio/translations";
+
+    private static readonly HashSet<string> TranslationFieldNames = new(StringComparer.Ordinal) { "file", "model", "prompt", "response_format", "temperature" };
+
+    /// <summary>Translates audio into English text (<c>POST /audio/translations</c>) in <c>json</c> (the default) or <c>verbose_json</c>.</summary>
+    /// <param name="audio">The audio to upload.</param>
+    /// <param name="options">The request's fields; <see cref="TranslationOptions.Model"/> is required.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The translation, with the response's metadata.</returns>
+    /// <exception cref="ArgumentException">An option is invalid or the audio is empty (checked before sending).</exception>
+    /// <exception cref="AudioServiceException">The service answered with an error.</exception>
+    public virtual async Task<Translation> TranslateAsync(AudioInput audio, TranslationOptions options, CancellationToken cancellationToken = default)
+    {
+        var format = options?.ResponseFormat ?? TranscriptionFormat.Json;
+        if (!format.IsJson)
+        {
+            throw new ArgumentException($"TranslateAsync returns a typed translation and needs a JSON response format; '{format}' has a text body, so use TranslateToTextAsync.", nameof(options));
+        }
+
+        var spec = await PrepareTranslationAsync(audio, options!, format, cancellationToken).ConfigureAwait(false);
+        return await SendAsync(spec, ReadTranslationAsync, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Translates audio into English and returns the body as text: <c>text</c> (the default), <c>srt</c> or <c>vtt</c>.</summary>
+    /// <param name="audio">The audio to upload.</param>
+    /// <param name="options">The request's fields; <see cref="TranslationOptions.Model"/> is required.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The body, with the response's metadata; converts implicitly to <see cref="string"/>.</returns>
+    /// <exception cref="ArgumentException">An option is invalid or the audio is empty (checked before sending).</exception>
+    /// <exception cref="AudioServiceException">The service answered with an error.</exception>
+    public virtual async Task<AudioTextResult> TranslateToTextAsync(AudioInput audio, TranslationOptions options, CancellationToken cancellationToken = default)
+    {
+        var format = options?.ResponseFormat ?? TranscriptionFormat.Text;
+        var spec = await PrepareTranslationAsync(audio, options!, format, cancellationToken).ConfigureAwait(false);
+        return await SendAsync(spec, (response, ct) => ReadTextAsync(response, format.ToString(), ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<RequestSpec> PrepareTranslationAsync(AudioInput audio, TranslationOptions options, TranscriptionFormat format, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(audio);
+        ArgumentNullException.ThrowIfNull(options);
+        Guard.Model(options.Model, nameof(TranslationOptions));
+        Guard.Temperature(options.Temperature, nameof(TranslationOptions));
+        Guard.AdditionalFields(options.AdditionalFields, TranslationFieldNames, nameof(TranslationOptions));
+        var prepared = await audio.PrepareAsync(cancellationToken).ConfigureAwait(false);
+
+        var fields = new List<KeyValuePair<string, string>> { new("model", options.Model!) };
+        Add(fields, "prompt", options.Prompt);
+        fields.Add(new("response_format", format.ToString()));
+        if (options.Temperature is { } temperature)
+        {
+            fields.Add(new("temperature", temperature.ToString("R", CultureInfo.InvariantCulture)));
+        }
+
+        AddAdditional(fields, options.AdditionalFields);
+        return new RequestSpec(HttpMethod.Post, TranslationsPath, () => MultipartBuilder.Create(prepared, fields), prepared.Source.IsReplayable);
+    }
+
+    private static async Task<Translation> ReadTranslationAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var result = await ReadJsonAsync(response, AudioSdkJsonContext.Default.Translation, cancellationToken).ConfigureAwait(false);
+        result.Metadata = ResponseMetadata.FromResponse(response);
+        return result;
+    }
+}

@@ -1,0 +1,259 @@
+using System.Net.Http.Headers;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using AudioSdk.Internal.Diagnostics;
+using AudioSdk.Internal.Http;
+using AudioSdk.Internal.Resilience;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+
+namespace AudioSdk;
+
+/// <summary>
+/// A client for OpenAI-compatible audio APIs: transcription, translation, text-to-speech, models and
+/// usage. Immutable and thread-safe: create one per endpoint and share it.
+/// </summary>
+public partial class AudioClient : IDisposable
+{
+    private static readonly string UserAgent = BuildUserAgent();
+
+    private readonly AudioClientOptions _options = null!;
+    private readonly HttpClient _http = null!;
+    private readonly bool _ownsHttpClient;
+    private readonly ResiliencePipeline _pipeline = null!;
+    private readonly ILogger _logger = NullLogger.Instance;
+    private readonly Uri _baseUri = null!;
+    private readonly string? _userAgent;
+
+    /// <summary>Creates a client against OpenAI's endpoint with the given key.</summary>
+    /// <param name="apiKey">The API key.</param>
+    public AudioClient(string apiKey)
+        : this(new AudioClientOptions { ApiKey = apiKey ?? throw new ArgumentNullException(nameof(apiKey)) })
+    {
+    }
+
+    /// <summary>Creates a client that builds and owns its own <see cref="HttpClient"/>.</summary>
+    /// <param name="options">The settings; they are copied, so later changes do not affect the client.</param>
+    /// <exception cref="ArgumentException">The options are invalid; the message names every problem.</exception>
+    public AudioClient(AudioClientOptions options)
+        : this(options, null)
+    {
+    }
+
+    /// <summary>
+    /// Creates a client over a caller's <see cref="HttpClient"/> (from <c>IHttpClientFactory</c>, for
+    /// example). The client does not dispose it. The endpoint defaults to the HttpClient's base address.
+    /// Set <see cref="HttpClient.Timeout"/> to <see cref="Timeout.InfiniteTimeSpan"/>: the client applies
+    /// <see cref="AudioClientOptions.NetworkTimeout"/> per attempt itself.
+    /// </summary>
+    /// <param name="httpClient">The HttpClient to send through.</param>
+    /// <param name="options">The settings; by default OpenAI's endpoint (or the base address) without a key.</param>
+    public AudioClient(HttpClient httpClient, AudioClientOptions? options = null)
+        : this(options ?? new AudioClientOptions(), httpClient ?? throw new ArgumentNullException(nameof(httpClient)))
+    {
+    }
+
+    /// <summary>For mocking: a client with no connection. Every service method is virtual.</summary>
+    protected AudioClient()
+    {
+    }
+
+    private AudioClient(AudioClientOptions options, HttpClient? httpClient)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.ValidateAndFreeze(httpClient?.BaseAddress);
+        _logger = _options.LoggerFactory?.CreateLogger("AudioSdk.AudioClient") ?? NullLogger.Instance;
+        var endpoint = _options.Endpoint!.AbsoluteUri;
+        _baseUri = new Uri(endpoint.EndsWith('/') ? endpoint : endpoint + "/");
+        _userAgent = _options.ApplicationId is { Length: > 0 } app ? $"{app} {UserAgent}" : UserAgent;
+
+        if (httpClient is null)
+        {
+            _http = _options.HttpHandler is { } handler
+                ? new HttpClient(handler, disposeHandler: false)
+                : new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = System.Net.DecompressionMethods.All });
+            _http.Timeout = Timeout.InfiniteTimeSpan;
+            _ownsHttpClient = true;
+        }
+        else
+        {
+            _http = httpClient;
+            if (httpClient.Timeout != Timeout.InfiniteTimeSpan && (_options.NetworkTimeout == Timeout.InfiniteTimeSpan || httpClient.Timeout < _options.NetworkTimeout))
+            {
+                Log.ShortHttpClientTimeout(_logger, httpClient.Timeout, _options.NetworkTimeout);
+            }
+        }
+
+        _pipeline = AudioResilience.Create(_options.Retry, _options.TimeProvider, _logger);
+    }
+
+    /// <summary>The API's base address, including its path prefix.</summary>
+    public virtual Uri Endpoint => _options.Endpoint!;
+
+    /// <summary>Releases the HttpClient the client created; a supplied one is left alone.</summary>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"AudioClient {{ Endpoint = {_options?.Endpoint} }}";
+
+    /// <summary>Releases the HttpClient the client created.</summary>
+    /// <param name="disposing">True when called from <see cref="Dispose()"/>.</param>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing && _ownsHttpClient)
+        {
+            _http.Dispose();
+        }
+    }
+
+    /// <summary>Sends a request with retries and the network timeout, and reads the successful response inside the attempt.</summary>
+    internal async Task<T> SendAsync<T>(RequestSpec spec, Func<HttpResponseMessage, CancellationToken, Task<T>> readResponse, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(AudioResilience.Replayable, spec.Replayable);
+        context.Properties.Set(AudioResilience.Operation, $"{spec.Method} {spec.Path}");
+        var attempt = 0;
+        try
+        {
+            return await _pipeline.ExecuteAsync(
+                async ctx =>
+                {
+                    attempt++;
+                    using var timeout = CreateAttemptTimeout(ctx.CancellationToken, out var token);
+                    try
+                    {
+                        using var response = await SendOnceAsync(spec, attempt, token).ConfigureAwait(false);
+                        return await readResponse(response, token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (timeout is not null && timeout.IsCancellationRequested && !ctx.CancellationToken.IsCancellationRequested)
+                    {
+                        throw AttemptTimedOut(spec);
+                    }
+                },
+                context).ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>
+    /// Sends a request with retries until a successful response's headers arrive, and hands the open
+    /// response over for streaming. The network timeout keeps running until the returned object is disposed.
+    /// </summary>
+    internal async Task<StreamingResponse> SendStreamingAsync(RequestSpec spec, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(AudioResilience.Replayable, spec.Replayable);
+        context.Properties.Set(AudioResilience.Operation, $"{spec.Method} {spec.Path}");
+        var attempt = 0;
+        try
+        {
+            return await _pipeline.ExecuteAsync(
+                async ctx =>
+                {
+                    attempt++;
+                    var linked = CreateAttemptTimeout(ctx.CancellationToken, out var token);
+                    try
+                    {
+                        var response = await SendOnceAsync(spec, attempt, token).ConfigureAwait(false);
+                        return new StreamingResponse(response, linked, token, () => AttemptTimedOut(spec), ctx.CancellationToken);
+                    }
+                    catch (OperationCanceledException) when (linked is not null && linked.IsCancellationRequested && !ctx.CancellationToken.IsCancellationRequested)
+                    {
+                        linked.Dispose();
+                        throw AttemptTimedOut(spec);
+                    }
+                    catch
+                    {
+                        linked?.Dispose();
+                        throw;
+                    }
+                },
+                context).ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendOnceAsync(RequestSpec spec, int attempt, CancellationToken token)
+    {
+        using var request = new HttpRequestMessage(spec.Method, new Uri(_baseUri, spec.Path)) { Content = spec.CreateContent() };
+        ApplyHeaders(request);
+        Log.Sending(_logger, spec.Method.Method, spec.Path, attempt);
+        var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+        Log.Answered(_logger, spec.Method.Method, spec.Path, (int)response.StatusCode, ResponseMetadata.FromResponse(response).RequestId);
+        if (!response.IsSuccessStatusCode)
+        {
+            using (response)
+            {
+                throw await ErrorResponseReader.ReadAsync(response, _options.ApiKey, _options.TimeProvider, token).ConfigureAwait(false);
+            }
+        }
+
+        return response;
+    }
+
+    private void ApplyHeaders(HttpRequestMessage request)
+    {
+        var headers = request.Headers;
+        if (!string.IsNullOrEmpty(_options.ApiKey))
+        {
+            headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
+        }
+
+        if (!string.IsNullOrEmpty(_options.Organization))
+        {
+            headers.TryAddWithoutValidation("OpenAI-Organization", _options.Organization);
+        }
+
+        if (!string.IsNullOrEmpty(_options.Project))
+        {
+            headers.TryAddWithoutValidation("OpenAI-Project", _options.Project);
+        }
+
+        headers.TryAddWithoutValidation("User-Agent", _userAgent);
+        foreach (var header in _options.DefaultHeaders)
+        {
+            headers.Remove(header.Key);
+            headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+    }
+
+    private CancellationTokenSource? CreateAttemptTimeout(CancellationToken cancellationToken, out CancellationToken token)
+    {
+        if (_options.NetworkTimeout == Timeout.InfiniteTimeSpan)
+        {
+            token = cancellationToken;
+            return null;
+        }
+
+        var timeout = new CancellationTokenSource(_options.NetworkTimeout, _options.TimeProvider);
+        var linked = new LinkedTimeout(timeout, cancellationToken);
+        token = linked.Token;
+        return linked;
+    }
+
+    private TimeoutException AttemptTimedOut(RequestSpec spec) =>
+        new($"{spec.Method} {spec.Path} did not complete within the network timeout of {_options.NetworkTimeout}.");
+
+    private static string BuildUserAgent()
+    {
+        var version = typeof(AudioClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+        var plus = version.IndexOf('+', StringComparison.Ordinal);
+        if (plus > 0)
+        {
+            version = version[..plus];
+        }
+
+        return $"AudioSdk/{version} ({RuntimeInformation.FrameworkDescription}; {RuntimeInformation.OSDescription})".Replace("\n", " ", StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,135 @@
+using Microsoft.Extensions.Logging;
+
+namespace AudioSdk;
+
+/// <summary>
+/// Settings for an <see cref="AudioClient"/>. The client copies them at construction, so changing
+/// an options object afterwards does not affect a client built from it.
+/// </summary>
+public sealed class AudioClientOptions
+{
+    /// <summary>The default endpoint, OpenAI's.</summary>
+    public static readonly Uri DefaultEndpoint = new("https://api.openai.com/v1");
+
+    /// <summary>
+    /// The API's base address including its path prefix, such as <c>https://api.example.com/v1</c>.
+    /// Defaults to <see cref="DefaultEndpoint"/>, or to the base address of a supplied <see cref="HttpClient"/>.
+    /// </summary>
+    public Uri? Endpoint { get; set; }
+
+    /// <summary>The API key, sent as <c>Authorization: Bearer</c>. Never logged, never shown by <see cref="ToString"/>.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Sent as <c>OpenAI-Organization</c> when set.</summary>
+    public string? Organization { get; set; }
+
+    /// <summary>Sent as <c>OpenAI-Project</c> when set.</summary>
+    public string? Project { get; set; }
+
+    /// <summary>Headers added to every request (a provider's routing or tenant headers, for example).</summary>
+    public IDictionary<string, string> DefaultHeaders { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// How long one attempt may take, from sending the request to reading the last byte of the response.
+    /// Default 10 minutes, since long uploads are normal. <see cref="Timeout.InfiniteTimeSpan"/> turns it off.
+    /// </summary>
+    public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Retry behaviour; <see cref="AudioClientRetryOptions.None"/> turns retries off.</summary>
+    public AudioClientRetryOptions Retry { get; set; } = new();
+
+    /// <summary>
+    /// The handler to send requests through when the client builds its own <see cref="HttpClient"/>
+    /// (a proxy or TLS settings, for example). The client does not dispose it.
+    /// </summary>
+    public HttpMessageHandler? HttpHandler { get; set; }
+
+    /// <summary>Text appended to the <c>User-Agent</c> header, to name the calling application.</summary>
+    public string? ApplicationId { get; set; }
+
+    /// <summary>Where the client logs requests, retries and failures. Keys, audio and transcripts are never logged.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>The clock for retry delays and timeouts; tests substitute their own.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"AudioClientOptions {{ Endpoint = {Endpoint?.ToString() ?? "(default)"}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(none)" : "***")}, NetworkTimeout = {NetworkTimeout}, MaxRetries = {Retry?.MaxRetries} }}";
+
+    /// <summary>Checks every setting and returns a frozen copy; throws one exception naming every problem.</summary>
+    internal AudioClientOptions ValidateAndFreeze(Uri? fallbackEndpoint)
+    {
+        var problems = new List<string>();
+        var endpoint = Endpoint ?? fallbackEndpoint ?? DefaultEndpoint;
+        if (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp))
+        {
+            problems.Add($"{nameof(Endpoint)} must be an absolute http or https URI.");
+        }
+
+        if (NetworkTimeout <= TimeSpan.Zero && NetworkTimeout != Timeout.InfiniteTimeSpan)
+        {
+            problems.Add($"{nameof(NetworkTimeout)} must be positive or Timeout.InfiniteTimeSpan.");
+        }
+
+        if (Retry is null)
+        {
+            problems.Add($"{nameof(Retry)} must not be null; use AudioClientRetryOptions.None to turn retries off.");
+        }
+        else
+        {
+            if (Retry.MaxRetries < 0)
+            {
+                problems.Add($"{nameof(Retry)}.{nameof(AudioClientRetryOptions.MaxRetries)} must not be negative.");
+            }
+
+            if (Retry.BaseDelay < TimeSpan.Zero || Retry.MaxDelay < TimeSpan.Zero || Retry.MaxRetryAfter < TimeSpan.Zero)
+            {
+                problems.Add($"{nameof(Retry)} delays must not be negative.");
+            }
+        }
+
+        if (TimeProvider is null)
+        {
+            problems.Add($"{nameof(TimeProvider)} must not be null.");
+        }
+
+        if (ApiKey is not null && ApiKey.AsSpan().IndexOfAny('\r', '\n') >= 0)
+        {
+            problems.Add($"{nameof(ApiKey)} must not contain line breaks.");
+        }
+
+        foreach (var header in DefaultHeaders)
+        {
+            if (string.IsNullOrWhiteSpace(header.Key) || (header.Value?.AsSpan().IndexOfAny('\r', '\n') ?? 0) >= 0)
+            {
+                problems.Add($"{nameof(DefaultHeaders)} entry '{header.Key}' is not a valid header.");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid AudioClientOptions: " + string.Join(" ", problems), "options");
+        }
+
+        var copy = new AudioClientOptions
+        {
+            Endpoint = endpoint,
+            ApiKey = ApiKey,
+            Organization = Organization,
+            Project = Project,
+            NetworkTimeout = NetworkTimeout,
+            Retry = Retry!.Clone(),
+            HttpHandler = HttpHandler,
+            ApplicationId = ApplicationId,
+            LoggerFactory = LoggerFactory,
+            TimeProvider = TimeProvider!,
+        };
+        foreach (var header in DefaultHeaders)
+        {
+            copy.DefaultHeaders[header.Key] = header.Value;
+        }
+
+        return copy;
+    }
+}

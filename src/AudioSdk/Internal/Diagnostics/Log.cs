@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace AudioSdk.Internal.Diagnostics;
+
+/// <summary>The client's log messages, with stable event ids. Keys, audio and transcript text never appear.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Debug, "Sending {Method} {Path} (attempt {Attempt}).")]
+    public static partial void Sending(ILogger logger, string method, string path, int attempt);
+
+    [LoggerMessage(2, LogLevel.Debug, "{Method} {Path} answered {Status} with request id {RequestId}.")]
+    public static partial void Answered(ILogger logger, string method, string path, int status, string? requestId);
+
+    [LoggerMessage(3, LogLevel.Warning, "Retrying {Method} {Path} in {DelayMs} ms (retry {Retry}) after: {Reason}")]
+    public static partial void Retrying(ILogger logger, string method, string path, double delayMs, int retry, string reason);
+
+    [LoggerMessage(4, LogLevel.Warning, "The supplied HttpClient has a Timeout of {HttpClientTimeout}, shorter than the NetworkTimeout of {NetworkTimeout}; long uploads may be cut off. Set HttpClient.Timeout to Timeout.InfiniteTimeSpan.")]
+    public static partial void ShortHttpClientTimeout(ILogger logger, TimeSpan httpClientTimeout, TimeSpan networkTimeout);
+
+    [LoggerMessage(5, LogLevel.Debug, "Skipped a stream event of unknown type {EventType}.")]
+    public static partial void SkippedEvent(ILogger logger, string eventType);
+}

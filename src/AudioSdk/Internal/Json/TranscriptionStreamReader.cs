@@ -1,0 +1,116 @@
+using System.Text.Json;
+using AudioSdk.Internal.Diagnostics;
+using AudioSdk.Internal.Http;
+using AudioSdk.Transcriptions;
+using Microsoft.Extensions.Logging;
+
+namespace AudioSdk.Internal.Json;
+
+/// <summary>
+/// Reads one server-sent event of a streaming transcription: OpenAI's <c>transcript.text.*</c> events,
+/// vLLM's <c>transcription.chunk</c> objects, and <c>error</c> events (thrown). Anything else is skipped.
+/// </summary>
+internal static class TranscriptionStreamReader
+{
+    public static TranscriptionUpdate? Read(string data, ResponseMetadata metadata, ILogger logger)
+    {
+        if (string.IsNullOrWhiteSpace(data))
+        {
+            return null;
+        }
+
+        JsonElement root;
+        try
+        {
+            using var doc = JsonDocument.Parse(data);
+            root = doc.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            Log.SkippedEvent(logger, "(not JSON)");
+            return null;
+        }
+
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        var type = root.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : null;
+        switch (type)
+        {
+            case "transcript.text.delta":
+                return new TranscriptionUpdate(TranscriptionUpdateKind.Delta, type, root, metadata)
+                {
+                    Delta = String(root, "delta") ?? string.Empty,
+                    SegmentId = String(root, "segment_id"),
+                    LogProbabilities = LogProbs(root),
+                };
+            case "transcript.text.segment":
+                var segment = root.Deserialize(AudioSdkJsonContext.Default.TranscriptionDiarizedSegment)!;
+                return new TranscriptionUpdate(TranscriptionUpdateKind.Segment, type, root, metadata) { Segment = segment, Text = segment.Text, SegmentId = segment.Id };
+            case "transcript.text.done":
+                return new TranscriptionUpdate(TranscriptionUpdateKind.Done, type, root, metadata)
+                {
+                    Text = String(root, "text") ?? string.Empty,
+                    LogProbabilities = LogProbs(root),
+                    Usage = Usage(root),
+                };
+            case "error":
+                throw StreamError(root, metadata);
+        }
+
+        if (type is null && root.TryGetProperty("error", out _))
+        {
+            throw StreamError(root, metadata);
+        }
+
+        if (type is null && root.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array)
+        {
+            return VllmChunk(root, choices, metadata);
+        }
+
+        Log.SkippedEvent(logger, type ?? "(no type)");
+        return null;
+    }
+
+    private static TranscriptionUpdate? VllmChunk(JsonElement root, JsonElement choices, ResponseMetadata metadata)
+    {
+        foreach (var choice in choices.EnumerateArray())
+        {
+            if (choice.TryGetProperty("delta", out var delta) && String(delta, "content") is { Length: > 0 } content)
+            {
+                return new TranscriptionUpdate(TranscriptionUpdateKind.Delta, "transcription.chunk", root, metadata) { Delta = content };
+            }
+        }
+
+        return null;
+    }
+
+    private static AudioServiceException StreamError(JsonElement root, ResponseMetadata metadata)
+    {
+        var (message, type, code, param) = ErrorResponseReader.Parse(root);
+        return new AudioServiceException(
+            $"The audio service reported an error in the stream{(code is null ? string.Empty : $" ({code})")}: {message ?? root.GetRawText()}",
+            0,
+            type,
+            code,
+            param,
+            metadata.RequestId,
+            root.GetRawText(),
+            metadata);
+    }
+
+    private static string? String(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static IReadOnlyList<TranscriptionTokenLogProbability> LogProbs(JsonElement root) =>
+        root.TryGetProperty("logprobs", out var value) && value.ValueKind == JsonValueKind.Array
+            ? value.Deserialize(AudioSdkJsonContext.Default.ListTranscriptionTokenLogProbability) ?? []
+            : [];
+
+    private static TranscriptionUsage? Usage(JsonElement root) =>
+        root.TryGetProperty("usage", out var value) && value.ValueKind == JsonValueKind.Object
+            ? value.Deserialize(AudioSdkJsonContext.Default.TranscriptionUsage)
+            : null;
+}

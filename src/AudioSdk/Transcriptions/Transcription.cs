@@ -1,0 +1,85 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using AudioSdk.Internal.Json;
+
+namespace AudioSdk.Transcriptions;
+
+/// <summary>
+/// A transcript in any of the JSON formats (<c>json</c>, <c>verbose_json</c>, <c>diarized_json</c>):
+/// text, language, duration, segments, words, diarized segments, usage and log probabilities, with
+/// every field the service added kept in <see cref="AdditionalProperties"/>.
+/// </summary>
+public sealed class Transcription : IJsonOnDeserialized
+{
+    /// <summary>The transcript.</summary>
+    [JsonInclude]
+    public string Text { get; internal set; } = string.Empty;
+
+    /// <summary>The spoken language the service found or was given (a name such as <c>english</c>, or a code).</summary>
+    [JsonInclude]
+    public string? Language { get; internal set; }
+
+    /// <summary>The audio's duration, when the format reports it.</summary>
+    [JsonInclude]
+    [JsonConverter(typeof(NullableSecondsConverter))]
+    public TimeSpan? Duration { get; internal set; }
+
+    /// <summary>The task the service ran (<c>transcribe</c>), when reported.</summary>
+    [JsonInclude]
+    public string? Task { get; internal set; }
+
+    /// <summary>The <c>verbose_json</c> segments; empty for other formats.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<TranscriptionSegment> Segments { get; internal set; } = [];
+
+    /// <summary>The <c>diarized_json</c> segments with speakers; empty for other formats.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<TranscriptionDiarizedSegment> DiarizedSegments { get; internal set; } = [];
+
+    /// <summary>The words with timestamps, when word timestamps were asked for.</summary>
+    [JsonInclude]
+    public IReadOnlyList<TranscriptionWord> Words { get; internal set; } = [];
+
+    /// <summary>What the request was billed for, when reported.</summary>
+    [JsonInclude]
+    public TranscriptionUsage? Usage { get; internal set; }
+
+    /// <summary>Token log probabilities, when <see cref="TranscriptionOptions.IncludeLogProbabilities"/> was set.</summary>
+    [JsonInclude]
+    [JsonPropertyName("logprobs")]
+    public IReadOnlyList<TranscriptionTokenLogProbability> LogProbabilities { get; internal set; } = [];
+
+    /// <summary>The languages the service detected (<c>languages</c>), for models that report them.</summary>
+    [JsonInclude]
+    [JsonPropertyName("languages")]
+    public IReadOnlyList<TranscriptionLanguage> DetectedLanguages { get; internal set; } = [];
+
+    /// <summary>Fields the service sent that this type does not model, such as a router's <c>routed_model</c>.</summary>
+    [JsonIgnore]
+    public IReadOnlyDictionary<string, JsonElement> AdditionalProperties => ExtensionData ?? JsonDefaults.EmptyProperties;
+
+    /// <summary>The response's status, request id and headers.</summary>
+    [JsonIgnore]
+    public ResponseMetadata Metadata { get; internal set; } = ResponseMetadata.None;
+
+    [JsonInclude]
+    [JsonExtensionData]
+    internal Dictionary<string, JsonElement>? ExtensionData { get; set; }
+
+    [JsonInclude]
+    [JsonPropertyName("segments")]
+    internal JsonElement? RawSegments { get; set; }
+
+    /// <inheritdoc />
+    public override string ToString() => Text;
+
+    void IJsonOnDeserialized.OnDeserialized()
+    {
+        Text ??= string.Empty;
+        Words ??= [];
+        LogProbabilities ??= [];
+        DetectedLanguages ??= [];
+        (Segments, DiarizedSegments) = SegmentReader.Read(RawSegments);
+        RawSegments = null;
+    }
+}

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using AudioSdk.Internal.Json;
+
+namespace AudioSdk.Transcriptions;
+
+/// <summary>A segment of a <c>diarized_json</c> transcript, labelled with its speaker.</summary>
+public sealed class TranscriptionDiarizedSegment
+{
+    /// <summary>The segment's id, such as <c>seg_001</c>.</summary>
+    [JsonInclude]
+    [JsonConverter(typeof(LenientStringConverter))]
+    public string? Id { get; internal set; }
+
+    /// <summary>When the segment starts.</summary>
+    [JsonInclude]
+    [JsonConverter(typeof(SecondsConverter))]
+    public TimeSpan Start { get; internal set; }
+
+    /// <summary>When the segment ends.</summary>
+    [JsonInclude]
+    [JsonConverter(typeof(SecondsConverter))]
+    public TimeSpan End { get; internal set; }
+
+    /// <summary>The segment's text.</summary>
+    [JsonInclude]
+    public string Text { get; internal set; } = string.Empty;
+
+    /// <summary>The speaker: a name from the known speakers, or <c>A</c>, <c>B</c>, ... in order of appearance.</summary>
+    [JsonInclude]
+    public string Speaker { get; internal set; } = string.Empty;
+
+    /// <summary>Fields the service sent that this type does not model (including <c>type</c>).</summary>
+    [JsonIgnore]
+    public IReadOnlyDictionary<string, JsonElement> AdditionalProperties => ExtensionData ?? JsonDefaults.EmptyProperties;
+
+    [JsonInclude]
+    [JsonExtensionData]
+    internal Dictionary<string, JsonElement>? ExtensionData { get; set; }
+}
