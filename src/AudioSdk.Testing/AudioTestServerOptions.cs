@@ -1,0 +1,30 @@
+namespace AudioSdk.Testing;
+
+/// <summary>How an <see cref="AudioTestServer"/> behaves.</summary>
+public sealed class AudioTestServerOptions
+{
+    /// <summary>When set, requests must carry <c>Authorization: Bearer</c> with this key, else 401 <c>invalid_api_key</c>.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Headers sent with every answer (a router's <c>X-Tresor-Routed-Model</c>, for example).</summary>
+    public IDictionary<string, string> ResponseHeaders { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Uploads up to this size are kept in <see cref="ReceivedAudio.Bytes"/>. Default 16 MiB.</summary>
+    public long MaxCapturedFileBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>The longest segment of the generated transcripts. Default 10 seconds.</summary>
+    public TimeSpan SegmentLength { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The sample rate of generated speech. Default 24000.</summary>
+    public int SpeechSampleRate { get; set; } = 24000;
+
+    /// <summary>Models listed by <c>GET /v1/models</c>, with what each is recommended for (<c>stt</c> or <c>tts</c>).</summary>
+    public IDictionary<string, string> Models { get; } = new Dictionary<string, string>
+    {
+        ["whisper-1"] = "stt",
+        ["gpt-4o-transcribe"] = "stt",
+        ["whisper-large-v3-turbo"] = "stt",
+        ["tts-1"] = "tts",
+        ["gpt-4o-mini-tts"] = "tts",
+    };
+}

@@ -1,0 +1,35 @@
+namespace AudioSdk.Testing;
+
+/// <summary>What the server learned from an uploaded file while streaming it: size, hash, format and duration.</summary>
+public sealed class ReceivedAudio
+{
+    /// <summary>The file name from the multipart part.</summary>
+    public string? FileName { get; init; }
+
+    /// <summary>The part's content type.</summary>
+    public string? ContentType { get; init; }
+
+    /// <summary>How many bytes arrived.</summary>
+    public long Length { get; init; }
+
+    /// <summary>Lowercase hex SHA-256 of the bytes that arrived.</summary>
+    public string Sha256 { get; init; } = string.Empty;
+
+    /// <summary>The bytes, when there were at most <see cref="AudioTestServerOptions.MaxCapturedFileBytes"/>.</summary>
+    public byte[]? Bytes { get; init; }
+
+    /// <summary>The container found from the first bytes: <c>wav</c>, <c>mp3</c>, <c>flac</c>, <c>ogg</c>, <c>webm</c>, <c>mp4</c>, or <c>unknown</c>.</summary>
+    public string Format { get; init; } = "unknown";
+
+    /// <summary>The sample rate, for WAV.</summary>
+    public int? SampleRate { get; init; }
+
+    /// <summary>The channel count, for WAV.</summary>
+    public int? Channels { get; init; }
+
+    /// <summary>
+    /// The duration: exact for WAV (from the data size and byte rate, or from the bytes that arrived when
+    /// the header says 0 or 0xFFFFFFFF); for other formats an estimate at 128 kbit/s.
+    /// </summary>
+    public TimeSpan Duration { get; init; }
+}
