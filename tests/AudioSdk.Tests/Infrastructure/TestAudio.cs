@@ -1,0 +1,99 @@
+using System.Buffers.Binary;
+
+namespace AudioSdk.Tests.Infrastructure;
+
+/// <summary>Audio generated inside the tests.</summary>
+public static class TestAudio
+{
+    /// <summary>A 16-bit mono WAV of a sine tone.</summary>
+    public static byte[] SineWav(double seconds, int sampleRate = 16000, double frequency = 440)
+    {
+        var samples = (int)Math.Round(seconds * sampleRate);
+        var wav = new byte[44 + (samples * 2)];
+        WriteHeader(wav, sampleRate, samples * 2);
+        for (var i = 0; i < samples; i++)
+        {
+            BinaryPrimitives.WriteInt16LittleEndian(wav.AsSpan(44 + (2 * i)), (short)(Math.Sin(2 * Math.PI * frequency * i / sampleRate) * 10000));
+        }
+
+        return wav;
+    }
+
+    public static void WriteHeader(Span<byte> wav, int sampleRate, long dataBytes)
+    {
+        "RIFF"u8.CopyTo(wav);
+        BinaryPrimitives.WriteUInt32LittleEndian(wav[4..], (uint)Math.Min(uint.MaxValue, 36 + dataBytes));
+        "WAVEfmt "u8.CopyTo(wav[8..]);
+        BinaryPrimitives.WriteInt32LittleEndian(wav[16..], 16);
+        BinaryPrimitives.WriteInt16LittleEndian(wav[20..], 1);
+        BinaryPrimitives.WriteInt16LittleEndian(wav[22..], 1);
+        BinaryPrimitives.WriteInt32LittleEndian(wav[24..], sampleRate);
+        BinaryPrimitives.WriteInt32LittleEndian(wav[28..], sampleRate * 2);
+        BinaryPrimitives.WriteInt16LittleEndian(wav[32..], 2);
+        BinaryPrimitives.WriteInt16LittleEndian(wav[34..], 16);
+        "data"u8.CopyTo(wav[36..]);
+        BinaryPrimitives.WriteUInt32LittleEndian(wav[40..], (uint)Math.Min(uint.MaxValue, dataBytes));
+    }
+}
+
+/// <summary>A long WAV produced on the fly: a header, then a repeating pattern; nothing is held in memory.</summary>
+public sealed class GeneratedWavStream(long totalLength, bool seekable, int sampleRate = 16000) : Stream
+{
+    private readonly byte[] _header = CreateHeader(totalLength, sampleRate);
+    private long _position;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => seekable;
+
+    public override bool CanWrite => false;
+
+    public override long Length => seekable ? totalLength : throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => seekable ? _position : throw new NotSupportedException();
+        set => _position = seekable ? value : throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        var n = (int)Math.Min(buffer.Length, totalLength - _position);
+        for (var i = 0; i < n; i++)
+        {
+            var p = _position + i;
+            buffer[i] = p < _header.Length ? _header[p] : (byte)(p * 31);
+        }
+
+        _position += n;
+        return n;
+    }
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => new(Read(buffer.Span));
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromResult(Read(buffer, offset, count));
+
+    public override long Seek(long offset, SeekOrigin origin) => Position = origin switch
+    {
+        SeekOrigin.Begin => offset,
+        SeekOrigin.Current => _position + offset,
+        _ => totalLength + offset,
+    };
+
+    public override void Flush()
+    {
+    }
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    private static byte[] CreateHeader(long totalLength, int sampleRate)
+    {
+        var header = new byte[44];
+        TestAudio.WriteHeader(header, sampleRate, totalLength - 44);
+        return header;
+    }
+}
