@@ -5,7 +5,12 @@ using Xunit.Abstractions;
 
 namespace AudioSdk.Tests.Audio;
 
+/// <summary>Runs alone, so the process-wide heap figures are this test's own.</summary>
+[CollectionDefinition(nameof(MemoryMeasurement), DisableParallelization = true)]
+public sealed class MemoryMeasurement;
+
 /// <summary>A 1 GiB generated WAV uploads over a real socket while managed memory stays flat.</summary>
+[Collection(nameof(MemoryMeasurement))]
 public sealed class LargeUploadTests(ITestOutputHelper output) : ServerTest
 {
     private const long OneGiB = 1L << 30;
