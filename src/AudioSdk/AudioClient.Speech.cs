@@ -312,16 +312,7 @@ public partial class AudioClient
             }
             else if (type == "error" || (type is null && root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out _)))
             {
-                var (message, errorType, code, param) = ErrorResponseReader.Parse(root);
-                throw new AudioServiceException(
-                    $"The audio service reported an error in the speech stream{(code is null ? string.Empty : $" ({code})")}: {message ?? root.GetRawText()}",
-                    0,
-                    errorType,
-                    code,
-                    param,
-                    metadata.RequestId,
-                    root.GetRawText(),
-                    metadata);
+                throw ErrorResponseReader.FromStreamEvent(root, metadata, "speech stream");
             }
         }
     }

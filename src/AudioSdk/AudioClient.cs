@@ -112,69 +112,64 @@ public partial class AudioClient : IDisposable
     }
 
     /// <summary>Sends a request with retries and the network timeout, and reads the successful response inside the attempt.</summary>
-    internal async Task<T> SendAsync<T>(RequestSpec spec, Func<HttpResponseMessage, CancellationToken, Task<T>> readResponse, CancellationToken cancellationToken)
-    {
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(AudioResilience.Replayable, spec.Replayable);
-        context.Properties.Set(AudioResilience.Operation, $"{spec.Method} {spec.Path}");
-        var attempt = 0;
-        try
+    internal Task<T> SendAsync<T>(RequestSpec spec, Func<HttpResponseMessage, CancellationToken, Task<T>> readResponse, CancellationToken cancellationToken) =>
+        ExecuteAsync(spec, cancellationToken, async (attempt, timeout, token, callerToken) =>
         {
-            return await _pipeline.ExecuteAsync(
-                async ctx =>
+            using (timeout)
+            {
+                try
                 {
-                    attempt++;
-                    using var timeout = CreateAttemptTimeout(ctx.CancellationToken, out var token);
-                    try
-                    {
-                        using var response = await SendOnceAsync(spec, attempt, token).ConfigureAwait(false);
-                        return await readResponse(response, token).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException) when (timeout is not null && timeout.IsCancellationRequested && !ctx.CancellationToken.IsCancellationRequested)
-                    {
-                        throw AttemptTimedOut(spec);
-                    }
-                },
-                context).ConfigureAwait(false);
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
-    }
+                    using var response = await SendOnceAsync(spec, attempt, token).ConfigureAwait(false);
+                    return await readResponse(response, token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (timeout is { IsCancellationRequested: true } && !callerToken.IsCancellationRequested)
+                {
+                    throw AttemptTimedOut(spec);
+                }
+            }
+        });
 
     /// <summary>
     /// Sends a request with retries until a successful response's headers arrive, and hands the open
     /// response over for streaming. The network timeout keeps running until the returned object is disposed.
     /// </summary>
-    internal async Task<StreamingResponse> SendStreamingAsync(RequestSpec spec, CancellationToken cancellationToken)
+    internal Task<StreamingResponse> SendStreamingAsync(RequestSpec spec, CancellationToken cancellationToken) =>
+        ExecuteAsync(spec, cancellationToken, async (attempt, timeout, token, callerToken) =>
+        {
+            try
+            {
+                var response = await SendOnceAsync(spec, attempt, token).ConfigureAwait(false);
+                return new StreamingResponse(response, timeout, token, () => AttemptTimedOut(spec), callerToken);
+            }
+            catch (OperationCanceledException) when (timeout is { IsCancellationRequested: true } && !callerToken.IsCancellationRequested)
+            {
+                timeout.Dispose();
+                throw AttemptTimedOut(spec);
+            }
+            catch
+            {
+                timeout?.Dispose();
+                throw;
+            }
+        });
+
+    /// <summary>
+    /// Runs attempts through the retry pipeline. Each attempt gets its number, its own timeout source
+    /// (null when the timeout is off; the attempt owns and disposes it), the token to send with, and the caller's token.
+    /// </summary>
+    private async Task<T> ExecuteAsync<T>(RequestSpec spec, CancellationToken cancellationToken, Func<int, CancellationTokenSource?, CancellationToken, CancellationToken, Task<T>> attempt)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(AudioResilience.Replayable, spec.Replayable);
         context.Properties.Set(AudioResilience.Operation, $"{spec.Method} {spec.Path}");
-        var attempt = 0;
+        var number = 0;
         try
         {
             return await _pipeline.ExecuteAsync(
                 async ctx =>
                 {
-                    attempt++;
-                    var linked = CreateAttemptTimeout(ctx.CancellationToken, out var token);
-                    try
-                    {
-                        var response = await SendOnceAsync(spec, attempt, token).ConfigureAwait(false);
-                        return new StreamingResponse(response, linked, token, () => AttemptTimedOut(spec), ctx.CancellationToken);
-                    }
-                    catch (OperationCanceledException) when (linked is not null && linked.IsCancellationRequested && !ctx.CancellationToken.IsCancellationRequested)
-                    {
-                        linked.Dispose();
-                        throw AttemptTimedOut(spec);
-                    }
-                    catch
-                    {
-                        linked?.Dispose();
-                        throw;
-                    }
+                    var timeout = CreateAttemptTimeout(ctx.CancellationToken, out var token);
+                    return await attempt(++number, timeout, token, ctx.CancellationToken).ConfigureAwait(false);
                 },
                 context).ConfigureAwait(false);
         }

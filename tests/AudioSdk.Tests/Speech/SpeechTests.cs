@@ -148,6 +148,44 @@ public sealed class SpeechTests : ServerTest
         Assert.NotNull(result.Usage);
     }
 
+    [Fact]
+    public async Task Streaming_ErrorEvent_Throws_AfterTheAudioBeforeIt()
+    {
+        Server.Enqueue(new ScriptedResponse
+        {
+            Status = 200,
+            ContentType = "text/event-stream",
+            Body = "data: {\"type\":\"speech.audio.delta\",\"audio\":\"AQID\"}\n\ndata: {\"type\":\"error\",\"error\":{\"message\":\"voice crashed\",\"code\":\"upstream_error\"}}\n\n",
+        });
+
+        var received = new List<byte>();
+        var ex = await Assert.ThrowsAsync<AudioServiceException>(async () =>
+        {
+            await foreach (var chunk in Client.StreamSpeechAsync("Hi", new SpeechOptions { Model = "m", Voice = "alloy", StreamFormat = SpeechStreamFormat.Sse }))
+            {
+                received.AddRange(chunk.ToArray());
+            }
+        });
+
+        Assert.Equal([1, 2, 3], received);
+        Assert.Equal(AudioErrorCodes.UpstreamError, ex.Code);
+        Assert.Contains("voice crashed", ex.Message);
+        Assert.Equal(Server.Requests[0].Id, ex.RequestId);
+    }
+
+    [Fact]
+    public async Task Streaming_ServerError_BeforeTheStream_Throws()
+    {
+        Server.Enqueue(ScriptedResponse.Error(400, "invalid_value", "Voice not found.", param: "voice"));
+        var ex = await Assert.ThrowsAsync<AudioServiceException>(async () =>
+        {
+            await foreach (var _ in Client.StreamSpeechAsync("Hi", new SpeechOptions { Model = "m", Voice = "nobody" }))
+            {
+            }
+        });
+        Assert.Equal("voice", ex.Param);
+    }
+
     [Theory]
     [InlineData(0.24)]
     [InlineData(4.01)]

@@ -65,6 +65,21 @@ internal static class ErrorResponseReader
         return new AudioServiceException(text.ToString(), status, type, code, param, metadata.RequestId, body.Length == 0 ? null : body, metadata, retryAfter);
     }
 
+    /// <summary>An <c>error</c> event that arrived inside a successful stream (status 0).</summary>
+    public static AudioServiceException FromStreamEvent(JsonElement root, ResponseMetadata metadata, string streamName)
+    {
+        var (message, type, code, param) = Parse(root);
+        return new AudioServiceException(
+            $"The audio service reported an error in the {streamName}{(code is null ? string.Empty : $" ({code})")}: {message ?? root.GetRawText()}",
+            0,
+            type,
+            code,
+            param,
+            metadata.RequestId,
+            root.GetRawText(),
+            metadata);
+    }
+
     /// <summary>Reads an error object from a JSON body (also used for error events inside streams).</summary>
     public static (string? Message, string? Type, string? Code, string? Param) Parse(string body)
     {

@@ -57,12 +57,12 @@ internal static class TranscriptionStreamReader
                     Usage = Usage(root),
                 };
             case "error":
-                throw StreamError(root, metadata);
+                throw ErrorResponseReader.FromStreamEvent(root, metadata, "stream");
         }
 
         if (type is null && root.TryGetProperty("error", out _))
         {
-            throw StreamError(root, metadata);
+            throw ErrorResponseReader.FromStreamEvent(root, metadata, "stream");
         }
 
         if (type is null && root.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array)
@@ -85,20 +85,6 @@ internal static class TranscriptionStreamReader
         }
 
         return null;
-    }
-
-    private static AudioServiceException StreamError(JsonElement root, ResponseMetadata metadata)
-    {
-        var (message, type, code, param) = ErrorResponseReader.Parse(root);
-        return new AudioServiceException(
-            $"The audio service reported an error in the stream{(code is null ? string.Empty : $" ({code})")}: {message ?? root.GetRawText()}",
-            0,
-            type,
-            code,
-            param,
-            metadata.RequestId,
-            root.GetRawText(),
-            metadata);
     }
 
     private static string? String(JsonElement obj, string name) =>
