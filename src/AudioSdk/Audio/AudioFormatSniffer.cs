@@ -1,14 +1,22 @@
 namespace AudioSdk.Audio;
 
 /// <summary>A container format recognised from a file's first bytes or its extension.</summary>
-internal readonly record struct SniffedFormat(string Extension, string ContentType);
+/// <param name="Extension">The usual file extension, without a dot (<c>wav</c>, <c>mp3</c>, <c>flac</c>, <c>ogg</c>, <c>webm</c>, <c>m4a</c>, <c>mp4</c>, <c>aac</c>).</param>
+/// <param name="ContentType">The content type to upload it with.</param>
+public readonly record struct SniffedFormat(string Extension, string ContentType);
 
-/// <summary>Recognises audio containers from their first bytes and maps file extensions to content types.</summary>
-internal static class AudioFormatSniffer
+/// <summary>
+/// Recognises audio containers from their first bytes (WAV, MP3 with or without ID3, FLAC, OGG/Opus,
+/// WebM/Matroska, MP4/M4A, AAC ADTS) and maps file extensions to content types.
+/// </summary>
+public static class AudioFormatSniffer
 {
     /// <summary>How many leading bytes <see cref="Detect"/> needs to see to recognise every format it knows.</summary>
     public const int HeaderLength = 64;
 
+    /// <summary>Recognises the container from its first bytes.</summary>
+    /// <param name="header">At least the first <see cref="HeaderLength"/> bytes, when the file has them.</param>
+    /// <returns>The format, or <see langword="null"/> when the bytes match none of the known formats.</returns>
     public static SniffedFormat? Detect(ReadOnlySpan<byte> header)
     {
         if (header.Length >= 12 && header[..4].SequenceEqual("RIFF"u8) && header.Slice(8, 4).SequenceEqual("WAVE"u8))
@@ -60,6 +68,8 @@ internal static class AudioFormatSniffer
         return null;
     }
 
+    /// <summary>The content type for a file extension (with or without the dot), or <see langword="null"/> when unknown.</summary>
+    /// <param name="extension">The extension, such as <c>.mp3</c>.</param>
     public static string? ContentTypeForExtension(string? extension)
     {
         return extension?.TrimStart('.').ToLowerInvariant() switch
