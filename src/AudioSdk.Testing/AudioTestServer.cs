@@ -318,6 +318,9 @@ public sealed class AudioTestServer : IAsyncDisposable
         MemoryStream? captured = new();
         var buffer = new byte[64 * 1024];
         long total = 0;
+        PcmActivity? activity = null;
+        var probing = true;
+        long fed = 0, dataEnd = long.MaxValue;
         int read;
         while ((read = await body.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
         {
@@ -329,7 +332,37 @@ public sealed class AudioTestServer : IAsyncDisposable
                 headerLength += n;
             }
 
+            var chunkStart = total;
             total += read;
+            if (probing && AudioProbe.ReadWav(header.AsSpan(0, headerLength)) is { } found)
+            {
+                probing = false;
+                activity = PcmActivity.Create(found.SampleRate, found.Channels, found.Bits, found.FormatTag);
+                dataEnd = found.DataSize is 0 or uint.MaxValue ? long.MaxValue : found.DataOffset + found.DataSize;
+                fed = found.DataOffset;
+                if (activity is not null && fed < chunkStart)
+                {
+                    var upTo = (int)Math.Min(chunkStart, Math.Min(dataEnd, headerLength));
+                    activity.Feed(header.AsSpan((int)fed, Math.Max(0, upTo - (int)fed)));
+                    fed = chunkStart;
+                }
+            }
+            else if (probing && headerLength == header.Length)
+            {
+                probing = false;
+            }
+
+            if (activity is not null)
+            {
+                var from = Math.Max(fed, chunkStart);
+                var to = Math.Min(total, dataEnd);
+                if (to > from)
+                {
+                    activity.Feed(buffer.AsSpan((int)(from - chunkStart), (int)(to - from)));
+                    fed = to;
+                }
+            }
+
             if (captured is not null)
             {
                 if (total <= Options.MaxCapturedFileBytes)
@@ -369,6 +402,7 @@ public sealed class AudioTestServer : IAsyncDisposable
             SampleRate = wav?.SampleRate,
             Channels = wav?.Channels,
             Duration = duration,
+            Bursts = activity?.Finish() ?? [],
         };
     }
 
@@ -401,7 +435,7 @@ public sealed class AudioTestServer : IAsyncDisposable
             return;
         }
 
-        var script = new TranscriptScript(audio.Duration, Options.SegmentLength);
+        var script = new TranscriptScript(audio.Duration, Options.SegmentLength, audio.Bursts);
         var seconds = Math.Round(audio.Duration.TotalSeconds, 3);
         var tokenUsage = model.StartsWith("gpt-", StringComparison.Ordinal);
         AddUsage(request, model, translate ? "translation" : "stt", "seconds", Math.Ceiling(seconds), seconds, null);

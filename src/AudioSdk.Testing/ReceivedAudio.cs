@@ -32,4 +32,10 @@ public sealed class ReceivedAudio
     /// the header says 0 or 0xFFFFFFFF); for other formats an estimate at 128 kbit/s.
     /// </summary>
     public TimeSpan Duration { get; init; }
+
+    /// <summary>
+    /// The stretches of sound between silences, for PCM16 and float32 WAV (empty for other formats).
+    /// When there are silences, the server's transcript has one segment per burst.
+    /// </summary>
+    public IReadOnlyList<SoundBurst> Bursts { get; init; } = [];
 }

@@ -46,14 +46,14 @@ internal static class AudioProbe
     }
 
     /// <summary>Reads a WAV header's format and the data chunk's offset and declared size.</summary>
-    public static (int SampleRate, int Channels, int ByteRate, long DataOffset, uint DataSize)? ReadWav(ReadOnlySpan<byte> h)
+    public static (int SampleRate, int Channels, int ByteRate, long DataOffset, uint DataSize, int Bits, int FormatTag)? ReadWav(ReadOnlySpan<byte> h)
     {
         if (Sniff(h) != "wav")
         {
             return null;
         }
 
-        int sampleRate = 0, channels = 0, byteRate = 0;
+        int sampleRate = 0, channels = 0, byteRate = 0, bits = 0, tag = 0;
         var offset = 12;
         while (offset + 8 <= h.Length)
         {
@@ -64,10 +64,16 @@ internal static class AudioProbe
                 channels = BinaryPrimitives.ReadUInt16LittleEndian(h.Slice(offset + 10, 2));
                 sampleRate = BinaryPrimitives.ReadInt32LittleEndian(h.Slice(offset + 12, 4));
                 byteRate = BinaryPrimitives.ReadInt32LittleEndian(h.Slice(offset + 16, 4));
+                bits = BinaryPrimitives.ReadUInt16LittleEndian(h.Slice(offset + 22, 2));
+                tag = BinaryPrimitives.ReadUInt16LittleEndian(h.Slice(offset + 8, 2));
+                if (tag == 0xFFFE && offset + 8 + 26 <= h.Length)
+                {
+                    tag = BinaryPrimitives.ReadUInt16LittleEndian(h.Slice(offset + 8 + 24, 2));
+                }
             }
             else if (id.SequenceEqual("data"u8))
             {
-                return byteRate > 0 ? (sampleRate, channels, byteRate, offset + 8, size) : null;
+                return byteRate > 0 ? (sampleRate, channels, byteRate, offset + 8, size, bits, tag) : null;
             }
 
             offset += 8 + (int)Math.Min(size + (size & 1), int.MaxValue - 16);

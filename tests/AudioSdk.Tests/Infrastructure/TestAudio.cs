@@ -19,6 +19,40 @@ public static class TestAudio
         return wav;
     }
 
+    /// <summary>A generated burst of speech-like sound: a harmonic tone with 10 ms fades.</summary>
+    public sealed record Burst(double Start, double Duration, double Frequency);
+
+    /// <summary>Mono float samples: speech-like bursts separated by silence (with a faint noise floor).</summary>
+    public static float[] Bursts(int sampleRate, double totalSeconds, IEnumerable<Burst> bursts)
+    {
+        var samples = new float[(int)Math.Round(totalSeconds * sampleRate)];
+        var random = new Random(3);
+        for (var i = 0; i < samples.Length; i++)
+        {
+            samples[i] = (float)((random.NextDouble() - 0.5) * 0.001);
+        }
+
+        foreach (var b in bursts)
+        {
+            var first = (int)Math.Round(b.Start * sampleRate);
+            var count = (int)Math.Round(b.Duration * sampleRate);
+            var fade = sampleRate / 100;
+            for (var i = 0; i < count && first + i < samples.Length; i++)
+            {
+                var t = (double)i / sampleRate;
+                var envelope = Math.Min(1, Math.Min(i, count - 1 - i) / (double)fade);
+                var w = 2 * Math.PI * b.Frequency * t;
+                samples[first + i] += (float)(0.4 * envelope * (Math.Sin(w) + (0.3 * Math.Sin(2 * w)) + (0.1 * Math.Sin(3 * w))) / 1.4);
+            }
+        }
+
+        return samples;
+    }
+
+    /// <summary>A 16-bit WAV of float samples (interleaved when there are several channels).</summary>
+    public static byte[] Wav(float[] samples, int sampleRate, int channels = 1) =>
+        AudioSdk.Audio.WavFile.Write(samples, new AudioSdk.Audio.WavFormat(AudioSdk.Audio.WavEncoding.Pcm, sampleRate, channels, 16));
+
     public static void WriteHeader(Span<byte> wav, int sampleRate, long dataBytes)
     {
         "RIFF"u8.CopyTo(wav);
