@@ -18,10 +18,8 @@ internal sealed class PcmActivity
     private readonly bool _float;
     private readonly int _frameLength;
     private readonly List<SoundBurst> _bursts = [];
-    private readonly byte[] _carry = new byte[8];
+    private readonly byte[] _carry = new byte[1024];
     private int _carryCount;
-    private int _channel;
-    private float _mix;
     private double _sumSquares;
     private int _inFrame;
     private long _frameIndex;
@@ -46,31 +44,65 @@ internal sealed class PcmActivity
 
     public void Feed(ReadOnlySpan<byte> data)
     {
-        while (!data.IsEmpty)
+        var block = _bytesPerSample * _channels;
+        if (_carryCount > 0)
         {
-            if (_carryCount > 0 || data.Length < _bytesPerSample)
+            var n = Math.Min(block - _carryCount, data.Length);
+            data[..n].CopyTo(_carry.AsSpan(_carryCount));
+            _carryCount += n;
+            data = data[n..];
+            if (_carryCount < block)
             {
-                var n = Math.Min(_bytesPerSample - _carryCount, data.Length);
-                data[..n].CopyTo(_carry.AsSpan(_carryCount));
-                _carryCount += n;
-                data = data[n..];
-                if (_carryCount == _bytesPerSample)
-                {
-                    Sample(Decode(_carry));
-                    _carryCount = 0;
-                }
-
-                continue;
+                return;
             }
 
-            var whole = data.Length / _bytesPerSample * _bytesPerSample;
-            for (var i = 0; i < whole; i += _bytesPerSample)
-            {
-                Sample(Decode(data[i..]));
-            }
-
-            data = data[whole..];
+            Blocks(_carry.AsSpan(0, block));
+            _carryCount = 0;
         }
+
+        var whole = data.Length / block * block;
+        Blocks(data[..whole]);
+        data[whole..].CopyTo(_carry);
+        _carryCount = data.Length - whole;
+    }
+
+    private void Blocks(ReadOnlySpan<byte> data)
+    {
+        var sumSquares = _sumSquares;
+        var inFrame = _inFrame;
+        var crossings = _crossings;
+        var previous = _previous;
+        var stride = _bytesPerSample * _channels;
+        for (var offset = 0; offset < data.Length; offset += stride)
+        {
+            var mix = 0f;
+            for (var c = 0; c < _channels; c++)
+            {
+                var at = data[(offset + (c * _bytesPerSample))..];
+                mix += _float ? BinaryPrimitives.ReadSingleLittleEndian(at) : BinaryPrimitives.ReadInt16LittleEndian(at) / 32768f;
+            }
+
+            var mono = mix / _channels;
+            sumSquares += mono * (double)mono;
+            if ((mono >= 0) != (previous >= 0))
+            {
+                crossings++;
+            }
+
+            previous = mono;
+            if (++inFrame == _frameLength)
+            {
+                EndFrame(Math.Sqrt(sumSquares / _frameLength) > Threshold, crossings);
+                sumSquares = 0;
+                crossings = 0;
+                inFrame = 0;
+            }
+        }
+
+        _sumSquares = sumSquares;
+        _inFrame = inFrame;
+        _crossings = crossings;
+        _previous = previous;
     }
 
     public IReadOnlyList<SoundBurst> Finish()
@@ -79,32 +111,8 @@ internal sealed class PcmActivity
         return _bursts;
     }
 
-    private float Decode(ReadOnlySpan<byte> b) => _float ? BinaryPrimitives.ReadSingleLittleEndian(b) : BinaryPrimitives.ReadInt16LittleEndian(b) / 32768f;
-
-    private void Sample(float value)
+    private void EndFrame(bool active, long crossings)
     {
-        _mix += value;
-        if (++_channel < _channels)
-        {
-            return;
-        }
-
-        var mono = _mix / _channels;
-        _mix = 0;
-        _channel = 0;
-        _sumSquares += mono * (double)mono;
-        if ((mono >= 0) != (_previous >= 0))
-        {
-            _crossings++;
-        }
-
-        _previous = mono;
-        if (++_inFrame < _frameLength)
-        {
-            return;
-        }
-
-        var active = Math.Sqrt(_sumSquares / _frameLength) > Threshold;
         if (active)
         {
             if (_burstStart >= 0 && _frameIndex - _lastActive > BridgeFrames)
@@ -119,14 +127,11 @@ internal sealed class PcmActivity
                 _burstActiveFrames = 0;
             }
 
-            _burstCrossings += _crossings;
+            _burstCrossings += crossings;
             _burstActiveFrames++;
             _lastActive = _frameIndex;
         }
 
-        _sumSquares = 0;
-        _crossings = 0;
-        _inFrame = 0;
         _frameIndex++;
     }
 
