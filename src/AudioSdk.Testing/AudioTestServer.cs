@@ -403,6 +403,7 @@ public sealed class AudioTestServer : IAsyncDisposable
             Channels = wav?.Channels,
             Duration = duration,
             Bursts = activity?.Finish() ?? [],
+            SoundAnalysed = activity is not null,
         };
     }
 
@@ -435,7 +436,7 @@ public sealed class AudioTestServer : IAsyncDisposable
             return;
         }
 
-        var script = new TranscriptScript(audio.Duration, Options.SegmentLength, audio.Bursts);
+        var script = new TranscriptScript(audio.Duration, Options.SegmentLength, audio.SoundAnalysed ? audio.Bursts : null);
         var seconds = Math.Round(audio.Duration.TotalSeconds, 3);
         var tokenUsage = model.StartsWith("gpt-", StringComparison.Ordinal);
         AddUsage(request, model, translate ? "translation" : "stt", "seconds", Math.Ceiling(seconds), seconds, null);

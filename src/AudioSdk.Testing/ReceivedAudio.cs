@@ -38,4 +38,7 @@ public sealed class ReceivedAudio
     /// When there are silences, the server's transcript has one segment per burst.
     /// </summary>
     public IReadOnlyList<SoundBurst> Bursts { get; init; } = [];
+
+    /// <summary>True when the upload was PCM16 or float32 WAV and so was searched for sound; silent audio then transcribes to nothing.</summary>
+    public bool SoundAnalysed { get; init; }
 }

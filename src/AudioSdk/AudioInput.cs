@@ -14,7 +14,15 @@ public sealed class AudioInput
     private readonly Stream? _stream;
     private readonly long _streamStart;
     private readonly ReadOnlyMemory<byte> _bytes;
+    private readonly AudioSource? _source;
     private int _consumed;
+
+    private AudioInput(AudioSource source, string fileName, string contentType)
+    {
+        _source = source;
+        FileName = fileName;
+        ContentType = contentType;
+    }
 
     private AudioInput(string? path, Stream? stream, ReadOnlyMemory<byte> bytes, string? fileName, string? contentType)
     {
@@ -39,7 +47,7 @@ public sealed class AudioInput
     /// True when the upload can be sent again (files, bytes and seekable streams), which retries need.
     /// A non-seekable stream can be sent once.
     /// </summary>
-    public bool IsReplayable => _stream is null || _stream.CanSeek;
+    public bool IsReplayable => _source?.IsReplayable ?? (_stream is null || _stream.CanSeek);
 
     /// <summary>Audio read from a file each time it is sent; the file stays closed between sends.</summary>
     /// <param name="path">The file's path.</param>
@@ -78,6 +86,50 @@ public sealed class AudioInput
     public static AudioInput FromBytes(ReadOnlyMemory<byte> bytes, string? fileName = null, string? contentType = null) =>
         new(null, null, bytes, fileName, contentType ?? AudioFormatSniffer.ContentTypeForExtension(Path.GetExtension(fileName)));
 
+    /// <summary>An input over a prepared source (a chunk of a long recording).</summary>
+    internal static AudioInput FromSource(AudioSource source, string fileName, string contentType) => new(source, fileName, contentType);
+
+    /// <summary>
+    /// Opens the input for positional reads, for splitting. A file is opened; bytes are used in place; a seekable
+    /// stream is read under a lock; a non-seekable stream is first copied to a temporary file (deleted afterwards).
+    /// </summary>
+    internal async Task<RandomAccessAudio> OpenRandomAccessAsync(CancellationToken cancellationToken)
+    {
+        if (_path is not null)
+        {
+            if (!File.Exists(_path))
+            {
+                throw new FileNotFoundException($"The audio file '{_path}' does not exist.", _path);
+            }
+
+            return new FileRandomAccess(_path);
+        }
+
+        if (_stream is null)
+        {
+            return new MemoryRandomAccess(_bytes);
+        }
+
+        if (_stream.CanSeek)
+        {
+            return new StreamRandomAccess(_stream, _streamStart);
+        }
+
+        if (Interlocked.Exchange(ref _consumed, 1) != 0)
+        {
+            throw new InvalidOperationException("This AudioInput wraps a non-seekable stream that was already read; create a new AudioInput.");
+        }
+
+        var temp = Path.Combine(Path.GetTempPath(), "audiosdk-" + Guid.NewGuid().ToString("N") + Path.GetExtension(FileName ?? string.Empty));
+        var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
+        await using (file.ConfigureAwait(false))
+        {
+            await _stream.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new FileRandomAccess(temp, deleteOnDispose: true);
+    }
+
     /// <inheritdoc />
     public override string ToString() => $"AudioInput {{ FileName = {FileName ?? "(from content)"}, ContentType = {ContentType ?? "(from content)"}, Replayable = {IsReplayable} }}";
 
@@ -88,6 +140,11 @@ public sealed class AudioInput
     /// </summary>
     internal async ValueTask<PreparedAudio> PrepareAsync(CancellationToken cancellationToken)
     {
+        if (_source is not null)
+        {
+            return new PreparedAudio(FileName!, ContentType!, _source);
+        }
+
         if (_path is not null)
         {
             var info = new FileInfo(_path);

@@ -5,10 +5,12 @@ namespace AudioSdk.Testing.Internal;
 /// <summary>
 /// Finds sound bursts in PCM16 or float32 WAV data as it streams past: 20 ms frames, a frame is sound when
 /// its RMS is above -40 dBFS, gaps under 300 ms are bridged and bursts under 100 ms dropped. Channels are averaged.
+/// The pitch is the rate of rising zero crossings (with hysteresis), good for tones and harmonic sounds.
 /// </summary>
 internal sealed class PcmActivity
 {
     private const double Threshold = 0.01;
+    private const float Hysteresis = 0.02f;
     private const int BridgeFrames = 15;
     private const int MinBurstFrames = 5;
 
@@ -23,12 +25,17 @@ internal sealed class PcmActivity
     private double _sumSquares;
     private int _inFrame;
     private long _frameIndex;
-    private float _previous;
+    private float _previous = -1;
     private long _crossings;
     private long _burstStart = -1;
     private long _lastActive = -1;
     private long _burstCrossings;
     private long _burstActiveFrames;
+    private long _sampleIndex;
+    private long _frameFirstCrossing = -1;
+    private long _frameLastCrossing = -1;
+    private long _burstFirstCrossing = -1;
+    private long _burstLastCrossing = -1;
 
     private PcmActivity(int sampleRate, int channels, int bits, bool isFloat)
     {
@@ -84,12 +91,25 @@ internal sealed class PcmActivity
 
             var mono = mix / _channels;
             sumSquares += mono * (double)mono;
-            if ((mono >= 0) != (previous >= 0))
+
+            // Rising crossings with hysteresis: one per cycle, unmoved by harmonics and noise.
+            if (previous < 0 && mono > Hysteresis)
             {
                 crossings++;
+                previous = 1;
+                if (_frameFirstCrossing < 0)
+                {
+                    _frameFirstCrossing = _sampleIndex;
+                }
+
+                _frameLastCrossing = _sampleIndex;
+            }
+            else if (previous > 0 && mono < -Hysteresis)
+            {
+                previous = -1;
             }
 
-            previous = mono;
+            _sampleIndex++;
             if (++inFrame == _frameLength)
             {
                 EndFrame(Math.Sqrt(sumSquares / _frameLength) > Threshold, crossings);
@@ -125,13 +145,25 @@ internal sealed class PcmActivity
                 _burstStart = _frameIndex;
                 _burstCrossings = 0;
                 _burstActiveFrames = 0;
+                _burstFirstCrossing = -1;
             }
 
             _burstCrossings += crossings;
             _burstActiveFrames++;
+            if (_frameFirstCrossing >= 0)
+            {
+                if (_burstFirstCrossing < 0)
+                {
+                    _burstFirstCrossing = _frameFirstCrossing;
+                }
+
+                _burstLastCrossing = _frameLastCrossing;
+            }
             _lastActive = _frameIndex;
         }
 
+        _frameFirstCrossing = -1;
+        _frameLastCrossing = -1;
         _frameIndex++;
     }
 
@@ -149,7 +181,9 @@ internal sealed class PcmActivity
             _bursts.Add(new SoundBurst(
                 TimeSpan.FromSeconds(_burstStart * frameSeconds),
                 TimeSpan.FromSeconds((_lastActive + 1) * frameSeconds),
-                Math.Round(_burstCrossings / (2 * _burstActiveFrames * frameSeconds))));
+                _burstCrossings > 1 && _burstLastCrossing > _burstFirstCrossing
+                    ? Math.Round((_burstCrossings - 1) * (double)_sampleRate / (_burstLastCrossing - _burstFirstCrossing))
+                    : Math.Round(_burstCrossings / (_burstActiveFrames * frameSeconds))));
         }
 
         _burstStart = -1;

@@ -4,7 +4,8 @@ using System.Text;
 namespace AudioSdk.Testing.Internal;
 
 /// <summary>
-/// The deterministic transcript the server derives from an upload: when the audio has silences, one segment
+/// The deterministic transcript the server derives from an upload: nothing for analysed audio that is all
+/// silence; when the audio has silences, one segment
 /// per sound burst reading "Sound of F Hz from A to B seconds."; otherwise segments of at most
 /// <see cref="AudioTestServerOptions.SegmentLength"/>, each reading "Segment N spans A to B seconds.".
 /// Words are spread evenly across their segment.
@@ -14,6 +15,12 @@ internal sealed class TranscriptScript
     public TranscriptScript(TimeSpan duration, TimeSpan segmentLength, IReadOnlyList<SoundBurst>? bursts = null)
     {
         var total = Math.Max(duration.TotalSeconds, 0);
+        if (bursts is { Count: 0 })
+        {
+            Text = string.Empty;
+            return;
+        }
+
         if (bursts is { Count: > 0 } && (bursts.Count > 1 || (bursts[0].End - bursts[0].Start).TotalSeconds < 0.9 * total))
         {
             foreach (var burst in bursts)

@@ -34,6 +34,9 @@ public sealed class TranscriptionDiarizedSegment
     [JsonIgnore]
     public IReadOnlyDictionary<string, JsonElement> AdditionalProperties => ExtensionData ?? JsonDefaults.EmptyProperties;
 
+    internal TranscriptionDiarizedSegment ShiftedBy(TimeSpan offset, string id) =>
+        new() { Id = id, Start = Start + offset, End = End + offset, Text = Text, Speaker = Speaker, ExtensionData = ExtensionData };
+
     [JsonInclude]
     [JsonExtensionData]
     internal Dictionary<string, JsonElement>? ExtensionData { get; set; }

@@ -55,6 +55,21 @@ public sealed class TranscriptionSegment
     [JsonIgnore]
     public IReadOnlyDictionary<string, JsonElement> AdditionalProperties => ExtensionData ?? JsonDefaults.EmptyProperties;
 
+    internal TranscriptionSegment ShiftedBy(TimeSpan offset, int id) => new()
+    {
+        Id = id,
+        Seek = Seek + (int)Math.Round(offset.TotalSeconds * 100),
+        Start = Start + offset,
+        End = End + offset,
+        Text = Text,
+        Tokens = Tokens,
+        Temperature = Temperature,
+        AverageLogProbability = AverageLogProbability,
+        CompressionRatio = CompressionRatio,
+        NoSpeechProbability = NoSpeechProbability,
+        ExtensionData = ExtensionData,
+    };
+
     [JsonInclude]
     [JsonExtensionData]
     internal Dictionary<string, JsonElement>? ExtensionData { get; set; }

@@ -25,6 +25,8 @@ public sealed class TranscriptionWord
     [JsonIgnore]
     public IReadOnlyDictionary<string, JsonElement> AdditionalProperties => ExtensionData ?? JsonDefaults.EmptyProperties;
 
+    internal TranscriptionWord ShiftedBy(TimeSpan offset) => new() { Word = Word, Start = Start + offset, End = End + offset, ExtensionData = ExtensionData };
+
     [JsonInclude]
     [JsonExtensionData]
     internal Dictionary<string, JsonElement>? ExtensionData { get; set; }

@@ -37,7 +37,7 @@ public static class TestAudio
             var first = (int)Math.Round(b.Start * sampleRate);
             var count = (int)Math.Round(b.Duration * sampleRate);
             var fade = sampleRate / 100;
-            for (var i = 0; i < count && first + i < samples.Length; i++)
+            for (var i = Math.Max(0, -first); i < count && first + i < samples.Length; i++)
             {
                 var t = (double)i / sampleRate;
                 var envelope = Math.Min(1, Math.Min(i, count - 1 - i) / (double)fade);

@@ -1,0 +1,49 @@
+namespace AudioSdk.LongForm;
+
+/// <summary>How a long recording is split, sent and reported.</summary>
+public sealed record LongFormOptions
+{
+    /// <summary>The largest chunk in bytes. Default 24 MiB, under OpenAI's 25 MB upload limit.</summary>
+    public long MaxChunkBytes { get; init; } = 24L * 1024 * 1024;
+
+    /// <summary>The longest chunk. Default 10 minutes, within every provider's limit and their advice of 10 to 15 minute segments.</summary>
+    public TimeSpan MaxChunkDuration { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How far before each size or duration limit a WAV cut may move to find the quietest 10 ms, so words are
+    /// not cut in half. Default 15 seconds.
+    /// </summary>
+    public TimeSpan BoundarySearchWindow { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Chunks transcribed at the same time. Default 3.</summary>
+    public int MaxParallelism { get; init; } = 3;
+
+    /// <summary>Receives progress after each chunk.</summary>
+    public IProgress<LongFormProgress>? Progress { get; init; }
+
+    /// <summary>The ffmpeg executable for formats other than WAV and MP3; <see langword="null"/> searches PATH.</summary>
+    public string? FfmpegPath { get; init; }
+
+    internal void Validate()
+    {
+        if (MaxChunkBytes < 64 * 1024)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxChunkBytes), MaxChunkBytes, "A chunk must be allowed at least 64 KiB.");
+        }
+
+        if (MaxChunkDuration < TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxChunkDuration), MaxChunkDuration, "A chunk must be allowed at least one second.");
+        }
+
+        if (BoundarySearchWindow < TimeSpan.Zero || BoundarySearchWindow >= MaxChunkDuration)
+        {
+            throw new ArgumentOutOfRangeException(nameof(BoundarySearchWindow), BoundarySearchWindow, "The boundary search window must be at least zero and shorter than MaxChunkDuration.");
+        }
+
+        if (MaxParallelism < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxParallelism), MaxParallelism, "At least one chunk must run at a time.");
+        }
+    }
+}
