@@ -160,9 +160,15 @@ public partial class AudioClient
 
                     results[chunk.Index] = await send(chunk.Input, cancellationToken).ConfigureAwait(false);
                     done[chunk.Index] = true;
-                    var count = Interlocked.Increment(ref completed);
-                    var covered = Interlocked.Add(ref audioDone, (chunk.End - chunk.Start).Ticks);
-                    longForm.Progress?.Report(new LongFormProgress(count, chunks.Count, TimeSpan.FromTicks(covered), total));
+                    LongFormProgress report;
+                    lock (done)
+                    {
+                        completed++;
+                        audioDone += (chunk.End - chunk.Start).Ticks;
+                        report = new LongFormProgress(completed, chunks.Count, TimeSpan.FromTicks(audioDone), total);
+                    }
+
+                    longForm.Progress?.Report(report);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {

@@ -70,8 +70,34 @@ public sealed class Transcription : IJsonOnDeserialized
     [JsonPropertyName("segments")]
     internal JsonElement? RawSegments { get; set; }
 
+    /// <summary>
+    /// SubRip subtitles built from the segments (or, without segments, the diarized segments or the words),
+    /// which also works for a transcript stitched from chunks of a long recording.
+    /// </summary>
+    /// <param name="options">The layout; defaults apply when <see langword="null"/>.</param>
+    public string ToSrt(AudioSdk.Subtitles.SubtitleOptions? options = null) => AudioSdk.Subtitles.SubtitleFile.ToSrt(Cues(options));
+
+    /// <summary>WebVTT subtitles built like <see cref="ToSrt"/>.</summary>
+    /// <param name="options">The layout; defaults apply when <see langword="null"/>.</param>
+    public string ToVtt(AudioSdk.Subtitles.SubtitleOptions? options = null) => AudioSdk.Subtitles.SubtitleFile.ToVtt(Cues(options));
+
     /// <inheritdoc />
     public override string ToString() => Text;
+
+    private IReadOnlyList<AudioSdk.Subtitles.SubtitleCue> Cues(AudioSdk.Subtitles.SubtitleOptions? options)
+    {
+        if (Segments.Count > 0)
+        {
+            return AudioSdk.Subtitles.SubtitleFile.FromSegments(Segments, options);
+        }
+
+        if (DiarizedSegments.Count > 0)
+        {
+            return DiarizedSegments.Select(d => new AudioSdk.Subtitles.SubtitleCue(d.Start, d.End, $"{d.Speaker}: {d.Text.Trim()}")).ToList();
+        }
+
+        return AudioSdk.Subtitles.SubtitleFile.FromWords(Words, options);
+    }
 
     void IJsonOnDeserialized.OnDeserialized()
     {

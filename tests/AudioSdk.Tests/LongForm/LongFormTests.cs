@@ -54,6 +54,11 @@ public sealed class LongFormTests : ServerTest
         Assert.Equal(recording.Duration, progress[^1].AudioCompleted);
         Assert.Equal(recording.Duration, progress[^1].AudioTotal);
         Assert.Equal("duration", t.Usage!.Type);
+
+        var cues = AudioSdk.Subtitles.SubtitleFile.ParseSrt(t.ToSrt());
+        Assert.Equal(t.Segments.Count, cues.Count);
+        Assert.Equal(t.Segments[^1].End, cues[^1].End, TimeSpan.FromMilliseconds(1));
+        Assert.Equal(cues.Count, AudioSdk.Subtitles.SubtitleFile.ParseVtt(t.ToVtt()).Count);
     }
 
     [Fact]
