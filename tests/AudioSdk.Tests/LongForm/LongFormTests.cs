@@ -57,7 +57,7 @@ public sealed class LongFormTests : ServerTest
 
         var cues = AudioSdk.Subtitles.SubtitleFile.ParseSrt(t.ToSrt());
         Assert.Equal(t.Segments.Count, cues.Count);
-        Assert.Equal(t.Segments[^1].End, cues[^1].End, TimeSpan.FromMilliseconds(1));
+        Assert.True(Math.Abs((t.Segments[^1].End - cues[^1].End).TotalMilliseconds) <= 1);
         Assert.Equal(cues.Count, AudioSdk.Subtitles.SubtitleFile.ParseVtt(t.ToVtt()).Count);
     }
 
