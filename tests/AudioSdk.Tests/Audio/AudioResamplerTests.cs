@@ -2,7 +2,7 @@ using AudioSdk.Audio;
 
 namespace AudioSdk.Tests.Audio;
 
-public sealed class AudioResamplerTests
+public sealed class AudioResamplerTests(Xunit.Abstractions.ITestOutputHelper log)
 {
     private static float[] Sine(double frequency, int rate, double seconds, double amplitude = 0.5) =>
         Enumerable.Range(0, (int)(rate * seconds)).Select(i => (float)(amplitude * Math.Sin(2 * Math.PI * frequency * i / rate))).ToArray();
@@ -54,6 +54,7 @@ public sealed class AudioResamplerTests
         }
 
         var snr = 10 * Math.Log10(signal / noise);
+        log.WriteLine($"1 kHz 44100->16000: SNR {snr:0.0} dB");
         Assert.True(snr >= 70, $"SNR {snr:0.0} dB");
     }
 
@@ -67,6 +68,7 @@ public sealed class AudioResamplerTests
         var output = AudioResampler.Resample(input, from, to);
 
         var attenuation = 20 * Math.Log10(Rms(output.AsSpan(400, output.Length - 800)) / Rms(input));
+        log.WriteLine($"{frequency} Hz {from}->{to}: {attenuation:0.0} dB");
         Assert.True(attenuation <= -60, $"{frequency} Hz came through at {attenuation:0.0} dB");
     }
 
@@ -80,12 +82,16 @@ public sealed class AudioResamplerTests
     public void Passband_UpTo90PercentOfTheLowerNyquist_IsFlatWithin0Point1dB(int from, int to)
     {
         var edge = 0.9 * Math.Min(from, to) / 2;
+        var worst = 0.0;
         foreach (var frequency in new[] { 100, 1000, edge / 2, edge * 0.8, edge })
         {
             var output = AudioResampler.Resample(Sine(frequency, from, 1), from, to);
             var gain = 20 * Math.Log10(Amplitude(output, frequency, to, to / 20) / 0.5);
+            worst = Math.Max(worst, Math.Abs(gain));
             Assert.True(Math.Abs(gain) <= 0.1, $"{from}->{to}: {frequency:0} Hz gain {gain:0.000} dB");
         }
+
+        log.WriteLine($"{from}->{to}: passband deviation up to {edge:0} Hz at most {worst:0.0000} dB");
     }
 
     [Theory]
