@@ -24,6 +24,8 @@ public partial class AudioClient : IDisposable
     private readonly ResiliencePipeline _pipeline = null!;
     private readonly ILogger _logger = NullLogger.Instance;
     private readonly Uri _baseUri = null!;
+    private readonly HttpMessageHandler? _handler;
+    private readonly bool _ownsHandler;
     private readonly string? _userAgent;
 
     /// <summary>Creates a client against OpenAI's endpoint with the given key.</summary>
@@ -70,15 +72,15 @@ public partial class AudioClient : IDisposable
 
         if (httpClient is null)
         {
-            _http = _options.HttpHandler is { } handler
-                ? new HttpClient(handler, disposeHandler: false)
-                : new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = System.Net.DecompressionMethods.All });
-            _http.Timeout = Timeout.InfiniteTimeSpan;
+            _handler = _options.HttpHandler ?? CreateHandler();
+            _ownsHandler = _options.HttpHandler is null;
+            _http = new HttpClient(_handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
             _ownsHttpClient = true;
         }
         else
         {
             _http = httpClient;
+            _handler = _options.HttpHandler;
             if (httpClient.Timeout != Timeout.InfiniteTimeSpan && (_options.NetworkTimeout == Timeout.InfiniteTimeSpan || httpClient.Timeout < _options.NetworkTimeout))
             {
                 Log.ShortHttpClientTimeout(_logger, httpClient.Timeout, _options.NetworkTimeout);
@@ -105,9 +107,17 @@ public partial class AudioClient : IDisposable
     /// <param name="disposing">True when called from <see cref="Dispose()"/>.</param>
     protected virtual void Dispose(bool disposing)
     {
-        if (disposing && _ownsHttpClient)
+        if (disposing)
         {
-            _http.Dispose();
+            if (_ownsHttpClient)
+            {
+                _http.Dispose();
+            }
+
+            if (_ownsHandler)
+            {
+                _handler?.Dispose();
+            }
         }
     }
 
@@ -239,6 +249,9 @@ public partial class AudioClient : IDisposable
 
     private TimeoutException AttemptTimedOut(RequestSpec spec) =>
         new($"{spec.Method} {spec.Path} did not complete within the network timeout of {_options.NetworkTimeout}.");
+
+    private static SocketsHttpHandler CreateHandler() =>
+        new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = System.Net.DecompressionMethods.All };
 
     private static string BuildUserAgent()
     {

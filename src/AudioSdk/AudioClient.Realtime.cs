@@ -1,0 +1,76 @@
+using AudioSdk.Realtime;
+using AudioSdk.Realtime.Protocol;
+using AudioSdk.Realtime.Transport;
+
+namespace AudioSdk;
+
+public partial class AudioClient
+{
+    /// <summary>
+    /// Opens a realtime transcription session (<c>/v1/realtime</c> over a WebSocket) in the OpenAI transcription
+    /// dialect or vLLM's native one. The socket goes through the same handler as the client's HTTP requests, so
+    /// proxy, TLS and pinning settings apply; it sends the Bearer key and no subprotocols. For the OpenAI dialect
+    /// the call returns once the server has confirmed the configuration (<c>session.updated</c>).
+    /// </summary>
+    /// <param name="options">The dialect, model, rates and timeouts; <see cref="RealtimeSessionOptions.Model"/> is required.</param>
+    /// <param name="cancellationToken">Cancels the connection attempt.</param>
+    /// <returns>The open session; dispose it to close the connection.</returns>
+    /// <exception cref="ArgumentException">The options are invalid; the message names every problem.</exception>
+    /// <exception cref="RealtimeException">The server refused the configuration.</exception>
+    /// <exception cref="TimeoutException">The connection or the configuration was not confirmed within <see cref="RealtimeSessionOptions.ConnectTimeout"/>.</exception>
+    public virtual Task<RealtimeSession> StartRealtimeSessionAsync(RealtimeSessionOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var protocol = RealtimeProtocol.For(options.Dialect);
+        var uri = RealtimeUri(options, protocol);
+        var headers = RealtimeHeaders(options);
+        return RealtimeSession.StartAsync(
+            options,
+            async ct => await RealtimeConnection.ConnectAsync(uri, RealtimeInvoker(), headers, options.KeepAliveInterval, options.ConnectTimeout, options.MaxMessageBytes, _options.TimeProvider, ct).ConfigureAwait(false),
+            _options.TimeProvider,
+            cancellationToken);
+    }
+
+    private Uri RealtimeUri(RealtimeSessionOptions options, RealtimeProtocol protocol)
+    {
+        var builder = new UriBuilder(new Uri(_baseUri, options.Path.TrimStart('/')));
+        builder.Scheme = builder.Scheme == Uri.UriSchemeHttps ? "wss" : "ws";
+        var query = protocol.Query(options);
+        foreach (var parameter in options.AdditionalQueryParameters)
+        {
+            query += "&" + Uri.EscapeDataString(parameter.Key) + "=" + Uri.EscapeDataString(parameter.Value);
+        }
+
+        builder.Query = query;
+        return builder.Uri;
+    }
+
+    private List<KeyValuePair<string, string>> RealtimeHeaders(RealtimeSessionOptions options)
+    {
+        var headers = new List<KeyValuePair<string, string>>();
+        if (!string.IsNullOrEmpty(_options.ApiKey))
+        {
+            headers.Add(new("Authorization", "Bearer " + _options.ApiKey));
+        }
+
+        if (!string.IsNullOrEmpty(_options.Organization))
+        {
+            headers.Add(new("OpenAI-Organization", _options.Organization));
+        }
+
+        if (!string.IsNullOrEmpty(_options.Project))
+        {
+            headers.Add(new("OpenAI-Project", _options.Project));
+        }
+
+        headers.Add(new("User-Agent", _userAgent!));
+        headers.AddRange(_options.DefaultHeaders);
+        headers.AddRange(options.AdditionalHeaders);
+        return headers;
+    }
+
+    /// <summary>An invoker over the client's handler (not disposed with it), or over a handler of the realtime session's own when the caller supplied only an HttpClient.</summary>
+    private HttpMessageInvoker RealtimeInvoker() =>
+        _handler is { } handler ? new HttpMessageInvoker(handler, disposeHandler: false) : new HttpMessageInvoker(CreateHandler(), disposeHandler: true);
+}

@@ -1,0 +1,121 @@
+using System.Text.Json;
+
+namespace AudioSdk.Realtime.Protocol;
+
+/// <summary>OpenAI's Realtime transcription dialect: GA names on send, GA and beta names on receive.</summary>
+internal sealed class OpenAITranscriptionProtocol : RealtimeProtocol
+{
+    public static readonly OpenAITranscriptionProtocol Instance = new();
+
+    public override RealtimeDialect Dialect => RealtimeDialect.OpenAITranscription;
+
+    public override string Query(RealtimeSessionOptions options) => "intent=transcription";
+
+    public override void WriteSessionUpdate(Utf8JsonWriter writer, RealtimeSessionOptions options, int eventId)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, "session.update"u8);
+        WriteEventId(writer, eventId);
+        writer.WriteStartObject("session"u8);
+        writer.WriteString("type"u8, "transcription"u8);
+        writer.WriteStartObject("audio"u8);
+        writer.WriteStartObject("input"u8);
+        writer.WriteStartObject("format"u8);
+        writer.WriteString("type"u8, "audio/pcm"u8);
+        writer.WriteNumber("rate"u8, options.WireSampleRate);
+        writer.WriteEndObject();
+        writer.WriteStartObject("transcription"u8);
+        writer.WriteString("model"u8, options.Model);
+        if (options.Language is { } language)
+        {
+            writer.WriteString("language"u8, language);
+        }
+
+        if (options.Prompt is { } prompt)
+        {
+            writer.WriteString("prompt"u8, prompt);
+        }
+
+        writer.WriteEndObject();
+        if (options.TurnDetection is { } vad)
+        {
+            writer.WriteStartObject("turn_detection"u8);
+            writer.WriteString("type"u8, "server_vad"u8);
+            if (vad.Threshold is { } threshold)
+            {
+                writer.WriteNumber("threshold"u8, threshold);
+            }
+
+            if (vad.PrefixPaddingMs is { } prefix)
+            {
+                writer.WriteNumber("prefix_padding_ms"u8, prefix);
+            }
+
+            if (vad.SilenceDurationMs is { } silence)
+            {
+                writer.WriteNumber("silence_duration_ms"u8, silence);
+            }
+
+            writer.WriteEndObject();
+        }
+        else
+        {
+            writer.WriteNull("turn_detection"u8);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        if (options.IncludeLogProbabilities)
+        {
+            writer.WriteStartArray("include"u8);
+            writer.WriteStringValue("item.input_audio_transcription.logprobs"u8);
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    public override void WriteCommit(Utf8JsonWriter writer, bool final, int eventId)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, "input_audio_buffer.commit"u8);
+        WriteEventId(writer, eventId);
+        writer.WriteEndObject();
+    }
+
+    protected override RealtimeEvent? Read(string type, JsonElement root, string? currentItemId)
+    {
+        switch (type)
+        {
+            case "session.created":
+            case "transcription_session.created":
+                return new SessionCreated(root.TryGetProperty("session", out var session) ? String(session, "id") : null, type, root);
+            case "session.updated":
+            case "transcription_session.updated":
+                return new SessionUpdated(type, root);
+            case "input_audio_buffer.committed":
+                return new Committed(String(root, "item_id") ?? string.Empty, String(root, "previous_item_id"), root);
+            case "input_audio_buffer.cleared":
+                return new Cleared(root);
+            case "input_audio_buffer.speech_started":
+                return new SpeechStarted(String(root, "item_id"), Int(root, "audio_start_ms") ?? 0, root);
+            case "input_audio_buffer.speech_stopped":
+                return new SpeechStopped(String(root, "item_id"), Int(root, "audio_end_ms") ?? 0, root);
+            case "conversation.item.input_audio_transcription.delta":
+                return new TranscriptDelta(String(root, "item_id"), String(root, "delta") ?? string.Empty, Int(root, "content_index"), LogProbs(root), type, root);
+            case "conversation.item.input_audio_transcription.completed":
+                return new TranscriptCompleted(String(root, "item_id"), String(root, "transcript") ?? string.Empty, Usage(root), LogProbs(root), type, root);
+            case "conversation.item.input_audio_transcription.failed":
+                var failure = root.TryGetProperty("error", out var fe) ? fe : default;
+                return new TranscriptFailed(String(root, "item_id"), String(failure, "type"), String(failure, "code"), String(failure, "message"), root);
+            case "error":
+                var error = root.TryGetProperty("error", out var e) ? e : default;
+                return error.ValueKind == JsonValueKind.String
+                    ? new ErrorEvent(null, String(root, "code"), error.GetString() ?? string.Empty, null, null, root)
+                    : new ErrorEvent(String(error, "type"), String(error, "code"), String(error, "message") ?? "(no message)", String(error, "param"), String(error, "event_id"), root);
+            default:
+                return null;
+        }
+    }
+}

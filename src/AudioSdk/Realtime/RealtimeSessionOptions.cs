@@ -1,0 +1,114 @@
+namespace AudioSdk.Realtime;
+
+/// <summary>How a realtime transcription session connects, what it declares and how it sends audio.</summary>
+public sealed record RealtimeSessionOptions
+{
+    /// <summary>The protocol. Default <see cref="RealtimeDialect.OpenAITranscription"/>.</summary>
+    public RealtimeDialect Dialect { get; init; } = RealtimeDialect.OpenAITranscription;
+
+    /// <summary>The transcription model (required), such as <c>gpt-4o-transcribe</c> or <c>voxtral-mini-4b-realtime</c>.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>The spoken language (ISO-639-1), for the OpenAI dialect.</summary>
+    public string? Language { get; init; }
+
+    /// <summary>A prompt that guides the transcription, for the OpenAI dialect.</summary>
+    public string? Prompt { get; init; }
+
+    /// <summary>
+    /// The sample rate of the audio you send through <see cref="RealtimeSession.SendAudioAsync(ReadOnlyMemory{byte}, CancellationToken)"/>.
+    /// When it differs from <see cref="SessionSampleRate"/> the SDK resamples it (band-limited, not linear). Default 16000.
+    /// </summary>
+    public int InputSampleRate { get; init; } = 16000;
+
+    /// <summary>
+    /// The rate sent on the wire: 16000 for the native dialect (the only one vLLM takes); for the OpenAI dialect
+    /// the declared <c>audio.input.format.rate</c>, 24000 by default (OpenAI's only rate; Tinfoil also takes 16000).
+    /// </summary>
+    public int? SessionSampleRate { get; init; }
+
+    /// <summary>Server VAD settings (OpenAI dialect); <see langword="null"/> sends <c>turn_detection: null</c> (push-to-talk).</summary>
+    public RealtimeTurnDetection? TurnDetection { get; init; }
+
+    /// <summary>Asks for token log probabilities on deltas (<c>include: ["item.input_audio_transcription.logprobs"]</c>).</summary>
+    public bool IncludeLogProbabilities { get; init; }
+
+    /// <summary>The audio carried by one append message. Default 100 ms.</summary>
+    public TimeSpan ChunkDuration { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Send audio no faster than real time (for playback of files as if live). Default off.</summary>
+    public bool RealTimePacing { get; init; }
+
+    /// <summary>How long the WebSocket upgrade (and, for the OpenAI dialect, the <c>session.updated</c> reply) may take. Default 15 s.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long a commit may wait for the service (its acknowledgment, or the native dialect's final text). Default 60 s.</summary>
+    public TimeSpan ResponseTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>WebSocket keep-alive ping interval. Default 20 s.</summary>
+    public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>The largest server message accepted; a larger one closes the session with an error. Default 16 MiB.</summary>
+    public int MaxMessageBytes { get; init; } = 16 * 1024 * 1024;
+
+    /// <summary>The endpoint path relative to the client's endpoint. Default <c>realtime</c>.</summary>
+    public string Path { get; init; } = "realtime";
+
+    /// <summary>Extra headers for the WebSocket upgrade request.</summary>
+    public IDictionary<string, string> AdditionalHeaders { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Extra query parameters for the WebSocket URL.</summary>
+    public IDictionary<string, string> AdditionalQueryParameters { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The wire sample rate in effect.</summary>
+    internal int WireSampleRate => Dialect == RealtimeDialect.VllmNative ? 16000 : SessionSampleRate ?? 24000;
+
+    internal void Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(Model))
+        {
+            problems.Add("Model is required.");
+        }
+
+        if (InputSampleRate <= 0)
+        {
+            problems.Add("InputSampleRate must be positive.");
+        }
+
+        if (SessionSampleRate is <= 0)
+        {
+            problems.Add("SessionSampleRate must be positive.");
+        }
+
+        if (Dialect == RealtimeDialect.VllmNative && SessionSampleRate is { } rate && rate != 16000)
+        {
+            problems.Add("The native dialect takes 16000 Hz only; leave SessionSampleRate unset.");
+        }
+
+        if (ChunkDuration < TimeSpan.FromMilliseconds(10) || ChunkDuration > TimeSpan.FromSeconds(10))
+        {
+            problems.Add("ChunkDuration must be between 10 ms and 10 s.");
+        }
+
+        if (ConnectTimeout <= TimeSpan.Zero || ResponseTimeout <= TimeSpan.Zero)
+        {
+            problems.Add("ConnectTimeout and ResponseTimeout must be positive.");
+        }
+
+        if (MaxMessageBytes < 1024)
+        {
+            problems.Add("MaxMessageBytes must be at least 1024.");
+        }
+
+        if (Dialect == RealtimeDialect.VllmNative && TurnDetection is not null)
+        {
+            problems.Add("The native dialect has no server VAD; leave TurnDetection unset.");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid RealtimeSessionOptions: " + string.Join(" ", problems), "options");
+        }
+    }
+}

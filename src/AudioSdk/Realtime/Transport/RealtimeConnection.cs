@@ -1,0 +1,183 @@
+using System.Buffers;
+using System.Net.WebSockets;
+
+namespace AudioSdk.Realtime.Transport;
+
+/// <summary>How a connection ended.</summary>
+internal readonly record struct ConnectionEnd(WebSocketCloseStatus? Status, string? Description, Exception? Error);
+
+/// <summary>What the session needs of a socket, so the session can be exercised without one.</summary>
+internal interface IRealtimeConnection : IAsyncDisposable
+{
+    /// <summary>Sends one text message. The caller serialises sends.</summary>
+    ValueTask SendAsync(ReadOnlyMemory<byte> utf8, CancellationToken cancellationToken);
+
+    /// <summary>Reads messages until the connection ends, handing each to <paramref name="onMessage"/> (the memory is valid only during the call).</summary>
+    Task<ConnectionEnd> ReceiveAllAsync(Func<ReadOnlyMemory<byte>, ValueTask> onMessage, CancellationToken cancellationToken);
+
+    /// <summary>Starts the close handshake and waits, at most <paramref name="timeout"/>, for the server's reply.</summary>
+    Task CloseAsync(TimeSpan timeout);
+}
+
+/// <summary>
+/// A <see cref="ClientWebSocket"/> connected through the client's own handler (so proxy, TLS and pinning
+/// settings apply), with pooled receive buffers and a message size cap. Never sets the socket's own
+/// certificate callback: TLS settings live on the handler.
+/// </summary>
+internal sealed class RealtimeConnection : IRealtimeConnection
+{
+    private const int ReceiveBlock = 16 * 1024;
+    private readonly ClientWebSocket _socket;
+    private readonly HttpMessageInvoker _invoker;
+    private readonly int _maxMessageBytes;
+
+    private RealtimeConnection(ClientWebSocket socket, HttpMessageInvoker invoker, int maxMessageBytes)
+    {
+        _socket = socket;
+        _invoker = invoker;
+        _maxMessageBytes = maxMessageBytes;
+    }
+
+    public static async Task<RealtimeConnection> ConnectAsync(
+        Uri uri,
+        HttpMessageInvoker invoker,
+        IEnumerable<KeyValuePair<string, string>> headers,
+        TimeSpan keepAlive,
+        TimeSpan timeout,
+        int maxMessageBytes,
+        TimeProvider timeProvider,
+        CancellationToken cancellationToken)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.KeepAliveInterval = keepAlive;
+        foreach (var header in headers)
+        {
+            socket.Options.SetRequestHeader(header.Key, header.Value);
+        }
+
+        using var timeoutSource = new CancellationTokenSource(timeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        try
+        {
+            await socket.ConnectAsync(uri, invoker, linked.Token).ConfigureAwait(false);
+            return new RealtimeConnection(socket, invoker, maxMessageBytes);
+        }
+        catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            socket.Dispose();
+            invoker.Dispose();
+            throw new TimeoutException($"The realtime WebSocket to {uri.GetLeftPart(UriPartial.Path)} did not open within {timeout}.");
+        }
+        catch
+        {
+            socket.Dispose();
+            invoker.Dispose();
+            throw;
+        }
+    }
+
+    public ValueTask SendAsync(ReadOnlyMemory<byte> utf8, CancellationToken cancellationToken) =>
+        _socket.SendAsync(utf8, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+
+    public async Task<ConnectionEnd> ReceiveAllAsync(Func<ReadOnlyMemory<byte>, ValueTask> onMessage, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(ReceiveBlock);
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (buffer.Length >= _maxMessageBytes)
+                    {
+                        await CloseOutputQuietlyAsync(WebSocketCloseStatus.MessageTooBig, "message too big").ConfigureAwait(false);
+                        return new ConnectionEnd(WebSocketCloseStatus.MessageTooBig, $"A server message exceeded {_maxMessageBytes} bytes.", null);
+                    }
+
+                    var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(_maxMessageBytes, buffer.Length * 2));
+                    buffer.AsSpan(0, length).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+
+                ValueWebSocketReceiveResult result;
+                try
+                {
+                    result = await _socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                }
+                catch (WebSocketException ex)
+                {
+                    return new ConnectionEnd(null, ex.Message, ex);
+                }
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    if (_socket.State == WebSocketState.CloseReceived)
+                    {
+                        await CloseOutputQuietlyAsync(WebSocketCloseStatus.NormalClosure, null).ConfigureAwait(false);
+                    }
+
+                    return new ConnectionEnd(_socket.CloseStatus, _socket.CloseStatusDescription, null);
+                }
+
+                length += result.Count;
+                if (length > _maxMessageBytes)
+                {
+                    await CloseOutputQuietlyAsync(WebSocketCloseStatus.MessageTooBig, "message too big").ConfigureAwait(false);
+                    return new ConnectionEnd(WebSocketCloseStatus.MessageTooBig, $"A server message exceeded {_maxMessageBytes} bytes.", null);
+                }
+
+                if (result.EndOfMessage)
+                {
+                    if (result.MessageType == WebSocketMessageType.Text || length > 0)
+                    {
+                        await onMessage(buffer.AsMemory(0, length)).ConfigureAwait(false);
+                    }
+
+                    length = 0;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    public async Task CloseAsync(TimeSpan timeout)
+    {
+        if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            using var cts = new CancellationTokenSource(timeout);
+            try
+            {
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "client closing", cts.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+            {
+                _socket.Abort();
+            }
+        }
+    }
+
+    /// <summary>Disposes the socket and the invoker (which disposes a handler only when it was created for this connection).</summary>
+    public ValueTask DisposeAsync()
+    {
+        _socket.Dispose();
+        _invoker.Dispose();
+        return default;
+    }
+
+    private async Task CloseOutputQuietlyAsync(WebSocketCloseStatus status, string? description)
+    {
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _socket.CloseOutputAsync(status, description, cts.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+    }
+}
