@@ -38,6 +38,8 @@ public sealed class AudioTestServer : IAsyncDisposable
     private readonly List<ScriptedResponse> _scripts = [];
     private readonly List<JsonObject> _usage = [];
     private readonly List<(Func<ReceivedRequest, bool> Match, TaskCompletionSource<ReceivedRequest> Done)> _waiters = [];
+    private readonly List<RealtimeScriptedAction> _realtimeScripts = [];
+    private readonly List<ReceivedRealtimeSession> _realtimeSessions = [];
     private int _nextId;
     private int _activeResponses;
     private int _completedResponses;
@@ -91,6 +93,7 @@ public sealed class AudioTestServer : IAsyncDisposable
         });
         var app = builder.Build();
         var server = new AudioTestServer(app, options);
+        app.UseWebSockets();
         app.Run(server.HandleAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -106,6 +109,29 @@ public sealed class AudioTestServer : IAsyncDisposable
         lock (_gate)
         {
             _scripts.Add(response);
+        }
+    }
+
+    /// <summary>Every realtime connection accepted so far, in order.</summary>
+    public IReadOnlyList<ReceivedRealtimeSession> RealtimeSessions
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _realtimeSessions.ToList();
+            }
+        }
+    }
+
+    /// <summary>Queues an action for the realtime endpoint, run when its trigger next happens on any connection.</summary>
+    /// <param name="action">The scripted action.</param>
+    public void EnqueueRealtime(RealtimeScriptedAction action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        lock (_gate)
+        {
+            _realtimeScripts.Add(action);
         }
     }
 
@@ -180,6 +206,12 @@ public sealed class AudioTestServer : IAsyncDisposable
         if (Options.ApiKey is { } key && headers.GetValueOrDefault("Authorization") != "Bearer " + key)
         {
             await WriteErrorAsync(context, 401, "invalid_api_key", "Incorrect API key provided.", "invalid_request_error", null).ConfigureAwait(false);
+            return;
+        }
+
+        if (request.Path == "/v1/realtime")
+        {
+            await RealtimeAsync(context, request).ConfigureAwait(false);
             return;
         }
 
@@ -266,6 +298,49 @@ public sealed class AudioTestServer : IAsyncDisposable
         foreach (var done in release)
         {
             done.TrySetResult(request);
+        }
+    }
+
+    private async Task RealtimeAsync(HttpContext context, ReceivedRequest request)
+    {
+        var query = context.Request.Query;
+        var native = !query.ContainsKey("intent") && query.ContainsKey("model");
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await WriteErrorAsync(context, 426, "upgrade_required", "This endpoint takes WebSocket connections.", "invalid_request_error", null).ConfigureAwait(false);
+            return;
+        }
+
+        if (query["intent"] != "transcription" && !query.ContainsKey("model"))
+        {
+            await WriteErrorAsync(context, 400, "missing_required_parameter", "Missing required parameter: 'model' (use ?model=<name> query parameter for WebSocket requests).", "invalid_request_error", "model").ConfigureAwait(false);
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        var record = new ReceivedRealtimeSession(native ? "native" : "openai", request.Query, request.Headers);
+        lock (_gate)
+        {
+            _realtimeSessions.Add(record);
+        }
+
+        var endpoint = new RealtimeEndpoint(socket, record, Options, TakeRealtimeScript, context.RequestAborted) { Abort = context.Abort };
+        await endpoint.RunAsync(native).ConfigureAwait(false);
+    }
+
+    private RealtimeScriptedAction? TakeRealtimeScript(string? trigger)
+    {
+        lock (_gate)
+        {
+            var index = _realtimeScripts.FindIndex(s => s.OnClientEvent == trigger);
+            if (index < 0)
+            {
+                return null;
+            }
+
+            var action = _realtimeScripts[index];
+            _realtimeScripts.RemoveAt(index);
+            return action;
         }
     }
 

@@ -18,6 +18,12 @@ public sealed class AudioTestServerOptions
     /// <summary>The sample rate of generated speech. Default 24000.</summary>
     public int SpeechSampleRate { get; set; } = 24000;
 
+    /// <summary>How the OpenAI realtime dialect behaves: as OpenAI (default) or as Tinfoil serves it.</summary>
+    public RealtimeServerFlavor RealtimeFlavor { get; set; } = RealtimeServerFlavor.OpenAI;
+
+    /// <summary>Models the native realtime dialect accepts in <c>session.update</c>; others get <c>model_not_found</c>.</summary>
+    public ISet<string> RealtimeModels { get; } = new HashSet<string> { "voxtral-mini-4b-realtime", "whisper-large-v3-turbo" };
+
     /// <summary>Models listed by <c>GET /v1/models</c>, with what each is recommended for (<c>stt</c> or <c>tts</c>).</summary>
     public IDictionary<string, string> Models { get; } = new Dictionary<string, string>
     {
