@@ -55,6 +55,7 @@ public sealed class RealtimeSession : IAsyncDisposable
     private bool _turnOpen;
     private bool _connectionSpent;
     private TaskCompletionSource<TranscriptCompleted>? _utteranceDone;
+    private TaskCompletionSource _created = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _turnBytes;
     private long _pacingStart;
     private TimeSpan _pacedAudio;
@@ -348,9 +349,13 @@ public sealed class RealtimeSession : IAsyncDisposable
         var generation = Interlocked.Increment(ref _generation);
         _connection = connection;
         _connectionSpent = false;
+        _created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _receiveTask = Task.Run(() => ReceiveLoopAsync(connection, generation, suppressCreated: !first), CancellationToken.None);
         if (_options.Dialect == RealtimeDialect.VllmNative)
         {
+            // vLLM sends session.created at once; configure after it, as its own clients do (a server that never sends it costs one ConnectTimeout).
+            await Task.WhenAny(_created.Task, Task.Delay(_options.ConnectTimeout, _time, cancellationToken)).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
             await SendRawAsync((w, id) => _protocol.WriteSessionUpdate(w, _options, id), cancellationToken).ConfigureAwait(false);
             if (first)
             {
@@ -408,6 +413,7 @@ public sealed class RealtimeSession : IAsyncDisposable
         {
             case SessionCreated created:
                 SessionId ??= created.SessionId;
+                _created.TrySetResult();
                 if (suppressCreated)
                 {
                     return;

@@ -195,7 +195,7 @@ public sealed class OpenAIDialectTests : RealtimeTestBase
     public async Task ConfigurationNotConfirmed_TimesOut()
     {
         Server.EnqueueRealtime(new RealtimeScriptedAction { OnClientEvent = "session.update", SkipNormalHandling = true });
-        var ex = await Assert.ThrowsAsync<TimeoutException>(() => Client.StartRealtimeSessionAsync(OpenAI() with { ConnectTimeout = TimeSpan.FromMilliseconds(300) }));
+        var ex = await Assert.ThrowsAsync<TimeoutException>(() => Client.StartRealtimeSessionAsync(OpenAI() with { ConnectTimeout = TimeSpan.FromSeconds(1.5) }));
         Assert.Contains("session.updated", ex.Message);
     }
 
