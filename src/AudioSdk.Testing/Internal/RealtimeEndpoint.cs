@@ -166,16 +166,7 @@ internal sealed class RealtimeEndpoint(WebSocket socket, ReceivedRealtimeSession
 
                 break;
             case "input_audio_buffer.append":
-                byte[] audio;
-                try
-                {
-                    audio = Convert.FromBase64String(msg["audio"]?.GetValue<string>() ?? string.Empty);
-                }
-                catch (FormatException)
-                {
-                    audio = [];
-                }
-
+                var audio = Base64(msg) ?? [];
                 if (audio.Length == 0 || audio.Length % 2 == 1)
                 {
                     await NativeErrorAsync("Invalid audio data", "invalid_audio").ConfigureAwait(false);
@@ -280,12 +271,7 @@ internal sealed class RealtimeEndpoint(WebSocket socket, ReceivedRealtimeSession
 
                 break;
             case "input_audio_buffer.append":
-                byte[] audio;
-                try
-                {
-                    audio = Convert.FromBase64String(msg["audio"]?.GetValue<string>() ?? string.Empty);
-                }
-                catch (FormatException)
+                if (Base64(msg) is not { } audio)
                 {
                     await OpenAIErrorAsync("invalid_request_error", "invalid_audio", "The audio is not valid base64.", clientEventId).ConfigureAwait(false);
                     break;
@@ -417,6 +403,18 @@ internal sealed class RealtimeEndpoint(WebSocket socket, ReceivedRealtimeSession
         var rest = data.AsSpan(offset, (int)_frame.Length - offset).ToArray();
         _frame.SetLength(0);
         _frame.Write(rest);
+    }
+
+    private static byte[]? Base64(JsonObject msg)
+    {
+        try
+        {
+            return Convert.FromBase64String(msg["audio"]?.GetValue<string>() ?? string.Empty);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     private ReceivedUtterance Transcribe(string itemId, int rate)
