@@ -40,6 +40,7 @@ public sealed class AudioTestServer : IAsyncDisposable
     private readonly List<(Func<ReceivedRequest, bool> Match, TaskCompletionSource<ReceivedRequest> Done)> _waiters = [];
     private readonly List<RealtimeScriptedAction> _realtimeScripts = [];
     private readonly List<ReceivedRealtimeSession> _realtimeSessions = [];
+    private ConnectionCounters _counters = null!;
     private int _nextId;
     private int _activeResponses;
     private int _completedResponses;
@@ -71,6 +72,15 @@ public sealed class AudioTestServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Connections accepted; with TLS, those whose handshake the server completed (a client that then refuses
+    /// the server's key still counts here, but sends no application byte).
+    /// </summary>
+    public int ConnectionCount => _counters.Connections;
+
+    /// <summary>Application bytes received over all connections (decrypted; a refused TLS handshake adds nothing).</summary>
+    public long ApplicationBytesReceived => _counters.Bytes;
+
     /// <summary>Responses that have started and not yet finished.</summary>
     public int ActiveResponses => Volatile.Read(ref _activeResponses);
 
@@ -85,14 +95,27 @@ public sealed class AudioTestServer : IAsyncDisposable
         options ??= new AudioTestServerOptions();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        var counters = new ConnectionCounters();
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Listen(IPAddress.Loopback, 0);
+            k.Listen(IPAddress.Loopback, 0, listen =>
+            {
+                if (options.Certificate is not null)
+                {
+                    listen.UseHttps(new Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions
+                    {
+                        ServerCertificateSelector = (_, _) => options.Certificate,
+                    });
+                }
+
+                // After TLS: counts the application bytes each connection receives (0 when a handshake is refused).
+                listen.Use(next => context => counters.RunAsync(context, next));
+            });
             k.Limits.MaxRequestBodySize = null;
             k.Limits.MinRequestBodyDataRate = null;
         });
         var app = builder.Build();
-        var server = new AudioTestServer(app, options);
+        var server = new AudioTestServer(app, options) { _counters = counters };
         app.UseWebSockets();
         app.Run(server.HandleAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -183,6 +206,11 @@ public sealed class AudioTestServer : IAsyncDisposable
         var http = context.Request;
         var id = "req_" + Interlocked.Increment(ref _nextId).ToString("D6", CultureInfo.InvariantCulture);
         context.Response.Headers["x-request-id"] = id;
+        if (Options.CloseConnectionAfterEachResponse && !context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.Headers.Connection = "close";
+        }
+
         foreach (var header in Options.ResponseHeaders)
         {
             context.Response.Headers[header.Key] = header.Value;

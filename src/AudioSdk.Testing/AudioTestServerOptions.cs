@@ -18,6 +18,15 @@ public sealed class AudioTestServerOptions
     /// <summary>The sample rate of generated speech. Default 24000.</summary>
     public int SpeechSampleRate { get; set; } = 24000;
 
+    /// <summary>
+    /// When set, the server speaks HTTPS (and WSS) with this certificate. It is read for every handshake, so a
+    /// test can change it while the server runs (a server changing its key).
+    /// </summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; set; }
+
+    /// <summary>Answer every request with <c>Connection: close</c>, so each request opens a new connection (and, with TLS, a new handshake).</summary>
+    public bool CloseConnectionAfterEachResponse { get; set; }
+
     /// <summary>How the OpenAI realtime dialect behaves: as OpenAI (default) or as Tinfoil serves it.</summary>
     public RealtimeServerFlavor RealtimeFlavor { get; set; } = RealtimeServerFlavor.OpenAI;
 

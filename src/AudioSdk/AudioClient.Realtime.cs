@@ -25,11 +25,20 @@ public partial class AudioClient
         var protocol = RealtimeProtocol.For(options.Dialect);
         var uri = RealtimeUri(options, protocol);
         var headers = RealtimeHeaders(options);
-        return RealtimeSession.StartAsync(
-            options,
-            async ct => await RealtimeConnection.ConnectAsync(uri, RealtimeInvoker(), headers, options.KeepAliveInterval, options.ConnectTimeout, options.MaxMessageBytes, _options.TimeProvider, ct).ConfigureAwait(false),
-            _options.TimeProvider,
-            cancellationToken);
+        return RealtimeSession.StartAsync(options, ConnectAsync, _options.TimeProvider, cancellationToken);
+
+        async Task<IRealtimeConnection> ConnectAsync(CancellationToken ct)
+        {
+            try
+            {
+                return await RealtimeConnection.ConnectAsync(uri, RealtimeInvoker(), headers, options.KeepAliveInterval, options.ConnectTimeout, options.MaxMessageBytes, _options.TimeProvider, ct).ConfigureAwait(false);
+            }
+            catch (Security.TlsPinMismatchException) when (_handler is Security.PinnedHttpHandler)
+            {
+                // A failed ClientWebSocket cannot be reused: a new instance, after the handler's forced re-attestation.
+                return await RealtimeConnection.ConnectAsync(uri, RealtimeInvoker(), headers, options.KeepAliveInterval, options.ConnectTimeout, options.MaxMessageBytes, _options.TimeProvider, ct).ConfigureAwait(false);
+            }
+        }
     }
 
     private Uri RealtimeUri(RealtimeSessionOptions options, RealtimeProtocol protocol)

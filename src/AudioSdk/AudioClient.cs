@@ -70,9 +70,20 @@ public partial class AudioClient : IDisposable
         _baseUri = new Uri(endpoint.EndsWith('/') ? endpoint : endpoint + "/");
         _userAgent = _options.ApplicationId is { Length: > 0 } app ? $"{app} {UserAgent}" : UserAgent;
 
+        if (httpClient is not null && _options.Attestor is not null)
+        {
+            throw new ArgumentException(
+                "TLS pinning cannot be applied to an HttpClient you supply: its handler's TLS settings are its own. Either let the client build its handler " +
+                "(no HttpClient), or make a PinnedHttpHandler the HttpClient's primary handler and pass the same instance as AudioClientOptions.HttpHandler, without pins.",
+                nameof(options));
+        }
+
         if (httpClient is null)
         {
-            _handler = _options.HttpHandler ?? CreateHandler();
+            _handler = _options.HttpHandler
+                ?? (_options.Attestor is { } attestor
+                    ? new Security.PinnedHttpHandler(_options.Endpoint!, attestor, _options.ConfigurePinnedHandler, _options.DangerousAllowSelfSignedLoopbackCertificatesForTesting, _options.TimeProvider)
+                    : CreateHandler());
             _ownsHandler = _options.HttpHandler is null;
             _http = new HttpClient(_handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
             _ownsHttpClient = true;
@@ -175,18 +186,28 @@ public partial class AudioClient : IDisposable
         var number = 0;
         try
         {
-            return await _pipeline.ExecuteAsync(
-                async ctx =>
-                {
-                    var timeout = CreateAttemptTimeout(ctx.CancellationToken, out var token);
-                    return await attempt(++number, timeout, token, ctx.CancellationToken).ConfigureAwait(false);
-                },
-                context).ConfigureAwait(false);
+            try
+            {
+                return await RunAsync().ConfigureAwait(false);
+            }
+            catch (Security.TlsPinMismatchException) when (spec.Replayable && _handler is Security.PinnedHttpHandler)
+            {
+                // The pinned handler has marked its pins stale: one forced re-attestation, one retry. Never unpinned.
+                return await RunAsync().ConfigureAwait(false);
+            }
         }
         finally
         {
             ResilienceContextPool.Shared.Return(context);
         }
+
+        async Task<T> RunAsync() => await _pipeline.ExecuteAsync(
+            async ctx =>
+            {
+                var timeout = CreateAttemptTimeout(ctx.CancellationToken, out var token);
+                return await attempt(++number, timeout, token, ctx.CancellationToken).ConfigureAwait(false);
+            },
+            context).ConfigureAwait(false);
     }
 
     private async Task<HttpResponseMessage> SendOnceAsync(RequestSpec spec, int attempt, CancellationToken token)
@@ -194,7 +215,16 @@ public partial class AudioClient : IDisposable
         using var request = new HttpRequestMessage(spec.Method, new Uri(_baseUri, spec.Path)) { Content = spec.CreateContent() };
         ApplyHeaders(request);
         Log.Sending(_logger, spec.Method.Method, spec.Path, attempt);
-        var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex) when (Security.TlsPinMismatchException.Find(ex) is { } mismatch)
+        {
+            throw new Security.TlsPinMismatchException(mismatch.Authority, mismatch.ExpectedPins, mismatch.ActualPin, ex);
+        }
+
         Log.Answered(_logger, spec.Method.Method, spec.Path, (int)response.StatusCode, ResponseMetadata.FromResponse(response).RequestId);
         if (!response.IsSuccessStatusCode)
         {

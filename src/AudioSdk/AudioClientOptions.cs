@@ -44,6 +44,25 @@ public sealed class AudioClientOptions
     /// </summary>
     public HttpMessageHandler? HttpHandler { get; set; }
 
+    /// <summary>
+    /// Pinned TLS keys (SHA-256 of the leaf's SubjectPublicKeyInfo): every connection, HTTPS and realtime alike, is
+    /// refused during the handshake unless the server's key matches one of them, in addition to normal certificate
+    /// validation. Shorthand for <see cref="Attestor"/> = a <see cref="Security.StaticPinAttestor"/>.
+    /// </summary>
+    public IList<Security.TlsPin> TlsPins { get; } = new List<Security.TlsPin>();
+
+    /// <summary>Where attested TLS pins come from (a confidential-computing verifier, for example); see <see cref="Security.IEndpointAttestor"/>.</summary>
+    public Security.IEndpointAttestor? Attestor { get; set; }
+
+    /// <summary>Adjusts the <see cref="SocketsHttpHandler"/> the client builds for pinning (proxy, connection limits); its certificate callback is the SDK's.</summary>
+    public Action<SocketsHttpHandler>? ConfigurePinnedHandler { get; set; }
+
+    /// <summary>
+    /// FOR TESTS ONLY: with pinning, accept a certificate chain that does not validate (self-signed) when the
+    /// endpoint is a loopback address. Host name and pin are still checked. Ignored for any other host.
+    /// </summary>
+    public bool DangerousAllowSelfSignedLoopbackCertificatesForTesting { get; set; }
+
     /// <summary>Text appended to the <c>User-Agent</c> header, to name the calling application.</summary>
     public string? ApplicationId { get; set; }
 
@@ -107,6 +126,26 @@ public sealed class AudioClientOptions
             }
         }
 
+        if (TlsPins.Count > 0 && Attestor is not null)
+        {
+            problems.Add($"Set either {nameof(TlsPins)} or {nameof(Attestor)}, not both.");
+        }
+
+        if ((TlsPins.Count > 0 || Attestor is not null) && HttpHandler is not null)
+        {
+            problems.Add($"Pinning builds its own handler: leave {nameof(HttpHandler)} unset and use {nameof(ConfigurePinnedHandler)}, or pass a {nameof(Security.PinnedHttpHandler)} as {nameof(HttpHandler)} without pins.");
+        }
+
+        if ((TlsPins.Count > 0 || Attestor is not null) && endpoint.Scheme != Uri.UriSchemeHttps)
+        {
+            problems.Add("TLS pinning needs an https endpoint.");
+        }
+
+        if (TlsPins.Any(p => p.Bytes.Length != Security.TlsPin.Length))
+        {
+            problems.Add($"{nameof(TlsPins)} has an empty pin.");
+        }
+
         if (problems.Count > 0)
         {
             throw new ArgumentException("Invalid AudioClientOptions: " + string.Join(" ", problems), "options");
@@ -124,6 +163,9 @@ public sealed class AudioClientOptions
             ApplicationId = ApplicationId,
             LoggerFactory = LoggerFactory,
             TimeProvider = TimeProvider!,
+            Attestor = Attestor ?? (TlsPins.Count > 0 ? new Security.StaticPinAttestor(TlsPins) : null),
+            ConfigurePinnedHandler = ConfigurePinnedHandler,
+            DangerousAllowSelfSignedLoopbackCertificatesForTesting = DangerousAllowSelfSignedLoopbackCertificatesForTesting,
         };
         foreach (var header in DefaultHeaders)
         {

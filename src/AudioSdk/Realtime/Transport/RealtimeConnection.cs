@@ -68,6 +68,12 @@ internal sealed class RealtimeConnection : IRealtimeConnection
             invoker.Dispose();
             throw new TimeoutException($"The realtime WebSocket to {uri.GetLeftPart(UriPartial.Path)} did not open within {timeout}.");
         }
+        catch (Exception ex) when (Security.TlsPinMismatchException.Find(ex) is { } mismatch)
+        {
+            socket.Dispose();
+            invoker.Dispose();
+            throw new Security.TlsPinMismatchException(mismatch.Authority, mismatch.ExpectedPins, mismatch.ActualPin, ex);
+        }
         catch
         {
             socket.Dispose();
