@@ -79,6 +79,18 @@ public sealed class AudioClientOptions
     /// <summary>Checks every setting and returns a frozen copy; throws one exception naming every problem.</summary>
     internal AudioClientOptions ValidateAndFreeze(Uri? fallbackEndpoint)
     {
+        var problems = Problems(fallbackEndpoint);
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid AudioClientOptions: " + string.Join(" ", problems), "options");
+        }
+
+        return Freeze(fallbackEndpoint);
+    }
+
+    /// <summary>Every problem with these settings (empty when they are valid).</summary>
+    internal List<string> Problems(Uri? fallbackEndpoint)
+    {
         var problems = new List<string>();
         var endpoint = Endpoint ?? fallbackEndpoint ?? DefaultEndpoint;
         if (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp))
@@ -146,11 +158,12 @@ public sealed class AudioClientOptions
             problems.Add($"{nameof(TlsPins)} has an empty pin.");
         }
 
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException("Invalid AudioClientOptions: " + string.Join(" ", problems), "options");
-        }
+        return problems;
+    }
 
+    private AudioClientOptions Freeze(Uri? fallbackEndpoint)
+    {
+        var endpoint = Endpoint ?? fallbackEndpoint ?? DefaultEndpoint;
         var copy = new AudioClientOptions
         {
             Endpoint = endpoint,
