@@ -1,0 +1,18 @@
+using Microsoft.Extensions.AI;
+
+namespace AudioSdk.Extensions.AI;
+
+/// <summary>Views an <see cref="AudioClient"/> as Microsoft.Extensions.AI clients.</summary>
+public static class AudioClientAIExtensions
+{
+    /// <summary>An <see cref="ISpeechToTextClient"/> over this client.</summary>
+    /// <param name="client">The audio client.</param>
+    /// <param name="defaultModel">The model when the options name none.</param>
+    public static ISpeechToTextClient AsSpeechToTextClient(this AudioClient client, string? defaultModel = null) => new AudioSpeechToTextClient(client, defaultModel);
+
+    /// <summary>An <see cref="ITextToSpeechClient"/> over this client.</summary>
+    /// <param name="client">The audio client.</param>
+    /// <param name="defaultModel">The model when the options name none.</param>
+    /// <param name="defaultVoice">The voice when the options name none.</param>
+    public static ITextToSpeechClient AsTextToSpeechClient(this AudioClient client, string? defaultModel = null, string defaultVoice = "alloy") => new AudioTextToSpeechClient(client, defaultModel, defaultVoice);
+}
