@@ -18,7 +18,7 @@ public partial class AudioClient
     {
         var path = string.IsNullOrEmpty(recommendedFor) ? "models" : "models?recommended_for=" + Uri.EscapeDataString(recommendedFor);
         return SendAsync(
-            RequestSpec.Get(path),
+            RequestSpec.Get(path, "models.list"),
             async (response, ct) =>
             {
                 var wire = await ReadJsonAsync(response, AudioSdkJsonContext.Default.ModelListWire, ct).ConfigureAwait(false);
@@ -37,6 +37,6 @@ public partial class AudioClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
         var path = "models/" + string.Join('/', modelId.Split('/').Select(Uri.EscapeDataString));
-        return SendAsync(RequestSpec.Get(path), (response, ct) => ReadJsonAsync(response, AudioSdkJsonContext.Default.ModelInfo, ct), cancellationToken);
+        return SendAsync(RequestSpec.Get(path, "models.get"), (response, ct) => ReadJsonAsync(response, AudioSdkJsonContext.Default.ModelInfo, ct), cancellationToken);
     }
 }

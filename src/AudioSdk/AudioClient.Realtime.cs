@@ -25,7 +25,7 @@ public partial class AudioClient
         var protocol = RealtimeProtocol.For(options.Dialect);
         var uri = RealtimeUri(options, protocol);
         var headers = RealtimeHeaders(options);
-        return RealtimeSession.StartAsync(options, ConnectAsync, _options.TimeProvider, cancellationToken);
+        return RealtimeSession.StartAsync(options, ConnectAsync, _options.TimeProvider, cancellationToken, _logger, uri.GetLeftPart(UriPartial.Path));
 
         async Task<IRealtimeConnection> ConnectAsync(CancellationToken ct)
         {

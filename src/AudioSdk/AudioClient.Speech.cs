@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using AudioSdk.Internal;
+using AudioSdk.Internal.Diagnostics;
 using AudioSdk.Internal.Http;
 using AudioSdk.Internal.Json;
 using AudioSdk.Speech;
@@ -139,7 +140,12 @@ public partial class AudioClient
         }
 
         var body = BuildSpeechBody(input, options);
-        return new RequestSpec(HttpMethod.Post, SpeechPath, () => JsonContent(body), replayable: true);
+        if (Telemetry.CharactersSynthesized.Enabled)
+        {
+            Telemetry.CharactersSynthesized.Add(CountCharacters(input), new KeyValuePair<string, object?>("gen_ai.request.model", options.Model));
+        }
+
+        return new RequestSpec(HttpMethod.Post, SpeechPath, () => JsonContent(body), replayable: true) { Operation = "speech", Model = options.Model, UploadBytes = body.Length };
     }
 
     private static byte[] BuildSpeechBody(string input, SpeechOptions options)

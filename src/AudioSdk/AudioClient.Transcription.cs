@@ -125,7 +125,12 @@ public partial class AudioClient
         ValidateTranscription(audio, options);
         var prepared = await audio.PrepareAsync(cancellationToken).ConfigureAwait(false);
         var fields = TranscriptionFields(options, format, stream);
-        return new RequestSpec(HttpMethod.Post, TranscriptionsPath, () => MultipartBuilder.Create(prepared, fields), prepared.Source.IsReplayable);
+        return new RequestSpec(HttpMethod.Post, TranscriptionsPath, () => MultipartBuilder.Create(prepared, fields), prepared.Source.IsReplayable)
+        {
+            Operation = stream ? "transcribe.stream" : "transcribe",
+            Model = options.Model,
+            UploadBytes = prepared.Source.Length,
+        };
     }
 
     private static void ValidateTranscription(AudioInput audio, TranscriptionOptions options)
@@ -225,7 +230,16 @@ public partial class AudioClient
     {
         var result = await ReadJsonAsync(response, AudioSdkJsonContext.Default.Transcription, cancellationToken).ConfigureAwait(false);
         result.Metadata = ResponseMetadata.FromResponse(response);
+        RecordAudio(result.Duration ?? result.Usage?.Duration, "transcribe");
         return result;
+    }
+
+    private static void RecordAudio(TimeSpan? duration, string operation)
+    {
+        if (duration is { } d && Telemetry.AudioTranscribed.Enabled)
+        {
+            Telemetry.AudioTranscribed.Add(d.TotalSeconds, new KeyValuePair<string, object?>("audiosdk.operation", operation));
+        }
     }
 
     private static async Task<AudioTextResult> ReadTextAsync(HttpResponseMessage response, string format, CancellationToken cancellationToken)

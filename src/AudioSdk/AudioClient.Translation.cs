@@ -1,5 +1,6 @@
 using System.Globalization;
 using AudioSdk.Internal;
+using AudioSdk.Internal.Diagnostics;
 using AudioSdk.Internal.Http;
 using AudioSdk.Internal.Json;
 using AudioSdk.Transcriptions;
@@ -64,13 +65,19 @@ public partial class AudioClient
         }
 
         AddAdditional(fields, options.AdditionalFields);
-        return new RequestSpec(HttpMethod.Post, TranslationsPath, () => MultipartBuilder.Create(prepared, fields), prepared.Source.IsReplayable);
+        return new RequestSpec(HttpMethod.Post, TranslationsPath, () => MultipartBuilder.Create(prepared, fields), prepared.Source.IsReplayable)
+        {
+            Operation = "translate",
+            Model = options.Model,
+            UploadBytes = prepared.Source.Length,
+        };
     }
 
     private static async Task<Translation> ReadTranslationAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var result = await ReadJsonAsync(response, AudioSdkJsonContext.Default.Translation, cancellationToken).ConfigureAwait(false);
         result.Metadata = ResponseMetadata.FromResponse(response);
+        RecordAudio(result.Duration ?? result.Usage?.Duration, "translate");
         return result;
     }
 }

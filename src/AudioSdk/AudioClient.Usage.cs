@@ -52,7 +52,7 @@ public partial class AudioClient
         }
 
         return SendAsync(
-            RequestSpec.Get(path.ToString()),
+            RequestSpec.Get(path.ToString(), "usage"),
             async (response, ct) =>
             {
                 var report = await ReadJsonAsync(response, AudioSdkJsonContext.Default.UsageReport, ct).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Reflection;
 using System.Runtime.InteropServices;
@@ -180,9 +181,64 @@ public partial class AudioClient : IDisposable
     /// </summary>
     private async Task<T> ExecuteAsync<T>(RequestSpec spec, CancellationToken cancellationToken, Func<int, CancellationTokenSource?, CancellationToken, CancellationToken, Task<T>> attempt)
     {
+        using var activity = Telemetry.Source.HasListeners() ? Telemetry.Source.StartActivity("audiosdk." + spec.Operation, ActivityKind.Client) : null;
+        if (activity is not null)
+        {
+            activity.SetTag("audiosdk.operation", spec.Operation);
+            activity.SetTag("gen_ai.request.model", spec.Model);
+            activity.SetTag("server.address", _baseUri.Host);
+            activity.SetTag("server.port", _baseUri.Port);
+            activity.SetTag("http.request.method", spec.Method.Method);
+            activity.SetTag("url.path", spec.LogPath);
+            if (spec.UploadBytes is { } bytes)
+            {
+                activity.SetTag("audiosdk.request.body.size", bytes);
+            }
+        }
+
+        var started = _options.TimeProvider.GetTimestamp();
+        string? errorType = null;
+        try
+        {
+            var result = await ExecuteCoreAsync(spec, cancellationToken, attempt).ConfigureAwait(false);
+            activity?.SetStatus(ActivityStatusCode.Ok);
+            return result;
+        }
+        catch (Exception ex)
+        {
+            errorType = ex is AudioServiceException service ? ((int)service.Status).ToString(System.Globalization.CultureInfo.InvariantCulture) : ex.GetType().FullName;
+            if (activity is not null)
+            {
+                activity.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+                activity.SetTag("error.type", errorType);
+                if (ex is AudioServiceException s)
+                {
+                    activity.SetTag("http.response.status_code", (int)s.Status);
+                    activity.SetTag("audiosdk.error.code", s.Code);
+                }
+            }
+
+            throw;
+        }
+        finally
+        {
+            if (Telemetry.RequestDuration.Enabled)
+            {
+                Telemetry.RequestDuration.Record(
+                    _options.TimeProvider.GetElapsedTime(started).TotalSeconds,
+                    new KeyValuePair<string, object?>("audiosdk.operation", spec.Operation),
+                    new KeyValuePair<string, object?>("gen_ai.request.model", spec.Model),
+                    new KeyValuePair<string, object?>("server.address", _baseUri.Host),
+                    new KeyValuePair<string, object?>("error.type", errorType));
+            }
+        }
+    }
+
+    private async Task<T> ExecuteCoreAsync<T>(RequestSpec spec, CancellationToken cancellationToken, Func<int, CancellationTokenSource?, CancellationToken, CancellationToken, Task<T>> attempt)
+    {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(AudioResilience.Replayable, spec.Replayable);
-        context.Properties.Set(AudioResilience.Operation, $"{spec.Method} {spec.Path}");
+        context.Properties.Set(AudioResilience.Operation, $"{spec.Method} {spec.LogPath}");
         var number = 0;
         try
         {
@@ -214,7 +270,7 @@ public partial class AudioClient : IDisposable
     {
         using var request = new HttpRequestMessage(spec.Method, new Uri(_baseUri, spec.Path)) { Content = spec.CreateContent() };
         ApplyHeaders(request);
-        Log.Sending(_logger, spec.Method.Method, spec.Path, attempt);
+        Log.Sending(_logger, spec.Method.Method, spec.LogPath, attempt);
         HttpResponseMessage response;
         try
         {
@@ -225,7 +281,8 @@ public partial class AudioClient : IDisposable
             throw new Security.TlsPinMismatchException(mismatch.Authority, mismatch.ExpectedPins, mismatch.ActualPin, ex);
         }
 
-        Log.Answered(_logger, spec.Method.Method, spec.Path, (int)response.StatusCode, ResponseMetadata.FromResponse(response).RequestId);
+        Log.Answered(_logger, spec.Method.Method, spec.LogPath, (int)response.StatusCode, ResponseMetadata.FromResponse(response).RequestId);
+        Activity.Current?.SetTag("http.response.status_code", (int)response.StatusCode);
         if (!response.IsSuccessStatusCode)
         {
             using (response)
@@ -278,7 +335,7 @@ public partial class AudioClient : IDisposable
     }
 
     private TimeoutException AttemptTimedOut(RequestSpec spec) =>
-        new($"{spec.Method} {spec.Path} did not complete within the network timeout of {_options.NetworkTimeout}.");
+        new($"{spec.Method} {spec.LogPath} did not complete within the network timeout of {_options.NetworkTimeout}.");
 
     private static SocketsHttpHandler CreateHandler() =>
         new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = System.Net.DecompressionMethods.All };

@@ -13,6 +13,8 @@ public sealed class PublicApiTests
     [Theory]
     [InlineData("AudioSdk")]
     [InlineData("AudioSdk.Testing")]
+    [InlineData("AudioSdk.Extensions.DependencyInjection")]
+    [InlineData("AudioSdk.Extensions.AI")]
     public void PublicSurface_MatchesTheCheckedInFile(string assemblyName)
     {
         var assembly = Assembly.Load(assemblyName);

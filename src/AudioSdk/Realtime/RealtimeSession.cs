@@ -4,6 +4,9 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Threading.Channels;
 using AudioSdk.Audio;
+using AudioSdk.Internal.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using AudioSdk.Realtime.Protocol;
 using AudioSdk.Realtime.Transport;
 
@@ -22,6 +25,8 @@ public sealed class RealtimeSession : IAsyncDisposable
     private readonly RealtimeProtocol _protocol;
     private readonly Func<CancellationToken, Task<IRealtimeConnection>> _connect;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly long _openedAt;
     private readonly Channel<RealtimeEvent> _events = Channel.CreateUnbounded<RealtimeEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly SemaphoreSlim _audioLock = new(1, 1);
@@ -60,9 +65,11 @@ public sealed class RealtimeSession : IAsyncDisposable
     private long _pacingStart;
     private TimeSpan _pacedAudio;
 
-    private RealtimeSession(RealtimeSessionOptions options, Func<CancellationToken, Task<IRealtimeConnection>> connect, TimeProvider time)
+    private RealtimeSession(RealtimeSessionOptions options, Func<CancellationToken, Task<IRealtimeConnection>> connect, TimeProvider time, ILogger logger)
     {
         _options = options;
+        _logger = logger;
+        _openedAt = time.GetTimestamp();
         _protocol = RealtimeProtocol.For(options.Dialect);
         _connect = connect;
         _time = time;
@@ -328,12 +335,13 @@ public sealed class RealtimeSession : IAsyncDisposable
         _audioLock.Dispose();
     }
 
-    internal static async Task<RealtimeSession> StartAsync(RealtimeSessionOptions options, Func<CancellationToken, Task<IRealtimeConnection>> connect, TimeProvider time, CancellationToken cancellationToken)
+    internal static async Task<RealtimeSession> StartAsync(RealtimeSessionOptions options, Func<CancellationToken, Task<IRealtimeConnection>> connect, TimeProvider time, CancellationToken cancellationToken, ILogger? logger = null, string? address = null)
     {
-        var session = new RealtimeSession(options, connect, time);
+        var session = new RealtimeSession(options, connect, time, logger ?? NullLogger.Instance);
         try
         {
             await session.OpenConnectionAsync(first: true, cancellationToken).ConfigureAwait(false);
+            Log.RealtimeOpened(session._logger, options.Dialect.ToString(), address ?? "(unknown)");
             return session;
         }
         catch
@@ -551,11 +559,29 @@ public sealed class RealtimeSession : IAsyncDisposable
             waiter.TrySetException(exception);
         }
 
-        _events.Writer.TryWrite(closed);
+        Publish(closed);
         _events.Writer.TryComplete();
+        var seconds = _time.GetElapsedTime(_openedAt).TotalSeconds;
+        Log.RealtimeClosed(_logger, Math.Round(seconds, 3), reason);
+        if (Telemetry.RealtimeSessionDuration.Enabled)
+        {
+            Telemetry.RealtimeSessionDuration.Record(seconds, new KeyValuePair<string, object?>("audiosdk.realtime.dialect", _options.Dialect.ToString()));
+        }
     }
 
-    private void Publish(RealtimeEvent evt) => _events.Writer.TryWrite(evt);
+    private void Publish(RealtimeEvent evt)
+    {
+        _events.Writer.TryWrite(evt);
+        if (Telemetry.RealtimeEvents.Enabled)
+        {
+            Telemetry.RealtimeEvents.Add(1, new KeyValuePair<string, object?>("audiosdk.realtime.event", evt.GetType().Name), new KeyValuePair<string, object?>("audiosdk.realtime.dialect", _options.Dialect.ToString()));
+        }
+
+        if (evt is TranscriptCompleted completed && _logger.IsEnabled(LogLevel.Trace))
+        {
+            Log.RealtimeTranscript(_logger, completed.ItemId, completed.Transcript);
+        }
+    }
 
     private async Task<Committed> CommitNativeAsync(CancellationToken cancellationToken)
     {

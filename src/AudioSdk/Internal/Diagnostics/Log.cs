@@ -17,6 +17,15 @@ internal static partial class Log
     [LoggerMessage(4, LogLevel.Warning, "The supplied HttpClient has a Timeout of {HttpClientTimeout}, shorter than the NetworkTimeout of {NetworkTimeout}; long uploads may be cut off. Set HttpClient.Timeout to Timeout.InfiniteTimeSpan.")]
     public static partial void ShortHttpClientTimeout(ILogger logger, TimeSpan httpClientTimeout, TimeSpan networkTimeout);
 
+    [LoggerMessage(6, LogLevel.Information, "Realtime session opened ({Dialect}) to {Address}.")]
+    public static partial void RealtimeOpened(ILogger logger, string dialect, string address);
+
+    [LoggerMessage(7, LogLevel.Information, "Realtime session closed after {Seconds} s: {Reason}")]
+    public static partial void RealtimeClosed(ILogger logger, double seconds, string reason);
+
+    [LoggerMessage(8, LogLevel.Trace, "Realtime transcript of {ItemId}: {Transcript}")]
+    public static partial void RealtimeTranscript(ILogger logger, string? itemId, string transcript);
+
     [LoggerMessage(5, LogLevel.Debug, "Skipped a stream event of unknown type {EventType}.")]
     public static partial void SkippedEvent(ILogger logger, string eventType);
 }

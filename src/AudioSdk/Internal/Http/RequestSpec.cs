@@ -6,6 +6,18 @@ namespace AudioSdk.Internal.Http;
 /// </summary>
 internal sealed class RequestSpec(HttpMethod method, string path, Func<HttpContent?> createContent, bool replayable)
 {
+    /// <summary>The operation's name for telemetry (<c>transcribe</c>, <c>speech</c>, ...).</summary>
+    public string Operation { get; init; } = "request";
+
+    /// <summary>The model asked for, for telemetry.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>The size of the upload, when known, for telemetry.</summary>
+    public long? UploadBytes { get; init; }
+
+    /// <summary>The path without its query, for logs and spans (a query may carry credentials).</summary>
+    public string LogPath => Path.Split('?')[0];
+
     public HttpMethod Method { get; } = method;
 
     /// <summary>The path relative to the endpoint, with query, such as <c>audio/transcriptions</c>.</summary>
@@ -15,5 +27,5 @@ internal sealed class RequestSpec(HttpMethod method, string path, Func<HttpConte
 
     public HttpContent? CreateContent() => createContent();
 
-    public static RequestSpec Get(string path) => new(HttpMethod.Get, path, static () => null, true);
+    public static RequestSpec Get(string path, string operation) => new(HttpMethod.Get, path, static () => null, true) { Operation = operation };
 }

@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using AudioSdk.Realtime;
+using AudioSdk.Speech;
+using AudioSdk.Testing;
+using AudioSdk.Tests.Infrastructure;
+using AudioSdk.Transcriptions;
+using AudioSdk.Usage;
+using Microsoft.Extensions.Logging;
+
+namespace AudioSdk.Tests.Extensions;
+
+/// <summary>Spans, metrics and logs, read with the BCL listeners; runs alone so the process-wide listeners see only this test.</summary>
+[Collection(nameof(AudioSdk.Tests.Audio.MemoryMeasurement))]
+public sealed class ObservabilityTests : ServerTest
+{
+    [Fact]
+    public async Task SpansAndInstruments_DescribeEachOperation()
+    {
+        var activities = new ConcurrentQueue<Activity>();
+        using var activityListener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == "AudioSdk",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activities.Enqueue,
+        };
+        ActivitySource.AddActivityListener(activityListener);
+        var measurements = new ConcurrentQueue<(string Name, double Value, Dictionary<string, object?> Tags)>();
+        using var meterListener = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == "AudioSdk")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        meterListener.SetMeasurementEventCallback<double>((i, v, tags, _) => measurements.Enqueue((i.Name, v, Tags(tags))));
+        meterListener.SetMeasurementEventCallback<long>((i, v, tags, _) => measurements.Enqueue((i.Name, v, Tags(tags))));
+        meterListener.Start();
+
+        await Client.TranscribeAsync(AudioInput.FromBytes(TestAudio.SineWav(2)), new TranscriptionOptions { Model = "whisper-1", ResponseFormat = TranscriptionFormat.VerboseJson });
+        await Client.GenerateSpeechAsync("Hello world", new SpeechOptions { Model = "tts-1", Voice = "alloy" });
+        Server.Enqueue(ScriptedResponse.Error(400, AudioErrorCodes.InvalidFile));
+        await Assert.ThrowsAsync<AudioServiceException>(() => Client.TranscribeAsync(AudioInput.FromBytes(TestAudio.SineWav(1)), new TranscriptionOptions { Model = "whisper-1" }));
+        await using (var rt = await Client.StartRealtimeSessionAsync(new RealtimeSessionOptions { Model = "gpt-4o-transcribe" }))
+        {
+            await rt.TranscribeUtteranceAsync(new byte[3200]);
+        }
+
+        var spans = activities.ToList();
+        var transcribe = spans.First(a => a.OperationName == "audiosdk.transcribe" && a.Status == ActivityStatusCode.Ok);
+        Assert.Equal(ActivityKind.Client, transcribe.Kind);
+        Assert.Equal("whisper-1", transcribe.GetTagItem("gen_ai.request.model"));
+        Assert.Equal("127.0.0.1", transcribe.GetTagItem("server.address"));
+        Assert.Equal(200, transcribe.GetTagItem("http.response.status_code"));
+        Assert.Equal(TestAudio.SineWav(2).LongLength, transcribe.GetTagItem("audiosdk.request.body.size"));
+        var failed = spans.Single(a => a.Status == ActivityStatusCode.Error);
+        Assert.Equal("400", failed.GetTagItem("error.type"));
+        Assert.Equal(AudioErrorCodes.InvalidFile, failed.GetTagItem("audiosdk.error.code"));
+        Assert.Contains(spans, a => a.OperationName == "audiosdk.speech");
+
+        meterListener.RecordObservableInstruments();
+        var all = measurements.ToList();
+        Assert.Equal(3, all.Count(m => m.Name == "audiosdk.client.request.duration"));
+        Assert.Contains(all, m => m.Name == "audiosdk.client.request.duration" && (string?)m.Tags["error.type"] == "400");
+        Assert.Equal(2.0, all.Single(m => m.Name == "audiosdk.client.audio.duration").Value);
+        Assert.Equal(11, all.Single(m => m.Name == "audiosdk.client.speech.characters").Value);
+        Assert.Contains(all, m => m.Name == "audiosdk.client.realtime.events" && (string?)m.Tags["audiosdk.realtime.event"] == "TranscriptCompleted");
+        Assert.Single(all, m => m.Name == "audiosdk.client.realtime.session.duration");
+    }
+
+    [Fact]
+    public async Task TheKey_AppearsInNoLogLineAndNoExceptionMessage_FailingOrSucceeding()
+    {
+        const string secret = "sk-NEVER-LOG-ME-1234567890";
+        var logs = new CapturingLoggerFactory();
+        await using var server = await AudioTestServer.StartAsync(new AudioTestServerOptions { ApiKey = secret });
+        using var client = new AudioClient(new AudioClientOptions { Endpoint = server.Endpoint, ApiKey = secret, LoggerFactory = logs, Retry = new AudioClientRetryOptions { MaxRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(1), UseJitter = false } });
+        var errors = new List<Exception>();
+
+        await client.TranscribeAsync(AudioInput.FromBytes(TestAudio.SineWav(1)), new TranscriptionOptions { Model = "whisper-1" });
+        await client.GetUsageAsync(new UsageQuery { AdditionalParameters = { ["api_key"] = secret } });
+        await using (var rt = await client.StartRealtimeSessionAsync(new RealtimeSessionOptions { Model = "m", AdditionalQueryParameters = new Dictionary<string, string> { ["key"] = secret } }))
+        {
+            await rt.TranscribeUtteranceAsync(new byte[3200]);
+            errors.Add(await Assert.ThrowsAsync<RealtimeException>(() => rt.CommitAsync()));
+        }
+
+        server.Enqueue(ScriptedResponse.Error(500, "upstream_error", "upstream said Bearer " + secret));
+        server.Enqueue(ScriptedResponse.Error(400, "invalid_value", "bad key " + secret));
+        errors.Add(await Assert.ThrowsAsync<AudioServiceException>(() => client.ListModelsAsync()));
+        using var wrong = new AudioClient(new AudioClientOptions { Endpoint = server.Endpoint, ApiKey = secret + "x", LoggerFactory = logs });
+        errors.Add(await Assert.ThrowsAsync<AudioServiceException>(() => wrong.GenerateSpeechAsync("hi", new SpeechOptions { Model = "tts-1", Voice = "alloy" })));
+        errors.Add(Assert.Throws<ArgumentException>(() => new AudioClient(new AudioClientOptions { ApiKey = secret + "\n" })));
+
+        Assert.Contains(logs.Entries, e => e.EventId.Id == 3);
+        Assert.Contains(logs.Entries, e => e.EventId.Id == 6);
+        Assert.Contains(logs.Entries, e => e.EventId.Id == 7);
+        Assert.All(logs.Entries, e =>
+        {
+            Assert.DoesNotContain(secret, e.Message);
+            Assert.All(e.Values.Values, v => Assert.DoesNotContain(secret, Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty));
+        });
+        Assert.All(errors, e => Assert.DoesNotContain(secret, e.ToString()));
+        var transcriptLines = logs.Entries.Where(e => e.Message.Contains("Heard", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(transcriptLines);
+        Assert.All(transcriptLines, e => Assert.Equal(LogLevel.Trace, e.Level));
+    }
+
+    private static Dictionary<string, object?> Tags(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var d = new Dictionary<string, object?>();
+        foreach (var t in tags)
+        {
+            d[t.Key] = t.Value;
+        }
+
+        return d;
+    }
+}
