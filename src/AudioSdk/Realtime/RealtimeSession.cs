@@ -592,12 +592,13 @@ public sealed class RealtimeSession : IAsyncDisposable
             throw new RealtimeException("There is no audio to commit in this utterance.", error);
         }
 
-        await SendRawAsync((w, id) => _protocol.WriteCommit(w, true, id), cancellationToken).ConfigureAwait(false);
+        // Published before the send: the server's deltas and done for this item may arrive before SendAsync returns.
+        var committed = new Committed(_currentItemId!, null, default);
+        Publish(committed);
         _turnOpen = false;
         _connectionSpent = true;
         _turnBytes = 0;
-        var committed = new Committed(_currentItemId!, null, default);
-        Publish(committed);
+        await SendRawAsync((w, id) => _protocol.WriteCommit(w, true, id), cancellationToken).ConfigureAwait(false);
         return committed;
     }
 

@@ -211,7 +211,7 @@ public sealed class OpenAIDialectTests : RealtimeTestBase
 
     internal static async Task WaitUntilAsync(Func<bool> condition)
     {
-        for (var i = 0; i < 400 && !condition(); i++)
+        for (var i = 0; i < 1500 && !condition(); i++)
         {
             await Task.Delay(10);
         }
