@@ -75,15 +75,7 @@ public sealed class AudioSpeechToTextClient : ISpeechToTextClient
     }
 
     /// <inheritdoc />
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        return serviceKey is not null ? null
-            : serviceType.IsInstanceOfType(this) ? this
-            : serviceType.IsInstanceOfType(Metadata) ? Metadata
-            : serviceType.IsInstanceOfType(_client) ? _client
-            : null;
-    }
+    public object? GetService(Type serviceType, object? serviceKey = null) => AdapterServices.Get(this, Metadata, _client, serviceType, serviceKey);
 
     /// <summary>Nothing to release: the audio client is the caller's.</summary>
     public void Dispose()
