@@ -136,7 +136,7 @@ public sealed class RealtimeSession : IAsyncDisposable
                 return;
             }
 
-            await SendSamplesAsync(MemoryMarshal.Cast<byte, short>(bytes.Span).Length, bytes, cancellationToken).ConfigureAwait(false);
+            await SendSamplesAsync(bytes.Length / 2, bytes, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -148,7 +148,7 @@ public sealed class RealtimeSession : IAsyncDisposable
     /// <param name="samples">The samples.</param>
     /// <param name="cancellationToken">Cancels the send.</param>
     public Task SendAudioAsync(ReadOnlyMemory<short> samples, CancellationToken cancellationToken = default) =>
-        SendAudioAsync(MemoryMarshal.AsMemory(samples).Length == 0 ? ReadOnlyMemory<byte>.Empty : Pcm16.ToBytes(samples.Span), cancellationToken);
+        SendAudioAsync(samples.IsEmpty ? ReadOnlyMemory<byte>.Empty : Pcm16.ToBytes(samples.Span), cancellationToken);
 
     /// <summary>
     /// Sends a WAV file's audio: any PCM or float WAV, downmixed to mono and resampled to the wire rate,
