@@ -281,7 +281,11 @@ public partial class AudioClient : IDisposable
             throw new Security.TlsPinMismatchException(mismatch.Authority, mismatch.ExpectedPins, mismatch.ActualPin, ex);
         }
 
-        Log.Answered(_logger, spec.Method.Method, spec.LogPath, (int)response.StatusCode, ResponseMetadata.FromResponse(response).RequestId);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.Answered(_logger, spec.Method.Method, spec.LogPath, (int)response.StatusCode, ResponseMetadata.FromResponse(response).RequestId);
+        }
+
         Activity.Current?.SetTag("http.response.status_code", (int)response.StatusCode);
         if (!response.IsSuccessStatusCode)
         {

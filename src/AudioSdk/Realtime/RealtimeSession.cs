@@ -160,16 +160,37 @@ public sealed class RealtimeSession : IAsyncDisposable
     public async Task SendWavAsync(Stream wav, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(wav);
-        using var copy = new MemoryStream();
-        await wav.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
-        var audio = WavFile.Read(copy.GetBuffer().AsSpan(0, (int)copy.Length));
-        var pcm = audio.ToPcm16Mono(SampleRate);
         ThrowIfUnusable();
+
+        // Streamed 100 ms at a time: the header, then blocks of whole frames, downmixed and resampled as they go.
+        var head = new byte[64 * 1024];
+        var headLength = await wav.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        var info = WavFile.ReadHeader(head.AsSpan(0, headLength));
+        var format = info.Format;
+        var resampler = format.SampleRate == SampleRate ? null : new AudioResampler(format.SampleRate, SampleRate);
+        var remaining = info.DataLength ?? long.MaxValue;
+        var block = new byte[Math.Max(1, format.SampleRate / 10) * format.BlockAlign];
+        var data = new Internal.Http.PrefixedStream(head[(int)Math.Min(info.DataOffset, headLength)..headLength], wav);
         await _audioLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var bytes = Pcm16.ToBytes(pcm);
-            await SendWireAsync(bytes, cancellationToken).ConfigureAwait(false);
+            while (remaining > 0)
+            {
+                var read = await data.ReadAtLeastAsync(block, block.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                var usable = (int)Math.Min(read, remaining);
+                usable -= usable % format.BlockAlign;
+                if (usable == 0)
+                {
+                    break;
+                }
+
+                remaining -= usable;
+                var samples = new float[usable / (format.BitsPerSample / 8)];
+                WavFile.Decode(block.AsSpan(0, usable), format, samples);
+                await SendMonoAsync(Pcm16.Downmix(samples, format.Channels), resampler, flush: false, cancellationToken).ConfigureAwait(false);
+            }
+
+            await SendMonoAsync([], resampler, flush: true, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -634,6 +655,30 @@ public sealed class RealtimeSession : IAsyncDisposable
         _utteranceDone = new TaskCompletionSource<TranscriptCompleted>(TaskCreationOptions.RunContinuationsAsynchronously);
         await SendRawAsync((w, id) => _protocol.WriteCommit(w, false, id), cancellationToken).ConfigureAwait(false);
         _turnOpen = true;
+    }
+
+    /// <summary>Mono float samples at the WAV's rate to the wire: through the given resampler when the rates differ.</summary>
+    private async Task SendMonoAsync(float[] mono, AudioResampler? resampler, bool flush, CancellationToken cancellationToken)
+    {
+        var output = mono;
+        if (resampler is not null)
+        {
+            output = new float[resampler.GetMaxOutputLength(mono.Length)];
+            var produced = resampler.Process(mono, output);
+            if (flush)
+            {
+                produced += resampler.Flush(output.AsSpan(produced));
+            }
+
+            output = output[..produced];
+        }
+
+        if (output.Length > 0)
+        {
+            var pcm = new short[output.Length];
+            Pcm16.FromFloat(output, pcm);
+            await SendWireAsync(Pcm16.ToBytes(pcm), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task SendSamplesAsync(int sampleCount, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)

@@ -126,6 +126,26 @@ public sealed class NativeDialectTests : RealtimeTestBase
     }
 
     [Fact]
+    public async Task StreamedWav_WithUnknownSize_FromANonSeekableStream_IsSentWhole()
+    {
+        var mono = Enumerable.Range(0, 48000 * 2).Select(i => (float)(0.4 * Math.Sin(2 * Math.PI * 600 * i / 48000))).ToArray();
+        var wav = WavFile.Write(mono, new WavFormat(WavEncoding.IeeeFloat, 48000, 1, 32));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(wav.AsSpan(40), uint.MaxValue);
+        await using var rt = await Client.StartRealtimeSessionAsync(Native(inputRate: 48000));
+
+        await rt.SendWavAsync(new NonSeekable(wav));
+        var t = await rt.WaitForTranscriptAsync((await rt.CommitAsync()).ItemId);
+
+        Assert.Equal(16000 * 2 * 2, Connection().Utterances.Single().Bytes.Length);
+        Assert.Equal(" Heard 2.00 seconds at 600 Hz.", t.Transcript);
+    }
+
+    private sealed class NonSeekable(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+    }
+
+    [Fact]
     public async Task RawPcmAt48k_IsResampledWithTheBandLimitedResampler_NotLinearly()
     {
         await using var rt = await Client.StartRealtimeSessionAsync(Native(inputRate: 48000));

@@ -51,8 +51,9 @@ internal abstract class RealtimeProtocol
         JsonElement root;
         try
         {
-            using var doc = JsonDocument.Parse(utf8.ToArray());
-            root = doc.RootElement.Clone();
+            // One copy: ParseValue returns an element that owns its data, no intermediate document to clone.
+            var reader = new Utf8JsonReader(utf8);
+            root = JsonElement.ParseValue(ref reader);
         }
         catch (JsonException)
         {
