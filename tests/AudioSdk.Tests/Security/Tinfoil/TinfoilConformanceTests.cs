@@ -13,6 +13,9 @@ public sealed class TinfoilConformanceTests(ITestOutputHelper output)
     public void SevSnpAttestation() => RunStage("verify-attestation-sev", ConformanceVector.LoadStage("attestation-sev"), ConformanceAdapters.AttestationSev, 26);
 
     [Fact]
+    public void Sigstore() => RunStage("verify-sigstore", ConformanceVector.LoadStage("sigstore"), ConformanceAdapters.Sigstore, 53);
+
+    [Fact]
     public void Measurement() => RunStage("verify-measurement", ConformanceVector.LoadStage("measurement"), ConformanceAdapters.Measurement, 17);
 
     [Fact]
