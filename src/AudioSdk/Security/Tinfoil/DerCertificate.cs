@@ -1,5 +1,4 @@
 using System.Formats.Asn1;
-using System.Numerics;
 using System.Security.Cryptography;
 
 namespace AudioSdk.Security.Tinfoil;
@@ -21,6 +20,7 @@ internal sealed class DerCertificate
     }
 
     public required byte[] Raw { get; init; }
+    public required byte[] SerialNumber { get; init; }
     public required ReadOnlyMemory<byte> Tbs { get; init; }
     public required string SignatureAlgorithm { get; init; }
     public required ReadOnlyMemory<byte> SignatureAlgorithmParameters { get; init; }
@@ -157,7 +157,7 @@ internal sealed class DerCertificate
             t.ReadEncodedValue();
         }
 
-        _ = new BigInteger(t.ReadIntegerBytes().Span, isUnsigned: false, isBigEndian: true);
+        var serial = t.ReadIntegerBytes().ToArray();
         t.ReadEncodedValue(); // signature algorithm inside TBS
         var issuer = t.ReadEncodedValue();
         var validity = t.ReadSequence();
@@ -198,6 +198,7 @@ internal sealed class DerCertificate
         return new DerCertificate
         {
             Raw = der,
+            SerialNumber = serial,
             Tbs = tbs,
             SignatureAlgorithm = sigOid,
             SignatureAlgorithmParameters = sigParams,

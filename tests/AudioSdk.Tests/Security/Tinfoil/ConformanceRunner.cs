@@ -8,32 +8,35 @@ namespace AudioSdk.Tests.Security.Tinfoil;
 internal static class ConformanceRunner
 {
     /// <summary>Runs a stage; returns the ids that failed with the reason.</summary>
-    public static (int Total, Dictionary<string, string> Failures, List<string> Uncompared) Run(
+    public static (int Total, Dictionary<string, string> Failures, List<string> Uncompared, List<string> Log) Run(
         IReadOnlyList<ConformanceVector> vectors, Func<JsonObject, JsonObject> adapter)
     {
         var failures = new Dictionary<string, string>(StringComparer.Ordinal);
         var uncompared = new List<string>();
+        var log = new List<string>();
         foreach (var vector in vectors)
         {
-            var problem = RunOne(vector, adapter, uncompared);
+            var problem = RunOne(vector, adapter, uncompared, log);
             if (problem is not null)
             {
                 failures[vector.Id] = problem;
             }
         }
 
-        return (vectors.Count, failures, uncompared);
+        return (vectors.Count, failures, uncompared, log);
     }
 
-    private static string? RunOne(ConformanceVector vector, Func<JsonObject, JsonObject> adapter, List<string> uncompared)
+    private static string? RunOne(ConformanceVector vector, Func<JsonObject, JsonObject> adapter, List<string> uncompared, List<string> log)
     {
         JsonObject outputs;
         try
         {
             outputs = adapter(vector.Input);
+            log.Add($"  {vector.Id}: accepted");
         }
         catch (AttestationException ex)
         {
+            log.Add($"  {vector.Id}: {ex.Code} at {ex.Stage}: {(ex.InnerException as AttestationException)?.Message ?? ex.Message}");
             if (vector.ExitCode != 10)
             {
                 return $"expected exit {vector.ExitCode}, got reject {ex.Code} at {ex.Stage}: {ex.Message}";
@@ -45,6 +48,7 @@ internal static class ConformanceRunner
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or CryptographicException)
         {
+            log.Add($"  {vector.Id}: malformed input: {ex.Message}");
             return vector.ExitCode == 30 ? null : $"expected exit {vector.ExitCode}, got malformed input: {ex.Message}";
         }
 

@@ -16,6 +16,22 @@ public sealed class TinfoilConformanceTests(ITestOutputHelper output)
     public void Sigstore() => RunStage("verify-sigstore", ConformanceVector.LoadStage("sigstore"), ConformanceAdapters.Sigstore, 53);
 
     [Fact]
+    public void V3Envelope() => RunStage("v3-check-envelope", ConformanceVector.LoadV3("envelope"), ConformanceAdapters.V3Envelope, 21);
+
+    [Fact]
+    public void ReportDataLadder()
+    {
+        var cases = JsonNode.Parse(File.ReadAllText(Path.Combine(ConformanceVector.Root, "v3", "attested-keys-vectors.json")))!.AsArray();
+        var vectors = cases.Select(c => new ConformanceVector(c!["algorithm"]!.GetValue<string>(), c.AsObject(), 0, [], new JsonObject
+        {
+            ["crypto_material_hash"] = c["crypto_material_hash"]!.GetValue<string>(),
+            ["device_evidence_hash"] = c["device_evidence_hash"]!.GetValue<string>(),
+            ["report_data"] = c["report_data"]!.GetValue<string>(),
+        })).ToList();
+        RunStage("report-data-v3", vectors, ConformanceAdapters.ReportDataLadder, 3);
+    }
+
+    [Fact]
     public void Measurement() => RunStage("verify-measurement", ConformanceVector.LoadStage("measurement"), ConformanceAdapters.Measurement, 17);
 
     [Fact]
@@ -26,8 +42,13 @@ public sealed class TinfoilConformanceTests(ITestOutputHelper output)
 
     private void RunStage(string stage, List<ConformanceVector> vectors, Func<JsonObject, JsonObject> adapter, int expectedCount, params string[] knownFailures)
     {
-        var (total, failures, uncompared) = ConformanceRunner.Run(vectors, adapter);
+        var (total, failures, uncompared, log) = ConformanceRunner.Run(vectors, adapter);
         output.WriteLine($"{stage}: vectors {total}, passed {total - failures.Count}");
+        foreach (var line in log)
+        {
+            output.WriteLine(line);
+        }
+
         foreach (var (id, reason) in failures)
         {
             output.WriteLine($"  FAIL {id}: {reason}");
