@@ -23,6 +23,7 @@ internal sealed record SevSnpPolicy
     public uint? Vmpl { get; init; }
     public bool? RequireSmt { get; init; }
     public bool? RequireSingleSocket { get; init; }
+    public bool PermitProvisionalFirmware { get; init; } = true;
 
     /// <summary>Platform-info bits that must have the given value: (bit, expected, name).</summary>
     public IReadOnlyList<(int Bit, bool Expected, string Name)> PlatformInfo { get; init; } = [];

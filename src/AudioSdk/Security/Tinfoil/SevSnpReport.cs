@@ -69,6 +69,8 @@ internal sealed class SevSnpReport
     public byte CurrentBuild { get; }
     public byte CurrentMinor { get; }
     public byte CurrentMajor { get; }
+    public uint CurrentVersion => BinaryPrimitives.ReadUInt32LittleEndian(_raw.AsSpan(0x1E8)) & 0xFFFFFF;
+    public uint CommittedVersion => BinaryPrimitives.ReadUInt32LittleEndian(_raw.AsSpan(0x1EC)) & 0xFFFFFF;
     public SevSnpTcb CurrentTcb { get; }
     public SevSnpTcb ReportedTcb { get; }
     public SevSnpTcb CommittedTcb { get; }

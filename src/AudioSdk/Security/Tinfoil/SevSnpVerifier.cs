@@ -27,8 +27,16 @@ internal sealed class SevSnpVerifier
     /// <exception cref="AttestationException">Any check failed; the stage and code say which.</exception>
     public SevSnpReport Verify(ReadOnlySpan<byte> reportBytes, byte[] vcekDer, DateTimeOffset now, SevSnpPolicy policy)
     {
+        var report = Authenticate(reportBytes, vcekDer, now, out _, out _);
+        CheckPolicy(report, policy);
+        return report;
+    }
+
+    /// <summary>Checks that the report is authentic (signature, chain, VCEK extensions), without the policy.</summary>
+    public SevSnpReport Authenticate(ReadOnlySpan<byte> reportBytes, byte[] vcekDer, DateTimeOffset now, out DerCertificate vcek, out AmdChain chain)
+    {
         var report = SevSnpReport.Parse(reportBytes);
-        var vcek = VerifyChain(vcekDer, now, out _);
+        vcek = VerifyChain(vcekDer, now, out chain);
         var signature = report.SignatureP1363();
         if (signature is null || !VerifyReportSignature(vcek, report, signature))
         {
@@ -36,7 +44,6 @@ internal sealed class SevSnpVerifier
         }
 
         CheckVcekAgainstReport(vcek, report);
-        CheckPolicy(report, policy);
         return report;
     }
 
@@ -158,7 +165,8 @@ internal sealed class SevSnpVerifier
         }
     }
 
-    private static void CheckPolicy(SevSnpReport report, SevSnpPolicy policy)
+    /// <summary>Checks an authentic report against the policy (stage Policy, Measurement or Binding).</summary>
+    public static void CheckPolicy(SevSnpReport report, SevSnpPolicy policy)
     {
         if (report.PolicyDebug)
         {
@@ -231,6 +239,11 @@ internal sealed class SevSnpVerifier
         if (policy.RequireSingleSocket is { } single && single && !report.PolicySingleSocket)
         {
             throw Reject.With(AttestationStage.Policy, "GUEST_POLICY_SINGLE_SOCKET_MISMATCH", "the guest policy does not require a single socket");
+        }
+
+        if (!policy.PermitProvisionalFirmware && (report.CommittedTcbRaw != report.CurrentTcbRaw || report.CommittedVersion != report.CurrentVersion))
+        {
+            throw Reject.With(AttestationStage.Policy, "PROVISIONAL_FIRMWARE", "the platform runs firmware that is not committed");
         }
 
         foreach (var (bit, expected, name) in policy.PlatformInfo)

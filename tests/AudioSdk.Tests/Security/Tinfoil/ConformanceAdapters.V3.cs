@@ -14,6 +14,38 @@ internal static partial class ConformanceAdapters
         return new JsonObject { ["crypto_items"] = document.CryptoItems.Count, ["collateral"] = document.Collateral.Count };
     });
 
+    public static JsonObject V3Full(JsonObject input) => WithV3Codes(() =>
+    {
+        var result = VerifyV3(input);
+        return new JsonObject
+        {
+            ["tls_public_key_fp"] = result.TlsPin.ToString(),
+            ["hpke_public_key"] = Hex.Lower(result.HpkePublicKey),
+            ["code_digest"] = result.CodeDigest,
+            ["code_measurement"] = MeasurementJson(result.CodeMeasurement),
+            ["enclave_measurement"] = MeasurementJson(result.EnclaveMeasurement),
+        };
+    });
+
+    internal static TinfoilVerification VerifyV3(JsonObject input)
+    {
+        var trust = TinfoilTrust.Production;
+        if (input["amd_root_ca_pem"]?.GetValue<string>() is { Length: > 0 } ark && input["ask_pem"]?.GetValue<string>() is { Length: > 0 } ask)
+        {
+            trust = trust with { AmdChains = [new AmdChain("injected", DerCertificate.ParsePem(ask)[0], DerCertificate.ParsePem(ark)[0])] };
+        }
+
+        if (input["sigstore_trusted_root_json_b64"]?.GetValue<string>() is { Length: > 0 } root)
+        {
+            trust = trust with { Sigstore = AudioSdk.Security.Tinfoil.Sigstore.SigstoreTrustedRoot.Parse(Convert.FromBase64String(root)) };
+        }
+
+        var seconds = input["verification_time_unix"]?.GetValue<long>() ?? 0;
+        var now = seconds == 0 ? DateTimeOffset.UtcNow : DateTimeOffset.FromUnixTimeSeconds(seconds);
+        using var document = AttestationDocument.Parse(Convert.FromBase64String(input["document_b64"]!.GetValue<string>()), Convert.FromHexString(input["nonce_hex"]!.GetValue<string>()));
+        return new TinfoilDocumentVerifier(trust).Verify(document, input["repo"]!.GetValue<string>(), now);
+    }
+
     /// <summary>One case of the REPORT_DATA ladder: the hashes of both sections and the 64-byte value.</summary>
     public static JsonObject ReportDataLadder(JsonObject input)
     {

@@ -19,6 +19,12 @@ public sealed class TinfoilConformanceTests(ITestOutputHelper output)
     public void V3Envelope() => RunStage("v3-check-envelope", ConformanceVector.LoadV3("envelope"), ConformanceAdapters.V3Envelope, 21);
 
     [Fact]
+    public void V3RealFrozenDocument() => RunStage("verify-attestation-v3 (real-frozen)", ConformanceVector.LoadV3("real-frozen"), ConformanceAdapters.V3Full, 1);
+
+    [Fact]
+    public void FullVerification() => RunStage("verify-full", ConformanceVector.LoadStage("verify-full"), ConformanceAdapters.VerifyFull, 7);
+
+    [Fact]
     public void ReportDataLadder()
     {
         var cases = JsonNode.Parse(File.ReadAllText(Path.Combine(ConformanceVector.Root, "v3", "attested-keys-vectors.json")))!.AsArray();
