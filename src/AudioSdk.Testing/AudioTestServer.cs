@@ -192,6 +192,13 @@ public sealed class AudioTestServer : IAsyncDisposable
         Interlocked.Increment(ref _activeResponses);
         try
         {
+            if (Options.AttestationDocument is { } attestation && context.Request.Path == "/.well-known/tinfoil-attestation")
+            {
+                context.Response.ContentType = "application/json";
+                await context.Response.Body.WriteAsync(attestation(context.Request.Query["nonce"].ToString())).ConfigureAwait(false);
+                return;
+            }
+
             await HandleCoreAsync(context).ConfigureAwait(false);
         }
         finally
