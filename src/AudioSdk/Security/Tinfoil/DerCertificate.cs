@@ -15,6 +15,9 @@ internal sealed class DerCertificate
     public const string OidEcdsaSha256 = "1.2.840.10045.4.3.2";
     public const string OidEcdsaSha384 = "1.2.840.10045.4.3.3";
 
+    private const int MaxVerifiedLinks = 256;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> VerifiedLinks = new(StringComparer.Ordinal);
+
     private DerCertificate()
     {
     }
@@ -70,8 +73,37 @@ internal sealed class DerCertificate
         return list;
     }
 
-    /// <summary>Verifies that <paramref name="issuer"/>'s key signed this certificate.</summary>
-    public bool IsSignedBy(DerCertificate issuer) => VerifySignature(issuer.SubjectPublicKeyInfo.Span, Tbs.Span, SignatureAlgorithm, Signature);
+    /// <summary>
+    /// Verifies that <paramref name="issuer"/>'s key signed this certificate. Positive results are remembered by the
+    /// SHA-256 of both certificates (a bounded cache), so the fixed links of the trust anchors are checked once.
+    /// </summary>
+    public bool IsSignedBy(DerCertificate issuer)
+    {
+        Span<byte> pair = stackalloc byte[64];
+        SHA256.HashData(Raw, pair);
+        SHA256.HashData(issuer.Raw, pair[32..]);
+        var key = Convert.ToBase64String(pair);
+        if (VerifiedLinks.ContainsKey(key))
+        {
+            return true;
+        }
+
+        if (!VerifySignature(issuer.SubjectPublicKeyInfo.Span, Tbs.Span, SignatureAlgorithm, Signature))
+        {
+            return false;
+        }
+
+        if (VerifiedLinks.Count >= MaxVerifiedLinks)
+        {
+            VerifiedLinks.Clear();
+        }
+
+        VerifiedLinks[key] = true;
+        return true;
+    }
+
+    /// <summary>Forgets the remembered signatures (for measuring a first verification).</summary>
+    public static void ClearVerifiedLinks() => VerifiedLinks.Clear();
 
     public bool IsValidAt(DateTimeOffset time) => time >= NotBefore && time <= NotAfter;
 
