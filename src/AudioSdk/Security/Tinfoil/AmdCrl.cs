@@ -15,6 +15,7 @@ internal static class AmdCrl
             var list = outer.ReadSequence();
             outer.ThrowIfNotEmpty();
             var tbs = list.ReadEncodedValue();
+            var outerAlgorithm = list.PeekEncodedValue();
             var algorithm = list.ReadSequence().ReadObjectIdentifier();
             var signature = list.ReadBitString(out _);
             if (!DerCertificate.VerifySignature(chain.Ark.SubjectPublicKeyInfo.Span, tbs.Span, algorithm, signature))
@@ -28,7 +29,11 @@ internal static class AmdCrl
                 t.ReadInteger();
             }
 
-            t.ReadSequence();
+            if (!t.ReadEncodedValue().Span.SequenceEqual(outerAlgorithm.Span))
+            {
+                throw Invalid("the CRL's signature algorithm differs from the one it signed");
+            }
+
             t.ReadEncodedValue();
             var thisUpdate = ReadTime(t);
             DateTimeOffset? nextUpdate = t.HasData && (t.PeekTag().HasSameClassAndValue(Asn1Tag.UtcTime) || t.PeekTag().HasSameClassAndValue(Asn1Tag.GeneralizedTime)) ? ReadTime(t) : null;

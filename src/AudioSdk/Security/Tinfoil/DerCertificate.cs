@@ -177,6 +177,7 @@ internal sealed class DerCertificate
         var cert = outer.ReadSequence();
         outer.ThrowIfNotEmpty();
         var tbs = cert.ReadEncodedValue();
+        var outerAlgorithm = cert.PeekEncodedValue();
         var sigAlg = cert.ReadSequence();
         var sigOid = sigAlg.ReadObjectIdentifier();
         var sigParams = sigAlg.HasData ? sigAlg.ReadEncodedValue() : ReadOnlyMemory<byte>.Empty;
@@ -190,7 +191,10 @@ internal sealed class DerCertificate
         }
 
         var serial = t.ReadIntegerBytes().ToArray();
-        t.ReadEncodedValue(); // signature algorithm inside TBS
+        if (!t.ReadEncodedValue().Span.SequenceEqual(outerAlgorithm.Span))
+        {
+            throw new CryptographicException("The certificate's signature algorithm differs from the one it signed.");
+        }
         var issuer = t.ReadEncodedValue();
         var validity = t.ReadSequence();
         var notBefore = ReadTime(validity);

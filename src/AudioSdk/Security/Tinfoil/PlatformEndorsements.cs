@@ -54,7 +54,7 @@ internal static class PlatformEndorsements
                 throw Fail("the endorsed policy allows debugging or migration, which this verifier never accepts");
             }
 
-            var api = sev.GetProperty("minimum_api_version").GetString()!.Split('.');
+            var api = (sev.GetProperty("minimum_api_version").GetString() ?? throw Fail("minimum_api_version is not a string")).Split('.');
             var policy = new SevSnpPolicy
             {
                 MinimumBuild = sev.GetProperty("minimum_build").GetInt32(),

@@ -123,10 +123,15 @@ internal sealed class SevSnpReport
         return report;
     }
 
-    /// <summary>The signature as R||S, 48 bytes each, big-endian; null when the high bytes are not zero.</summary>
+    /// <summary>The signature as R||S, 48 bytes each, big-endian; null when the high bytes or the reserved rest of the field are not zero.</summary>
     public byte[]? SignatureP1363()
     {
         var result = new byte[96];
+        if (_raw.AsSpan(0x330).ContainsAnyExcept((byte)0))
+        {
+            return null;
+        }
+
         if (!Component(0x2A0, result.AsSpan(0, 48)) || !Component(0x2E8, result.AsSpan(48)))
         {
             return null;

@@ -65,6 +65,7 @@ internal sealed class TinfoilDocumentVerifier
             ?? throw Reject.With(AttestationStage.CertificateChain, "VCEK_MISSING", "the document carries no VCEK and none was fetched");
         var verifier = new SevSnpVerifier(_trust.AmdChains);
         var report = verifier.Authenticate(document.Report, vcekDer, now, out var vcekCertificate, out var chain);
+        CheckCarriedChain(document, chain);
         var crlDer = crl ?? CollateralBytes(document, CrlFormat, "crl_der_base64")
             ?? throw Reject.With(AttestationStage.CertificateChain, "CRL_MISSING", "the document carries no AMD CRL and none was fetched");
         AmdCrl.Check(crlDer, chain, vcekCertificate, now);
@@ -116,7 +117,7 @@ internal sealed class TinfoilDocumentVerifier
 
     private DateTimeOffset VerifyFreshness(AttestationDocument document, string id, Artifact artifact, SigstoreResult authenticated, DateTimeOffset now)
     {
-        var item = document.Collateral.FirstOrDefault(c => c.Id == id && c.Format == FreshnessFormat)
+        var item = document.Collateral.FirstOrDefault(c => c.Id == id && c.Format == FreshnessFormat && c.Role == "reference-values")
             ?? throw Reject.With(AttestationStage.Freshness, "FRESHNESS_MISSING", $"the document has no '{id}' witness");
         var bundle = item.Data.Get("sigstore_bundle") ?? throw Reject.With(AttestationStage.Freshness, "FRESHNESS_MISSING", $"'{id}' has no bundle");
         SigstoreResult witness;
@@ -179,6 +180,11 @@ internal sealed class TinfoilDocumentVerifier
     private static byte[]? CollateralBytes(AttestationDocument document, string format, string member)
     {
         var item = document.Collateral.FirstOrDefault(c => c.Format == format);
+        if (item is not null && item.Role != "endorsement")
+        {
+            throw Reject.With(AttestationStage.CertificateChain, "COLLATERAL_MALFORMED", $"collateral '{item.Id}' is not an endorsement");
+        }
+
         if (item is null)
         {
             return null;
@@ -186,6 +192,30 @@ internal sealed class TinfoilDocumentVerifier
 
         return Base64Strict.TryDecodeCanonical(item.Data.GetString(member))
             ?? throw Reject.With(AttestationStage.CertificateChain, "COLLATERAL_MALFORMED", $"collateral '{item.Id}' has no canonical base64 {member}");
+    }
+
+    /// <summary>A chain the document carries is not trusted, but it must be the chain that verified.</summary>
+    private static void CheckCarriedChain(AttestationDocument document, AmdChain chain)
+    {
+        if (document.Collateral.FirstOrDefault(c => c.Format == VcekFormat)?.Data.Get("cert_chain_pem") is not { } pem)
+        {
+            return;
+        }
+
+        List<DerCertificate> carried;
+        try
+        {
+            carried = pem.ValueKind == JsonValueKind.String ? DerCertificate.ParsePem(pem.GetString()!) : [];
+        }
+        catch (Exception ex) when (ex is CryptographicException or FormatException)
+        {
+            throw Reject.With(AttestationStage.CertificateChain, "VCEK_CHAIN_INVALID", "the carried AMD certificate chain does not parse", ex);
+        }
+
+        if (carried.Count != 2 || !carried[0].Raw.AsSpan().SequenceEqual(chain.Ask.Raw) || !carried[1].Raw.AsSpan().SequenceEqual(chain.Ark.Raw))
+        {
+            throw Reject.With(AttestationStage.CertificateChain, "VCEK_CHAIN_INVALID", $"the carried AMD certificate chain is not the trusted {chain.Product} chain");
+        }
     }
 
     private static AttestationException Provenance(string code, string why) => Reject.With(AttestationStage.Provenance, code, why);

@@ -10,6 +10,11 @@ internal static class InTotoStatement
     public static SigstoreResult Read(byte[] payload, SigstorePolicy policy)
     {
         JsonDocument document;
+        if (!System.Text.Unicode.Utf8.IsValid(payload))
+        {
+            throw Reject.With(AttestationStage.Provenance, "BUNDLE_MALFORMED", "the statement is not UTF-8");
+        }
+
         try
         {
             document = JsonDocument.Parse(payload, new JsonDocumentOptions { MaxDepth = 32 });

@@ -47,7 +47,18 @@ internal static class SigstoreVerifier
     /// <summary>Verifies a bundle already parsed.</summary>
     public static SigstoreResult Verify(JsonElement bundle, SigstorePolicy policy, SigstoreTrustedRoot root)
     {
+        if (bundle.GetString("mediaType") is not ("application/vnd.dev.sigstore.bundle.v0.3+json" or "application/vnd.dev.sigstore.bundle+json;version=0.3"))
+        {
+            throw Malformed("the bundle is not a v0.3 Sigstore bundle");
+        }
+
+        OnlyMembers(bundle, "the bundle", "mediaType", "verificationMaterial", "dsseEnvelope");
         var material = bundle.Get("verificationMaterial") ?? throw Malformed("the bundle has no verificationMaterial");
+        OnlyMembers(material, "verificationMaterial", "certificate", "x509CertificateChain", "tlogEntries", "timestampVerificationData");
+        if (material.Get("timestampVerificationData") is { } timestamps && timestamps.ValueKind != JsonValueKind.Object)
+        {
+            throw Malformed("timestampVerificationData is not an object");
+        }
         if (material.Get("x509CertificateChain") is not null)
         {
             throw Malformed("the bundle carries an x509CertificateChain; a v0.3 bundle carries one leaf certificate");
@@ -55,6 +66,7 @@ internal static class SigstoreVerifier
 
         var leafDer = Base64Strict.TryDecode(material.Get("certificate")?.GetString("rawBytes")) ?? throw Malformed("the bundle has no certificate");
         var envelope = bundle.Get("dsseEnvelope") ?? throw Malformed("the bundle has no dsseEnvelope");
+        OnlyMembers(envelope, "dsseEnvelope", "payload", "payloadType", "signatures");
         var payload = Base64Strict.TryDecode(envelope.GetString("payload")) ?? throw Malformed("the DSSE envelope has no payload");
         var payloadType = envelope.GetString("payloadType") ?? throw Malformed("the DSSE envelope has no payloadType");
         var signatures = envelope.GetArray("signatures").ToList();
@@ -188,7 +200,14 @@ internal static class SigstoreVerifier
 
     private static byte[] VerifyEntry(JsonElement entry, SigstoreTrustedRoot root, DerCertificate leaf, byte[] payload, byte[] signature)
     {
+        OnlyMembers(entry, "a log entry", "logIndex", "logId", "kindVersion", "integratedTime", "inclusionPromise", "inclusionProof", "canonicalizedBody");
         var logId = Base64Strict.TryDecode(entry.Get("logId")?.GetString("keyId")) ?? throw Malformed("a log entry has no log id");
+        var kind = entry.Get("kindVersion");
+        if (kind?.GetString("kind") != "dsse" || kind?.GetString("version") != "0.0.1")
+        {
+            throw Malformed("a log entry is not a dsse 0.0.1 entry");
+        }
+
         var integrated = entry.GetInt64("integratedTime") ?? throw Malformed("a log entry has no integrated time");
         var logIndex = entry.GetInt64("logIndex") ?? throw Malformed("a log entry has no log index");
         var key = root.RekorKeys.FirstOrDefault(k => k.LogId.AsSpan().SequenceEqual(logId) && k.ValidAt(DateTimeOffset.FromUnixTimeSeconds(integrated)))
@@ -204,7 +223,8 @@ internal static class SigstoreVerifier
         }
 
         var proof = entry.Get("inclusionProof") ?? throw Inclusion("the entry has no inclusion proof");
-        var hashes = proof.GetArray("hashes").Select(h => Base64Strict.TryDecode(h.GetString()) ?? []).ToList();
+        OnlyMembers(proof, "an inclusion proof", "logIndex", "rootHash", "treeSize", "hashes", "checkpoint");
+        var hashes = proof.GetArray("hashes").Select(h => Base64Strict.TryDecode(h.ValueKind == JsonValueKind.String ? h.GetString() : null) ?? []).ToList();
         var rootHash = Base64Strict.TryDecode(proof.GetString("rootHash")) ?? throw Inclusion("the inclusion proof has no root");
         var treeSize = proof.GetInt64("treeSize") ?? -1;
         var computed = TransparencyLog.RootFromInclusionProof(proof.GetInt64("logIndex") ?? -1, treeSize, TransparencyLog.LeafHash(bodyBytes), hashes);
@@ -225,9 +245,19 @@ internal static class SigstoreVerifier
 
     private static void CheckBodyMatchesEnvelope(byte[] bodyBytes, DerCertificate leaf, byte[] payload, byte[] signature)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(bodyBytes))
+        {
+            throw Inclusion("the log entry's body is not UTF-8");
+        }
+
         try
         {
             using var body = JsonDocument.Parse(bodyBytes);
+            if (body.RootElement.GetString("kind") != "dsse" || body.RootElement.GetString("apiVersion") != "0.0.1")
+            {
+                throw Inclusion("the log entry's body is not a dsse 0.0.1 entry");
+            }
+
             var spec = body.RootElement.Get("spec") ?? throw Inclusion("the log entry has no spec");
             var payloadHash = spec.Get("payloadHash")?.GetString("value");
             if (!string.Equals(payloadHash, Hex.Lower(SHA256.HashData(payload)), StringComparison.Ordinal))
@@ -252,9 +282,25 @@ internal static class SigstoreVerifier
         {
             throw Reject.With(AttestationStage.Provenance, "REKOR_INCLUSION_INVALID", "the log entry's body is not JSON", ex);
         }
-        catch (Exception ex) when (ex is CryptographicException or FormatException)
+        catch (Exception ex) when (ex is CryptographicException or FormatException or InvalidOperationException)
         {
-            throw Reject.With(AttestationStage.Provenance, "REKOR_INCLUSION_INVALID", "the log entry's certificate does not parse", ex);
+            throw Reject.With(AttestationStage.Provenance, "REKOR_INCLUSION_INVALID", "the log entry's body or certificate is malformed", ex);
+        }
+    }
+
+    private static void OnlyMembers(JsonElement element, string what, params string[] allowed)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw Malformed($"{what} is not an object");
+        }
+
+        foreach (var property in element.EnumerateObject())
+        {
+            if (Array.IndexOf(allowed, property.Name) < 0)
+            {
+                throw Malformed($"{what} has an unknown member '{property.Name}'");
+            }
         }
     }
 

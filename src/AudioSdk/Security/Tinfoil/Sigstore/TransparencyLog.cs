@@ -88,15 +88,16 @@ internal static class TransparencyLog
             return null;
         }
 
+        var name = lines[0].Split(' ')[0];
         foreach (var line in envelope[(split + 2)..].Split('\n'))
         {
-            if (!line.StartsWith("\u2014 ", StringComparison.Ordinal))
+            var parts = line.Split(' ');
+            if (parts.Length != 3 || parts[0] != "\u2014" || parts[1] != name)
             {
                 continue;
             }
 
-            var space = line.LastIndexOf(' ');
-            if (Base64Strict.TryDecode(line[(space + 1)..]) is not { Length: > 4 } blob)
+            if (Base64Strict.TryDecode(parts[2]) is not { Length: > 4 } blob || !blob.AsSpan(0, 4).SequenceEqual(key.LogId.AsSpan(0, 4)))
             {
                 continue;
             }

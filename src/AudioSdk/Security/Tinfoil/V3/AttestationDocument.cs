@@ -105,7 +105,7 @@ internal sealed class AttestationDocument : IDisposable
         var cryptoMaterial = StrictJson.Base64(root, "crypto_material", "the document");
         var deviceEvidence = StrictJson.Base64(root, "device_evidence", "the document");
         var items = ReadCryptoMaterial(cryptoMaterial);
-        ReadDeviceEvidence(deviceEvidence);
+        var deviceIds = ReadDeviceEvidence(deviceEvidence);
         if (!CryptographicOperations.FixedTimeEquals(StrictJson.Hex(endorsed, "crypto_material_hash", "endorsed", 32), SHA256.HashData(cryptoMaterial)))
         {
             throw StrictJson.Envelope("crypto_material does not have the endorsed hash");
@@ -121,7 +121,7 @@ internal sealed class AttestationDocument : IDisposable
             throw StrictJson.Envelope("REPORT_DATA does not bind the nonce and the sections");
         }
 
-        var collateral = ReadCollateral(root.GetProperty("collateral"));
+        var collateral = ReadCollateral(root.GetProperty("collateral"), deviceIds);
         return new AttestationDocument(document)
         {
             Nonce = nonce,
@@ -166,7 +166,7 @@ internal sealed class AttestationDocument : IDisposable
         return items;
     }
 
-    private static void ReadDeviceEvidence(byte[] bytes)
+    private static HashSet<string> ReadDeviceEvidence(byte[] bytes)
     {
         using var document = StrictJson.Parse(bytes, "device_evidence");
         var root = StrictJson.Object(document.RootElement, "device_evidence", ["format", "items"]);
@@ -191,9 +191,11 @@ internal sealed class AttestationDocument : IDisposable
                 throw StrictJson.Envelope("a device item's format is not a URI");
             }
         }
+
+        return ids;
     }
 
-    private static List<CollateralItem> ReadCollateral(JsonElement collateral)
+    private static List<CollateralItem> ReadCollateral(JsonElement collateral, HashSet<string> deviceIds)
     {
         if (collateral.ValueKind != JsonValueKind.Array)
         {
@@ -208,6 +210,13 @@ internal sealed class AttestationDocument : IDisposable
             if (list.Any(c => c.Id == id))
             {
                 throw StrictJson.Envelope($"collateral '{id}' appears twice");
+            }
+
+            if (item.TryGetProperty("subjects", out var subjects) &&
+                (subjects.ValueKind != JsonValueKind.Array || subjects.GetArrayLength() == 0 ||
+                 subjects.EnumerateArray().Any(x => x.ValueKind != JsonValueKind.String || (x.GetString() != "cpu" && !deviceIds.Contains(x.GetString()!)))))
+            {
+                throw StrictJson.Envelope($"collateral '{id}' names subjects that are not 'cpu' or a device item");
             }
 
             var data = item.GetProperty("data");
