@@ -63,6 +63,15 @@ internal sealed class SyntheticEnclave
 
     public static SyntheticEnclave Instance => Shared.Value;
 
+    /// <summary>The VCEK (DER), as AMD's key distribution service would serve it.</summary>
+    public byte[] Vcek => _vcek;
+
+    /// <summary>The CRL (DER) signed by this chain's ARK.</summary>
+    public byte[] Crl => _crl;
+
+    /// <summary>The CHIP_ID of the report, lowercase hex.</summary>
+    public static string ChipIdHex => Convert.ToHexString(CapturedReport.AsSpan(0x1A0, 64)).ToLowerInvariant();
+
     /// <summary>The roots that trust this enclave's chain (and the production Sigstore root).</summary>
     public TinfoilTrust Trust { get; }
 
@@ -72,7 +81,7 @@ internal sealed class SyntheticEnclave
     private static byte[] CapturedReport => Convert.FromBase64String(RealFrozenDocument.Document["cpu_evidence"]!["report_base64"]!.GetValue<string>());
 
     /// <summary>A document for a nonce binding a TLS key pin; the optional hooks change the report before or after signing.</summary>
-    public byte[] Document(string nonceHex, TlsPinBytes tls, Action<byte[]>? beforeSigning = null, Action<byte[]>? afterSigning = null, bool withVcek = true)
+    public byte[] Document(string nonceHex, TlsPinBytes tls, Action<byte[]>? beforeSigning = null, Action<byte[]>? afterSigning = null, bool withVcek = true, bool withCrl = true)
     {
         var nonce = Convert.FromHexString(nonceHex);
         var crypto = Encoding.UTF8.GetBytes(
@@ -98,7 +107,11 @@ internal sealed class SyntheticEnclave
             collateral.Add(new JsonObject { ["id"] = "cpu-endorsement", ["role"] = "endorsement", ["format"] = "https://tinfoil.sh/collateral/amd-vcek/v1", ["data"] = new JsonObject { ["vcek_der_base64"] = Convert.ToBase64String(_vcek) } });
         }
 
-        collateral.Add(new JsonObject { ["id"] = "cpu-crl", ["role"] = "endorsement", ["format"] = "https://tinfoil.sh/collateral/amd-crl/v1", ["data"] = new JsonObject { ["crl_der_base64"] = Convert.ToBase64String(_crl) } });
+        if (withCrl)
+        {
+            collateral.Add(new JsonObject { ["id"] = "cpu-crl", ["role"] = "endorsement", ["format"] = "https://tinfoil.sh/collateral/amd-crl/v1", ["data"] = new JsonObject { ["crl_der_base64"] = Convert.ToBase64String(_crl) } });
+        }
+
         foreach (var item in captured["collateral"]!.AsArray().Where(c => c!["role"]!.GetValue<string>() == "reference-values"))
         {
             collateral.Add(item!.DeepClone());

@@ -1,5 +1,6 @@
 using System.Net.Security;
 using AudioSdk.Audio;
+using AudioSdk.Realtime;
 using AudioSdk.Security;
 using AudioSdk.Security.Tinfoil;
 using AudioSdk.Testing;
@@ -69,12 +70,53 @@ public sealed class TinfoilAttestorEndToEndTests
     public async Task MissingVcek_WithUnreachableCollateralService_FailsAtFetchWithAClearError()
     {
         await using var setup = await Setup.StartAsync(null, null, withVcek: false);
-        using var attestor = setup.Attestor(new Uri("https://127.0.0.1:1/"));
+        using var attestor = setup.Attestor(new Uri("http://127.0.0.1:1/"));
 
         var ex = await Assert.ThrowsAsync<AttestationException>(async () => await attestor.AttestAsync(setup.Inference.Endpoint, false, CancellationToken.None));
 
         Assert.Equal(AttestationStage.Fetch, ex.Stage);
         Assert.Contains("VCEK", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MissingVcekAndCrl_AreFetchedFromTheCollateralService_AndCached()
+    {
+        await using var kds = new CollateralServer(new Dictionary<string, byte[]>
+        {
+            [$"/vcek/v1/Genoa/{SyntheticEnclave.ChipIdHex}"] = SyntheticEnclave.Instance.Vcek,
+            ["/vcek/v1/Genoa/crl"] = SyntheticEnclave.Instance.Crl,
+        });
+        await using var setup = await Setup.StartAsync(null, null, withVcek: false, withCrl: false);
+        using var attestor = setup.Attestor(kds.BaseAddress);
+
+        var first = await attestor.AttestAsync(setup.Inference.Endpoint, true, CancellationToken.None);
+        var second = await attestor.AttestAsync(setup.Inference.Endpoint, true, CancellationToken.None);
+
+        Assert.Equal(TlsPin.Compute(setup.Certificate), Assert.Single(first.TlsPins));
+        Assert.Equal(first.TlsPins, second.TlsPins);
+        Assert.Equal(2, setup.DocumentsServed);
+        Assert.Equal(2, kds.Requests); // one VCEK and one CRL, then both from the cache
+    }
+
+    [Fact]
+    public async Task Realtime_GoesThroughTheAttestedPin_AndATamperedReportSendsNothing()
+    {
+        await using (var good = await Setup.StartAsync(null, null))
+        {
+            using var client = good.Client();
+            await using var session = await client.StartRealtimeSessionAsync(new RealtimeSessionOptions { Model = "gpt-4o-transcribe", InputSampleRate = 24000 });
+            var utterance = await session.TranscribeUtteranceAsync(Pcm16.ToBytes(Enumerable.Range(0, 12000).Select(i => (short)(Math.Sin(2 * Math.PI * 440 * i / 24000) * 9000)).ToArray()));
+            Assert.Contains("440 Hz", utterance.Transcript, StringComparison.Ordinal);
+        }
+
+        await using var bad = await Setup.StartAsync(null, report => report[0x91] ^= 1);
+        using var refused = bad.Client();
+        var ex = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var session = await refused.StartRealtimeSessionAsync(new RealtimeSessionOptions { Model = "gpt-4o-transcribe" });
+        });
+        Assert.Equal(AttestationStage.Report, Assert.IsType<AttestationException>(ex is AttestationException ? ex : ex.InnerException).Stage);
+        Assert.Equal(0, bad.Inference.ApplicationBytesReceived);
     }
 
     [Fact]
@@ -132,7 +174,7 @@ public sealed class TinfoilAttestorEndToEndTests
         public string? LastNonce { get; private set; }
 
         public static async Task<Setup> StartAsync(Action<byte[]>? beforeSigning, Action<byte[]>? afterSigning, DateTimeOffset? now = null,
-            System.Security.Cryptography.X509Certificates.X509Certificate2? boundKey = null, bool withVcek = true)
+            System.Security.Cryptography.X509Certificates.X509Certificate2? boundKey = null, bool withVcek = true, bool withCrl = true)
         {
             var certificate = TestCertificates.CreateSelfSigned();
             var bound = TlsPinBytes.Of(boundKey ?? certificate);
@@ -144,7 +186,7 @@ public sealed class TinfoilAttestorEndToEndTests
                 {
                     Interlocked.Increment(ref setup!._served);
                     setup.LastNonce = nonce;
-                    return SyntheticEnclave.Instance.Document(nonce, bound, beforeSigning, afterSigning, withVcek);
+                    return SyntheticEnclave.Instance.Document(nonce, bound, beforeSigning, afterSigning, withVcek, withCrl);
                 },
             });
             var inference = await AudioTestServer.StartAsync(new AudioTestServerOptions { Certificate = certificate, ApiKey = "sk-test" });
