@@ -35,8 +35,8 @@ internal static class AmdCrl
             }
 
             t.ReadEncodedValue();
-            var thisUpdate = ReadTime(t);
-            DateTimeOffset? nextUpdate = t.HasData && (t.PeekTag().HasSameClassAndValue(Asn1Tag.UtcTime) || t.PeekTag().HasSameClassAndValue(Asn1Tag.GeneralizedTime)) ? ReadTime(t) : null;
+            var thisUpdate = DerCertificate.ReadTime(t);
+            DateTimeOffset? nextUpdate = t.HasData && (t.PeekTag().HasSameClassAndValue(Asn1Tag.UtcTime) || t.PeekTag().HasSameClassAndValue(Asn1Tag.GeneralizedTime)) ? DerCertificate.ReadTime(t) : null;
             if (now < thisUpdate || (nextUpdate is { } next && now > next))
             {
                 throw Invalid($"the CRL is current from {thisUpdate:O} to {nextUpdate:O}, not at {now:O}");
@@ -64,9 +64,6 @@ internal static class AmdCrl
             throw Invalid("the CRL does not parse", ex);
         }
     }
-
-    private static DateTimeOffset ReadTime(AsnReader reader) =>
-        reader.PeekTag().HasSameClassAndValue(Asn1Tag.UtcTime) ? reader.ReadUtcTime() : reader.ReadGeneralizedTime();
 
     private static AttestationException Invalid(string why, Exception? inner = null) => Reject.With(AttestationStage.CertificateChain, "CRL_INVALID", why, inner);
 }

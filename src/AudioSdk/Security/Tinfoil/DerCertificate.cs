@@ -250,6 +250,7 @@ internal sealed class DerCertificate
         };
     }
 
-    private static DateTimeOffset ReadTime(AsnReader reader) =>
+    /// <summary>Reads an X.509 time (UTCTime or GeneralizedTime).</summary>
+    public static DateTimeOffset ReadTime(AsnReader reader) =>
         reader.PeekTag().HasSameClassAndValue(Asn1Tag.UtcTime) ? reader.ReadUtcTime() : reader.ReadGeneralizedTime();
 }
