@@ -145,7 +145,8 @@ public partial class AudioClient
             Telemetry.CharactersSynthesized.Add(CountCharacters(input), new KeyValuePair<string, object?>("gen_ai.request.model", options.Model));
         }
 
-        return new RequestSpec(HttpMethod.Post, SpeechPath, () => JsonContent(body), replayable: true) { Operation = "speech", Model = options.Model, UploadBytes = body.Length };
+        var accept = options.StreamFormat == SpeechStreamFormat.Sse ? RequestSpec.EventStreamMediaType : ContentTypeFor(options.ResponseFormat) + ", */*";
+        return new RequestSpec(HttpMethod.Post, SpeechPath, () => JsonContent(body), replayable: true) { Operation = "speech", Model = options.Model, UploadBytes = body.Length, Accept = accept };
     }
 
     private static byte[] BuildSpeechBody(string input, SpeechOptions options)
