@@ -238,7 +238,7 @@ public partial class AudioClient : IDisposable
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(AudioResilience.Replayable, spec.Replayable);
-        context.Properties.Set(AudioResilience.Operation, $"{spec.Method} {spec.LogPath}");
+        context.Properties.Set(AudioResilience.Operation, spec.Description);
         var number = 0;
         try
         {
@@ -256,7 +256,7 @@ public partial class AudioClient : IDisposable
         {
             throw new HttpRequestException(
                 ex.HttpRequestError,
-                $"{spec.Method} {spec.LogPath} to {_baseUri.Authority} failed after {number} attempt{(number == 1 ? string.Empty : "s")}: {ex.Message}",
+                $"{spec.Description} to {_baseUri.Authority} failed after {number} attempt{(number == 1 ? string.Empty : "s")}: {ex.Message}",
                 ex,
                 ex.StatusCode);
         }
@@ -362,7 +362,7 @@ public partial class AudioClient : IDisposable
     }
 
     private TimeoutException AttemptTimedOut(RequestSpec spec) =>
-        new($"{spec.Method} {spec.LogPath} did not complete within the network timeout of {_options.NetworkTimeout}.");
+        new($"{spec.Description} did not complete within the network timeout of {_options.NetworkTimeout}.");
 
     private static SocketsHttpHandler CreateHandler() =>
         new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = System.Net.DecompressionMethods.All };
