@@ -35,6 +35,7 @@ public partial class RealtimeSession : IAsyncDisposable
     private readonly string? _secret;
     private readonly long _openedAt;
     private int _disposed;
+    private int _closing;
 
     /// <summary>For mocking: a session with no connection. Override the members you use.</summary>
     protected RealtimeSession()
@@ -112,8 +113,9 @@ public partial class RealtimeSession : IAsyncDisposable
     /// <summary>Closes the session: the native dialect's open utterance is finalised first, then a close handshake; the stream ends with <see cref="Closed"/>.</summary>
     public virtual async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0 || _driver is null)
+        if (Interlocked.Exchange(ref _closing, 1) != 0 || _driver is null)
         {
+            Volatile.Write(ref _disposed, 1);
             return;
         }
 
@@ -129,11 +131,13 @@ public partial class RealtimeSession : IAsyncDisposable
                 // The connection went first: nothing is owed any more.
             }
 
+            Volatile.Write(ref _disposed, 1);
             Interlocked.Increment(ref _generation);
             await connection.CloseAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
             await Task.WhenAny(_receiveTask, Task.Delay(TimeSpan.FromSeconds(5), Time)).ConfigureAwait(false);
         }
 
+        Volatile.Write(ref _disposed, 1);
         if (connection is not null)
         {
             await connection.DisposeAsync().ConfigureAwait(false);
