@@ -14,6 +14,7 @@ public partial class RealtimeSession
     private Task _receiveTask = Task.CompletedTask;
     private int _generation;
     private bool _createdPublished;
+    private TaskCompletionSource _created = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _faulted;
     private string? _faultReason;
 
@@ -44,10 +45,21 @@ public partial class RealtimeSession
             throw ClosedException(ex);
         }
 
+        _created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var generation = Interlocked.Increment(ref _generation);
         _connection = connection;
         _receiveTask = Task.Run(() => ReceiveLoopAsync(connection, generation), CancellationToken.None);
         return generation;
+    }
+
+    /// <summary>
+    /// Waits for the connection's <c>session.created</c>, which servers send at once; the configuration goes after it,
+    /// so nothing the server said before it is taken for an answer. A server that never sends it costs one ConnectTimeout.
+    /// </summary>
+    internal async Task WaitForSessionCreatedAsync(CancellationToken cancellationToken)
+    {
+        await Task.WhenAny(_created.Task, Task.Delay(_options.ConnectTimeout, Time, cancellationToken)).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     /// <summary>Adds an event to the stream; <see cref="SessionCreated"/> is always the first.</summary>
@@ -121,6 +133,11 @@ public partial class RealtimeSession
             if (_driver.OnServerEvent(evt, generation) is { } published)
             {
                 Publish(published);
+            }
+
+            if (evt is SessionCreated && generation == Generation)
+            {
+                _created.TrySetResult();
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

@@ -13,6 +13,7 @@ internal sealed class OpenAITranscriptionDriver(RealtimeSessionOptions options) 
     public override async Task OpenAsync(CancellationToken cancellationToken)
     {
         await Session.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await Session.WaitForSessionCreatedAsync(cancellationToken).ConfigureAwait(false);
         await Session.SendForReplyAsync<SessionUpdated>(ClientCommand.Configure, Options.ConnectTimeout, "the session configuration (session.updated)", cancellationToken).ConfigureAwait(false);
     }
 

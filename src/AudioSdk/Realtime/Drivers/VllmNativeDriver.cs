@@ -18,7 +18,6 @@ internal sealed class VllmNativeDriver(RealtimeSessionOptions options) : Realtim
     private bool _connectionSpent;
     private long _turnBytes;
     private TaskCompletionSource<TranscriptCompleted>? _utteranceDone;
-    private TaskCompletionSource _created = NewSignal();
     private RealtimeException? _configurationError;
 
     public override int WireSampleRate => WireRate;
@@ -95,7 +94,6 @@ internal sealed class VllmNativeDriver(RealtimeSessionOptions options) : Realtim
         switch (evt)
         {
             case SessionCreated:
-                _created.TrySetResult();
                 return generation == 1 ? evt : null;
             case TranscriptCompleted completed when current:
                 Session.Transcripts.Complete(completed);
@@ -151,13 +149,9 @@ internal sealed class VllmNativeDriver(RealtimeSessionOptions options) : Realtim
 
     private async Task ConnectAndConfigureAsync(bool first, CancellationToken cancellationToken)
     {
-        _created = NewSignal();
         await Session.ConnectAsync(cancellationToken).ConfigureAwait(false);
         _connectionSpent = false;
-
-        // vLLM sends session.created at once; configure after it, as its own clients do (a server that never sends it costs one ConnectTimeout).
-        await Task.WhenAny(_created.Task, Task.Delay(Options.ConnectTimeout, Session.Time, cancellationToken)).ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
+        await Session.WaitForSessionCreatedAsync(cancellationToken).ConfigureAwait(false);
         await Session.SendAsync(ClientCommand.Configure, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
         if (first)
         {
@@ -190,6 +184,4 @@ internal sealed class VllmNativeDriver(RealtimeSessionOptions options) : Realtim
         await Session.SendAsync(ClientCommand.StartTurn, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
         _turnOpen = true;
     }
-
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
