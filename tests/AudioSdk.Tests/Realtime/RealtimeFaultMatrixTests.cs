@@ -109,6 +109,28 @@ public sealed class RealtimeFaultMatrixTests
         Assert.Contains("dropped", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(RealtimeDialect.OpenAITranscription)]
+    [InlineData(RealtimeDialect.VllmNative)]
+    public async Task TextFrameThatIsNotUtf8_FailsTheConnection_AsTheWebSocketProtocolRequires(RealtimeDialect dialect)
+    {
+        await using var server = RawWebSocketServer.Start(async c =>
+        {
+            await HandshakeAsync(c, dialect);
+            await c.SendFrameAsync(1, new byte[] { 0x7B, 0x22, 0xFF, 0x22, 0x7D });
+            await c.ReadFrameAsync();
+        });
+        using var client = Client(server);
+        await using var rt = await client.StartRealtimeSessionAsync(Options(dialect));
+        var pending = rt.WaitForTranscriptAsync("item_001");
+
+        var closed = await ClosedAsync(rt);
+
+        Assert.False(closed.ByClient);
+        Assert.Contains("not UTF-8", closed.CloseDescription, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<RealtimeException>(() => pending.WaitAsync(Guard));
+    }
+
     internal static async Task HandshakeAsync(RawWebSocketConnection c, RealtimeDialect dialect)
     {
         await c.AcceptAsync();

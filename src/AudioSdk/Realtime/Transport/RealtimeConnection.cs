@@ -146,7 +146,8 @@ internal sealed class RealtimeConnection : IRealtimeConnection
                 }
                 catch (WebSocketException ex)
                 {
-                    return new ConnectionEnd(null, ex.Message, ex);
+                    // The runtime fails the connection itself on a protocol violation (RFC 6455 §8.1: a text frame that is not UTF-8).
+                    return new ConnectionEnd(null, ex.WebSocketErrorCode == WebSocketError.Faulted ? "the WebSocket failed on a protocol violation by the server, such as a text frame that is not UTF-8" : ex.Message, ex);
                 }
 
                 if (result.MessageType == WebSocketMessageType.Close)
