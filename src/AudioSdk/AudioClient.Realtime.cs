@@ -16,7 +16,7 @@ public partial class AudioClient
     /// <param name="cancellationToken">Cancels the connection attempt.</param>
     /// <returns>The open session; dispose it to close the connection.</returns>
     /// <exception cref="ArgumentException">The options are invalid; the message names every problem.</exception>
-    /// <exception cref="RealtimeException">The server refused the configuration, or the connection closed during it.</exception>
+    /// <exception cref="RealtimeException">The connection could not be opened, the server refused the configuration, or the connection closed during it.</exception>
     /// <exception cref="AudioServiceException">
     /// The server refused the WebSocket upgrade (for example 401, 403, 404, 429): <see cref="AudioServiceException.Status"/>
     /// and <see cref="AudioServiceException.RawBody"/> carry its answer, and the message says what to check.

@@ -37,7 +37,7 @@ public partial class RealtimeSession
         {
             connection = await _connect(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (_connection is not null && ex is WebSocketException or HttpRequestException or IOException)
+        catch (Exception ex) when (_connection is not null && ex is RealtimeException or AudioServiceException or TimeoutException or WebSocketException or HttpRequestException or IOException)
         {
             // A reconnect for the next utterance failed: the session cannot go on.
             var reason = "reconnecting failed: " + Redact(ex.Message);

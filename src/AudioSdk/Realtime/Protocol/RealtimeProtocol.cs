@@ -33,6 +33,9 @@ internal enum ClientCommand
 /// </summary>
 internal abstract class RealtimeProtocol
 {
+    /// <summary>The last item id read on the fast path: an utterance's deltas share one string instead of one each.</summary>
+    private string? _lastItemId;
+
     /// <summary>The query that selects this dialect (and model) on <c>/v1/realtime</c>.</summary>
     public abstract string Query(RealtimeSessionOptions options);
 
@@ -267,7 +270,17 @@ internal abstract class RealtimeProtocol
                 }
                 else if (reader.ValueTextEquals("item_id"u8))
                 {
-                    if (!TryReadString(ref reader, out itemId))
+                    var last = Volatile.Read(ref _lastItemId);
+                    if (reader.Read() && reader.TokenType == JsonTokenType.String && last is not null && reader.ValueTextEquals(last))
+                    {
+                        itemId = last;
+                    }
+                    else if (reader.TokenType == JsonTokenType.String)
+                    {
+                        itemId = reader.GetString();
+                        Volatile.Write(ref _lastItemId, itemId);
+                    }
+                    else if (reader.TokenType != JsonTokenType.Null)
                     {
                         return false;
                     }
@@ -322,7 +335,11 @@ internal abstract class RealtimeProtocol
     private static bool TryReadString(ref Utf8JsonReader reader, out string? value)
     {
         value = null;
-        reader.Read();
+        if (!reader.Read())
+        {
+            return false;
+        }
+
         if (reader.TokenType == JsonTokenType.String)
         {
             value = reader.GetString();

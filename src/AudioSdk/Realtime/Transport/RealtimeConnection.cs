@@ -83,6 +83,12 @@ internal sealed class RealtimeConnection : IRealtimeConnection
             invoker.Dispose();
             throw Refused(uri, refusal, ex);
         }
+        catch (Exception ex) when (ex is WebSocketException or HttpRequestException or IOException)
+        {
+            socket.Dispose();
+            invoker.Dispose();
+            throw new RealtimeException($"The realtime WebSocket to {uri.GetLeftPart(UriPartial.Path)} could not be opened: {Internal.SecretRedactor.Redact(ex.Message, apiKey)}", null, ex);
+        }
         catch
         {
             socket.Dispose();
