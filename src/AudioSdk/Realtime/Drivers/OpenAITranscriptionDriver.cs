@@ -14,7 +14,7 @@ internal sealed class OpenAITranscriptionDriver(RealtimeSessionOptions options) 
     {
         await Session.ConnectAsync(cancellationToken).ConfigureAwait(false);
         await Session.WaitForSessionCreatedAsync(cancellationToken).ConfigureAwait(false);
-        await Session.SendForReplyAsync<SessionUpdated>(ClientCommand.Configure, Options.ConnectTimeout, "the session configuration (session.updated)", cancellationToken).ConfigureAwait(false);
+        await Session.SendForReplyAsync<SessionUpdated>(ClientCommand.Configure, Options.ConnectTimeout, OpenAITranscriptionProtocol.ConfigurationReplyName, cancellationToken).ConfigureAwait(false);
     }
 
     public override ValueTask SendAudioAsync(ReadOnlyMemory<byte> wirePcm16, CancellationToken cancellationToken) =>

@@ -128,7 +128,7 @@ internal sealed class VllmNativeDriver(RealtimeSessionOptions options) : Realtim
                 _configurationError ??= exception;
             }
 
-            // The dialect has no event ids: after a refused configuration, what follows (model_not_validated) is its consequence.
+            // The dialect has no event ids: after a refused configuration, what follows is its consequence.
             exception = _configurationError ?? exception;
         }
 

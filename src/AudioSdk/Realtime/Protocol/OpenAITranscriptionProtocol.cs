@@ -7,6 +7,9 @@ internal sealed class OpenAITranscriptionProtocol : RealtimeProtocol
 {
     public static readonly OpenAITranscriptionProtocol Instance = new();
 
+    /// <summary>How messages name the configuration's acknowledgement.</summary>
+    public const string ConfigurationReplyName = "the session configuration (session.updated)";
+
     /// <summary>The rate declared when the options name none: OpenAI's only PCM rate.</summary>
     public const int DefaultRate = 24000;
 
