@@ -367,8 +367,10 @@ public sealed class AudioTestServer : IAsyncDisposable
             _realtimeSessions.Add(record);
         }
 
-        var endpoint = new RealtimeEndpoint(socket, record, Options, TakeRealtimeScript, context.RequestAborted) { Abort = context.Abort };
-        await endpoint.RunAsync(native).ConfigureAwait(false);
+        Internal.Endpoints.RealtimeEndpoint endpoint = native
+            ? new Internal.Endpoints.NativeRealtimeEndpoint(socket, record, Options, TakeRealtimeScript, context.RequestAborted) { Abort = context.Abort }
+            : new Internal.Endpoints.OpenAIRealtimeEndpoint(socket, record, Options, TakeRealtimeScript, context.RequestAborted) { Abort = context.Abort };
+        await endpoint.RunAsync().ConfigureAwait(false);
     }
 
     private RealtimeScriptedAction? TakeRealtimeScript(string? trigger)
