@@ -148,12 +148,14 @@ internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
         _ => null,
     };
 
-    internal static string Describe(Exception ex) => ex switch
+    internal static string Describe(Exception ex) => OneLine(ex switch
     {
         LongFormChunkException chunk => $"chunk {chunk.FailedChunk.Index + 1} of {chunk.ChunkCount} ({Durations.Format(chunk.FailedChunk.Start)} to {Durations.Format(chunk.FailedChunk.End)}): {Describe(chunk.InnerException!)}",
         AudioServiceException service => $"{(int)service.Status}{(service.Code is { } code ? " " + code : string.Empty)}: {service.Message}",
         _ => Innermost(ex).Message,
-    };
+    });
+
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ");
 
     private static Exception Innermost(Exception ex) => ex.InnerException is { } inner && ex is HttpRequestException ? Innermost(inner) : ex;
 

@@ -66,11 +66,19 @@ internal static class TranscribeCommand
                 throw new CliUsageException("--parallel takes 1 to 64.");
             }
 
-            var longForm = new LongFormOptions { MaxChunkDuration = parse.GetValue(maxChunk) ?? new LongFormOptions().MaxChunkDuration, MaxParallelism = degree };
-            if (longForm.MaxChunkDuration < TimeSpan.FromSeconds(1))
+            var defaults = new LongFormOptions();
+            var chunk = parse.GetValue(maxChunk) ?? defaults.MaxChunkDuration;
+            if (chunk < TimeSpan.FromSeconds(1))
             {
                 throw new CliUsageException("--max-chunk must be at least 1s.");
             }
+
+            var longForm = defaults with
+            {
+                MaxChunkDuration = chunk,
+                BoundarySearchWindow = TimeSpan.FromTicks(Math.Min(defaults.BoundarySearchWindow.Ticks, chunk.Ticks / 4)),
+                MaxParallelism = degree,
+            };
 
             var outDirectory = parse.GetValue(output) is { } o ? Path.GetFullPath(o, console.WorkingDirectory) : null;
             var suffix = (translate ? ".en" : string.Empty) + Extension(chosen);
