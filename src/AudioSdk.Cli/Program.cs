@@ -1,3 +1,7 @@
-using AudioSdk.Cli;
+namespace AudioSdk.Cli;
 
-return await CliApp.RunAsync(args, CliConsole.FromProcess()).ConfigureAwait(false);
+/// <summary>The <c>audio</c> tool's entry point.</summary>
+internal static class Program
+{
+    public static Task<int> Main(string[] args) => CliApp.RunAsync(args, CliConsole.FromProcess());
+}
