@@ -16,6 +16,8 @@ internal delegate Task<string> ProduceOutput(BatchItem item, FileProbe probe, IP
 /// </summary>
 internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
 {
+    private static readonly System.Text.UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
     public int Parallelism { get; init; } = 4;
 
     /// <summary>Redo files whose output exists.</summary>
@@ -34,6 +36,14 @@ internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
         var results = new BatchResult?[items.Count];
         var state = new RunState();
         var cancelled = false;
+        List<Task> commits = [];
+        using var committing = new SemaphoreSlim(Parallelism);
+        void Finish(int index, BatchResult result)
+        {
+            results[index] = result;
+            observer.FileFinished(result);
+        }
+
         try
         {
             await Parallel.ForEachAsync(
@@ -41,9 +51,37 @@ internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
                 new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
                 async (index, ct) =>
                 {
-                    var result = await RunOneAsync(items[index], produce, state, ct).ConfigureAwait(false);
-                    results[index] = result;
-                    observer.FileFinished(result);
+                    var (result, pending) = await RunOneAsync(items[index], produce, state, ct).ConfigureAwait(false);
+                    if (pending is null)
+                    {
+                        Finish(index, result);
+                        return;
+                    }
+
+                    // Flushing to disk and renaming runs beside the next request, not in its way; a cancelled
+                    // batch still commits what it finished.
+                    await committing.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                    var commit = Task.Run(() =>
+                    {
+                        try
+                        {
+                            pending.Commit();
+                            Finish(index, result);
+                        }
+                        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                        {
+                            Finish(index, result with { Status = BatchStatus.Failed, Reason = "cannot write the output: " + ex.Message });
+                        }
+                        finally
+                        {
+                            pending.Dispose();
+                            committing.Release();
+                        }
+                    }, CancellationToken.None);
+                    lock (commits)
+                    {
+                        commits.Add(commit);
+                    }
                 }).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -51,26 +89,34 @@ internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
             cancelled = true;
         }
 
+        Task[] outstanding;
+        lock (commits)
+        {
+            outstanding = [.. commits];
+        }
+
+        await Task.WhenAll(outstanding).ConfigureAwait(false);
         var final = items.Select((item, i) => results[i] ?? new BatchResult(item, BatchStatus.Cancelled, "not started: the batch was cancelled", TimeSpan.Zero)).ToList();
         return new BatchSummary(final, clock.Elapsed, state.Fatal, cancelled, pause.Count);
     }
 
-    private async Task<BatchResult> RunOneAsync(BatchItem item, ProduceOutput produce, RunState state, CancellationToken cancellationToken)
+    /// <summary>One file up to its written (not yet committed) output.</summary>
+    private async Task<(BatchResult Result, AtomicFile? Pending)> RunOneAsync(BatchItem item, ProduceOutput produce, RunState state, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         if (item.FailReason is { } invalid)
         {
-            return new BatchResult(item, BatchStatus.Failed, invalid, TimeSpan.Zero);
+            return (new BatchResult(item, BatchStatus.Failed, invalid, TimeSpan.Zero), null);
         }
 
         if (item.SkipReason is { } skip)
         {
-            return new BatchResult(item, BatchStatus.Skipped, skip, TimeSpan.Zero);
+            return (new BatchResult(item, BatchStatus.Skipped, skip, TimeSpan.Zero), null);
         }
 
         if (!Force && IsDone(item))
         {
-            return new BatchResult(item, BatchStatus.Skipped, "already done", TimeSpan.Zero);
+            return (new BatchResult(item, BatchStatus.Skipped, "already done", TimeSpan.Zero), null);
         }
 
         FileProbe probe;
@@ -80,12 +126,12 @@ internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
         }
         catch (BatchItemException ex)
         {
-            return new BatchResult(item, BatchStatus.Failed, ex.Message, clock.Elapsed);
+            return (new BatchResult(item, BatchStatus.Failed, ex.Message, clock.Elapsed), null);
         }
 
         if (state.Fatal is { } fatal)
         {
-            return new BatchResult(item, BatchStatus.Failed, "not sent: " + fatal, clock.Elapsed, probe.Duration);
+            return (new BatchResult(item, BatchStatus.Failed, "not sent: " + fatal, clock.Elapsed, probe.Duration), null);
         }
 
         observer.FileStarted(item, probe);
@@ -95,17 +141,28 @@ internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
             try
             {
                 var text = await produce(item, probe, progress, cancellationToken).ConfigureAwait(false);
-                await AtomicFile.WriteAsync(item.Output, text, cancellationToken).ConfigureAwait(false);
-                return new BatchResult(item, BatchStatus.Done, null, clock.Elapsed, probe.Duration);
+                var file = AtomicFile.Create(item.Output);
+                try
+                {
+                    await file.Stream.WriteAsync(Utf8.GetBytes(text), cancellationToken).ConfigureAwait(false);
+                    await file.Stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    file.Dispose();
+                    throw;
+                }
+
+                return (new BatchResult(item, BatchStatus.Done, null, clock.Elapsed, probe.Duration), file);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                return new BatchResult(item, BatchStatus.Cancelled, "cancelled while running; a rerun does it again", clock.Elapsed, probe.Duration);
+                return (new BatchResult(item, BatchStatus.Cancelled, "cancelled while running; a rerun does it again", clock.Elapsed, probe.Duration), null);
             }
             catch (Exception ex) when (FatalReason(ex) is { } reason)
             {
                 Interlocked.CompareExchange(ref state.Fatal, reason, null);
-                return new BatchResult(item, BatchStatus.Failed, reason, clock.Elapsed, probe.Duration);
+                return (new BatchResult(item, BatchStatus.Failed, reason, clock.Elapsed, probe.Duration), null);
             }
             catch (Exception ex) when (attempt < Attempts && IsTransient(ex))
             {
@@ -115,7 +172,7 @@ internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                return new BatchResult(item, BatchStatus.Failed, Describe(ex), clock.Elapsed, probe.Duration);
+                return (new BatchResult(item, BatchStatus.Failed, Describe(ex), clock.Elapsed, probe.Duration), null);
             }
         }
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using AudioSdk.Cli.Batch;
 using AudioSdk.Cli.Connection;
 using AudioSdk.Cli.Speech;
 using AudioSdk.Speech;
@@ -65,22 +66,10 @@ internal static class SpeakCommand
                     return ExitCodes.Success;
                 }
 
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                var temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-                try
+                using (var file = AtomicFile.Create(path))
                 {
-                    var file = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.Asynchronous);
-                    await using (file.ConfigureAwait(false))
-                    {
-                        await SpeakAsync(connection.Client, parts, options, file, ct).ConfigureAwait(false);
-                        file.Flush(flushToDisk: true);
-                    }
-
-                    File.Move(temp, path, overwrite: true);
-                }
-                finally
-                {
-                    File.Delete(temp);
+                    await SpeakAsync(connection.Client, parts, options, file.Stream, ct).ConfigureAwait(false);
+                    file.Commit();
                 }
 
                 if (!parse.GetValue(global.Quiet))
