@@ -35,6 +35,18 @@ internal sealed class CliConsole
         GetEnvironmentVariable = Environment.GetEnvironmentVariable,
     };
 
+    /// <summary>A table with rounded borders on a terminal and plain ASCII ones in logs.</summary>
+    public Table CreateTable(params string[] columns)
+    {
+        var table = new Table().Border(IsTerminal ? TableBorder.Rounded : TableBorder.Ascii);
+        foreach (var column in columns)
+        {
+            table.AddColumn(column);
+        }
+
+        return table;
+    }
+
     /// <summary>A Spectre console over <see cref="Out"/>: colours and live progress only on a terminal.</summary>
     public IAnsiConsole CreateAnsiConsole() => AnsiConsole.Create(new AnsiConsoleSettings
     {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Spectre.Console;
 
 namespace AudioSdk.Cli.Batch;
@@ -19,8 +18,7 @@ internal static class BatchReport
 
         if (!quiet)
         {
-            var table = new Table().Border(console.IsTerminal ? TableBorder.Rounded : TableBorder.Ascii)
-                .AddColumn("File").AddColumn("Status").AddColumn("Detail");
+            var table = console.CreateTable("File", "Status", "Detail");
             var rows = summary.Results.Count <= AllRowsUpTo
                 ? summary.Results
                 : summary.Results.Where(r => r.Status is BatchStatus.Failed or BatchStatus.Cancelled || (r.Status == BatchStatus.Skipped && r.Reason != "already done")).ToList();
@@ -81,10 +79,7 @@ internal static class BatchReport
         _ => "[yellow]not finished[/]",
     };
 
-    private static void WriteJson(BatchSummary summary, TextWriter output)
-    {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+    private static void WriteJson(BatchSummary summary, TextWriter output) => output.WriteLine(JsonText.Write(w =>
         {
             w.WriteStartObject();
             w.WriteNumber("done", summary.Count(BatchStatus.Done));
@@ -116,8 +111,5 @@ internal static class BatchReport
 
             w.WriteEndArray();
             w.WriteEndObject();
-        }
-
-        output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
-    }
+        }));
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using AudioSdk.Transcriptions;
 
@@ -12,8 +11,7 @@ internal static class TranscriptJson
 {
     public static string Write(string task, string text, string? language, TimeSpan? duration, IReadOnlyList<TranscriptionSegment> segments, IReadOnlyList<TranscriptionWord> words, bool verbose)
     {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        return JsonText.Write(w =>
         {
             w.WriteStartObject();
             if (verbose)
@@ -62,8 +60,6 @@ internal static class TranscriptJson
             }
 
             w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+        }) + "\n";
     }
 }

@@ -180,18 +180,14 @@ internal static class DictateCommand
             }
         }
 
-        private static string Json(string itemId, string text)
-        {
-            using var buffer = new MemoryStream();
-            using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
+        private static string Json(string itemId, string text) => JsonText.Write(
+            w =>
             {
                 w.WriteStartObject();
                 w.WriteString("item", itemId);
                 w.WriteString("text", text.Trim());
                 w.WriteEndObject();
-            }
-
-            return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
-        }
+            },
+            indented: false);
     }
 }

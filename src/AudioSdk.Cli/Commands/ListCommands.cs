@@ -50,7 +50,7 @@ internal static class ListCommands
                     return ExitCodes.Success;
                 }
 
-                var table = NewTable(console, "Model", "Owned by", "Created");
+                var table = console.CreateTable("Model", "Owned by", "Created");
                 foreach (var m in models.OrderBy(m => m.Id, StringComparer.Ordinal))
                 {
                     table.AddRow(Markup.Escape(m.Id), Markup.Escape(m.OwnedBy ?? string.Empty), m.CreatedAt?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty);
@@ -108,7 +108,7 @@ internal static class ListCommands
                     return ExitCodes.Success;
                 }
 
-                var table = NewTable(console, "When (UTC)", "Model", "Modality", "Quantity", "Unit", "Request");
+                var table = console.CreateTable("When (UTC)", "Model", "Modality", "Quantity", "Unit", "Request");
                 foreach (var r in report.Data)
                 {
                     table.AddRow(
@@ -128,25 +128,5 @@ internal static class ListCommands
         return command;
     }
 
-    private static Table NewTable(CliConsole console, params string[] columns)
-    {
-        var table = new Table().Border(console.IsTerminal ? TableBorder.Rounded : TableBorder.Ascii);
-        foreach (var c in columns)
-        {
-            table.AddColumn(c);
-        }
-
-        return table;
-    }
-
-    private static void WriteJson(CliConsole console, Action<Utf8JsonWriter> write)
-    {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-        {
-            write(w);
-        }
-
-        console.Out.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
-    }
+    private static void WriteJson(CliConsole console, Action<Utf8JsonWriter> write) => console.Out.WriteLine(JsonText.Write(write));
 }

@@ -146,42 +146,49 @@ internal static class TranscribeCommand
     private static bool IsLong(FileProbe probe, LongFormOptions longForm) =>
         probe.Size > longForm.MaxChunkBytes || probe.Duration > longForm.MaxChunkDuration;
 
-    private static ProduceOutput Transcribe(AudioClient client, TranscriptionOptions options, LongFormOptions longForm) => async (item, probe, progress, ct) =>
+    private static ProduceOutput Transcribe(AudioClient client, TranscriptionOptions options, LongFormOptions longForm) => Produce(
+        longForm,
+        options.ResponseFormat!.Value,
+        (audio, ct) => client.TranscribeToTextAsync(audio, options, ct),
+        (audio, chunked, ct) => client.TranscribeLongToTextAsync(audio, options, chunked, ct),
+        async (audio, chunked, verbose, ct) =>
+        {
+            var t = await client.TranscribeLongAsync(audio, options, chunked, ct).ConfigureAwait(false);
+            return TranscriptJson.Write("transcribe", t.Text, t.Language, t.Duration, t.Segments, t.Words, verbose);
+        });
+
+    private static ProduceOutput Translate(AudioClient client, TranslationOptions options, LongFormOptions longForm) => Produce(
+        longForm,
+        options.ResponseFormat!.Value,
+        (audio, ct) => client.TranslateToTextAsync(audio, options, ct),
+        (audio, chunked, ct) => client.TranslateLongToTextAsync(audio, options, chunked, ct),
+        async (audio, chunked, verbose, ct) =>
+        {
+            var t = await client.TranslateLongAsync(audio, options, chunked, ct).ConfigureAwait(false);
+            return TranscriptJson.Write("translate", t.Text, t.Language, t.Duration, t.Segments, [], verbose);
+        });
+
+    /// <summary>
+    /// Short files: one request, the server's body as it is. Long ones (over the chunk size or duration): the SDK's
+    /// long-form methods, stitched text/srt/vtt, or a stitched transcript written as json/verbose_json.
+    /// </summary>
+    private static ProduceOutput Produce(
+        LongFormOptions longForm,
+        TranscriptionFormat format,
+        Func<AudioInput, CancellationToken, Task<AudioTextResult>> whole,
+        Func<AudioInput, LongFormOptions, CancellationToken, Task<AudioTextResult>> longText,
+        Func<AudioInput, LongFormOptions, bool, CancellationToken, Task<string>> longJson) => async (item, probe, progress, ct) =>
     {
         var audio = AudioInput.FromFile(item.Input);
         if (!IsLong(probe, longForm))
         {
-            var body = await client.TranscribeToTextAsync(audio, options, ct).ConfigureAwait(false);
-            return body.Text;
+            return (await whole(audio, ct).ConfigureAwait(false)).Text;
         }
 
         var chunked = longForm with { Progress = new ChunkProgress(progress) };
-        if (!options.ResponseFormat!.Value.IsJson)
-        {
-            return (await client.TranscribeLongToTextAsync(audio, options, chunked, ct).ConfigureAwait(false)).Text;
-        }
-
-        var t = await client.TranscribeLongAsync(audio, options, chunked, ct).ConfigureAwait(false);
-        return TranscriptJson.Write("transcribe", t.Text, t.Language, t.Duration, t.Segments, t.Words, options.ResponseFormat == TranscriptionFormat.VerboseJson);
-    };
-
-    private static ProduceOutput Translate(AudioClient client, TranslationOptions options, LongFormOptions longForm) => async (item, probe, progress, ct) =>
-    {
-        var audio = AudioInput.FromFile(item.Input);
-        if (!IsLong(probe, longForm))
-        {
-            var body = await client.TranslateToTextAsync(audio, options, ct).ConfigureAwait(false);
-            return body.Text;
-        }
-
-        var chunked = longForm with { Progress = new ChunkProgress(progress) };
-        if (!options.ResponseFormat!.Value.IsJson)
-        {
-            return (await client.TranslateLongToTextAsync(audio, options, chunked, ct).ConfigureAwait(false)).Text;
-        }
-
-        var t = await client.TranslateLongAsync(audio, options, chunked, ct).ConfigureAwait(false);
-        return TranscriptJson.Write("translate", t.Text, t.Language, t.Duration, t.Segments, [], options.ResponseFormat == TranscriptionFormat.VerboseJson);
+        return format.IsJson
+            ? await longJson(audio, chunked, format == TranscriptionFormat.VerboseJson, ct).ConfigureAwait(false)
+            : (await longText(audio, chunked, ct).ConfigureAwait(false)).Text;
     };
 
     private sealed class ChunkProgress(IProgress<double> file) : IProgress<LongFormProgress>
