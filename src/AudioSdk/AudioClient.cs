@@ -238,7 +238,7 @@ public partial class AudioClient : IDisposable
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(AudioResilience.Replayable, spec.Replayable);
-        context.Properties.Set(AudioResilience.Operation, $"{spec.Method} {spec.LogPath}");
+        context.Properties.Set(AudioResilience.Operation, spec.Description);
         var number = 0;
         try
         {
@@ -251,6 +251,28 @@ public partial class AudioClient : IDisposable
                 // The pinned handler has marked its pins stale: one forced re-attestation, one retry. Never unpinned.
                 return await RunAsync().ConfigureAwait(false);
             }
+        }
+        catch (HttpRequestException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new HttpRequestException(
+                ex.HttpRequestError,
+                $"{spec.Description} to {_baseUri.Authority} failed after {number} attempt{(number == 1 ? string.Empty : "s")}: {ex.Message}",
+                ex,
+                ex.StatusCode);
+        }
+        catch (AudioServiceException ex) when (ex is { IsTransient: true, RetryAfter: { } wait } && spec.Replayable && _options.Retry.MaxRetries > 0 && wait > _options.Retry.MaxRetryAfter)
+        {
+            throw new AudioServiceException(
+                $"{ex.Message} The service asked to wait {wait.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} s before a retry, longer than " +
+                $"AudioClientRetryOptions.MaxRetryAfter ({_options.Retry.MaxRetryAfter}), so the client did not wait; raise MaxRetryAfter to allow it.",
+                ex.Status,
+                ex.ErrorType,
+                ex.Code,
+                ex.Param,
+                ex.RequestId,
+                ex.RawBody,
+                ex.Metadata,
+                ex.RetryAfter);
         }
         finally
         {
@@ -270,6 +292,7 @@ public partial class AudioClient : IDisposable
     {
         using var request = new HttpRequestMessage(spec.Method, new Uri(_baseUri, spec.Path)) { Content = spec.CreateContent() };
         ApplyHeaders(request);
+        request.Headers.TryAddWithoutValidation("Accept", spec.Accept);
         Log.Sending(_logger, spec.Method.Method, spec.LogPath, attempt);
         HttpResponseMessage response;
         try
@@ -339,7 +362,7 @@ public partial class AudioClient : IDisposable
     }
 
     private TimeoutException AttemptTimedOut(RequestSpec spec) =>
-        new($"{spec.Method} {spec.LogPath} did not complete within the network timeout of {_options.NetworkTimeout}.");
+        new($"{spec.Description} did not complete within the network timeout of {_options.NetworkTimeout}.");
 
     private static SocketsHttpHandler CreateHandler() =>
         new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = System.Net.DecompressionMethods.All };
