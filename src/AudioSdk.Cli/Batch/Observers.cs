@@ -34,7 +34,7 @@ internal sealed class QuietObserver(TextWriter? errors) : IBatchObserver
 }
 
 /// <summary>One plain line per finished file, for logs and pipes.</summary>
-internal sealed class LineObserver(TextWriter output) : IBatchObserver
+internal sealed class LineObserver(TextWriter output, string workingDirectory) : IBatchObserver
 {
     private readonly object _gate = new();
     private int _total;
@@ -55,7 +55,7 @@ internal sealed class LineObserver(TextWriter output) : IBatchObserver
         var finished = Interlocked.Increment(ref _finished);
         var line = result.Status switch
         {
-            BatchStatus.Done => $"done     {result.Item.Display} -> {result.Item.Output} ({Durations.Format(result.Elapsed)})",
+            BatchStatus.Done => $"done     {result.Item.Display} -> {Shown(result.Item.Output)} ({Durations.Format(result.Elapsed)})",
             BatchStatus.Skipped => $"skipped  {result.Item.Display}: {result.Reason}",
             BatchStatus.Failed => $"failed   {result.Item.Display}: {result.Reason}",
             _ => $"stopped  {result.Item.Display}: {result.Reason}",
@@ -64,6 +64,12 @@ internal sealed class LineObserver(TextWriter output) : IBatchObserver
         {
             output.WriteLine($"[{finished}/{_total}] {line}");
         }
+    }
+
+    private string Shown(string path)
+    {
+        var relative = Path.GetRelativePath(workingDirectory, path);
+        return relative.StartsWith("..", StringComparison.Ordinal) ? path : relative;
     }
 }
 

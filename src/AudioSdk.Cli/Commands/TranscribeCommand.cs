@@ -128,7 +128,7 @@ internal static class TranscribeCommand
         }
         else
         {
-            IBatchObserver observer = json ? new QuietObserver(null) : quiet ? new QuietObserver(console.Error) : new LineObserver(console.Out);
+            IBatchObserver observer = json ? new QuietObserver(null) : quiet ? new QuietObserver(console.Error) : new LineObserver(console.Out, console.WorkingDirectory);
             summary = await new BatchRunner(connection.Pause, observer) { Parallelism = parallel, Force = force }.RunAsync(items, produce, ct).ConfigureAwait(false);
         }
 

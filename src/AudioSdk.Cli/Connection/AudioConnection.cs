@@ -84,6 +84,7 @@ internal sealed class AudioConnection : IAsyncDisposable
 
             endpoint = server.Endpoint;
             apiKey = parse.GetValue(options.ApiKey);
+            pins = [];
         }
         else
         {
