@@ -185,7 +185,7 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
 
     private HttpMessageInvoker CreateInvoker(AttestedEndpoint attested)
     {
-        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = DecompressionMethods.All };
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
         _configure?.Invoke(handler);
         var pins = attested.TlsPins.ToArray();
         var expected = pins.Select(p => p.ToString()).ToArray();
