@@ -77,6 +77,14 @@ internal sealed class RealtimeConnection : IRealtimeConnection
             invoker.Dispose();
             throw new Security.TlsPinMismatchException(mismatch.Authority, mismatch.ExpectedPins, mismatch.ActualPin, ex);
         }
+        catch (Exception ex) when (FindAttestationFailure(ex) is { } attestation)
+        {
+            // The pinned handler refused before any byte left: the same typed failure a REST call gets.
+            socket.Dispose();
+            invoker.Dispose();
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(attestation);
+            throw;
+        }
         catch (WebSocketException ex) when (capture.Refusal is { } refusal)
         {
             socket.Dispose();
@@ -95,6 +103,19 @@ internal sealed class RealtimeConnection : IRealtimeConnection
             invoker.Dispose();
             throw;
         }
+    }
+
+    private static Security.AttestationException? FindAttestationFailure(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is Security.AttestationException attestation)
+            {
+                return attestation;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The server answered the upgrade with an HTTP error: its status and body, and what to check.</summary>
