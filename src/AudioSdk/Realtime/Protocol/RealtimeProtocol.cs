@@ -33,6 +33,10 @@ internal enum ClientCommand
 /// </summary>
 internal abstract class RealtimeProtocol
 {
+    /// <summary>The first field left out of the message being read (for the Debug log); reset per message.</summary>
+    [ThreadStatic]
+    private static string? t_fieldProblem;
+
     /// <summary>The last item id read on the fast path: an utterance's deltas share one string instead of one each.</summary>
     private string? _lastItemId;
 
@@ -134,6 +138,7 @@ internal abstract class RealtimeProtocol
 
         try
         {
+            t_fieldProblem = null;
             var evt = Read(type, root, currentItemId);
             if (evt is null && !IsDropped(type))
             {
@@ -141,6 +146,7 @@ internal abstract class RealtimeProtocol
                 return new UnknownEvent(type, root, root.GetRawText());
             }
 
+            problem = t_fieldProblem;
             return evt;
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException or OverflowException or ArgumentException or JsonException or NotSupportedException)
@@ -181,30 +187,58 @@ internal abstract class RealtimeProtocol
 
         try
         {
-            return value.ValueKind switch
+            switch (value.ValueKind)
             {
-                JsonValueKind.String => value.GetString(),
-                JsonValueKind.Number => value.GetRawText(),
-                _ => null,
-            };
+                case JsonValueKind.String:
+                    return value.GetString();
+                case JsonValueKind.Number:
+                    return value.GetRawText();
+                case JsonValueKind.Null:
+                    return null;
+                default:
+                    LeftOut(name, value.ValueKind.ToString());
+                    return null;
+            }
         }
         catch (InvalidOperationException)
         {
             // A lone surrogate cannot become a .NET string: the field is missing.
+            LeftOut(name, "not valid UTF-16");
             return null;
         }
     }
 
+    /// <summary>Notes a field that was present but could not be used.</summary>
+    protected static void LeftOut(string name, string why) => t_fieldProblem ??= $"field '{name}' left out ({why})";
+
     protected static JsonElement Member(JsonElement obj, string name) =>
         obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) ? value : default;
 
-    protected static int? Int(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var i) ? i : null;
+    protected static int? Int(JsonElement obj, string name)
+    {
+        if (obj.ValueKind != JsonValueKind.Object || !obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var i))
+        {
+            return i;
+        }
+
+        LeftOut(name, value.ValueKind == JsonValueKind.Number ? "out of range" : value.ValueKind.ToString());
+        return null;
+    }
 
     protected static IReadOnlyList<TranscriptionTokenLogProbability> LogProbs(JsonElement root)
     {
         if (!root.TryGetProperty("logprobs", out var value) || value.ValueKind != JsonValueKind.Array)
         {
+            if (value.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null))
+            {
+                LeftOut("logprobs", value.ValueKind.ToString());
+            }
+
             return [];
         }
 
@@ -214,6 +248,7 @@ internal abstract class RealtimeProtocol
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException or FormatException or OverflowException)
         {
+            LeftOut("logprobs", ex.GetType().Name);
             return [];
         }
     }
