@@ -62,7 +62,10 @@ public sealed class RealtimeClientSecretTests : RealtimeTestBase
 
         // Past its expiry on the server's clock, no new session opens with it.
         _serverClock.Advance(TimeSpan.FromMinutes(11));
-        await Assert.ThrowsAnyAsync<Exception>(() => browser.StartRealtimeSessionAsync(options));
+        var refused = await Assert.ThrowsAsync<AudioServiceException>(() => browser.StartRealtimeSessionAsync(options));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.Status);
+        Assert.Contains("expired", refused.Message);
+        Assert.DoesNotContain(secret.Value, refused.Message, StringComparison.Ordinal);
         Assert.Single(Server.RealtimeSessions);
     }
 
