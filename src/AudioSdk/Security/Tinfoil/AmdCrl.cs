@@ -6,8 +6,9 @@ namespace AudioSdk.Security.Tinfoil;
 /// <summary>AMD's certificate revocation list for a product: signed by the ARK, current at the given time, not listing the ASK or VCEK.</summary>
 internal static class AmdCrl
 {
+    /// <returns>The CRL's nextUpdate, when it has one.</returns>
     /// <exception cref="AttestationException">The CRL does not verify, is not current, or revokes a certificate of the chain (stage CertificateChain).</exception>
-    public static void Check(byte[] crlDer, AmdChain chain, DerCertificate vcek, DateTimeOffset now)
+    public static DateTimeOffset? Check(byte[] crlDer, AmdChain chain, DerCertificate vcek, DateTimeOffset now)
     {
         try
         {
@@ -54,6 +55,8 @@ internal static class AmdCrl
                     }
                 }
             }
+
+            return nextUpdate;
         }
         catch (AsnContentException ex)
         {

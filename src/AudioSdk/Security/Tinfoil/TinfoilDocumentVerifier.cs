@@ -68,7 +68,7 @@ internal sealed class TinfoilDocumentVerifier
         CheckCarriedChain(document, chain);
         var crlDer = crl ?? CollateralBytes(document, CrlFormat, "crl_der_base64")
             ?? throw Reject.With(AttestationStage.CertificateChain, "CRL_MISSING", "the document carries no AMD CRL and none was fetched");
-        AmdCrl.Check(crlDer, chain, vcekCertificate, now);
+        var crlNextUpdate = AmdCrl.Check(crlDer, chain, vcekCertificate, now) ?? DateTimeOffset.MaxValue;
 
         // Policy, from the signed platform endorsements for this chip.
         var (machine, policy) = PlatformEndorsements.PolicyFor(platformResult.Predicate, report.ChipId, report.IsTurin);
@@ -88,7 +88,7 @@ internal sealed class TinfoilDocumentVerifier
         {
             TlsPin = TlsPin.FromBytes(pin),
             HpkePublicKey = hpke,
-            ValidUntil = codeFresh < platformFresh ? codeFresh : platformFresh,
+            ValidUntil = new[] { codeFresh, platformFresh, crlNextUpdate, vcekCertificate.NotAfter }.Min(),
             Repository = codeData.Repo,
             Tag = codeData.Tag,
             CodeDigest = codeData.Digest,

@@ -115,7 +115,13 @@ public sealed class TinfoilAttestorEndToEndTests
         {
             await using var session = await refused.StartRealtimeSessionAsync(new RealtimeSessionOptions { Model = "gpt-4o-transcribe" });
         });
-        Assert.Equal(AttestationStage.Report, Assert.IsType<AttestationException>(ex is AttestationException ? ex : ex.InnerException).Stage);
+        var attestation = ex as AttestationException;
+        for (var inner = ex.InnerException; attestation is null && inner is not null; inner = inner.InnerException)
+        {
+            attestation = inner as AttestationException;
+        }
+
+        Assert.Equal(AttestationStage.Report, Assert.IsType<AttestationException>(attestation).Stage);
         Assert.Equal(0, bad.Inference.ApplicationBytesReceived);
     }
 
