@@ -6,7 +6,7 @@ namespace AudioSdk;
 /// The service answered with an error. Keeps the HTTP status, the error's type, code, parameter and
 /// message as the service sent them, the request id and the (size-capped) raw body.
 /// </summary>
-public class AudioServiceException : Exception
+public class AudioServiceException : AudioSdkException
 {
     /// <summary>Creates an exception with only a message; prefer the full constructor.</summary>
     /// <param name="message">What went wrong.</param>

@@ -7,7 +7,7 @@ namespace AudioSdk.LongForm;
 /// A chunk of a long recording failed for good (after the client's retries). Says which chunk and time
 /// range, keeps the failure as <see cref="Exception.InnerException"/>, and keeps what the other chunks produced.
 /// </summary>
-public sealed class LongFormChunkException : Exception
+public sealed class LongFormChunkException : AudioSdkException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="failedChunk">The chunk that failed.</param>

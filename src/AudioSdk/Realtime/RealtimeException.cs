@@ -1,7 +1,7 @@
 namespace AudioSdk.Realtime;
 
 /// <summary>A realtime call failed: the server reported an error for it, or the connection closed under it.</summary>
-public sealed class RealtimeException : Exception
+public sealed class RealtimeException : AudioSdkException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="message">What went wrong.</param>

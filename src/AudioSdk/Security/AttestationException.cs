@@ -1,7 +1,7 @@
 namespace AudioSdk.Security;
 
 /// <summary>Attestation failed, or a request went to an authority that was not attested. Nothing was sent.</summary>
-public sealed class AttestationException : Exception
+public sealed class AttestationException : AudioSdkException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="message">What went wrong.</param>

@@ -4,7 +4,7 @@ namespace AudioSdk.Security;
 /// The server presented a TLS key that is not pinned. The connection was refused during the handshake:
 /// no request byte, and no API key, left the client.
 /// </summary>
-public sealed class TlsPinMismatchException : Exception
+public sealed class TlsPinMismatchException : AudioSdkException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="authority">The host (and port) connected to.</param>
