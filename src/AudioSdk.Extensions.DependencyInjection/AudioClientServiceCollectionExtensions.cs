@@ -3,6 +3,7 @@ using AudioSdk;
 using AudioSdk.Security;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -118,6 +119,11 @@ public static class AudioClientServiceCollectionExtensions
         BindingProblems.Set(options, problems);
     }
 
+    private static readonly HashSet<string> SensitiveHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Authorization", "Proxy-Authorization", "WWW-Authenticate", "Proxy-Authenticate", "api-key", "x-api-key",
+    };
+
     private static IHttpClientBuilder Add(IServiceCollection services, string? name, Action<AudioClientOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -135,6 +141,14 @@ public static class AudioClientServiceCollectionExtensions
             .ConfigurePrimaryHttpMessageHandler(sp => (HttpMessageHandler?)sp.GetRequiredKeyedService<PinnedHandlerHolder>(clientName).Handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
+
+        // The factory's own logging shows header values at Trace: the headers that carry the key are redacted,
+        // after every other configuration, so a later RedactLoggedHeaders(...) adds to this rather than replacing it.
+        services.PostConfigure<HttpClientFactoryOptions>(clientName, factory =>
+        {
+            var others = factory.ShouldRedactHeaderValue;
+            factory.ShouldRedactHeaderValue = header => SensitiveHeaders.Contains(header) || others(header);
+        });
 
         if (name is null)
         {
