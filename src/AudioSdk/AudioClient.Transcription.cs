@@ -108,7 +108,7 @@ public partial class AudioClient
                 yield break;
             }
 
-            var update = TranscriptionStreamReader.Read(item.Data, streaming.Metadata, _logger);
+            var update = TranscriptionStreamReader.Read(item.Data, streaming.Metadata, _logger, _options.ApiKey);
             if (update is not null)
             {
                 yield return update;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using AudioSdk.Internal;
 using AudioSdk.Internal.Diagnostics;
 using AudioSdk.Internal.Http;
 using AudioSdk.Internal.Resilience;
@@ -281,6 +282,7 @@ public partial class AudioClient : IDisposable
             throw new Security.TlsPinMismatchException(mismatch.Authority, mismatch.ExpectedPins, mismatch.ActualPin, ex);
         }
 
+        SecretRedactor.RedactResponse(response, _options.ApiKey);
         if (_logger.IsEnabled(LogLevel.Debug))
         {
             Log.Answered(_logger, spec.Method.Method, spec.LogPath, (int)response.StatusCode, ResponseMetadata.FromResponse(response).RequestId);
