@@ -317,7 +317,7 @@ public partial class AudioClient
             using var doc = JsonDocument.Parse(data);
             root = doc.RootElement.Clone();
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or ArgumentException)
         {
             return default;
         }

@@ -44,7 +44,7 @@ internal static class TranscriptionStreamReader
             using var doc = JsonDocument.Parse(data);
             root = doc.RootElement.Clone();
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or ArgumentException)
         {
             Log.SkippedEvent(logger, "(not JSON)");
             return null;
