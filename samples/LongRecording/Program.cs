@@ -20,8 +20,8 @@ using var client = new AudioClient(new AudioClientOptions
     ApiKey = Environment.GetEnvironmentVariable("AUDIO_API_KEY"),
 });
 
-var progress = new Progress<LongFormProgress>(p =>
-    Console.WriteLine($"  chunk {p.ChunksCompleted}/{p.ChunkCount}: {p.AudioCompleted:hh\\:mm\\:ss} of {p.AudioTotal:hh\\:mm\\:ss}"));
+// A synchronous IProgress: reports print in the order the chunks complete (Progress<T> would post them to the thread pool).
+var progress = new ConsoleProgress();
 
 Console.WriteLine($"Transcribing {path} ({new FileInfo(path).Length / 1048576.0:0.0} MiB) in chunks of at most {minutes} minutes");
 try
@@ -87,4 +87,18 @@ static string GenerateRecording(TimeSpan duration)
     }
 
     return path;
+}
+
+/// <summary>Prints each report as it is made, under a lock, so lines never interleave or arrive out of order.</summary>
+internal sealed class ConsoleProgress : IProgress<LongFormProgress>
+{
+    private readonly object _gate = new();
+
+    public void Report(LongFormProgress value)
+    {
+        lock (_gate)
+        {
+            Console.WriteLine($"  chunk {value.ChunksCompleted}/{value.ChunkCount}: {value.AudioCompleted:hh\\:mm\\:ss} of {value.AudioTotal:hh\\:mm\\:ss}");
+        }
+    }
 }

@@ -41,6 +41,7 @@ public sealed class AudioTestServer : IAsyncDisposable
     private readonly List<RealtimeScriptedAction> _realtimeScripts = [];
     private readonly List<ReceivedRealtimeSession> _realtimeSessions = [];
     private ConnectionCounters _counters = null!;
+    private ClientSecretIssuer _secrets = null!;
     private int _nextId;
     private int _activeResponses;
     private int _completedResponses;
@@ -115,7 +116,7 @@ public sealed class AudioTestServer : IAsyncDisposable
             k.Limits.MinRequestBodyDataRate = null;
         });
         var app = builder.Build();
-        var server = new AudioTestServer(app, options) { _counters = counters };
+        var server = new AudioTestServer(app, options) { _counters = counters, _secrets = new ClientSecretIssuer(options.TimeProvider) };
         app.UseWebSockets();
         app.Run(server.HandleAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -231,7 +232,17 @@ public sealed class AudioTestServer : IAsyncDisposable
 
         Record(request);
 
-        if (Options.ApiKey is { } key && headers.GetValueOrDefault("Authorization") != "Bearer " + key)
+        var authorization = headers.GetValueOrDefault("Authorization");
+        var bearer = authorization is not null && authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization["Bearer ".Length..] : null;
+        if (request.Path == "/v1/realtime" && _secrets.WasIssued(bearer))
+        {
+            if (!_secrets.IsValid(bearer))
+            {
+                await WriteErrorAsync(context, 401, "invalid_api_key", "The ephemeral key has expired; mint a new one.", "invalid_request_error", null).ConfigureAwait(false);
+                return;
+            }
+        }
+        else if (Options.ApiKey is { } key && bearer != key)
         {
             await WriteErrorAsync(context, 401, "invalid_api_key", "Incorrect API key provided.", "invalid_request_error", null).ConfigureAwait(false);
             return;
@@ -297,6 +308,10 @@ public sealed class AudioTestServer : IAsyncDisposable
                 break;
             case "GET" when path.StartsWith("/v1/models/", StringComparison.Ordinal):
                 await GetModelAsync(context, Uri.UnescapeDataString(path["/v1/models/".Length..])).ConfigureAwait(false);
+                break;
+            case "POST" when path == "/v1/realtime/client_secrets":
+                var (status, answer) = _secrets.Issue(request.JsonBody);
+                await WriteJsonAsync(context, status, answer).ConfigureAwait(false);
                 break;
             case "GET" when path == "/v1/usage":
                 await UsageAsync(context).ConfigureAwait(false);
@@ -402,6 +417,7 @@ public sealed class AudioTestServer : IAsyncDisposable
             {
                 var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
                 request.Audio = await ReadAudioAsync(section.Body, fileName, section.ContentType, ct).ConfigureAwait(false);
+                request.Audio.ContentDisposition = section.ContentDisposition;
             }
             else
             {

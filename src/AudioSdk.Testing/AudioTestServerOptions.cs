@@ -6,6 +6,9 @@ public sealed class AudioTestServerOptions
     /// <summary>When set, requests must carry <c>Authorization: Bearer</c> with this key, else 401 <c>invalid_api_key</c>.</summary>
     public string? ApiKey { get; set; }
 
+    /// <summary>The server's clock: expiry of the ephemeral realtime keys it issues. Default: the system clock.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     /// <summary>Headers sent with every answer (a router's <c>X-Tresor-Routed-Model</c>, for example).</summary>
     public IDictionary<string, string> ResponseHeaders { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 

@@ -6,6 +6,12 @@ public sealed class ReceivedAudio
     /// <summary>The file name from the multipart part.</summary>
     public string? FileName { get; init; }
 
+    /// <summary>
+    /// The part's raw <c>Content-Disposition</c> header, to check how the name was sent (a plain <c>filename</c>,
+    /// and <c>filename*</c> for names that are not ASCII); <see cref="FileName"/> is the name it decodes to.
+    /// </summary>
+    public string? ContentDisposition { get; internal set; }
+
     /// <summary>The part's content type.</summary>
     public string? ContentType { get; init; }
 

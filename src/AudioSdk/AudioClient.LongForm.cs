@@ -160,15 +160,14 @@ public partial class AudioClient
 
                     results[chunk.Index] = await send(chunk.Input, cancellationToken).ConfigureAwait(false);
                     done[chunk.Index] = true;
-                    LongFormProgress report;
                     lock (done)
                     {
                         completed++;
                         audioDone += (chunk.End - chunk.Start).Ticks;
-                        report = new LongFormProgress(completed, chunks.Count, TimeSpan.FromTicks(audioDone), total);
-                    }
 
-                    longForm.Progress?.Report(report);
+                        // Reported under the lock so a synchronous IProgress sees the counts in increasing order.
+                        longForm.Progress?.Report(new LongFormProgress(completed, chunks.Count, TimeSpan.FromTicks(audioDone), total));
+                    }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {

@@ -15,13 +15,17 @@ public partial class AudioClient
     /// <param name="options">The dialect, model, rates and timeouts; <see cref="RealtimeSessionOptions.Model"/> is required.</param>
     /// <param name="cancellationToken">Cancels the connection attempt.</param>
     /// <returns>The open session; dispose it to close the connection.</returns>
-    /// <exception cref="ArgumentException">The options are invalid; the message names every problem.</exception>
+    /// <exception cref="ArgumentException">The options are invalid (the message names every problem), or <see cref="RealtimeSessionOptions.ClientSecret"/> has expired.</exception>
     /// <exception cref="RealtimeException">The server refused the configuration.</exception>
     /// <exception cref="TimeoutException">The connection or the configuration was not confirmed within <see cref="RealtimeSessionOptions.ConnectTimeout"/>.</exception>
     public virtual Task<RealtimeSession> StartRealtimeSessionAsync(RealtimeSessionOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        if (options.ClientSecret is { } secret && secret.IsExpired(_options.TimeProvider))
+        {
+            throw new ArgumentException($"RealtimeSessionOptions.ClientSecret expired at {secret.ExpiresAt:O}; mint a new one (CreateRealtimeClientSecretAsync).", nameof(options));
+        }
         var protocol = RealtimeProtocol.For(options.Dialect);
         var uri = RealtimeUri(options, protocol);
         var headers = RealtimeHeaders(options);
@@ -58,7 +62,11 @@ public partial class AudioClient
     private List<KeyValuePair<string, string>> RealtimeHeaders(RealtimeSessionOptions options)
     {
         var headers = new List<KeyValuePair<string, string>>();
-        if (!string.IsNullOrEmpty(_options.ApiKey))
+        if (options.ClientSecret is { } secret)
+        {
+            headers.Add(new("Authorization", "Bearer " + secret.Value));
+        }
+        else if (!string.IsNullOrEmpty(_options.ApiKey))
         {
             headers.Add(new("Authorization", "Bearer " + _options.ApiKey));
         }

@@ -69,7 +69,37 @@ public partial class AudioClient
     public virtual SpeechStream StreamSpeechAsync(string input, SpeechOptions options, CancellationToken cancellationToken = default)
     {
         var spec = PrepareSpeech(input, options);
-        return new SpeechStream((stream, enumeratorToken) => StreamSpeechCoreAsync(stream, spec, options, cancellationToken, enumeratorToken));
+        return new SpeechStream(
+            (stream, enumeratorToken) => StreamSpeechCoreAsync(stream, spec, options, cancellationToken, enumeratorToken),
+            (stream, openToken) => OpenSpeechAsync(stream, spec, options, cancellationToken, openToken));
+    }
+
+    /// <summary>The speech response as a stream: the body itself for raw audio, decoded deltas for SSE.</summary>
+    private async Task<Stream> OpenSpeechAsync(SpeechStream target, RequestSpec spec, SpeechOptions options, CancellationToken callToken, CancellationToken openToken)
+    {
+        var linked = callToken.CanBeCanceled && openToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(callToken, openToken) : null;
+        StreamingResponse? streaming = null;
+        try
+        {
+            streaming = await SendStreamingAsync(spec, linked?.Token ?? (openToken.CanBeCanceled ? openToken : callToken)).ConfigureAwait(false);
+            target.Metadata = streaming.Metadata;
+            var sse = IsEventStream(streaming.Response);
+            target.ContentType = sse ? ContentTypeFor(options.ResponseFormat) : streaming.Response.Content.Headers.ContentType?.MediaType ?? ContentTypeFor(options.ResponseFormat);
+            var body = await streaming.Response.Content.ReadAsStreamAsync(streaming.Token).ConfigureAwait(false);
+            if (!sse)
+            {
+                return new ResponseBodyStream(body, streaming, linked);
+            }
+
+            var events = ReadSpeechEventsAsync(body, streaming.Metadata, null, streaming.Token, target).GetAsyncEnumerator(streaming.Token);
+            return new ChunkReadStream(new OwningEnumerator(events, streaming, linked));
+        }
+        catch
+        {
+            streaming?.Dispose();
+            linked?.Dispose();
+            throw;
+        }
     }
 
     private async IAsyncEnumerable<ReadOnlyMemory<byte>> StreamSpeechCoreAsync(
@@ -145,7 +175,8 @@ public partial class AudioClient
             Telemetry.CharactersSynthesized.Add(CountCharacters(input), new KeyValuePair<string, object?>("gen_ai.request.model", options.Model));
         }
 
-        return new RequestSpec(HttpMethod.Post, SpeechPath, () => JsonContent(body), replayable: true) { Operation = "speech", Model = options.Model, UploadBytes = body.Length };
+        var accept = options.StreamFormat == SpeechStreamFormat.Sse ? RequestSpec.EventStreamMediaType : ContentTypeFor(options.ResponseFormat) + ", */*";
+        return new RequestSpec(HttpMethod.Post, SpeechPath, () => JsonContent(body), replayable: true) { Operation = "speech", Model = options.Model, UploadBytes = body.Length, Accept = accept };
     }
 
     private static byte[] BuildSpeechBody(string input, SpeechOptions options)
@@ -350,6 +381,31 @@ public partial class AudioClient
                 code: "invalid_response",
                 requestId: metadata.RequestId,
                 metadata: metadata);
+        }
+    }
+
+    /// <summary>An enumerator that ends its response (and owned token source) when disposed.</summary>
+    private sealed class OwningEnumerator(IAsyncEnumerator<ReadOnlyMemory<byte>> inner, StreamingResponse streaming, IDisposable? owned) : IAsyncEnumerator<ReadOnlyMemory<byte>>
+    {
+        public ReadOnlyMemory<byte> Current => inner.Current;
+
+        public async ValueTask<bool> MoveNextAsync()
+        {
+            try
+            {
+                return await inner.MoveNextAsync().ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (streaming.TimedOut)
+            {
+                throw streaming.CreateTimeoutException();
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await inner.DisposeAsync().ConfigureAwait(false);
+            streaming.Dispose();
+            owned?.Dispose();
         }
     }
 }

@@ -82,6 +82,14 @@ public partial class AudioClient
     {
         var spec = await PrepareTranscriptionAsync(audio, options, options.ResponseFormat ?? TranscriptionFormat.Json, stream: true, cancellationToken).ConfigureAwait(false);
         using var streaming = await SendStreamingAsync(spec, cancellationToken).ConfigureAwait(false);
+        var mediaType = streaming.Response.Content.Headers.ContentType?.MediaType;
+        if (!string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase))
+        {
+            // A server that ignores stream=true (whisper-1 does) answers with the whole transcript: never yield nothing.
+            yield return await ReadUnstreamedTranscriptionAsync(streaming, mediaType).ConfigureAwait(false);
+            yield break;
+        }
+
         var body = await streaming.Response.Content.ReadAsStreamAsync(streaming.Token).ConfigureAwait(false);
         await using var bodyScope = body.ConfigureAwait(false);
         var events = SseParser.Create(body).EnumerateAsync(streaming.Token).GetAsyncEnumerator(streaming.Token);
@@ -120,6 +128,59 @@ public partial class AudioClient
         }
     }
 
+    private async Task<TranscriptionUpdate> ReadUnstreamedTranscriptionAsync(StreamingResponse streaming, string? mediaType)
+    {
+        var response = streaming.Response;
+        if (mediaType is null || !mediaType.EndsWith("json", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new AudioServiceException(
+                $"The service answered a streaming transcription with '{mediaType ?? "no content type"}' instead of text/event-stream or JSON.",
+                response.StatusCode,
+                code: AudioErrorCodes.InvalidResponse,
+                requestId: streaming.Metadata.RequestId,
+                metadata: streaming.Metadata);
+        }
+
+        Log.StreamAnsweredWithJson(_logger, mediaType);
+        byte[] body;
+        try
+        {
+            body = await response.Content.ReadAsByteArrayAsync(streaming.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (streaming.TimedOut)
+        {
+            throw streaming.CreateTimeoutException();
+        }
+
+        JsonElement root;
+        Transcription? transcription;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            root = document.RootElement.Clone();
+            transcription = root.ValueKind == JsonValueKind.Object ? root.Deserialize(AudioSdkJsonContext.Default.Transcription) : null;
+        }
+        catch (JsonException ex)
+        {
+            throw InvalidJson(response, ex);
+        }
+
+        if (transcription is null)
+        {
+            throw InvalidJson(response, null);
+        }
+
+        transcription.Metadata = streaming.Metadata.WithBodyFields(transcription.AdditionalProperties);
+        RecordAudio(transcription.Duration ?? transcription.Usage?.Duration, "transcribe");
+        return new TranscriptionUpdate(TranscriptionUpdateKind.Done, "transcript.text.done", root, streaming.Metadata)
+        {
+            Text = transcription.Text,
+            LogProbabilities = transcription.LogProbabilities,
+            Usage = transcription.Usage,
+            Transcription = transcription,
+        };
+    }
+
     private async ValueTask<RequestSpec> PrepareTranscriptionAsync(AudioInput audio, TranscriptionOptions options, TranscriptionFormat format, bool stream, CancellationToken cancellationToken)
     {
         ValidateTranscription(audio, options);
@@ -128,6 +189,7 @@ public partial class AudioClient
         return new RequestSpec(HttpMethod.Post, TranscriptionsPath, () => MultipartBuilder.Create(prepared, fields), prepared.Source.IsReplayable)
         {
             Operation = stream ? "transcribe.stream" : "transcribe",
+            Accept = stream ? RequestSpec.EventStreamMediaType : format.IsJson ? RequestSpec.JsonMediaType : RequestSpec.TextMediaType,
             Model = options.Model,
             UploadBytes = prepared.Source.Length,
         };
@@ -229,7 +291,7 @@ public partial class AudioClient
     private static async Task<Transcription> ReadTranscriptionAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var result = await ReadJsonAsync(response, AudioSdkJsonContext.Default.Transcription, cancellationToken).ConfigureAwait(false);
-        result.Metadata = ResponseMetadata.FromResponse(response);
+        result.Metadata = ResponseMetadata.FromResponse(response).WithBodyFields(result.AdditionalProperties);
         RecordAudio(result.Duration ?? result.Usage?.Duration, "transcribe");
         return result;
     }
@@ -256,17 +318,23 @@ public partial class AudioClient
         try
         {
             return await JsonSerializer.DeserializeAsync(body, typeInfo, cancellationToken).ConfigureAwait(false)
-                ?? throw new AudioServiceException($"The service answered {(int)response.StatusCode} with a null JSON body.", response.StatusCode, metadata: ResponseMetadata.FromResponse(response), requestId: ResponseMetadata.FromResponse(response).RequestId);
+                ?? throw InvalidJson(response, null);
         }
         catch (JsonException ex)
         {
-            var metadata = ResponseMetadata.FromResponse(response);
-            throw new AudioServiceException(
-                $"The service answered {(int)response.StatusCode} with a body that is not the expected JSON ({response.Content.Headers.ContentType?.MediaType ?? "no content type"}): {ex.Message}",
-                response.StatusCode,
-                code: "invalid_response",
-                requestId: metadata.RequestId,
-                metadata: metadata);
+            throw InvalidJson(response, ex);
         }
+    }
+
+    private static AudioServiceException InvalidJson(HttpResponseMessage response, JsonException? error)
+    {
+        var metadata = ResponseMetadata.FromResponse(response);
+        var problem = error is null ? "a JSON body that is null or not an object" : $"a body that is not the expected JSON ({response.Content.Headers.ContentType?.MediaType ?? "no content type"}): {error.Message}";
+        return new AudioServiceException(
+            $"The service answered {(int)response.StatusCode} with {problem}",
+            response.StatusCode,
+            code: AudioErrorCodes.InvalidResponse,
+            requestId: metadata.RequestId,
+            metadata: metadata);
     }
 }

@@ -68,6 +68,7 @@ public partial class AudioClient
         return new RequestSpec(HttpMethod.Post, TranslationsPath, () => MultipartBuilder.Create(prepared, fields), prepared.Source.IsReplayable)
         {
             Operation = "translate",
+            Accept = format.IsJson ? RequestSpec.JsonMediaType : RequestSpec.TextMediaType,
             Model = options.Model,
             UploadBytes = prepared.Source.Length,
         };
@@ -76,7 +77,7 @@ public partial class AudioClient
     private static async Task<Translation> ReadTranslationAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var result = await ReadJsonAsync(response, AudioSdkJsonContext.Default.Translation, cancellationToken).ConfigureAwait(false);
-        result.Metadata = ResponseMetadata.FromResponse(response);
+        result.Metadata = ResponseMetadata.FromResponse(response).WithBodyFields(result.AdditionalProperties);
         RecordAudio(result.Duration ?? result.Usage?.Duration, "translate");
         return result;
     }

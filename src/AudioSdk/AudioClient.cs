@@ -253,6 +253,28 @@ public partial class AudioClient : IDisposable
                 return await RunAsync().ConfigureAwait(false);
             }
         }
+        catch (HttpRequestException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new HttpRequestException(
+                ex.HttpRequestError,
+                $"{spec.Method} {spec.LogPath} to {_baseUri.Authority} failed after {number} attempt{(number == 1 ? string.Empty : "s")}: {ex.Message}",
+                ex,
+                ex.StatusCode);
+        }
+        catch (AudioServiceException ex) when (ex is { IsTransient: true, RetryAfter: { } wait } && spec.Replayable && _options.Retry.MaxRetries > 0 && wait > _options.Retry.MaxRetryAfter)
+        {
+            throw new AudioServiceException(
+                $"{ex.Message} The service asked to wait {wait.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} s before a retry, longer than " +
+                $"AudioClientRetryOptions.MaxRetryAfter ({_options.Retry.MaxRetryAfter}), so the client did not wait; raise MaxRetryAfter to allow it.",
+                ex.Status,
+                ex.ErrorType,
+                ex.Code,
+                ex.Param,
+                ex.RequestId,
+                ex.RawBody,
+                ex.Metadata,
+                ex.RetryAfter);
+        }
         finally
         {
             ResilienceContextPool.Shared.Return(context);
@@ -271,6 +293,7 @@ public partial class AudioClient : IDisposable
     {
         using var request = new HttpRequestMessage(spec.Method, new Uri(_baseUri, spec.Path)) { Content = spec.CreateContent() };
         ApplyHeaders(request);
+        request.Headers.TryAddWithoutValidation("Accept", spec.Accept);
         Log.Sending(_logger, spec.Method.Method, spec.LogPath, attempt);
         HttpResponseMessage response;
         try

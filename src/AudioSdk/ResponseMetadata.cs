@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text.Json;
 
 namespace AudioSdk;
 
@@ -13,6 +14,8 @@ public sealed class ResponseMetadata
     private static readonly string[] RequestIdHeaders = ["x-request-id", "request-id", "x-amzn-requestid", "x-correlation-id", "cf-ray"];
 
     private readonly Dictionary<string, IReadOnlyList<string>> _headers;
+    private ProviderFields _provider;
+    private RateLimitInfo? _rateLimits;
 
     /// <summary>Metadata of a result that did not come from a response (a result built in a test).</summary>
     public static ResponseMetadata None { get; } = new(HttpStatusCode.OK);
@@ -56,11 +59,29 @@ public sealed class ResponseMetadata
         }
     }
 
-    /// <summary>The model a router actually used (<c>X-Tresor-Routed-Model</c>), when the provider reports it.</summary>
-    public string? RoutedModel => GetHeader("X-Tresor-Routed-Model");
+    /// <summary>
+    /// The model a router actually used, when the provider reports it: <c>tresor.routed_model</c> in a JSON body,
+    /// else the <c>X-Tresor-Routed-Model</c> header (text formats), so every response format gives the same value.
+    /// </summary>
+    public string? RoutedModel => _provider.RoutedModel ?? GetHeader("X-Tresor-Routed-Model");
 
-    /// <summary>The billing or audit receipt id (<c>X-Tresor-Receipt-Id</c>), when the provider reports it.</summary>
-    public string? ReceiptId => GetHeader("X-Tresor-Receipt-Id");
+    /// <summary>
+    /// The billing or audit receipt id, when the provider reports it: <c>tresor.receipt_id</c> in a JSON body, else
+    /// the <c>X-Tresor-Receipt-Id</c> header. It matches the receipt id of the <c>GET /usage</c> record.
+    /// </summary>
+    public string? ReceiptId => _provider.ReceiptId ?? GetHeader("X-Tresor-Receipt-Id");
+
+    /// <summary>The route or model the request asked a router for (<c>tresor.requested_route</c>, or the <c>X-Tresor-Requested-Route</c> header).</summary>
+    public string? RequestedRoute => _provider.RequestedRoute ?? GetHeader("X-Tresor-Requested-Route");
+
+    /// <summary>
+    /// Whether a router failed over to another model than the one requested (<c>tresor.failover</c>, or the
+    /// <c>X-Tresor-Failover</c> header); <see langword="null"/> when the provider does not say.
+    /// </summary>
+    public bool? Failover => _provider.Failover ?? ParseBool(GetHeader("X-Tresor-Failover"));
+
+    /// <summary>The rate limits the service reported in <c>x-ratelimit-*</c> headers; its members are <see langword="null"/> where a header was absent.</summary>
+    public RateLimitInfo RateLimits => _rateLimits ??= RateLimitInfo.FromHeaders(this);
 
     /// <summary>The model that served the request (<c>openai-model</c>), when the provider reports it.</summary>
     public string? Model => GetHeader("openai-model");
@@ -82,6 +103,54 @@ public sealed class ResponseMetadata
     /// <inheritdoc />
     public override string ToString() => $"{(int)Status} {Status}" + (RequestId is { } id ? $" (request id {id})" : string.Empty);
 
+    /// <summary>
+    /// Takes a router's metadata from a JSON body's extra fields, as a nested object (<c>"tresor": {"routed_model": ...}</c>)
+    /// or as dotted names (<c>"tresor.routed_model"</c>). Values of an unexpected type are ignored.
+    /// </summary>
+    internal ResponseMetadata WithBodyFields(IReadOnlyDictionary<string, JsonElement>? fields)
+    {
+        if (fields is null || fields.Count == 0)
+        {
+            return this;
+        }
+
+        fields.TryGetValue("tresor", out var nested);
+        _provider = new ProviderFields(
+            Text(fields, nested, "requested_route"),
+            Text(fields, nested, "routed_model"),
+            Text(fields, nested, "receipt_id"),
+            Find(fields, nested, "failover") is { } failover
+                ? failover.ValueKind switch
+                {
+                    JsonValueKind.True => true,
+                    JsonValueKind.False => false,
+                    JsonValueKind.String => ParseBool(failover.GetString()),
+                    _ => null,
+                }
+                : null);
+        return this;
+
+        static string? Text(IReadOnlyDictionary<string, JsonElement> fields, JsonElement nested, string name) =>
+            Find(fields, nested, name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
+
+        static JsonElement? Find(IReadOnlyDictionary<string, JsonElement> fields, JsonElement nested, string name)
+        {
+            if (nested.ValueKind == JsonValueKind.Object && nested.TryGetProperty(name, out var inner))
+            {
+                return inner;
+            }
+
+            return fields.TryGetValue("tresor." + name, out var dotted) ? dotted : null;
+        }
+    }
+
+    private static bool? ParseBool(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        "true" or "1" or "yes" => true,
+        "false" or "0" or "no" => false,
+        _ => null,
+    };
+
     internal static ResponseMetadata FromResponse(HttpResponseMessage response)
     {
         return new ResponseMetadata(response.StatusCode, Enumerate(response.Headers).Concat(Enumerate(response.Content.Headers)));
@@ -100,4 +169,6 @@ public sealed class ResponseMetadata
             }
         }
     }
+
+    private readonly record struct ProviderFields(string? RequestedRoute, string? RoutedModel, string? ReceiptId, bool? Failover);
 }

@@ -89,17 +89,29 @@ internal static class ChunkPlanner
         var limit = Math.Max(1, Math.Min((options.MaxChunkBytes - 44) / block, (long)(options.MaxChunkDuration.TotalSeconds * format.SampleRate)));
         var window = (long)(options.BoundarySearchWindow.TotalSeconds * format.SampleRate);
         var chunks = new List<PlannedChunk>();
+
+        // Chunks aimed at equal lengths (no short tail chunk, where models hallucinate): as few as the limit allows while
+        // leaving each cut a search window of room, so it can move to the quietest 10 ms near its target without a
+        // later chunk having to exceed a limit.
+        var room = window > 0 && window < limit ? limit - window : limit;
+        var count = Math.Max(1, (totalFrames + room - 1) / room);
         long start = 0;
         while (start < totalFrames || chunks.Count == 0)
         {
-            var end = start + limit;
-            if (end >= totalFrames)
+            long end;
+            var index = chunks.Count + 1;
+            if (index >= count)
             {
                 end = totalFrames;
             }
-            else if (window > 0)
+            else
             {
-                end = await QuietestFrameAsync(audio, info, Math.Max(start + (limit / 2), end - window), end, cancellationToken).ConfigureAwait(false);
+                var target = (long)((double)totalFrames * index / count);
+                var latest = Math.Min(start + limit, totalFrames);
+                var earliest = Math.Max(start + 1, totalFrames - ((count - index) * limit));
+                var from = Math.Min(Math.Max(earliest, target - window), latest);
+                var to = Math.Min(Math.Max(from, target + window), latest);
+                end = to > from ? await QuietestFrameAsync(audio, info, from, to, cancellationToken).ConfigureAwait(false) : to;
             }
 
             var header = new byte[44];
@@ -160,13 +172,18 @@ internal static class ChunkPlanner
         var frameTicks = info.FrameCount == 0 ? 0 : (double)info.Duration.Ticks / info.FrameCount;
         var maxFrames = Math.Max(1, (long)(options.MaxChunkDuration.Ticks / Math.Max(1, frameTicks)));
         var chunks = new List<PlannedChunk>();
+        var totalBytes = offsets.Count == 0 ? 0 : end - offsets[0];
+        var count = Math.Max(1, Math.Max((offsets.Count + maxFrames - 1) / maxFrames, (totalBytes + options.MaxChunkBytes - 1) / options.MaxChunkBytes));
         var first = 0;
         while (first < offsets.Count)
         {
-            // Frames [first, last) form the chunk; take frame 'last' too while both limits allow it.
+            // Frames [first, last) form the chunk: aimed at an equal share of the frames left, taking frame 'last'
+            // too while both limits allow it.
             long FrameEnd(int frame) => frame + 1 < offsets.Count ? offsets[frame + 1] : end;
+            var left = Math.Max(1, count - chunks.Count);
+            var share = Math.Max(1, (offsets.Count - first + left - 1) / left);
             var last = first + 1;
-            while (last < offsets.Count && last - first < maxFrames && FrameEnd(last) - offsets[first] <= options.MaxChunkBytes)
+            while (last < offsets.Count && last - first < Math.Min(maxFrames, share) && FrameEnd(last) - offsets[first] <= options.MaxChunkBytes)
             {
                 last++;
             }

@@ -18,7 +18,11 @@ public sealed record LongFormOptions
     /// <summary>Chunks transcribed at the same time. Default 3.</summary>
     public int MaxParallelism { get; init; } = 3;
 
-    /// <summary>Receives progress after each chunk.</summary>
+    /// <summary>
+    /// Receives progress after each chunk, one report at a time with the completed count increasing. Keep the
+    /// handler short: it runs on the completing chunk's thread. A <see cref="Progress{T}"/> posts to the thread pool
+    /// (or the captured context), which can reorder reports; implement <see cref="IProgress{T}"/> directly to print in order.
+    /// </summary>
     public IProgress<LongFormProgress>? Progress { get; init; }
 
     /// <summary>The ffmpeg executable for formats other than WAV and MP3; <see langword="null"/> searches PATH.</summary>

@@ -85,8 +85,7 @@ internal static class LongFormStitcher
             var cues = new List<SubtitleCue>();
             foreach (var (chunk, result) in parts)
             {
-                var parsed = format == TranscriptionFormat.Srt ? SubtitleFile.ParseSrt(result.Text) : SubtitleFile.ParseVtt(result.Text);
-                cues.AddRange(parsed.Select(c => c.Shift(chunk.Start)));
+                cues.AddRange(ParseChunk(chunk, parts.Count, result, format).Select(c => c.Shift(chunk.Start)));
             }
 
             text = format == TranscriptionFormat.Srt ? SubtitleFile.ToSrt(cues) : SubtitleFile.ToVtt(cues);
@@ -94,6 +93,36 @@ internal static class LongFormStitcher
 
         return new AudioTextResult(text, format.ToString(), parts[0].Result.Metadata);
     }
+
+    /// <summary>A chunk's subtitles; a body that is not subtitles is the service's fault, named by its chunk.</summary>
+    private static IReadOnlyList<SubtitleCue> ParseChunk(PlannedChunk chunk, int chunkCount, AudioTextResult result, TranscriptionFormat format)
+    {
+        string? problem;
+        try
+        {
+            var cues = format == TranscriptionFormat.Srt ? SubtitleFile.ParseSrt(result.Text) : SubtitleFile.ParseVtt(result.Text);
+            if (cues.Count > 0 || string.IsNullOrWhiteSpace(result.Text) || (format == TranscriptionFormat.Vtt && IsBareVtt(result.Text)))
+            {
+                return cues;
+            }
+
+            problem = "it has text but no cue";
+        }
+        catch (FormatException ex)
+        {
+            problem = ex.Message;
+        }
+
+        var metadata = result.Metadata;
+        throw new AudioServiceException(
+            $"Chunk {chunk.Index + 1} of {chunkCount} ({chunk.Start:hh\\:mm\\:ss} to {chunk.End:hh\\:mm\\:ss}) was answered with a body that is not {(format == TranscriptionFormat.Srt ? "SubRip" : "WebVTT")} subtitles: {problem}",
+            metadata.Status,
+            code: AudioErrorCodes.InvalidResponse,
+            requestId: metadata.RequestId,
+            metadata: metadata);
+    }
+
+    private static bool IsBareVtt(string text) => text.Trim().Equals("WEBVTT", StringComparison.Ordinal);
 
     private static string JoinText(IEnumerable<string> texts)
     {

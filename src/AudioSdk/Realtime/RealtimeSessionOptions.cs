@@ -57,6 +57,13 @@ public sealed record RealtimeSessionOptions
     /// <summary>Extra headers for the WebSocket upgrade request.</summary>
     public IDictionary<string, string> AdditionalHeaders { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// A short-lived key (<c>ek_...</c>) to connect with instead of the client's API key, as a browser-facing or mobile
+    /// app receives it from its backend (<see cref="AudioClient.CreateRealtimeClientSecretAsync"/>). A plain string converts.
+    /// Printing the options never shows it.
+    /// </summary>
+    public RealtimeClientSecret? ClientSecret { get; init; }
+
     /// <summary>Extra query parameters for the WebSocket URL.</summary>
     public IDictionary<string, string> AdditionalQueryParameters { get; init; } = new Dictionary<string, string>();
 

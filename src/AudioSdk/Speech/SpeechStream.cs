@@ -1,16 +1,31 @@
+using AudioSdk.Internal.Http;
+
 namespace AudioSdk.Speech;
 
 /// <summary>
-/// Speech audio as it arrives, chunk by chunk; enumerate it once. <see cref="Metadata"/> and
-/// <see cref="ContentType"/> are set when the response's headers arrive (before the first chunk),
-/// <see cref="Usage"/> when an SSE stream ends with <c>speech.audio.done</c>.
+/// Speech audio as it arrives; consume it once, in one of three ways:
+/// <list type="bullet">
+/// <item><see cref="CopyToAsync"/> writes the audio to a stream (a file, a player, a response body) with no copy beyond
+/// one pooled buffer: the cheapest way.</item>
+/// <item><see cref="OpenReadAsync"/> returns a read-only <see cref="Stream"/> over the audio, for APIs that take a stream.</item>
+/// <item><c>await foreach</c> yields chunks of up to 16 KiB as they arrive. Each chunk is a new array the caller may
+/// keep, so enumeration allocates about as many bytes as the audio has; use one of the above when that matters.</item>
+/// </list>
+/// <see cref="Metadata"/> and <see cref="ContentType"/> are set when the response's headers arrive (before the first
+/// byte), <see cref="Usage"/> when an SSE stream ends with <c>speech.audio.done</c>.
 /// </summary>
 public sealed class SpeechStream : IAsyncEnumerable<ReadOnlyMemory<byte>>
 {
+    private const int CopyBufferSize = 64 * 1024;
     private readonly Func<SpeechStream, CancellationToken, IAsyncEnumerable<ReadOnlyMemory<byte>>> _produce;
+    private readonly Func<SpeechStream, CancellationToken, Task<Stream>>? _open;
     private int _enumerated;
 
-    internal SpeechStream(Func<SpeechStream, CancellationToken, IAsyncEnumerable<ReadOnlyMemory<byte>>> produce) => _produce = produce;
+    internal SpeechStream(Func<SpeechStream, CancellationToken, IAsyncEnumerable<ReadOnlyMemory<byte>>> produce, Func<SpeechStream, CancellationToken, Task<Stream>>? open = null)
+    {
+        _produce = produce;
+        _open = open;
+    }
 
     /// <summary>The response's status, request id and headers; <see langword="null"/> until the response arrives.</summary>
     public ResponseMetadata? Metadata { get; internal set; }
@@ -46,16 +61,69 @@ public sealed class SpeechStream : IAsyncEnumerable<ReadOnlyMemory<byte>>
         }
     }
 
-    /// <summary>Starts the request and returns the chunks as they arrive. A second enumeration throws.</summary>
+    /// <summary>Starts the request and returns the chunks as they arrive (each a new array). A second use throws.</summary>
     /// <param name="cancellationToken">Cancels the request and the stream.</param>
-    /// <exception cref="InvalidOperationException">The stream was already enumerated.</exception>
+    /// <exception cref="InvalidOperationException">The stream was already consumed.</exception>
     public IAsyncEnumerator<ReadOnlyMemory<byte>> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+    {
+        TakeOnce();
+        return _produce(this, cancellationToken).GetAsyncEnumerator(cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts the request and returns a read-only, non-seekable stream over the audio, read straight from the response.
+    /// Dispose it to end the request. A second use of this object throws.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the request and every later read.</param>
+    /// <returns>The audio as a stream, once the response's headers have arrived.</returns>
+    /// <exception cref="InvalidOperationException">The stream was already consumed.</exception>
+    /// <exception cref="AudioServiceException">The service answered with an error (reads may raise one from an SSE stream too).</exception>
+    public Task<Stream> OpenReadAsync(CancellationToken cancellationToken = default)
+    {
+        TakeOnce();
+        return _open is { } open ? open(this, cancellationToken) : Task.FromResult<Stream>(new ChunkReadStream(_produce(this, cancellationToken).GetAsyncEnumerator(cancellationToken)));
+    }
+
+    /// <summary>
+    /// Starts the request and writes the audio to <paramref name="destination"/> as it arrives, through one pooled
+    /// buffer (no allocation per chunk). A second use of this object throws.
+    /// </summary>
+    /// <param name="destination">Where the audio goes; it is not disposed.</param>
+    /// <param name="cancellationToken">Cancels the request, the reads and the writes.</param>
+    /// <returns>The number of audio bytes written.</returns>
+    /// <exception cref="InvalidOperationException">The stream was already consumed.</exception>
+    /// <exception cref="AudioServiceException">The service answered with an error, before or during the audio.</exception>
+    public async Task<long> CopyToAsync(Stream destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var source = await OpenReadAsync(cancellationToken).ConfigureAwait(false);
+        await using (source.ConfigureAwait(false))
+        {
+            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+            try
+            {
+                long total = 0;
+                int read;
+                while ((read = await source.ReadAsync(buffer.AsMemory(0, CopyBufferSize), cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                    total += read;
+                }
+
+                return total;
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    private void TakeOnce()
     {
         if (Interlocked.Exchange(ref _enumerated, 1) != 0)
         {
-            throw new InvalidOperationException("A SpeechStream can be enumerated once; call StreamSpeechAsync again for another request.");
+            throw new InvalidOperationException("A SpeechStream can be consumed once; call StreamSpeechAsync again for another request.");
         }
-
-        return _produce(this, cancellationToken).GetAsyncEnumerator(cancellationToken);
     }
 }

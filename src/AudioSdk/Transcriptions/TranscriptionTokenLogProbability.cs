@@ -14,7 +14,8 @@ public sealed class TranscriptionTokenLogProbability
     [JsonPropertyName("logprob")]
     public double LogProbability { get; internal set; }
 
-    /// <summary>The token's UTF-8 bytes.</summary>
+    /// <summary>The token's UTF-8 bytes; entries that are not whole numbers from 0 to 255 are left out.</summary>
     [JsonInclude]
+    [JsonConverter(typeof(AudioSdk.Internal.Json.TokenBytesConverter))]
     public IReadOnlyList<int> Bytes { get; internal set; } = [];
 }

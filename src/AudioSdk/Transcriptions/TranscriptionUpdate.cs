@@ -37,6 +37,12 @@ public sealed class TranscriptionUpdate
     /// <summary>What the request was billed for, on <see cref="TranscriptionUpdateKind.Done"/> when reported.</summary>
     public TranscriptionUsage? Usage { get; internal set; }
 
+    /// <summary>
+    /// The whole transcript, on a <see cref="TranscriptionUpdateKind.Done"/> update from a server that ignored
+    /// <c>stream=true</c> and answered with JSON (segments, words and language included); otherwise <see langword="null"/>.
+    /// </summary>
+    public Transcription? Transcription { get; internal set; }
+
     /// <summary>The event's JSON as received, including fields this type does not model.</summary>
     public JsonElement RawEvent { get; }
 

@@ -70,7 +70,9 @@ public sealed class LongFormTests : ServerTest
 
         var found = Server.Requests.Sum(r => r.Audio!.Bursts.Count);
         Assert.Equal(recording.Bursts.Count, found);
-        Assert.All(Server.Requests, r => Assert.True(r.Audio!.Duration > TimeSpan.FromSeconds(15) || r == Server.Requests.MaxBy(x => x.Id)));
+        // Balanced: ceil(180 s / (30 s - 8 s)) = 9 chunks aimed at 20 s, each cut moved at most one window to silence.
+        Assert.Equal(9, Server.Requests.Count);
+        Assert.All(Server.Requests, r => Assert.InRange(r.Audio!.Duration.TotalSeconds, 20 - 16, 30));
     }
 
     [Theory]
@@ -224,10 +226,14 @@ public sealed class LongFormTests : ServerTest
     {
         var ffmpeg = Ffmpeg.TryFind();
         using var recording = LongRecording.Create(TimeSpan.FromSeconds(90), seed: 6);
+        // A FLAC-looking file larger than the chunk limit needs ffmpeg; where it is missing the error says what to install.
+        var flacBytes = new byte[200 * 1024];
+        "fLaC"u8.CopyTo(flacBytes);
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => Client.TranscribeLongAsync(AudioInput.FromBytes(flacBytes, "big.flac"), Verbose, new LongFormOptions { MaxChunkBytes = 64 * 1024, FfmpegPath = "/missing/ffmpeg" }));
+        Assert.Contains("ffmpeg", ex.Message);
+        Assert.Empty(Server.Requests);
         if (ffmpeg is null)
         {
-            var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => Client.TranscribeLongAsync(AudioInput.FromFile(recording.Path), Verbose, new LongFormOptions { MaxChunkBytes = 100, FfmpegPath = "/missing" }));
-            Assert.Contains("ffmpeg", ex.Message);
             return;
         }
 

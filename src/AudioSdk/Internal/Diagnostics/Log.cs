@@ -28,4 +28,7 @@ internal static partial class Log
 
     [LoggerMessage(5, LogLevel.Debug, "Skipped a stream event of unknown type {EventType}.")]
     public static partial void SkippedEvent(ILogger logger, string eventType);
+
+    [LoggerMessage(20, LogLevel.Debug, "A streaming transcription was answered with {MediaType} instead of server-sent events; the whole transcript is yielded as one update.")]
+    public static partial void StreamAnsweredWithJson(ILogger logger, string mediaType);
 }

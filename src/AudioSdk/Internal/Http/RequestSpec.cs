@@ -6,11 +6,23 @@ namespace AudioSdk.Internal.Http;
 /// </summary>
 internal sealed class RequestSpec(HttpMethod method, string path, Func<HttpContent?> createContent, bool replayable)
 {
+    /// <summary>The <c>Accept</c> value of JSON operations.</summary>
+    public const string JsonMediaType = "application/json";
+
+    /// <summary>The <c>Accept</c> value of streamed (server-sent event) operations.</summary>
+    public const string EventStreamMediaType = "text/event-stream";
+
+    /// <summary>The <c>Accept</c> value of operations whose body is text (text, srt, vtt).</summary>
+    public const string TextMediaType = "text/plain, */*";
+
     /// <summary>The operation's name for telemetry (<c>transcribe</c>, <c>speech</c>, ...).</summary>
     public string Operation { get; init; } = "request";
 
     /// <summary>The model asked for, for telemetry.</summary>
     public string? Model { get; init; }
+
+    /// <summary>The <c>Accept</c> header: what the operation can read (JSON by default).</summary>
+    public string Accept { get; init; } = JsonMediaType;
 
     /// <summary>The size of the upload, when known, for telemetry.</summary>
     public long? UploadBytes { get; init; }

@@ -1,0 +1,69 @@
+namespace AudioSdk.Internal.Http;
+
+/// <summary>
+/// A streamed response's body handed to the caller as it is: reads go straight to the connection (no copy), under
+/// the attempt's timeout and the caller's token; a timeout surfaces as <see cref="TimeoutException"/>. Disposing it
+/// ends the response and its timeout.
+/// </summary>
+internal sealed class ResponseBodyStream(Stream body, StreamingResponse streaming, IDisposable? owned) : Stream
+{
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (!cancellationToken.CanBeCanceled || cancellationToken == streaming.Token)
+        {
+            return await ReadCoreAsync(buffer, streaming.Token).ConfigureAwait(false);
+        }
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, streaming.Token);
+        return await ReadCoreAsync(buffer, linked.Token).ConfigureAwait(false);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) => body.Read(buffer, offset, count);
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            body.Dispose();
+            streaming.Dispose();
+            owned?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private async ValueTask<int> ReadCoreAsync(Memory<byte> buffer, CancellationToken token)
+    {
+        try
+        {
+            return await body.ReadAsync(buffer, token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (streaming.TimedOut)
+        {
+            throw streaming.CreateTimeoutException();
+        }
+    }
+}
