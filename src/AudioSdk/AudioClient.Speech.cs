@@ -91,7 +91,7 @@ public partial class AudioClient
                 return new ResponseBodyStream(body, streaming, linked);
             }
 
-            var events = ReadSpeechEventsAsync(body, streaming.Metadata, null, streaming.Token, target).GetAsyncEnumerator(streaming.Token);
+            var events = ReadSpeechEventsAsync(body, streaming.Metadata, null, _options.ApiKey, streaming.Token, target).GetAsyncEnumerator(streaming.Token);
             return new ChunkReadStream(new OwningEnumerator(events, streaming, linked));
         }
         catch
@@ -378,7 +378,7 @@ public partial class AudioClient
             throw new AudioServiceException(
                 SecretRedactor.Redact($"The service sent a speech event that is not the expected JSON: {ex.Message}", apiKey)!,
                 metadata.Status,
-                code: "invalid_response",
+                code: AudioErrorCodes.InvalidResponse,
                 requestId: metadata.RequestId,
                 metadata: metadata);
         }

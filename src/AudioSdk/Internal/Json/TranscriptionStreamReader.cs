@@ -25,7 +25,7 @@ internal static class TranscriptionStreamReader
             throw new AudioServiceException(
                 SecretRedactor.Redact($"The service sent a stream event that is not the expected JSON: {ex.Message}", apiKey)!,
                 metadata.Status,
-                code: "invalid_response",
+                code: AudioErrorCodes.InvalidResponse,
                 requestId: metadata.RequestId,
                 metadata: metadata);
         }
