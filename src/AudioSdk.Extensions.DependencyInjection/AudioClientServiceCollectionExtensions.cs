@@ -50,7 +50,7 @@ public static class AudioClientServiceCollectionExtensions
 
     /// <summary>
     /// Reads options from configuration without reflection: <c>Endpoint</c>, <c>ApiKey</c>, <c>Organization</c>,
-    /// <c>Project</c>, <c>ApplicationId</c>, <c>NetworkTimeout</c> (a TimeSpan such as <c>00:10:00</c>),
+    /// <c>Project</c>, <c>ApplicationId</c>, <c>NetworkTimeout</c> and <c>StreamIdleTimeout</c> (TimeSpans such as <c>00:10:00</c>),
     /// <c>Retry:MaxRetries</c>, <c>Retry:BaseDelay</c>, <c>Retry:MaxDelay</c>, <c>Retry:MaxRetryAfter</c>, <c>Retry:UseJitter</c>,
     /// <c>TlsPins</c> (a list of hex pins) and <c>DefaultHeaders</c> (a map). Unreadable values are reported by start-up validation.
     /// </summary>
@@ -78,6 +78,7 @@ public static class AudioClientServiceCollectionExtensions
         options.Project = section["Project"] ?? options.Project;
         options.ApplicationId = section["ApplicationId"] ?? options.ApplicationId;
         ReadTime(section, "NetworkTimeout", v => options.NetworkTimeout = v, problems);
+        ReadTime(section, "StreamIdleTimeout", v => options.StreamIdleTimeout = v, problems);
         var retry = section.GetSection("Retry");
         if (retry["MaxRetries"] is { } max)
         {

@@ -25,6 +25,7 @@ internal sealed class PinnedHandlerHolder(AudioClientOptions options) : IDisposa
             Organization = source.Organization,
             Project = source.Project,
             NetworkTimeout = source.NetworkTimeout,
+            StreamIdleTimeout = source.StreamIdleTimeout,
             Retry = source.Retry,
             HttpHandler = handler ?? source.HttpHandler,
             ApplicationId = source.ApplicationId,

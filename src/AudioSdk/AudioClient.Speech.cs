@@ -85,7 +85,7 @@ public partial class AudioClient
             target.Metadata = streaming.Metadata;
             var sse = IsEventStream(streaming.Response);
             target.ContentType = sse ? ContentTypeFor(options.ResponseFormat) : streaming.Response.Content.Headers.ContentType?.MediaType ?? ContentTypeFor(options.ResponseFormat);
-            var body = await streaming.Response.Content.ReadAsStreamAsync(streaming.Token).ConfigureAwait(false);
+            var body = await ReadStreamedBodyAsync(streaming, spec).ConfigureAwait(false);
             if (!sse)
             {
                 return new ResponseBodyStream(body, streaming, linked);
@@ -114,7 +114,7 @@ public partial class AudioClient
         target.Metadata = streaming.Metadata;
         var sse = IsEventStream(streaming.Response);
         target.ContentType = sse ? ContentTypeFor(options.ResponseFormat) : streaming.Response.Content.Headers.ContentType?.MediaType ?? ContentTypeFor(options.ResponseFormat);
-        var body = await streaming.Response.Content.ReadAsStreamAsync(streaming.Token).ConfigureAwait(false);
+        var body = await ReadStreamedBodyAsync(streaming, spec).ConfigureAwait(false);
         await using var bodyScope = body.ConfigureAwait(false);
         var chunks = sse
             ? ReadSpeechEventsAsync(body, streaming.Metadata, null, _options.ApiKey, streaming.Token, target)

@@ -363,6 +363,14 @@ public partial class AudioClient : IDisposable
         return linked;
     }
 
+    /// <summary>A streamed response's body, failing with a <see cref="TimeoutException"/> after <see cref="AudioClientOptions.StreamIdleTimeout"/> without a byte.</summary>
+    private async Task<Stream> ReadStreamedBodyAsync(StreamingResponse streaming, RequestSpec spec) =>
+        IdleTimeoutStream.Wrap(
+            await streaming.Response.Content.ReadAsStreamAsync(streaming.Token).ConfigureAwait(false),
+            _options.StreamIdleTimeout,
+            _options.TimeProvider,
+            () => new TimeoutException($"{spec.Method} {spec.LogPath}: the streamed response sent no byte for {_options.StreamIdleTimeout} (StreamIdleTimeout)."));
+
     private TimeoutException AttemptTimedOut(RequestSpec spec) =>
         new($"{spec.Method} {spec.LogPath} did not complete within the network timeout of {_options.NetworkTimeout}.");
 
