@@ -342,13 +342,7 @@ public partial class AudioClient
             return default;
         }
 
-        JsonElement root;
-        try
-        {
-            using var doc = JsonDocument.Parse(data);
-            root = doc.RootElement.Clone();
-        }
-        catch (Exception ex) when (ex is JsonException or ArgumentException)
+        if (StreamEvent.TryParse(data) is not { } root)
         {
             return default;
         }
@@ -373,14 +367,9 @@ public partial class AudioClient
 
             return default;
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+        catch (Exception ex) when (StreamEvent.IsMalformed(ex))
         {
-            throw new AudioServiceException(
-                SecretRedactor.Redact($"The service sent a speech event that is not the expected JSON: {ex.Message}", apiKey)!,
-                metadata.Status,
-                code: AudioErrorCodes.InvalidResponse,
-                requestId: metadata.RequestId,
-                metadata: metadata);
+            throw StreamEvent.Malformed(ex, metadata, "speech stream", apiKey);
         }
     }
 

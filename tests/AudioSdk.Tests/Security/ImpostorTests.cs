@@ -186,6 +186,27 @@ public sealed class ImpostorTests : IAsyncLifetime
         Assert.Equal(0, _impostor.ConnectionCount);
     }
 
+    [Fact]
+    public async Task DependencyInjection_ABuilderCallThatOnlyConfiguresThePrimaryHandler_LeavesItPinned()
+    {
+        var seen = new List<string>();
+        var services = new ServiceCollection();
+        services.AddAudioClient(o => Copy(PinnedOptions(), o)).ConfigurePrimaryHttpMessageHandler((h, _) =>
+        {
+            seen.Add(h.GetType().Name);
+            if (h is SocketsHttpHandler sockets)
+            {
+                TrustEverything(sockets);
+            }
+        });
+        await using var provider = services.BuildServiceProvider();
+
+        await Assert.ThrowsAsync<TlsPinMismatchException>(() => provider.GetRequiredService<AudioClient>().TranscribeAsync(Wav(), Whisper));
+
+        Assert.Equal([nameof(PinnedHttpHandler)], seen);
+        Assert.Equal(0, _impostor.ApplicationBytesReceived);
+    }
+
     [Theory]
     [MemberData(nameof(Paths))]
     public async Task DependencyInjection_Pinned_SendsTheImpostorNothing(string path)

@@ -4,7 +4,7 @@ namespace AudioSdk.Internal.Http;
 /// A streamed response body that fails with a <see cref="TimeoutException"/> when a read waits longer than the idle
 /// timeout for a byte. The clock runs only while a read is pending (on the client's <see cref="TimeProvider"/>).
 /// </summary>
-internal sealed class IdleTimeoutStream : Stream
+internal sealed class IdleTimeoutStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly TimeSpan _idle;
@@ -19,16 +19,6 @@ internal sealed class IdleTimeoutStream : Stream
         _timedOut = timedOut;
         _timer = timeProvider.CreateTimer(static s => ((IdleTimeoutStream)s!).Fire(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     /// <summary>The body guarded by the idle timeout, or the body itself when the timeout is off.</summary>
     public static Stream Wrap(Stream body, TimeSpan idle, TimeProvider timeProvider, Func<TimeoutException> timedOut) =>
@@ -52,20 +42,7 @@ internal sealed class IdleTimeoutStream : Stream
         }
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

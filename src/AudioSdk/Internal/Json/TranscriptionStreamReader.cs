@@ -20,14 +20,9 @@ internal static class TranscriptionStreamReader
         {
             return ReadCore(data, metadata, logger, apiKey);
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+        catch (Exception ex) when (StreamEvent.IsMalformed(ex))
         {
-            throw new AudioServiceException(
-                SecretRedactor.Redact($"The service sent a stream event that is not the expected JSON: {ex.Message}", apiKey)!,
-                metadata.Status,
-                code: AudioErrorCodes.InvalidResponse,
-                requestId: metadata.RequestId,
-                metadata: metadata);
+            throw StreamEvent.Malformed(ex, metadata, "stream", apiKey);
         }
     }
 
@@ -38,13 +33,7 @@ internal static class TranscriptionStreamReader
             return null;
         }
 
-        JsonElement root;
-        try
-        {
-            using var doc = JsonDocument.Parse(data);
-            root = doc.RootElement.Clone();
-        }
-        catch (Exception ex) when (ex is JsonException or ArgumentException)
+        if (StreamEvent.TryParse(data) is not { } root)
         {
             Log.SkippedEvent(logger, "(not JSON)");
             return null;
