@@ -1,4 +1,10 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Threading.Channels;
 using AudioSdk.Realtime;
 using AudioSdk.Realtime.Protocol;
@@ -10,7 +16,8 @@ namespace AudioSdk.Benchmarks;
 /// <summary>
 /// The realtime send path per 100 ms chunk (SendAudioAsync into a connection that discards, so only the SDK's
 /// own work is measured) beside the naive way (base64 string, interpolated JSON, UTF-8 bytes), and the reader:
-/// server messages parsed and delivered through ReadEventsAsync.
+/// server messages parsed and delivered through ReadEventsAsync, over a real loopback WebSocket beside the raw
+/// alternative (ClientWebSocket + JsonDocument, no SDK) in the same run.
 /// </summary>
 [MemoryDiagnoser]
 public class RealtimeBenchmarks
@@ -25,9 +32,14 @@ public class RealtimeBenchmarks
     private byte[] _delta = [];
     private int _sink;
 
+    private DeltaServer _server = null!;
+    private AudioClient _client = null!;
+
     [GlobalSetup]
     public async Task Setup()
     {
+        _server = DeltaServer.Start(Events);
+        _client = new AudioClient(new AudioClientOptions { Endpoint = _server.Endpoint, ApiKey = "sk-bench", Retry = AudioClientRetryOptions.None });
         _chunk16k = Tone(16000);
         _chunk24k = Tone(24000);
         _chunk48k = Tone(48000);
@@ -42,6 +54,8 @@ public class RealtimeBenchmarks
     [GlobalCleanup]
     public async Task Cleanup()
     {
+        _client.Dispose();
+        _server.Dispose();
         await _native16k.DisposeAsync();
         await _native48k.DisposeAsync();
         await _openAI24k.DisposeAsync();
@@ -70,7 +84,7 @@ public class RealtimeBenchmarks
 
     /// <summary>Parsing one server delta message into an event (divide 1 s by the mean for events per second).</summary>
     [Benchmark]
-    public object? ParseDelta() => RealtimeProtocol.For(RealtimeDialect.OpenAITranscription).Parse(_delta, null);
+    public object? ParseDelta() => OpenAITranscriptionProtocol.Instance.Parse(_delta, null);
 
     /// <summary>10,000 delta messages through a session's receive path and out of ReadEventsAsync.</summary>
     [Benchmark(OperationsPerInvoke = Events)]
@@ -88,6 +102,58 @@ public class RealtimeBenchmarks
         }
 
         await session.DisposeAsync();
+        return count;
+    }
+
+    /// <summary>10,000 delta frames over a loopback WebSocket, through the SDK session and out of ReadEventsAsync.</summary>
+    [Benchmark(OperationsPerInvoke = Events)]
+    public async Task<int> Socket_Sdk_10000Deltas()
+    {
+        await using var session = await _client.StartRealtimeSessionAsync(new RealtimeSessionOptions { Model = "m" });
+        var count = 0;
+        await foreach (var e in session.ReadEventsAsync())
+        {
+            if (e is TranscriptDelta && ++count == Events)
+            {
+                break;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>The alternative: the same frames read with a bare ClientWebSocket and parsed with JsonDocument (type and delta read).</summary>
+    [Benchmark(OperationsPerInvoke = Events)]
+    public async Task<int> Socket_RawClientWebSocketJsonDocument_10000Deltas()
+    {
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(new Uri(_server.Endpoint.AbsoluteUri.Replace("http://", "ws://", StringComparison.Ordinal) + "realtime?intent=transcription"), CancellationToken.None);
+        await socket.SendAsync("""{"type":"session.update"}"""u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
+        var buffer = new byte[16 * 1024];
+        var count = 0;
+        var length = 0;
+        while (count < Events)
+        {
+            var result = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
+            length += result.Count;
+            if (!result.EndOfMessage)
+            {
+                continue;
+            }
+
+            using (var doc = JsonDocument.Parse(buffer.AsMemory(0, length)))
+            {
+                var root = doc.RootElement;
+                if (root.GetProperty("type").ValueEquals("conversation.item.input_audio_transcription.delta") && root.GetProperty("delta").GetString() is not null)
+                {
+                    count++;
+                }
+            }
+
+            length = 0;
+        }
+
+        await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
         return count;
     }
 
@@ -146,5 +212,123 @@ public class RealtimeBenchmarks
         }
 
         public ValueTask DisposeAsync() => default;
+    }
+
+    /// <summary>
+    /// A loopback WebSocket server written over a TcpListener so its own cost stays out of the figures: it answers the
+    /// upgrade, sends session.created, waits for the client's first message, answers session.updated, then writes
+    /// the delta frames prepared once, and ends when the client closes.
+    /// </summary>
+    private sealed class DeltaServer : IDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly byte[] _created = Frame("""{"type":"session.created","event_id":"event_0001","session":{"id":"sess_bench"}}"""u8);
+        private readonly byte[] _updated = Frame("""{"type":"session.updated","event_id":"event_0002","session":{}}"""u8);
+        private readonly byte[] _deltas;
+
+        private DeltaServer(int events)
+        {
+            var one = Frame("""{"type":"conversation.item.input_audio_transcription.delta","event_id":"event_0042","item_id":"item_001","content_index":0,"delta":" hello"}"""u8);
+            _deltas = new byte[one.Length * events];
+            for (var i = 0; i < events; i++)
+            {
+                one.CopyTo(_deltas, i * one.Length);
+            }
+
+            _listener.Start();
+            Endpoint = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/v1/");
+            _ = Task.Run(AcceptAsync);
+        }
+
+        public Uri Endpoint { get; }
+
+        public static DeltaServer Start(int events) => new(events);
+
+        public void Dispose() => _listener.Stop();
+
+        private static byte[] Frame(ReadOnlySpan<byte> payload)
+        {
+            var header = payload.Length < 126 ? 2 : 4;
+            var frame = new byte[header + payload.Length];
+            frame[0] = 0x81;
+            if (header == 2)
+            {
+                frame[1] = (byte)payload.Length;
+            }
+            else
+            {
+                frame[1] = 126;
+                BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(2), (ushort)payload.Length);
+            }
+
+            payload.CopyTo(frame.AsSpan(header));
+            return frame;
+        }
+
+        private async Task AcceptAsync()
+        {
+            while (true)
+            {
+                TcpClient client;
+                try
+                {
+                    client = await _listener.AcceptTcpClientAsync();
+                }
+                catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+                {
+                    return;
+                }
+
+                _ = Task.Run(() => ServeAsync(client));
+            }
+        }
+
+        private async Task ServeAsync(TcpClient client)
+        {
+            using (client)
+            {
+                try
+                {
+                    var stream = client.GetStream();
+                    var request = new StringBuilder();
+                    var one = new byte[1];
+                    while (!request.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && await stream.ReadAsync(one) == 1)
+                    {
+                        request.Append((char)one[0]);
+                    }
+
+                    var key = request.ToString().Split("\r\n").First(l => l.StartsWith("Sec-WebSocket-Key:", StringComparison.OrdinalIgnoreCase))[18..].Trim();
+                    var accept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
+                    await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n"));
+                    await stream.WriteAsync(_created);
+                    await SkipFrameAsync(stream);
+                    await stream.WriteAsync(_updated);
+                    await stream.WriteAsync(_deltas);
+                    while (await SkipFrameAsync(stream) != 8)
+                    {
+                    }
+                }
+                catch (IOException)
+                {
+                }
+            }
+        }
+
+        /// <summary>Reads one client frame and returns its opcode.</summary>
+        private static async Task<int> SkipFrameAsync(NetworkStream stream)
+        {
+            var head = new byte[2];
+            await stream.ReadExactlyAsync(head);
+            long length = head[1] & 0x7F;
+            if (length >= 126)
+            {
+                var ext = new byte[length == 126 ? 2 : 8];
+                await stream.ReadExactlyAsync(ext);
+                length = ext.Length == 2 ? BinaryPrimitives.ReadUInt16BigEndian(ext) : (long)BinaryPrimitives.ReadUInt64BigEndian(ext);
+            }
+
+            await stream.ReadExactlyAsync(new byte[length + 4]);
+            return head[0] & 0x0F;
+        }
     }
 }

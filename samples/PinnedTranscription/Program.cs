@@ -2,12 +2,24 @@
 // certificate, then transcribes once with the right pin (works) and once with a wrong pin (refused during
 // the TLS handshake: the server receives no byte, and the API key never leaves).
 //   dotnet run --project samples/PinnedTranscription
+// With --tinfoil it verifies, offline, the captured attestation document of a real Tinfoil enclave (AMD SEV-SNP
+// report to AMD's root, Sigstore provenance of the release, platform policy, freshness) at the time it was captured,
+// prints the TLS pin it binds, then shows a changed report byte and another nonce being refused.
+//   dotnet run --project samples/PinnedTranscription -- --tinfoil
 using System.Security.Cryptography;
+using System.Text.Json;
 using AudioSdk;
 using AudioSdk.Audio;
 using AudioSdk.Security;
+using AudioSdk.Security.Tinfoil;
 using AudioSdk.Testing;
 using AudioSdk.Transcriptions;
+
+if (args.Contains("--tinfoil"))
+{
+    VerifyCapturedTinfoilDocument();
+    return;
+}
 
 using var certificate = TestCertificates.CreateSelfSigned();
 await using var server = await AudioTestServer.StartAsync(new AudioTestServerOptions { Certificate = certificate, ApiKey = "sk-local" });
@@ -34,5 +46,37 @@ foreach (var (label, pin) in new[] { ("right pin", rightPin), ("wrong pin", wron
     catch (TlsPinMismatchException e)
     {
         Console.WriteLine($"{label}: refused. Server saw key {e.ActualPin}, expected {string.Join(", ", e.ExpectedPins)}; {server.ApplicationBytesReceived - before} bytes reached the server");
+    }
+}
+
+static void VerifyCapturedTinfoilDocument()
+{
+    using var vector = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "real-sev-inference-tinfoil.json")));
+    var input = vector.RootElement.GetProperty("input");
+    var document = Convert.FromBase64String(input.GetProperty("document_b64").GetString()!);
+    var nonce = Convert.FromHexString(input.GetProperty("nonce_hex").GetString()!);
+    var capturedAt = DateTimeOffset.FromUnixTimeSeconds(input.GetProperty("verification_time_unix").GetInt64());
+    const string Repository = "tinfoilsh/confidential-model-router";
+
+    var attestation = TinfoilAttestor.VerifyDocument(document, nonce, Repository, capturedAt);
+    Console.WriteLine($"Verified {attestation.Repository}@{attestation.Tag} on {attestation.Machine}, measurement {attestation.Measurement[..16]}...");
+    Console.WriteLine($"TLS pin {attestation.TlsPin}, valid until {attestation.ValidUntil:O}");
+
+    var tampered = (byte[])document.Clone();
+    var at = System.Text.Encoding.ASCII.GetString(tampered).IndexOf("\"report_base64\":\"", StringComparison.Ordinal) + 200;
+    tampered[at] = tampered[at] == (byte)'A' ? (byte)'B' : (byte)'A';
+    var otherNonce = (byte[])nonce.Clone();
+    otherNonce[0] ^= 1;
+    foreach (var (label, bytes, n) in new[] { ("one report byte changed", tampered, nonce), ("another nonce", document, otherNonce) })
+    {
+        try
+        {
+            TinfoilAttestor.VerifyDocument(bytes, n, Repository, capturedAt);
+            throw new InvalidOperationException($"{label}: accepted, which must not happen");
+        }
+        catch (AttestationException e)
+        {
+            Console.WriteLine($"{label}: refused at {e.Stage} ({e.Code})");
+        }
     }
 }

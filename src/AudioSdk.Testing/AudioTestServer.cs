@@ -193,6 +193,13 @@ public sealed class AudioTestServer : IAsyncDisposable
         Interlocked.Increment(ref _activeResponses);
         try
         {
+            if (Options.AttestationDocument is { } attestation && context.Request.Path == "/.well-known/tinfoil-attestation")
+            {
+                context.Response.ContentType = "application/json";
+                await context.Response.Body.WriteAsync(attestation(context.Request.Query["nonce"].ToString())).ConfigureAwait(false);
+                return;
+            }
+
             await HandleCoreAsync(context).ConfigureAwait(false);
         }
         finally
@@ -367,8 +374,10 @@ public sealed class AudioTestServer : IAsyncDisposable
             _realtimeSessions.Add(record);
         }
 
-        var endpoint = new RealtimeEndpoint(socket, record, Options, TakeRealtimeScript, context.RequestAborted) { Abort = context.Abort };
-        await endpoint.RunAsync(native).ConfigureAwait(false);
+        Internal.Endpoints.RealtimeEndpoint endpoint = native
+            ? new Internal.Endpoints.NativeRealtimeEndpoint(socket, record, Options, TakeRealtimeScript, context.RequestAborted) { Abort = context.Abort }
+            : new Internal.Endpoints.OpenAIRealtimeEndpoint(socket, record, Options, TakeRealtimeScript, context.RequestAborted) { Abort = context.Abort };
+        await endpoint.RunAsync().ConfigureAwait(false);
     }
 
     private RealtimeScriptedAction? TakeRealtimeScript(string? trigger)

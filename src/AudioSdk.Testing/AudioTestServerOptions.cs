@@ -45,4 +45,10 @@ public sealed class AudioTestServerOptions
         ["tts-1"] = "tts",
         ["gpt-4o-mini-tts"] = "tts",
     };
+
+    /// <summary>
+    /// When set, <c>GET /.well-known/tinfoil-attestation?nonce=...</c> answers with the bytes this returns for the
+    /// request's nonce (hex; empty when absent): a captured document, or one built for the nonce.
+    /// </summary>
+    public Func<string, byte[]>? AttestationDocument { get; set; }
 }

@@ -4,7 +4,7 @@ namespace AudioSdk.Testing;
 
 /// <summary>
 /// Something the realtime endpoint does when the next client event of a type arrives (or at once on connect):
-/// wait, send a message of your own, send a frame that is not JSON, close, or drop the connection.
+/// wait, send a message of your own (or raw malformed bytes), close, drop the connection, or reset it during the client's send.
 /// </summary>
 public sealed class RealtimeScriptedAction
 {
@@ -16,6 +16,18 @@ public sealed class RealtimeScriptedAction
 
     /// <summary>A message to send as is (JSON or not).</summary>
     public string? Send { get; init; }
+
+    /// <summary>
+    /// A message to send byte for byte, malformed as you like (invalid UTF-8, broken JSON, lone surrogates), as a frame
+    /// of <see cref="RawMessageType"/>.
+    /// </summary>
+    public byte[]? SendRaw { get; init; }
+
+    /// <summary>The frame type for <see cref="SendRaw"/>. Default text (a client's WebSocket fails text frames that are not UTF-8).</summary>
+    public WebSocketMessageType RawMessageType { get; init; } = WebSocketMessageType.Text;
+
+    /// <summary>Cut the TCP connection while the client's next message is arriving (a reset during its send).</summary>
+    public bool ResetDuringClientSend { get; init; }
 
     /// <summary>Close with this status after sending.</summary>
     public WebSocketCloseStatus? CloseStatus { get; init; }

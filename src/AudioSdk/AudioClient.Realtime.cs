@@ -1,5 +1,5 @@
 using AudioSdk.Realtime;
-using AudioSdk.Realtime.Protocol;
+using AudioSdk.Realtime.Drivers;
 using AudioSdk.Realtime.Transport;
 
 namespace AudioSdk;
@@ -16,40 +16,46 @@ public partial class AudioClient
     /// <param name="cancellationToken">Cancels the connection attempt.</param>
     /// <returns>The open session; dispose it to close the connection.</returns>
     /// <exception cref="ArgumentException">The options are invalid (the message names every problem), or <see cref="RealtimeSessionOptions.ClientSecret"/> has expired.</exception>
-    /// <exception cref="RealtimeException">The server refused the configuration.</exception>
+    /// <exception cref="RealtimeException">The connection could not be opened, the server refused the configuration, or the connection closed during it.</exception>
+    /// <exception cref="AudioServiceException">
+    /// The server refused the WebSocket upgrade (for example 401, 403, 404, 429): <see cref="AudioServiceException.Status"/>
+    /// and <see cref="AudioServiceException.RawBody"/> carry its answer, and the message says what to check.
+    /// </exception>
     /// <exception cref="TimeoutException">The connection or the configuration was not confirmed within <see cref="RealtimeSessionOptions.ConnectTimeout"/>.</exception>
     public virtual Task<RealtimeSession> StartRealtimeSessionAsync(RealtimeSessionOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        var driver = RealtimeDriver.Create(options);
+        options.Validate(driver);
         if (options.ClientSecret is { } secret && secret.IsExpired(_options.TimeProvider))
         {
             throw new ArgumentException($"RealtimeSessionOptions.ClientSecret expired at {secret.ExpiresAt:O}; mint a new one (CreateRealtimeClientSecretAsync).", nameof(options));
         }
-        var protocol = RealtimeProtocol.For(options.Dialect);
-        var uri = RealtimeUri(options, protocol);
+
+        var uri = RealtimeUri(options, driver);
         var headers = RealtimeHeaders(options);
-        return RealtimeSession.StartAsync(options, ConnectAsync, _options.TimeProvider, cancellationToken, _logger, uri.GetLeftPart(UriPartial.Path));
+        var bearer = options.ClientSecret?.Value ?? _options.ApiKey;
+        return RealtimeSession.StartAsync(options, ConnectAsync, _options.TimeProvider, cancellationToken, _logger, uri.GetLeftPart(UriPartial.Path), bearer, driver);
 
         async Task<IRealtimeConnection> ConnectAsync(CancellationToken ct)
         {
             try
             {
-                return await RealtimeConnection.ConnectAsync(uri, RealtimeInvoker(), headers, options.KeepAliveInterval, options.ConnectTimeout, options.MaxMessageBytes, _options.TimeProvider, ct).ConfigureAwait(false);
+                return await RealtimeConnection.ConnectAsync(uri, RealtimeInvoker(), headers, options.KeepAliveInterval, options.ConnectTimeout, options.MaxMessageBytes, bearer, _options.TimeProvider, ct).ConfigureAwait(false);
             }
             catch (Security.TlsPinMismatchException) when (_handler is Security.PinnedHttpHandler)
             {
                 // A failed ClientWebSocket cannot be reused: a new instance, after the handler's forced re-attestation.
-                return await RealtimeConnection.ConnectAsync(uri, RealtimeInvoker(), headers, options.KeepAliveInterval, options.ConnectTimeout, options.MaxMessageBytes, _options.TimeProvider, ct).ConfigureAwait(false);
+                return await RealtimeConnection.ConnectAsync(uri, RealtimeInvoker(), headers, options.KeepAliveInterval, options.ConnectTimeout, options.MaxMessageBytes, bearer, _options.TimeProvider, ct).ConfigureAwait(false);
             }
         }
     }
 
-    private Uri RealtimeUri(RealtimeSessionOptions options, RealtimeProtocol protocol)
+    private Uri RealtimeUri(RealtimeSessionOptions options, RealtimeDriver driver)
     {
         var builder = new UriBuilder(new Uri(_baseUri, options.Path.TrimStart('/')));
         builder.Scheme = builder.Scheme == Uri.UriSchemeHttps ? "wss" : "ws";
-        var query = protocol.Query(options);
+        var query = driver.Codec.Query(options);
         foreach (var parameter in options.AdditionalQueryParameters)
         {
             query += "&" + Uri.EscapeDataString(parameter.Key) + "=" + Uri.EscapeDataString(parameter.Value);

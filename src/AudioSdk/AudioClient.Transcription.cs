@@ -32,16 +32,15 @@ public partial class AudioClient
     /// <exception cref="ArgumentException">An option is invalid or the audio is empty (checked before sending).</exception>
     /// <exception cref="AudioServiceException">The service answered with an error.</exception>
     /// <exception cref="TimeoutException">An attempt exceeded the network timeout and no retry was left.</exception>
-    public virtual async Task<Transcription> TranscribeAsync(AudioInput audio, TranscriptionOptions options, CancellationToken cancellationToken = default)
+    public virtual Task<Transcription> TranscribeAsync(AudioInput audio, TranscriptionOptions options, CancellationToken cancellationToken = default)
     {
         var format = options?.ResponseFormat ?? TranscriptionFormat.Json;
         if (!format.IsJson)
         {
-            throw new ArgumentException($"TranscribeAsync returns a typed transcript and needs a JSON response format; '{format}' has a text body, so use TranscribeToTextAsync.", nameof(options));
+            return Task.FromException<Transcription>(new ArgumentException($"TranscribeAsync returns a typed transcript and needs a JSON response format; '{format}' has a text body, so use TranscribeToTextAsync.", nameof(options)));
         }
 
-        var spec = await PrepareTranscriptionAsync(audio, options!, format, stream: false, cancellationToken).ConfigureAwait(false);
-        return await SendAsync(spec, ReadTranscriptionAsync, cancellationToken).ConfigureAwait(false);
+        return SendAsync(PrepareTranscriptionAsync(audio, options!, format, stream: false, cancellationToken), ReadTranscriptionAsync, cancellationToken);
     }
 
     /// <summary>
@@ -186,7 +185,8 @@ public partial class AudioClient
         ValidateTranscription(audio, options);
         var prepared = await audio.PrepareAsync(cancellationToken).ConfigureAwait(false);
         var fields = TranscriptionFields(options, format, stream);
-        return new RequestSpec(HttpMethod.Post, TranscriptionsPath, () => MultipartBuilder.Create(prepared, fields), prepared.Source.IsReplayable)
+        var body = MultipartBuilder.Create(prepared, fields);
+        return new RequestSpec(HttpMethod.Post, TranscriptionsPath, body.CreateContent, body.IsReplayable)
         {
             Operation = stream ? "transcribe.stream" : "transcribe",
             Accept = stream ? RequestSpec.EventStreamMediaType : format.IsJson ? RequestSpec.JsonMediaType : RequestSpec.TextMediaType,
@@ -288,13 +288,12 @@ public partial class AudioClient
         }
     }
 
-    private static async Task<Transcription> ReadTranscriptionAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        var result = await ReadJsonAsync(response, AudioSdkJsonContext.Default.Transcription, cancellationToken).ConfigureAwait(false);
-        result.Metadata = ResponseMetadata.FromResponse(response).WithBodyFields(result.AdditionalProperties);
-        RecordAudio(result.Duration ?? result.Usage?.Duration, "transcribe");
-        return result;
-    }
+    private static Task<Transcription> ReadTranscriptionAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
+        ReadJsonAsync(response, AudioSdkJsonContext.Default.Transcription, cancellationToken, static (result, response) =>
+        {
+            result.Metadata = ResponseMetadata.FromResponse(response).WithBodyFields(result.AdditionalProperties);
+            RecordAudio(result.Duration ?? result.Usage?.Duration, "transcribe");
+        });
 
     private static void RecordAudio(TimeSpan? duration, string operation)
     {
@@ -310,15 +309,18 @@ public partial class AudioClient
         return new AudioTextResult(text, format, ResponseMetadata.FromResponse(response));
     }
 
-    private static async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    /// <summary>Reads a JSON body as <typeparamref name="T"/>; <paramref name="finish"/> completes the result (metadata, metrics) in the same step.</summary>
+    private static async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken, Action<T, HttpResponseMessage>? finish = null)
         where T : class
     {
         var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using var bodyScope = body.ConfigureAwait(false);
         try
         {
-            return await JsonSerializer.DeserializeAsync(body, typeInfo, cancellationToken).ConfigureAwait(false)
+            var result = await JsonSerializer.DeserializeAsync(body, typeInfo, cancellationToken).ConfigureAwait(false)
                 ?? throw InvalidJson(response, null);
+            finish?.Invoke(result, response);
+            return result;
         }
         catch (JsonException ex)
         {

@@ -65,7 +65,8 @@ public partial class AudioClient
         }
 
         AddAdditional(fields, options.AdditionalFields);
-        return new RequestSpec(HttpMethod.Post, TranslationsPath, () => MultipartBuilder.Create(prepared, fields), prepared.Source.IsReplayable)
+        var body = MultipartBuilder.Create(prepared, fields);
+        return new RequestSpec(HttpMethod.Post, TranslationsPath, body.CreateContent, body.IsReplayable)
         {
             Operation = "translate",
             Accept = format.IsJson ? RequestSpec.JsonMediaType : RequestSpec.TextMediaType,
@@ -74,11 +75,10 @@ public partial class AudioClient
         };
     }
 
-    private static async Task<Translation> ReadTranslationAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        var result = await ReadJsonAsync(response, AudioSdkJsonContext.Default.Translation, cancellationToken).ConfigureAwait(false);
-        result.Metadata = ResponseMetadata.FromResponse(response).WithBodyFields(result.AdditionalProperties);
-        RecordAudio(result.Duration ?? result.Usage?.Duration, "translate");
-        return result;
-    }
+    private static Task<Translation> ReadTranslationAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
+        ReadJsonAsync(response, AudioSdkJsonContext.Default.Translation, cancellationToken, static (result, response) =>
+        {
+            result.Metadata = ResponseMetadata.FromResponse(response).WithBodyFields(result.AdditionalProperties);
+            RecordAudio(result.Duration ?? result.Usage?.Duration, "translate");
+        });
 }

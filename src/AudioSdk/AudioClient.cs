@@ -29,6 +29,7 @@ public partial class AudioClient : IDisposable
     private readonly HttpMessageHandler? _handler;
     private readonly bool _ownsHandler;
     private readonly string? _userAgent;
+    private readonly string? _authorization;
 
     /// <summary>Creates a client against OpenAI's endpoint with the given key.</summary>
     /// <param name="apiKey">The API key.</param>
@@ -71,6 +72,7 @@ public partial class AudioClient : IDisposable
         var endpoint = _options.Endpoint!.AbsoluteUri;
         _baseUri = new Uri(endpoint.EndsWith('/') ? endpoint : endpoint + "/");
         _userAgent = _options.ApplicationId is { Length: > 0 } app ? $"{app} {UserAgent}" : UserAgent;
+        _authorization = string.IsNullOrEmpty(_options.ApiKey) ? null : "Bearer " + _options.ApiKey;
 
         if (httpClient is not null && _options.Attestor is not null)
         {
@@ -152,6 +154,14 @@ public partial class AudioClient : IDisposable
             }
         });
 
+    /// <summary>As <see cref="SendAsync{T}(RequestSpec, Func{HttpResponseMessage, CancellationToken, Task{T}}, CancellationToken)"/>, once the request is prepared (usually at once).</summary>
+    internal Task<T> SendAsync<T>(ValueTask<RequestSpec> prepare, Func<HttpResponseMessage, CancellationToken, Task<T>> readResponse, CancellationToken cancellationToken)
+    {
+        return prepare.IsCompletedSuccessfully ? SendAsync(prepare.Result, readResponse, cancellationToken) : PrepareThenSendAsync();
+
+        async Task<T> PrepareThenSendAsync() => await SendAsync(await prepare.ConfigureAwait(false), readResponse, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>
     /// Sends a request with retries until a successful response's headers arrive, and hands the open
     /// response over for streaming. The network timeout keeps running until the returned object is disposed.
@@ -199,30 +209,56 @@ public partial class AudioClient : IDisposable
 
         var started = _options.TimeProvider.GetTimestamp();
         string? errorType = null;
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(AudioResilience.Replayable, spec.Replayable);
+        context.Properties.Set(AudioResilience.Operation, spec.Description);
+        var number = 0;
+        Func<ResilienceContext, ValueTask<T>> run = ctx =>
+        {
+            var timeout = CreateAttemptTimeout(ctx.CancellationToken, out var token);
+            return new ValueTask<T>(attempt(++number, timeout, token, ctx.CancellationToken));
+        };
         try
         {
-            var result = await ExecuteCoreAsync(spec, cancellationToken, attempt).ConfigureAwait(false);
+            T result;
+            try
+            {
+                result = await _pipeline.ExecuteAsync(run, context).ConfigureAwait(false);
+            }
+            catch (Security.TlsPinMismatchException) when (spec.Replayable && _handler is Security.PinnedHttpHandler)
+            {
+                // The pinned handler has marked its pins stale: one forced re-attestation, one retry. Never unpinned.
+                result = await _pipeline.ExecuteAsync(run, context).ConfigureAwait(false);
+            }
+
             activity?.SetStatus(ActivityStatusCode.Ok);
             return result;
         }
         catch (Exception ex)
         {
-            errorType = ex is AudioServiceException service ? ((int)service.Status).ToString(System.Globalization.CultureInfo.InvariantCulture) : ex.GetType().FullName;
+            var thrown = Explain(ex, spec, number, cancellationToken);
+            errorType = thrown is AudioServiceException service ? ((int)service.Status).ToString(System.Globalization.CultureInfo.InvariantCulture) : thrown.GetType().FullName;
             if (activity is not null)
             {
-                activity.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+                activity.SetStatus(ActivityStatusCode.Error, thrown.GetType().Name);
                 activity.SetTag("error.type", errorType);
-                if (ex is AudioServiceException s)
+                if (thrown is AudioServiceException s)
                 {
                     activity.SetTag("http.response.status_code", (int)s.Status);
                     activity.SetTag("audiosdk.error.code", s.Code);
                 }
             }
 
-            throw;
+            if (ReferenceEquals(thrown, ex))
+            {
+                throw;
+            }
+
+            throw thrown;
         }
         finally
         {
+            ResilienceContextPool.Shared.Return(context);
             if (Telemetry.RequestDuration.Enabled)
             {
                 Telemetry.RequestDuration.Record(
@@ -235,58 +271,36 @@ public partial class AudioClient : IDisposable
         }
     }
 
-    private async Task<T> ExecuteCoreAsync<T>(RequestSpec spec, CancellationToken cancellationToken, Func<int, CancellationTokenSource?, CancellationToken, CancellationToken, Task<T>> attempt)
+    /// <summary>
+    /// The exception to give the caller for a failed operation: a connection failure after retries says how many
+    /// attempts were made and to what; a Retry-After the client would not wait for says so, and which option allows it.
+    /// </summary>
+    private Exception Explain(Exception ex, RequestSpec spec, int attempts, CancellationToken cancellationToken)
     {
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(AudioResilience.Replayable, spec.Replayable);
-        context.Properties.Set(AudioResilience.Operation, $"{spec.Method} {spec.LogPath}");
-        var number = 0;
-        try
+        switch (ex)
         {
-            try
-            {
-                return await RunAsync().ConfigureAwait(false);
-            }
-            catch (Security.TlsPinMismatchException) when (spec.Replayable && _handler is Security.PinnedHttpHandler)
-            {
-                // The pinned handler has marked its pins stale: one forced re-attestation, one retry. Never unpinned.
-                return await RunAsync().ConfigureAwait(false);
-            }
+            case HttpRequestException http when !cancellationToken.IsCancellationRequested:
+                return new HttpRequestException(
+                    http.HttpRequestError,
+                    $"{spec.Description} to {_baseUri.Authority} failed after {attempts} attempt{(attempts == 1 ? string.Empty : "s")}: {http.Message}",
+                    http,
+                    http.StatusCode);
+            case AudioServiceException { IsTransient: true, RetryAfter: { } wait } service
+                when spec.Replayable && _options.Retry.MaxRetries > 0 && wait > _options.Retry.MaxRetryAfter:
+                return new AudioServiceException(
+                    $"{service.Message} The service asked to wait {wait.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} s before a retry, longer than " +
+                    $"AudioClientRetryOptions.MaxRetryAfter ({_options.Retry.MaxRetryAfter}), so the client did not wait; raise MaxRetryAfter to allow it.",
+                    service.Status,
+                    service.ErrorType,
+                    service.Code,
+                    service.Param,
+                    service.RequestId,
+                    service.RawBody,
+                    service.Metadata,
+                    service.RetryAfter);
+            default:
+                return ex;
         }
-        catch (HttpRequestException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new HttpRequestException(
-                ex.HttpRequestError,
-                $"{spec.Method} {spec.LogPath} to {_baseUri.Authority} failed after {number} attempt{(number == 1 ? string.Empty : "s")}: {ex.Message}",
-                ex,
-                ex.StatusCode);
-        }
-        catch (AudioServiceException ex) when (ex is { IsTransient: true, RetryAfter: { } wait } && spec.Replayable && _options.Retry.MaxRetries > 0 && wait > _options.Retry.MaxRetryAfter)
-        {
-            throw new AudioServiceException(
-                $"{ex.Message} The service asked to wait {wait.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} s before a retry, longer than " +
-                $"AudioClientRetryOptions.MaxRetryAfter ({_options.Retry.MaxRetryAfter}), so the client did not wait; raise MaxRetryAfter to allow it.",
-                ex.Status,
-                ex.ErrorType,
-                ex.Code,
-                ex.Param,
-                ex.RequestId,
-                ex.RawBody,
-                ex.Metadata,
-                ex.RetryAfter);
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
-
-        async Task<T> RunAsync() => await _pipeline.ExecuteAsync(
-            async ctx =>
-            {
-                var timeout = CreateAttemptTimeout(ctx.CancellationToken, out var token);
-                return await attempt(++number, timeout, token, ctx.CancellationToken).ConfigureAwait(false);
-            },
-            context).ConfigureAwait(false);
     }
 
     private async Task<HttpResponseMessage> SendOnceAsync(RequestSpec spec, int attempt, CancellationToken token)
@@ -326,9 +340,9 @@ public partial class AudioClient : IDisposable
     private void ApplyHeaders(HttpRequestMessage request)
     {
         var headers = request.Headers;
-        if (!string.IsNullOrEmpty(_options.ApiKey))
+        if (_authorization is not null)
         {
-            headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
+            headers.TryAddWithoutValidation("Authorization", _authorization);
         }
 
         if (!string.IsNullOrEmpty(_options.Organization))
@@ -357,7 +371,23 @@ public partial class AudioClient : IDisposable
             return null;
         }
 
+        if (ReferenceEquals(_options.TimeProvider, TimeProvider.System))
+        {
+            // One source: linked to the caller's token (when it can cancel at all) and cancelled by its own timer.
+            var source = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : new CancellationTokenSource();
+            source.CancelAfter(_options.NetworkTimeout);
+            token = source.Token;
+            return source;
+        }
+
+        // An injected clock drives the timer; the caller's token is linked in.
         var timeout = new CancellationTokenSource(_options.NetworkTimeout, _options.TimeProvider);
+        if (!cancellationToken.CanBeCanceled)
+        {
+            token = timeout.Token;
+            return timeout;
+        }
+
         var linked = new LinkedTimeout(timeout, cancellationToken);
         token = linked.Token;
         return linked;
@@ -372,10 +402,10 @@ public partial class AudioClient : IDisposable
             () => new TimeoutException($"{spec.Method} {spec.LogPath}: the streamed response sent no byte for {_options.StreamIdleTimeout} (StreamIdleTimeout)."));
 
     private TimeoutException AttemptTimedOut(RequestSpec spec) =>
-        new($"{spec.Method} {spec.LogPath} did not complete within the network timeout of {_options.NetworkTimeout}.");
+        new($"{spec.Description} did not complete within the network timeout of {_options.NetworkTimeout}.");
 
     private static SocketsHttpHandler CreateHandler() =>
-        new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = System.Net.DecompressionMethods.All };
+        new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
 
     private static string BuildUserAgent()
     {

@@ -13,7 +13,9 @@ public sealed class ResponseMetadata
 {
     private static readonly string[] RequestIdHeaders = ["x-request-id", "request-id", "x-amzn-requestid", "x-correlation-id", "cf-ray"];
 
-    private readonly Dictionary<string, IReadOnlyList<string>> _headers;
+    private readonly HttpHeaders? _responseHeaders;
+    private readonly HttpHeaders? _contentHeaders;
+    private Dictionary<string, IReadOnlyList<string>>? _headers;
     private ProviderFields _provider;
     private RateLimitInfo? _rateLimits;
 
@@ -36,11 +38,20 @@ public sealed class ResponseMetadata
         }
     }
 
+    // From a response: the header collections are kept and read on demand, so a caller that never looks at the
+    // headers pays nothing to copy them.
+    private ResponseMetadata(HttpStatusCode status, HttpHeaders responseHeaders, HttpHeaders contentHeaders)
+    {
+        Status = status;
+        _responseHeaders = responseHeaders;
+        _contentHeaders = contentHeaders;
+    }
+
     /// <summary>The HTTP status code of the response.</summary>
     public HttpStatusCode Status { get; }
 
     /// <summary>All response headers (including content headers), by case-insensitive name.</summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<string>> Headers => _headers;
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Headers => _headers ?? Materialize();
 
     /// <summary>The request id the service assigned (<c>x-request-id</c> or a similar header), when it sent one.</summary>
     public string? RequestId
@@ -97,7 +108,22 @@ public sealed class ResponseMetadata
     public string? GetHeader(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return _headers.TryGetValue(name, out var values) ? string.Join(",", values) : null;
+        if (_headers is null && _responseHeaders is not null)
+        {
+            return Find(_responseHeaders, name) ?? Find(_contentHeaders!, name);
+        }
+
+        return (_headers ?? Materialize()).TryGetValue(name, out var values) ? string.Join(",", values) : null;
+
+        static string? Find(HttpHeaders headers, string name)
+        {
+            if (!headers.NonValidated.TryGetValues(name, out var values))
+            {
+                return null;
+            }
+
+            return values.Count == 1 ? values.ToString() : string.Join(",", values);
+        }
     }
 
     /// <inheritdoc />
@@ -151,13 +177,25 @@ public sealed class ResponseMetadata
         _ => null,
     };
 
-    internal static ResponseMetadata FromResponse(HttpResponseMessage response)
-    {
-        return new ResponseMetadata(response.StatusCode, Enumerate(response.Headers).Concat(Enumerate(response.Content.Headers)));
+    internal static ResponseMetadata FromResponse(HttpResponseMessage response) => new(response.StatusCode, response.Headers, response.Content.Headers);
 
-        static IEnumerable<KeyValuePair<string, IReadOnlyList<string>>> Enumerate(HttpHeaders headers)
+    private Dictionary<string, IReadOnlyList<string>> Materialize()
+    {
+        var headers = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+        if (_responseHeaders is not null)
         {
-            foreach (var header in headers.NonValidated)
+            lock (_responseHeaders)
+            {
+                Add(headers, _responseHeaders);
+                Add(headers, _contentHeaders!);
+            }
+        }
+
+        return Interlocked.CompareExchange(ref _headers, headers, null) ?? headers;
+
+        static void Add(Dictionary<string, IReadOnlyList<string>> target, HttpHeaders source)
+        {
+            foreach (var header in source.NonValidated)
             {
                 var values = new List<string>(header.Value.Count);
                 foreach (var value in header.Value)
@@ -165,7 +203,7 @@ public sealed class ResponseMetadata
                     values.Add(value);
                 }
 
-                yield return new KeyValuePair<string, IReadOnlyList<string>>(header.Key, values);
+                target[header.Key] = values;
             }
         }
     }

@@ -67,10 +67,8 @@ public sealed record RealtimeSessionOptions
     /// <summary>Extra query parameters for the WebSocket URL.</summary>
     public IDictionary<string, string> AdditionalQueryParameters { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>The wire sample rate in effect.</summary>
-    internal int WireSampleRate => Dialect == RealtimeDialect.VllmNative ? 16000 : SessionSampleRate ?? 24000;
-
-    internal void Validate()
+    /// <summary>Checks the options that do not depend on the dialect, then the dialect's own (<paramref name="driver"/>).</summary>
+    internal void Validate(Drivers.RealtimeDriver driver)
     {
         var problems = new List<string>();
         if (string.IsNullOrWhiteSpace(Model))
@@ -78,19 +76,14 @@ public sealed record RealtimeSessionOptions
             problems.Add("Model is required.");
         }
 
-        if (InputSampleRate <= 0)
+        if (InputSampleRate is <= 0 or > 768_000)
         {
-            problems.Add("InputSampleRate must be positive.");
+            problems.Add("InputSampleRate must be between 1 and 768000.");
         }
 
-        if (SessionSampleRate is <= 0)
+        if (SessionSampleRate is <= 0 or > 768_000)
         {
-            problems.Add("SessionSampleRate must be positive.");
-        }
-
-        if (Dialect == RealtimeDialect.VllmNative && SessionSampleRate is { } rate && rate != 16000)
-        {
-            problems.Add("The native dialect takes 16000 Hz only; leave SessionSampleRate unset.");
+            problems.Add("SessionSampleRate must be between 1 and 768000.");
         }
 
         if (ChunkDuration < TimeSpan.FromMilliseconds(10) || ChunkDuration > TimeSpan.FromSeconds(10))
@@ -108,11 +101,7 @@ public sealed record RealtimeSessionOptions
             problems.Add("MaxMessageBytes must be at least 1024.");
         }
 
-        if (Dialect == RealtimeDialect.VllmNative && TurnDetection is not null)
-        {
-            problems.Add("The native dialect has no server VAD; leave TurnDetection unset.");
-        }
-
+        driver.Validate(problems);
         if (problems.Count > 0)
         {
             throw new ArgumentException("Invalid RealtimeSessionOptions: " + string.Join(" ", problems), "options");

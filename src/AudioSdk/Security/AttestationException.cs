@@ -15,4 +15,10 @@ public sealed class AttestationException : Exception
 
     /// <summary>Where the attestation failed.</summary>
     public AttestationStage Stage { get; }
+
+    /// <summary>
+    /// A stable machine-readable reason, when the verifier gives one (for example <c>REPORT_SIGNATURE_INVALID</c>,
+    /// <c>VCEK_EXPIRED</c>, <c>SUBJECT_DIGEST_MISMATCH</c>); <see langword="null"/> otherwise.
+    /// </summary>
+    public string? Code { get; init; }
 }

@@ -212,7 +212,7 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
 
     private HttpMessageInvoker CreateInvoker(AttestedEndpoint attested)
     {
-        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = DecompressionMethods.All };
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
         _configure?.Invoke(handler);
 
         // Redirects are never followed inside the pinned handler: one to another authority fails in SendAsync.

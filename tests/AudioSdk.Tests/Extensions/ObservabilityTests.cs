@@ -105,9 +105,7 @@ public sealed class ObservabilityTests : ServerTest
             Assert.All(e.Values.Values, v => Assert.DoesNotContain(secret, Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty));
         });
         Assert.All(errors, e => Assert.DoesNotContain(secret, e.ToString()));
-        var transcriptLines = logs.Entries.Where(e => e.Message.Contains("Heard", StringComparison.Ordinal)).ToList();
-        Assert.NotEmpty(transcriptLines);
-        Assert.All(transcriptLines, e => Assert.Equal(LogLevel.Trace, e.Level));
+        Assert.DoesNotContain(logs.Entries, e => e.Message.Contains("Heard", StringComparison.Ordinal));
     }
 
     private static Dictionary<string, object?> Tags(ReadOnlySpan<KeyValuePair<string, object?>> tags)

@@ -9,8 +9,8 @@ namespace AudioSdk.Tests.Realtime;
 /// <summary>The dialects' wire formats, without a socket, against the reference's JSON examples.</summary>
 public sealed class RealtimeProtocolTests
 {
-    private static readonly RealtimeProtocol OpenAI = RealtimeProtocol.For(RealtimeDialect.OpenAITranscription);
-    private static readonly RealtimeProtocol Native = RealtimeProtocol.For(RealtimeDialect.VllmNative);
+    private static readonly RealtimeProtocol OpenAI = OpenAITranscriptionProtocol.Instance;
+    private static readonly RealtimeProtocol Native = VllmNativeProtocol.Instance;
 
     private static RealtimeEvent? Parse(RealtimeProtocol protocol, string json, string? item = null) => protocol.Parse(Encoding.UTF8.GetBytes(json), item);
 

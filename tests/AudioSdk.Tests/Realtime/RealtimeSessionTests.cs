@@ -88,4 +88,37 @@ public sealed class RealtimeSessionTests : RealtimeTestBase
         var ex = await Assert.ThrowsAsync<TimeoutException>(() => Client.StartRealtimeSessionAsync(OpenAI() with { ConnectTimeout = TimeSpan.FromSeconds(1.5) }));
         Assert.Contains("session.updated", ex.Message);
     }
+
+    [Fact]
+    public async Task Session_CanBeSubclassedForTests_ThroughItsProtectedConstructor()
+    {
+        await using RealtimeSession fake = new FakeSession();
+
+        var t = await fake.TranscribeUtteranceAsync(new byte[2]);
+
+        Assert.Equal("from the fake", t.Transcript);
+        Assert.Equal(RealtimeDialect.VllmNative, fake.Dialect);
+    }
+
+    [Fact]
+    public async Task ConnectionRefused_IsARealtimeException()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        using var client = new AudioClient(new AudioClientOptions { Endpoint = new Uri($"http://127.0.0.1:{port}/v1/"), ApiKey = ApiKey, Retry = AudioClientRetryOptions.None });
+
+        var ex = await Assert.ThrowsAsync<RealtimeException>(() => client.StartRealtimeSessionAsync(OpenAI()));
+
+        Assert.Contains("could not be opened", ex.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class FakeSession : RealtimeSession
+    {
+        public override RealtimeDialect Dialect => RealtimeDialect.VllmNative;
+
+        public override Task<TranscriptCompleted> TranscribeUtteranceAsync(ReadOnlyMemory<byte> pcm16, CancellationToken cancellationToken = default) =>
+            Task.FromResult(new TranscriptCompleted("item_1", "from the fake", null, [], "transcription.done", default));
+    }
 }

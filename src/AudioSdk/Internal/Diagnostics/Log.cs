@@ -23,8 +23,11 @@ internal static partial class Log
     [LoggerMessage(7, LogLevel.Information, "Realtime session closed after {Seconds} s: {Reason}")]
     public static partial void RealtimeClosed(ILogger logger, double seconds, string reason);
 
-    [LoggerMessage(8, LogLevel.Trace, "Realtime transcript of {ItemId}: {Transcript}")]
-    public static partial void RealtimeTranscript(ILogger logger, string? itemId, string transcript);
+    [LoggerMessage(31, LogLevel.Debug, "Realtime server message of type {EventType} ({Length} bytes) passed on as it came: {Problem}")]
+    public static partial void RealtimeMessageNotUnderstood(ILogger logger, string eventType, int length, string problem);
+
+    [LoggerMessage(32, LogLevel.Debug, "Realtime audio: an odd trailing byte was dropped at the {Boundary} (PCM16 takes whole samples).")]
+    public static partial void RealtimeOddByteDropped(ILogger logger, string boundary);
 
     [LoggerMessage(5, LogLevel.Debug, "Skipped a stream event of unknown type {EventType}.")]
     public static partial void SkippedEvent(ILogger logger, string eventType);

@@ -25,6 +25,9 @@ internal sealed class FileSource(string path, long length) : AudioSource
 
 internal sealed class MemorySource(ReadOnlyMemory<byte> bytes) : AudioSource
 {
+    /// <summary>The bytes themselves, which an upload writes without a stream.</summary>
+    public ReadOnlyMemory<byte> Bytes => bytes;
+
     public override long? Length => bytes.Length;
 
     public override bool IsReplayable => true;

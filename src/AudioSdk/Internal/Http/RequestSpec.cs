@@ -6,6 +6,9 @@ namespace AudioSdk.Internal.Http;
 /// </summary>
 internal sealed class RequestSpec(HttpMethod method, string path, Func<HttpContent?> createContent, bool replayable)
 {
+    private string? _logPath;
+    private string? _description;
+
     /// <summary>The <c>Accept</c> value of JSON operations.</summary>
     public const string JsonMediaType = "application/json";
 
@@ -28,7 +31,10 @@ internal sealed class RequestSpec(HttpMethod method, string path, Func<HttpConte
     public long? UploadBytes { get; init; }
 
     /// <summary>The path without its query, for logs and spans (a query may carry credentials).</summary>
-    public string LogPath => Path.Split('?')[0];
+    public string LogPath => _logPath ??= Path.IndexOf('?', StringComparison.Ordinal) is var q and >= 0 ? Path[..q] : Path;
+
+    /// <summary>The method and <see cref="LogPath"/>, such as <c>POST audio/transcriptions</c>, for messages.</summary>
+    public string Description => _description ??= Method.Method + " " + LogPath;
 
     public HttpMethod Method { get; } = method;
 

@@ -7,7 +7,11 @@ internal sealed class OpenAITranscriptionProtocol : RealtimeProtocol
 {
     public static readonly OpenAITranscriptionProtocol Instance = new();
 
-    public override RealtimeDialect Dialect => RealtimeDialect.OpenAITranscription;
+    /// <summary>How messages name the configuration's acknowledgement.</summary>
+    public const string ConfigurationReplyName = "the session configuration (session.updated)";
+
+    /// <summary>The rate declared when the options name none: OpenAI's only PCM rate.</summary>
+    public const int DefaultRate = 24000;
 
     public override string Query(RealtimeSessionOptions options) => "intent=transcription";
 
@@ -22,7 +26,7 @@ internal sealed class OpenAITranscriptionProtocol : RealtimeProtocol
         writer.WriteStartObject("input"u8);
         writer.WriteStartObject("format"u8);
         writer.WriteString("type"u8, "audio/pcm"u8);
-        writer.WriteNumber("rate"u8, options.WireSampleRate);
+        writer.WriteNumber("rate"u8, options.SessionSampleRate ?? DefaultRate);
         writer.WriteEndObject();
         writer.WriteStartObject("transcription"u8);
         writer.WriteString("model"u8, options.Model);
@@ -84,13 +88,18 @@ internal sealed class OpenAITranscriptionProtocol : RealtimeProtocol
         writer.WriteEndObject();
     }
 
+    protected override ReadOnlySpan<byte> DeltaType => "conversation.item.input_audio_transcription.delta"u8;
+
+    protected override RealtimeEvent? CreateDelta(string? itemId, string? delta, int? contentIndex, string? currentItemId, byte[] raw) =>
+        new TranscriptDelta(itemId, delta ?? string.Empty, contentIndex, [], "conversation.item.input_audio_transcription.delta", raw);
+
     protected override RealtimeEvent? Read(string type, JsonElement root, string? currentItemId)
     {
         switch (type)
         {
             case "session.created":
             case "transcription_session.created":
-                return new SessionCreated(root.TryGetProperty("session", out var session) ? String(session, "id") : null, type, root);
+                return new SessionCreated(String(Member(root, "session"), "id"), type, root);
             case "session.updated":
             case "transcription_session.updated":
                 return new SessionUpdated(type, root);
@@ -107,12 +116,12 @@ internal sealed class OpenAITranscriptionProtocol : RealtimeProtocol
             case "conversation.item.input_audio_transcription.completed":
                 return new TranscriptCompleted(String(root, "item_id"), String(root, "transcript") ?? string.Empty, Usage(root), LogProbs(root), type, root);
             case "conversation.item.input_audio_transcription.failed":
-                var failure = root.TryGetProperty("error", out var fe) ? fe : default;
+                var failure = Member(root, "error");
                 return new TranscriptFailed(String(root, "item_id"), String(failure, "type"), String(failure, "code"), String(failure, "message"), root);
             case "error":
-                var error = root.TryGetProperty("error", out var e) ? e : default;
+                var error = Member(root, "error");
                 return error.ValueKind == JsonValueKind.String
-                    ? new ErrorEvent(null, String(root, "code"), error.GetString() ?? string.Empty, null, null, root)
+                    ? new ErrorEvent(null, String(root, "code"), String(root, "error") ?? "(no message)", null, null, root)
                     : new ErrorEvent(String(error, "type"), String(error, "code"), String(error, "message") ?? "(no message)", String(error, "param"), String(error, "event_id"), root);
             default:
                 return null;

@@ -7,8 +7,6 @@ internal sealed class VllmNativeProtocol : RealtimeProtocol
 {
     public static readonly VllmNativeProtocol Instance = new();
 
-    public override RealtimeDialect Dialect => RealtimeDialect.VllmNative;
-
     public override string Query(RealtimeSessionOptions options) => "model=" + Uri.EscapeDataString(options.Model!);
 
     public override void WriteSessionUpdate(Utf8JsonWriter writer, RealtimeSessionOptions options, int eventId)
@@ -38,6 +36,17 @@ internal sealed class VllmNativeProtocol : RealtimeProtocol
         writer.WriteEndObject();
     }
 
+    protected override ReadOnlySpan<byte> DeltaType => "transcription.delta"u8;
+
+    /// <summary>The SDK's item id for the native dialect's utterance number <paramref name="utterance"/> (the dialect has none).</summary>
+    public static string ItemId(int utterance) => "item_" + utterance.ToString("D3", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>An unknown model or a missing one: the session cannot work, whatever comes next.</summary>
+    public override bool IsConfigurationError(ErrorEvent error) => error.Code is "model_not_found" or "invalid_event";
+
+    protected override RealtimeEvent? CreateDelta(string? itemId, string? delta, int? contentIndex, string? currentItemId, byte[] raw) =>
+        string.IsNullOrEmpty(delta) ? null : new TranscriptDelta(currentItemId, delta, null, [], "transcription.delta", raw);
+
     protected override RealtimeEvent? Read(string type, JsonElement root, string? currentItemId)
     {
         switch (type)
@@ -52,14 +61,14 @@ internal sealed class VllmNativeProtocol : RealtimeProtocol
             case "transcription.done":
                 return new TranscriptCompleted(currentItemId, String(root, "text") ?? string.Empty, Usage(root), LogProbs(root), type, root);
             case "error":
-                var error = root.TryGetProperty("error", out var e) ? e : default;
+                var error = Member(root, "error");
                 return error.ValueKind == JsonValueKind.Object
                     ? new ErrorEvent(String(error, "type"), String(error, "code") ?? String(root, "code"), String(error, "message") ?? "(no message)", String(error, "param"), null, root)
-                    : new ErrorEvent(null, String(root, "code"), error.ValueKind == JsonValueKind.String ? error.GetString()! : "(no message)", null, null, root);
+                    : new ErrorEvent(null, String(root, "code"), String(root, "error") ?? "(no message)", null, null, root);
             default:
                 return null;
         }
     }
 
-    protected override bool IsDropped(string type, JsonElement root) => type == "transcription.delta";
+    protected override bool IsDropped(string type) => type == "transcription.delta";
 }

@@ -45,9 +45,12 @@ internal sealed class RealtimeConnection : IRealtimeConnection
         TimeSpan keepAlive,
         TimeSpan timeout,
         int maxMessageBytes,
+        string? apiKey,
         TimeProvider timeProvider,
         CancellationToken cancellationToken)
     {
+        var capture = new RefusalCapture(invoker, apiKey, timeProvider);
+        invoker = new HttpMessageInvoker(capture, disposeHandler: true);
         var socket = new ClientWebSocket();
         socket.Options.KeepAliveInterval = keepAlive;
         foreach (var header in headers)
@@ -74,6 +77,18 @@ internal sealed class RealtimeConnection : IRealtimeConnection
             invoker.Dispose();
             throw new Security.TlsPinMismatchException(mismatch.Authority, mismatch.ExpectedPins, mismatch.ActualPin, ex);
         }
+        catch (WebSocketException ex) when (capture.Refusal is { } refusal)
+        {
+            socket.Dispose();
+            invoker.Dispose();
+            throw Refused(uri, refusal, ex);
+        }
+        catch (Exception ex) when (ex is WebSocketException or HttpRequestException or IOException)
+        {
+            socket.Dispose();
+            invoker.Dispose();
+            throw new RealtimeException($"The realtime WebSocket to {uri.GetLeftPart(UriPartial.Path)} could not be opened: {Internal.SecretRedactor.Redact(ex.Message, apiKey)}", null, ex);
+        }
         catch
         {
             socket.Dispose();
@@ -82,6 +97,29 @@ internal sealed class RealtimeConnection : IRealtimeConnection
         }
     }
 
+    /// <summary>The server answered the upgrade with an HTTP error: its status and body, and what to check.</summary>
+    private static AudioServiceException Refused(Uri uri, AudioServiceException refusal, WebSocketException cause)
+    {
+        var check = (int)refusal.Status switch
+        {
+            401 => "Check the API key (AudioClientOptions.ApiKey).",
+            403 => "Check that the key may use this model and endpoint (organization, project, region).",
+            404 => "Check the endpoint and path (AudioClientOptions.Endpoint, RealtimeSessionOptions.Path) and the model name.",
+            429 => "The service is rate limiting or the quota is spent: wait" + (refusal.RetryAfter is { } after ? $" {after.TotalSeconds:0.#} s" : string.Empty) + " or check the plan.",
+            400 => "Check the model and dialect (RealtimeSessionOptions.Model, Dialect).",
+            _ => "Check the endpoint and that it serves realtime WebSockets.",
+        };
+        return new AudioServiceException(
+            $"The realtime WebSocket upgrade to {uri.GetLeftPart(UriPartial.Path)} was refused. {refusal.Message} {check}",
+            refusal.Status,
+            refusal.ErrorType,
+            refusal.Code,
+            refusal.Param,
+            refusal.RequestId,
+            refusal.RawBody,
+            refusal.Metadata,
+            refusal.RetryAfter);
+    }
     public ValueTask SendAsync(ReadOnlyMemory<byte> utf8, CancellationToken cancellationToken) =>
         _socket.SendAsync(utf8, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
 
@@ -114,7 +152,8 @@ internal sealed class RealtimeConnection : IRealtimeConnection
                 }
                 catch (WebSocketException ex)
                 {
-                    return new ConnectionEnd(null, ex.Message, ex);
+                    // The runtime fails the connection itself on a protocol violation (RFC 6455 §8.1: a text frame that is not UTF-8).
+                    return new ConnectionEnd(null, ex.WebSocketErrorCode == WebSocketError.Faulted ? "the WebSocket failed on a protocol violation by the server, such as a text frame that is not UTF-8" : ex.Message, ex);
                 }
 
                 if (result.MessageType == WebSocketMessageType.Close)
@@ -185,5 +224,35 @@ internal sealed class RealtimeConnection : IRealtimeConnection
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
         }
+    }
+}
+
+/// <summary>
+/// Sits between <see cref="ClientWebSocket"/> and the client's handler during the upgrade: when the server answers
+/// with anything but a switch of protocols, it reads the (capped) error body before the socket discards it.
+/// </summary>
+internal sealed class RefusalCapture(HttpMessageInvoker inner, string? apiKey, TimeProvider timeProvider) : HttpMessageHandler
+{
+    public AudioServiceException? Refusal { get; private set; }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var response = await inner.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode is not (System.Net.HttpStatusCode.SwitchingProtocols or System.Net.HttpStatusCode.OK))
+        {
+            Refusal = await Internal.Http.ErrorResponseReader.ReadAsync(response, apiKey, timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+
+        return response;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 }

@@ -1,0 +1,87 @@
+namespace AudioSdk.Cli.Batch;
+
+/// <summary>
+/// An output that either exists complete or not at all: it is written to a hidden temporary file beside its
+/// final path, then <see cref="Commit"/> flushes it to disk and renames it over the final path. An interrupted
+/// run leaves only temporary files, which the next run removes (<see cref="RemoveLeftovers"/>).
+/// </summary>
+internal sealed class AtomicFile : IDisposable
+{
+    private readonly string _temp;
+    private bool _committed;
+
+    private AtomicFile(string path, string temp, FileStream stream)
+    {
+        Path = path;
+        _temp = temp;
+        Stream = stream;
+    }
+
+    /// <summary>The final path.</summary>
+    public string Path { get; }
+
+    /// <summary>Where to write the content (seekable).</summary>
+    public FileStream Stream { get; }
+
+    public static AtomicFile Create(string path)
+    {
+        var directory = System.IO.Path.GetDirectoryName(path)!;
+        Directory.CreateDirectory(directory);
+        var temp = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        return new AtomicFile(path, temp, new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 16 * 1024, FileOptions.Asynchronous));
+    }
+
+    /// <summary>Flushes the content to disk and renames the file into place.</summary>
+    public void Commit()
+    {
+        Stream.Flush(flushToDisk: true);
+        Stream.Dispose();
+        File.Move(_temp, Path, overwrite: true);
+        _committed = true;
+    }
+
+    /// <summary>Closes the file; without a commit, the temporary file is removed.</summary>
+    public void Dispose()
+    {
+        Stream.Dispose();
+        if (!_committed)
+        {
+            TryDelete(_temp);
+        }
+    }
+
+    /// <summary>Removes temporary files an interrupted run left for these outputs (one listing per folder).</summary>
+    public static void RemoveLeftovers(IEnumerable<string> outputs)
+    {
+        foreach (var folder in outputs.GroupBy(System.IO.Path.GetDirectoryName))
+        {
+            if (folder.Key is null || !Directory.Exists(folder.Key))
+            {
+                continue;
+            }
+
+            var names = folder.Select(System.IO.Path.GetFileName).ToHashSet(StringComparer.Ordinal);
+            foreach (var file in Directory.EnumerateFiles(folder.Key, ".*.tmp"))
+            {
+                var name = System.IO.Path.GetFileName(file);
+                var cut = name.LastIndexOf('.', name.Length - 5);
+                if (cut > 1 && names.Contains(name[1..cut]))
+                {
+                    TryDelete(file);
+                }
+            }
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A leftover temporary file is hidden and removed by the next run.
+        }
+    }
+}

@@ -1,0 +1,24 @@
+namespace AudioSdk.Cli.Batch;
+
+/// <summary>How one file of a batch ended.</summary>
+internal enum BatchStatus
+{
+    Done,
+    Skipped,
+    Failed,
+    Cancelled,
+}
+
+/// <summary>One file's outcome, for the final table and <c>--json</c>.</summary>
+internal sealed record BatchResult(BatchItem Item, BatchStatus Status, string? Reason, TimeSpan Elapsed, TimeSpan? Audio = null);
+
+/// <summary>The whole batch's outcome.</summary>
+internal sealed record BatchSummary(IReadOnlyList<BatchResult> Results, TimeSpan Elapsed, string? FatalReason, bool Cancelled, int Pauses)
+{
+    public int Count(BatchStatus status) => Results.Count(r => r.Status == status);
+
+    public int ExitCode => Cancelled ? ExitCodes.Cancelled
+        : FatalReason is not null ? ExitCodes.Connection
+        : Results.Any(r => r.Status is BatchStatus.Failed or BatchStatus.Cancelled) ? ExitCodes.SomeFailed
+        : ExitCodes.Success;
+}

@@ -1,0 +1,228 @@
+using System.Diagnostics;
+using System.Net.Http;
+using AudioSdk.Cli.Connection;
+using AudioSdk.LongForm;
+
+namespace AudioSdk.Cli.Batch;
+
+/// <summary>Produces one file's output text (the SDK call); the runner writes it.</summary>
+internal delegate Task<string> ProduceOutput(BatchItem item, FileProbe probe, IProgress<double> progress, CancellationToken cancellationToken);
+
+/// <summary>
+/// Runs a batch <c>--parallel</c> files at a time. A file whose output exists (and is newer than the file) is
+/// skipped, so rerunning an interrupted batch redoes nothing finished; outputs are written atomically; a 429 or 5xx
+/// after the SDK's own retries pauses the whole batch and the file is tried again; a refused key or an unreachable
+/// server stops the batch (every file left says why); Ctrl-C stops it and keeps what is finished.
+/// </summary>
+internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
+{
+    private static readonly System.Text.UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    public int Parallelism { get; init; } = 4;
+
+    /// <summary>Redo files whose output exists.</summary>
+    public bool Force { get; init; }
+
+    /// <summary>Attempts per file at the batch level (each with the SDK's own retries) for transient failures.</summary>
+    public int Attempts { get; init; } = 4;
+
+    public TimeSpan TransientBackoff { get; init; } = TimeSpan.FromSeconds(2);
+
+    public async Task<BatchSummary> RunAsync(IReadOnlyList<BatchItem> items, ProduceOutput produce, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        AtomicFile.RemoveLeftovers(items.Where(i => i.SkipReason is null && i.FailReason is null).Select(i => i.Output));
+        observer.BatchStarted(items.Count);
+        var results = new BatchResult?[items.Count];
+        var state = new RunState();
+        var cancelled = false;
+        List<Task> commits = [];
+        using var committing = new SemaphoreSlim(Parallelism);
+        void Finish(int index, BatchResult result)
+        {
+            results[index] = result;
+            observer.FileFinished(result);
+        }
+
+        try
+        {
+            await Parallel.ForEachAsync(
+                Enumerable.Range(0, items.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+                async (index, ct) =>
+                {
+                    var (result, pending) = await RunOneAsync(items[index], produce, state, ct).ConfigureAwait(false);
+                    if (pending is null)
+                    {
+                        Finish(index, result);
+                        return;
+                    }
+
+                    // Flushing to disk and renaming runs beside the next request, not in its way; a cancelled
+                    // batch still commits what it finished.
+                    await committing.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                    var commit = Task.Run(() =>
+                    {
+                        try
+                        {
+                            pending.Commit();
+                            Finish(index, result);
+                        }
+                        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                        {
+                            Finish(index, result with { Status = BatchStatus.Failed, Reason = "cannot write the output: " + ex.Message });
+                        }
+                        finally
+                        {
+                            pending.Dispose();
+                            committing.Release();
+                        }
+                    }, CancellationToken.None);
+                    lock (commits)
+                    {
+                        commits.Add(commit);
+                    }
+                }).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            cancelled = true;
+        }
+
+        Task[] outstanding;
+        lock (commits)
+        {
+            outstanding = [.. commits];
+        }
+
+        await Task.WhenAll(outstanding).ConfigureAwait(false);
+        var final = items.Select((item, i) => results[i] ?? new BatchResult(item, BatchStatus.Cancelled, "not started: the batch was cancelled", TimeSpan.Zero)).ToList();
+        return new BatchSummary(final, clock.Elapsed, state.Fatal, cancelled, pause.Count);
+    }
+
+    /// <summary>One file up to its written (not yet committed) output.</summary>
+    private async Task<(BatchResult Result, AtomicFile? Pending)> RunOneAsync(BatchItem item, ProduceOutput produce, RunState state, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        if (item.FailReason is { } invalid)
+        {
+            return (new BatchResult(item, BatchStatus.Failed, invalid, TimeSpan.Zero), null);
+        }
+
+        if (item.SkipReason is { } skip)
+        {
+            return (new BatchResult(item, BatchStatus.Skipped, skip, TimeSpan.Zero), null);
+        }
+
+        if (!Force && IsDone(item))
+        {
+            return (new BatchResult(item, BatchStatus.Skipped, "already done", TimeSpan.Zero), null);
+        }
+
+        FileProbe probe;
+        try
+        {
+            probe = await FileProbe.ReadAsync(item.Input, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BatchItemException ex)
+        {
+            return (new BatchResult(item, BatchStatus.Failed, ex.Message, clock.Elapsed), null);
+        }
+
+        if (state.Fatal is { } fatal)
+        {
+            return (new BatchResult(item, BatchStatus.Failed, "not sent: " + fatal, clock.Elapsed, probe.Duration), null);
+        }
+
+        observer.FileStarted(item, probe);
+        var progress = new FileProgress(observer, item);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var text = await produce(item, probe, progress, cancellationToken).ConfigureAwait(false);
+                var file = AtomicFile.Create(item.Output);
+                try
+                {
+                    await file.Stream.WriteAsync(Utf8.GetBytes(text), cancellationToken).ConfigureAwait(false);
+                    await file.Stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    file.Dispose();
+                    throw;
+                }
+
+                return (new BatchResult(item, BatchStatus.Done, null, clock.Elapsed, probe.Duration), file);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return (new BatchResult(item, BatchStatus.Cancelled, "cancelled while running; a rerun does it again", clock.Elapsed, probe.Duration), null);
+            }
+            catch (Exception ex) when (FatalReason(ex) is { } reason)
+            {
+                Interlocked.CompareExchange(ref state.Fatal, reason, null);
+                return (new BatchResult(item, BatchStatus.Failed, reason, clock.Elapsed, probe.Duration), null);
+            }
+            catch (Exception ex) when (attempt < Attempts && IsTransient(ex))
+            {
+                // The SDK has already retried; slow the whole batch down and try this file again.
+                var wait = (Unwrap(ex) as AudioServiceException)?.RetryAfter ?? TransientBackoff * attempt;
+                pause.PauseFor(wait);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return (new BatchResult(item, BatchStatus.Failed, Describe(ex), clock.Elapsed, probe.Duration), null);
+            }
+        }
+    }
+
+    private static bool IsDone(BatchItem item)
+    {
+        var output = new FileInfo(item.Output);
+        return output.Exists && output.LastWriteTimeUtc >= File.GetLastWriteTimeUtc(item.Input);
+    }
+
+    private static Exception Unwrap(Exception ex) => ex is LongFormChunkException { InnerException: { } inner } ? inner : ex;
+
+    private static bool IsTransient(Exception ex) => Unwrap(ex) switch
+    {
+        AudioServiceException service => service.IsTransient,
+        TimeoutException => true,
+        HttpRequestException => true,
+        _ => false,
+    };
+
+    /// <summary>Failures every other file would hit too: a refused key, an unreachable server, a pin mismatch.</summary>
+    internal static string? FatalReason(Exception ex) => Unwrap(ex) switch
+    {
+        AudioServiceException { Status: System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden } e =>
+            $"the server refused the API key ({(int)e.Status}{(e.Code is { } code ? " " + code : string.Empty)})",
+        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError } e =>
+            $"cannot connect to the server: {Innermost(e).Message}",
+        Security.TlsPinMismatchException e => e.Message,
+        Security.AttestationException e => e.Message,
+        _ => null,
+    };
+
+    internal static string Describe(Exception ex) => OneLine(ex switch
+    {
+        LongFormChunkException chunk => $"chunk {chunk.FailedChunk.Index + 1} of {chunk.ChunkCount} ({Durations.Format(chunk.FailedChunk.Start)} to {Durations.Format(chunk.FailedChunk.End)}): {Describe(chunk.InnerException!)}",
+        AudioServiceException service => $"{(int)service.Status}{(service.Code is { } code ? " " + code : string.Empty)}: {service.Message}",
+        _ => Innermost(ex).Message,
+    });
+
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ");
+
+    private static Exception Innermost(Exception ex) => ex.InnerException is { } inner && ex is HttpRequestException ? Innermost(inner) : ex;
+
+    private sealed class RunState
+    {
+        public string? Fatal;
+    }
+
+    private sealed class FileProgress(IBatchObserver observer, BatchItem item) : IProgress<double>
+    {
+        public void Report(double value) => observer.FileProgress(item, value);
+    }
+}

@@ -1,0 +1,49 @@
+using AudioSdk.Realtime.Protocol;
+
+namespace AudioSdk.Realtime.Drivers;
+
+/// <summary>
+/// OpenAI's transcription dialect (OpenAI, Tinfoil's <c>intent=transcription</c>): one connection, the server
+/// acknowledges configuration, commits and clears, and names the items.
+/// </summary>
+internal sealed class OpenAITranscriptionDriver(RealtimeSessionOptions options) : RealtimeDriver(OpenAITranscriptionProtocol.Instance, options)
+{
+    public override int WireSampleRate => Options.SessionSampleRate ?? OpenAITranscriptionProtocol.DefaultRate;
+
+    public override async Task OpenAsync(CancellationToken cancellationToken)
+    {
+        await Session.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await Session.WaitForSessionCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await Session.SendForReplyAsync<SessionUpdated>(ClientCommand.Configure, Options.ConnectTimeout, OpenAITranscriptionProtocol.ConfigurationReplyName, cancellationToken).ConfigureAwait(false);
+    }
+
+    public override ValueTask SendAudioAsync(ReadOnlyMemory<byte> wirePcm16, CancellationToken cancellationToken) =>
+        Session.SendAsync(ClientCommand.Append, wirePcm16, cancellationToken);
+
+    public override Task<Committed> CommitAsync(CancellationToken cancellationToken) =>
+        Session.SendForReplyAsync<Committed>(ClientCommand.Commit, Options.ResponseTimeout, "the commit", cancellationToken);
+
+    public override Task<Cleared> ClearAsync(CancellationToken cancellationToken) =>
+        Session.SendForReplyAsync<Cleared>(ClientCommand.Clear, Options.ResponseTimeout, "the clear", cancellationToken);
+
+    public override RealtimeEvent? OnServerEvent(RealtimeEvent evt, int generation)
+    {
+        switch (evt)
+        {
+            case SessionUpdated or Committed or Cleared:
+                Session.Replies.TryComplete(evt);
+                break;
+            case TranscriptCompleted completed:
+                Session.Transcripts.Complete(completed);
+                break;
+            case TranscriptFailed { ItemId: { } item } failed:
+                Session.Transcripts.Fail(item, new RealtimeException($"Transcription of {item} failed ({failed.Code}): {failed.Message}"));
+                break;
+            case ErrorEvent error:
+                Session.Replies.TryFail(error.ClientEventId, ErrorException(error));
+                break;
+        }
+
+        return evt;
+    }
+}

@@ -1,0 +1,71 @@
+using AudioSdk.Realtime.Protocol;
+using AudioSdk.Realtime.Uplink;
+
+namespace AudioSdk.Realtime.Drivers;
+
+/// <summary>
+/// What differs between dialects, chosen once when a session starts: the handshake, how audio, commits and clears
+/// go out, which server events answer which calls, and the events a dialect lacks (synthesized). A driver owns its
+/// dialect's state; wire names stay in its codec. A new dialect is one driver, one codec and one case in <see cref="Create"/>.
+/// </summary>
+internal abstract class RealtimeDriver(RealtimeProtocol codec, RealtimeSessionOptions options) : IUplinkSink
+{
+    private RealtimeSession? _session;
+
+    /// <summary>The codec: the only code that knows the dialect's wire names.</summary>
+    public RealtimeProtocol Codec { get; } = codec;
+
+    public RealtimeSessionOptions Options { get; } = options;
+
+    /// <summary>The sample rate sent on the wire.</summary>
+    public abstract int WireSampleRate { get; }
+
+    /// <summary>The item id of the utterance under way, when the SDK makes them up.</summary>
+    public virtual string? CurrentItemId => null;
+
+    protected RealtimeSession Session => _session ?? throw new InvalidOperationException("The driver is not attached to a session.");
+
+    /// <summary>The one place a dialect is chosen.</summary>
+    public static RealtimeDriver Create(RealtimeSessionOptions options) => options.Dialect switch
+    {
+        RealtimeDialect.VllmNative => new VllmNativeDriver(options),
+        _ => new OpenAITranscriptionDriver(options),
+    };
+
+    /// <summary>Adds what the dialect cannot take to <paramref name="problems"/>.</summary>
+    public virtual void Validate(List<string> problems)
+    {
+    }
+
+    public void Attach(RealtimeSession session) => _session = session;
+
+    /// <summary>Opens the first connection and configures the session.</summary>
+    public abstract Task OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>Sends one chunk of wire-rate PCM16.</summary>
+    public abstract ValueTask SendAudioAsync(ReadOnlyMemory<byte> wirePcm16, CancellationToken cancellationToken);
+
+    /// <summary>Ends the utterance (the uplink has already flushed its audio).</summary>
+    public abstract Task<Committed> CommitAsync(CancellationToken cancellationToken);
+
+    /// <summary>Discards the utterance (the uplink has already dropped its audio).</summary>
+    public abstract Task<Cleared> ClearAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A server event of connection <paramref name="generation"/>, after the session noted it: settles what waits for it
+    /// and returns the event to publish (<see langword="null"/> to keep it back).
+    /// </summary>
+    public abstract RealtimeEvent? OnServerEvent(RealtimeEvent evt, int generation);
+
+    /// <summary>Before a client close: what the dialect owes the server (the native final commit).</summary>
+    public virtual ValueTask OnClosingAsync() => default;
+
+    /// <summary>The connection is gone: fail what only the driver holds.</summary>
+    public virtual void OnClosed(RealtimeException exception)
+    {
+    }
+
+    /// <summary>The exception for a server error event.</summary>
+    protected static RealtimeException ErrorException(ErrorEvent error) =>
+        new($"The server reported an error{(error.Code is null ? string.Empty : $" ({error.Code})")}: {error.Message}", error);
+}

@@ -1,0 +1,176 @@
+using System.Net.WebSockets;
+using AudioSdk.Internal.Diagnostics;
+using AudioSdk.Realtime.Protocol;
+using AudioSdk.Realtime.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace AudioSdk.Realtime;
+
+/// <summary>The receive side: one loop per connection reads messages, the codec parses them, the driver settles what waits, the stream gets them.</summary>
+public partial class RealtimeSession
+{
+    private readonly object _publishGate = new();
+    private IRealtimeConnection? _connection;
+    private Task _receiveTask = Task.CompletedTask;
+    private int _generation;
+    private bool _createdPublished;
+    private TaskCompletionSource _created = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _faulted;
+    private string? _faultReason;
+
+    /// <summary>The number of the connection under way; events of an older one are stale.</summary>
+    internal int Generation => Volatile.Read(ref _generation);
+
+    /// <summary>Opens a connection (closing the one before, if any) and starts reading it.</summary>
+    /// <returns>Its generation number (1 for the first).</returns>
+    internal async Task<int> ConnectAsync(CancellationToken cancellationToken)
+    {
+        if (_connection is { } old)
+        {
+            Interlocked.Increment(ref _generation);
+            await old.CloseAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            await old.DisposeAsync().ConfigureAwait(false);
+        }
+
+        IRealtimeConnection connection;
+        try
+        {
+            connection = await _connect(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (_connection is not null && ex is RealtimeException or AudioServiceException or TimeoutException or WebSocketException or HttpRequestException or IOException)
+        {
+            // A reconnect for the next utterance failed: the session cannot go on.
+            var reason = "reconnecting failed: " + Redact(ex.Message);
+            Fault(reason, new Closed(null, reason, byClient: false));
+            throw ClosedException(ex);
+        }
+
+        _created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var generation = Interlocked.Increment(ref _generation);
+        _connection = connection;
+        _receiveTask = Task.Run(() => ReceiveLoopAsync(connection, generation), CancellationToken.None);
+        return generation;
+    }
+
+    /// <summary>
+    /// Waits for the connection's <c>session.created</c>, which servers send at once; the configuration goes after it,
+    /// so nothing the server said before it is taken for an answer. A server that never sends it costs one ConnectTimeout.
+    /// </summary>
+    internal async Task WaitForSessionCreatedAsync(CancellationToken cancellationToken)
+    {
+        await Task.WhenAny(_created.Task, Task.Delay(_options.ConnectTimeout, Time, cancellationToken)).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>Adds an event to the stream; <see cref="SessionCreated"/> is always the first.</summary>
+    internal void Publish(RealtimeEvent evt)
+    {
+        lock (_publishGate)
+        {
+            if (!_createdPublished)
+            {
+                _createdPublished = true;
+                if (evt is not SessionCreated)
+                {
+                    _events.Writer.TryWrite(RealtimeProtocol.SynthesizedSessionCreated());
+                }
+            }
+
+            _events.Writer.TryWrite(evt);
+        }
+
+        if (Telemetry.RealtimeEvents.Enabled)
+        {
+            Telemetry.RealtimeEvents.Add(1, new KeyValuePair<string, object?>("audiosdk.realtime.event", evt.GetType().Name), new KeyValuePair<string, object?>("audiosdk.realtime.dialect", _options.Dialect.ToString()));
+        }
+    }
+
+    private async Task ReceiveLoopAsync(IRealtimeConnection connection, int generation)
+    {
+        ConnectionEnd end;
+        try
+        {
+            end = await connection.ReceiveAllAsync(message => { Handle(message.Span, generation); return default; }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            end = new ConnectionEnd(null, ex.Message, ex);
+        }
+
+        if (Generation != generation)
+        {
+            return;
+        }
+
+        var description = Redact(end.Description);
+        Fault(
+            end.Status is null ? $"the connection dropped ({description})" : $"the server closed the connection ({(int)end.Status} {end.Status}{(description is { Length: > 0 } d ? ": " + d : string.Empty)})",
+            new Closed(end.Status, description, byClient: false));
+    }
+
+    /// <summary>One server message. Nothing in it can end the session: whatever goes wrong is logged at Debug and the loop goes on.</summary>
+    private void Handle(ReadOnlySpan<byte> message, int generation)
+    {
+        try
+        {
+            var evt = _driver.Codec.Parse(message, _driver.CurrentItemId, out var problem);
+            if (evt is null)
+            {
+                return;
+            }
+
+            if (problem is not null && Logger.IsEnabled(LogLevel.Debug))
+            {
+                Log.RealtimeMessageNotUnderstood(Logger, Redact(evt.EventType)!, message.Length, problem);
+            }
+
+            evt = EventRedaction.Apply(evt, _secret);
+            if (evt is SessionCreated created)
+            {
+                SessionId ??= created.SessionId;
+            }
+
+            if (_driver.OnServerEvent(evt, generation) is { } published)
+            {
+                Publish(published);
+            }
+
+            if (evt is SessionCreated && generation == Generation)
+            {
+                _created.TrySetResult();
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.RealtimeMessageNotUnderstood(Logger, "(unhandled)", message.Length, ex.GetType().Name);
+        }
+    }
+
+    /// <summary>The session is over: every waiter fails, the stream ends with <paramref name="closed"/>.</summary>
+    private void Fault(string reason, Closed closed)
+    {
+        lock (_publishGate)
+        {
+            if (_faulted)
+            {
+                return;
+            }
+
+            _faultReason = Redact(reason);
+            _faulted = true;
+        }
+
+        var exception = ClosedException();
+        Replies.FailAll(exception);
+        Transcripts.Close(exception);
+        _driver.OnClosed(exception);
+        Publish(closed);
+        _events.Writer.TryComplete();
+        var seconds = Time.GetElapsedTime(_openedAt).TotalSeconds;
+        Log.RealtimeClosed(Logger, Math.Round(seconds, 3), _faultReason!);
+        if (Telemetry.RealtimeSessionDuration.Enabled)
+        {
+            Telemetry.RealtimeSessionDuration.Record(seconds, new KeyValuePair<string, object?>("audiosdk.realtime.dialect", _options.Dialect.ToString()));
+        }
+    }
+}

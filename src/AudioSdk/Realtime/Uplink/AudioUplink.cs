@@ -1,0 +1,83 @@
+namespace AudioSdk.Realtime.Uplink;
+
+/// <summary>Where the uplink delivers wire-rate PCM16, one chunk at a time: the dialect's driver.</summary>
+internal interface IUplinkSink
+{
+    ValueTask SendAudioAsync(ReadOnlyMemory<byte> wirePcm16, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The audio path from the caller to the driver, one stage per job: odd-byte carry, WAV decoding, downmix,
+/// resampling, chunking, pacing. The caller serialises calls (one utterance's audio at a time). A stage that
+/// watches the audio (turn detection) or keeps it (replay after a reconnect) goes between resampling and chunking.
+/// </summary>
+internal sealed class AudioUplink
+{
+    private readonly OddByteCarry _carry = new();
+    private readonly ResampleStage _resample;
+    private readonly Chunker _chunker;
+    private readonly Pacer _pacer;
+    private readonly IUplinkSink _sink;
+    private readonly int _wireRate;
+
+    public AudioUplink(int inputRate, int wireRate, TimeSpan chunkDuration, bool pacing, TimeProvider time, IUplinkSink sink)
+    {
+        _wireRate = wireRate;
+        _resample = new ResampleStage(inputRate, wireRate);
+        _chunker = new Chunker(checked((int)(wireRate * chunkDuration.TotalSeconds) * 2));
+        _pacer = new Pacer(pacing, wireRate, time);
+        _sink = sink;
+    }
+
+    /// <summary>PCM16 mono at the input rate, in any byte count.</summary>
+    public ValueTask SendPcmAsync(ReadOnlyMemory<byte> pcm16, CancellationToken cancellationToken)
+    {
+        var whole = _carry.Take(pcm16);
+        return whole.IsEmpty ? default : SendWireAsync(_resample.Process(whole), cancellationToken);
+    }
+
+    /// <summary>A WAV stream of any PCM or float layout, decoded, downmixed and resampled from its own rate.</summary>
+    public async Task SendWavAsync(Stream wav, CancellationToken cancellationToken)
+    {
+        var decoder = await WavDecoder.OpenAsync(wav, cancellationToken).ConfigureAwait(false);
+        var resample = new ResampleStage(decoder.Format.SampleRate, _wireRate);
+        while (true)
+        {
+            var block = await decoder.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (block.IsEmpty)
+            {
+                break;
+            }
+
+            await SendWireAsync(resample.Process(decoder.Downmix(block)), cancellationToken).ConfigureAwait(false);
+        }
+
+        await SendWireAsync(resample.Flush(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Ends the utterance's audio before a commit: the resampler's tail goes out, a dangling odd byte is dropped.</summary>
+    /// <returns>Whether an odd byte was dropped.</returns>
+    public async ValueTask<bool> EndUtteranceAsync(CancellationToken cancellationToken)
+    {
+        var dropped = _carry.Drop();
+        await SendWireAsync(_resample.Flush(), cancellationToken).ConfigureAwait(false);
+        return dropped;
+    }
+
+    /// <summary>Discards the utterance's audio held in the stages (a clear).</summary>
+    /// <returns>Whether an odd byte was dropped.</returns>
+    public bool Discard()
+    {
+        _resample.Reset();
+        return _carry.Drop();
+    }
+
+    private async ValueTask SendWireAsync(ReadOnlyMemory<byte> pcm, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in _chunker.Split(pcm))
+        {
+            await _pacer.WaitAsync(chunk.Length, cancellationToken).ConfigureAwait(false);
+            await _sink.SendAudioAsync(chunk, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

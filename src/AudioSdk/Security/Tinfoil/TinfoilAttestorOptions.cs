@@ -1,0 +1,35 @@
+namespace AudioSdk.Security.Tinfoil;
+
+/// <summary>How a <see cref="TinfoilAttestor"/> fetches and how long it trusts a verified attestation.</summary>
+public sealed class TinfoilAttestorOptions
+{
+    /// <summary>
+    /// Where the attestation document is fetched; <see langword="null"/> (the default) for
+    /// <c>https://{endpoint host}/.well-known/tinfoil-attestation</c>. The client's nonce is added as <c>?nonce=</c>.
+    /// </summary>
+    public Uri? AttestationEndpoint { get; set; }
+
+    /// <summary>
+    /// AMD's key distribution service, for the VCEK and CRL when a document does not carry them
+    /// (<c>{base}/vcek/v1/{product}/{hwid}?...</c> and <c>{base}/vcek/v1/{product}/crl</c>). Fetched values are cached.
+    /// </summary>
+    public Uri CollateralEndpoint { get; set; } = new("https://kdsintf.amd.com/");
+
+    /// <summary>
+    /// The handler for the attestation and collateral requests (a proxy, for example); <see langword="null"/> for a
+    /// default <see cref="SocketsHttpHandler"/> with normal certificate validation. The attestor does not dispose it.
+    /// </summary>
+    public HttpMessageHandler? HttpHandler { get; set; }
+
+    /// <summary>How long one fetch may take. Default 30 seconds.</summary>
+    public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The longest a verified attestation is reused before a new one is fetched, even when its freshness witnesses
+    /// allow longer. Default one hour.
+    /// </summary>
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The clock for certificate validity, freshness and expiry. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+}

@@ -1,0 +1,77 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace AudioSdk.Tests.Security.Tinfoil;
+
+/// <summary>A plain-HTTP loopback server for AMD KDS paths: answers GET with the bytes registered for the path (query ignored), 404 otherwise, and counts the requests.</summary>
+internal sealed class CollateralServer : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly Dictionary<string, byte[]> _files;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private int _requests;
+
+    public CollateralServer(Dictionary<string, byte[]> files)
+    {
+        _files = files;
+        _listener.Start();
+        BaseAddress = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
+        _loop = Task.Run(AcceptAsync);
+    }
+
+    public Uri BaseAddress { get; }
+
+    public int Requests => Volatile.Read(ref _requests);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        try
+        {
+            await _loop;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            }
+            catch (Exception) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            using (client)
+            {
+                var stream = client.GetStream();
+                var head = new StringBuilder();
+                var buffer = new byte[1];
+                while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && await stream.ReadAsync(buffer, _stop.Token) == 1)
+                {
+                    head.Append((char)buffer[0]);
+                }
+
+                Interlocked.Increment(ref _requests);
+                var path = head.ToString().Split(' ')[1].Split('?')[0];
+                var found = _files.TryGetValue(path, out var body);
+                body ??= [];
+                var header = $"HTTP/1.1 {(found ? "200 OK" : "404 Not Found")}\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n";
+                await stream.WriteAsync(Encoding.ASCII.GetBytes(header), _stop.Token);
+                await stream.WriteAsync(body, _stop.Token);
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using AudioSdk.Security;
+using AudioSdk.Security.Tinfoil;
+using AudioSdk.Security.Tinfoil.V3;
+
+namespace AudioSdk.Tests.Security.Tinfoil;
+
+internal static partial class ConformanceAdapters
+{
+    public static JsonObject V3Envelope(JsonObject input) => WithV3Codes(() =>
+    {
+        using var document = AttestationDocument.Parse(Convert.FromBase64String(input["document_b64"]!.GetValue<string>()), Convert.FromHexString(input["nonce_hex"]!.GetValue<string>()));
+        return new JsonObject { ["crypto_items"] = document.CryptoItems.Count, ["collateral"] = document.Collateral.Count };
+    });
+
+    public static JsonObject V3Full(JsonObject input) => WithV3Codes(() =>
+    {
+        var result = VerifyV3(input);
+        return new JsonObject
+        {
+            ["tls_public_key_fp"] = result.TlsPin.ToString(),
+            ["hpke_public_key"] = Hex.Lower(result.HpkePublicKey),
+            ["code_digest"] = result.CodeDigest,
+            ["code_measurement"] = MeasurementJson(result.CodeMeasurement),
+            ["enclave_measurement"] = MeasurementJson(result.EnclaveMeasurement),
+        };
+    });
+
+    internal static TinfoilVerification VerifyV3(JsonObject input)
+    {
+        var trust = TinfoilTrust.Production;
+        if (input["amd_root_ca_pem"]?.GetValue<string>() is { Length: > 0 } ark && input["ask_pem"]?.GetValue<string>() is { Length: > 0 } ask)
+        {
+            trust = trust with { AmdChains = [new AmdChain("injected", DerCertificate.ParsePem(ask)[0], DerCertificate.ParsePem(ark)[0])] };
+        }
+
+        if (input["sigstore_trusted_root_json_b64"]?.GetValue<string>() is { Length: > 0 } root)
+        {
+            trust = trust with { Sigstore = AudioSdk.Security.Tinfoil.Sigstore.SigstoreTrustedRoot.Parse(Convert.FromBase64String(root)) };
+        }
+
+        var seconds = input["verification_time_unix"]?.GetValue<long>() ?? 0;
+        var now = seconds == 0 ? DateTimeOffset.UtcNow : DateTimeOffset.FromUnixTimeSeconds(seconds);
+        using var document = AttestationDocument.Parse(Convert.FromBase64String(input["document_b64"]!.GetValue<string>()), Convert.FromHexString(input["nonce_hex"]!.GetValue<string>()));
+        return new TinfoilDocumentVerifier(trust).Verify(document, input["repo"]!.GetValue<string>(), now);
+    }
+
+    /// <summary>One case of the REPORT_DATA ladder: the hashes of both sections and the 64-byte value.</summary>
+    public static JsonObject ReportDataLadder(JsonObject input)
+    {
+        var nonce = Convert.FromHexString(input["nonce"]!.GetValue<string>());
+        var crypto = Convert.FromBase64String(input["crypto_material"]!.GetValue<string>());
+        var device = Convert.FromBase64String(input["device_evidence"]!.GetValue<string>());
+        return new JsonObject
+        {
+            ["crypto_material_hash"] = Hex.Lower(SHA256.HashData(crypto)),
+            ["device_evidence_hash"] = Hex.Lower(SHA256.HashData(device)),
+            ["report_data"] = Hex.Lower(ReportDataBinding.ComputeV3(nonce, crypto, device)),
+        };
+    }
+
+    /// <summary>v3 vectors name the layer that refused; the verifier's stages map onto them.</summary>
+    internal static JsonObject WithV3Codes(Func<JsonObject> run)
+    {
+        try
+        {
+            return run();
+        }
+        catch (AttestationException ex)
+        {
+            var layer = ex.Stage switch
+            {
+                AttestationStage.Envelope or AttestationStage.Binding => "ENVELOPE_REJECTED",
+                AttestationStage.Provenance or AttestationStage.Freshness or AttestationStage.Measurement => "PROVENANCE_REJECTED",
+                AttestationStage.Report or AttestationStage.CertificateChain => "QUOTE_REJECTED",
+                AttestationStage.Policy => "POLICY_REJECTED",
+                _ => "MALFORMED_INPUT",
+            };
+            throw new AttestationException(ex.Message, ex.Stage, ex) { Code = layer };
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using System.Text.Json.Nodes;
+
+namespace AudioSdk.Tests.Security.Tinfoil;
+
+/// <summary>The captured v3 document of a real Genoa enclave (inference.tinfoil.sh), with its nonce and pinned time.</summary>
+internal static class RealFrozenDocument
+{
+    private static readonly Lazy<JsonObject> Input = new(() =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(ConformanceVector.Root, "v3", "real-frozen", "real-sev-inference-tinfoil.json")))!["input"]!.AsObject());
+
+    public const string Repository = "tinfoilsh/confidential-model-router";
+
+    public static byte[] Bytes => Convert.FromBase64String(Input.Value["document_b64"]!.GetValue<string>());
+
+    public static byte[] Nonce => Convert.FromHexString(Input.Value["nonce_hex"]!.GetValue<string>());
+
+    public static DateTimeOffset Time => DateTimeOffset.FromUnixTimeSeconds(Input.Value["verification_time_unix"]!.GetValue<long>());
+
+    public static JsonObject Document => JsonNode.Parse(Bytes)!.AsObject();
+}
+
+/// <summary>A clock stopped at one instant (timers still run on the system clock).</summary>
+internal sealed class FixedClock(DateTimeOffset now) : TimeProvider
+{
+    public DateTimeOffset Now { get; set; } = now;
+
+    public override DateTimeOffset GetUtcNow() => Now;
+}

@@ -1,0 +1,146 @@
+using System.Formats.Asn1;
+using System.Numerics;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json.Nodes;
+using AudioSdk.Security.Tinfoil;
+using AudioSdk.Security.Tinfoil.Sigstore;
+
+namespace AudioSdk.Tests.Security.Tinfoil;
+
+/// <summary>
+/// A test enclave: its own AMD-like chain (ARK and ASK with RSA-PSS, a P-384 VCEK for the real chip's id and TCB),
+/// and v3 documents built for any nonce that bind a given TLS key. The release, platform endorsements and freshness
+/// witnesses are the real signed ones from the captured document, so Sigstore verifies with the production root; the
+/// report is the captured one with REPORT_DATA replaced and re-signed by this VCEK.
+/// </summary>
+internal sealed class SyntheticEnclave
+{
+    private static readonly Lazy<SyntheticEnclave> Shared = new(() => new SyntheticEnclave());
+    private readonly ECDsa _vcekKey;
+    private readonly byte[] _vcek;
+    private readonly byte[] _crl;
+
+    public SyntheticEnclave()
+    {
+        var notBefore = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var notAfter = new DateTimeOffset(2040, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        using var arkKey = RSA.Create(2048);
+        var arkRequest = new CertificateRequest("CN=ARK-Test", arkKey, HashAlgorithmName.SHA384, RSASignaturePadding.Pss);
+        arkRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        arkRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        arkRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(arkRequest.PublicKey, false));
+        using var ark = arkRequest.CreateSelfSigned(notBefore, notAfter);
+        var arkSigner = X509SignatureGenerator.CreateForRSA(arkKey, RSASignaturePadding.Pss);
+
+        using var askKey = RSA.Create(2048);
+        var askRequest = new CertificateRequest("CN=SEV-Test", askKey, HashAlgorithmName.SHA384, RSASignaturePadding.Pss);
+        askRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        using var ask = askRequest.Create(ark.SubjectName, arkSigner, notBefore, notAfter, [0x02]);
+        var askSigner = X509SignatureGenerator.CreateForRSA(askKey, RSASignaturePadding.Pss);
+
+        var report = CapturedReport;
+        _vcekKey = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+        var vcekRequest = new CertificateRequest("CN=SEV-VCEK-Test", _vcekKey, HashAlgorithmName.SHA384);
+        vcekRequest.CertificateExtensions.Add(new X509Extension("1.3.6.1.4.1.3704.1.4", report.AsSpan(0x1A0, 64).ToArray(), false));
+        var tcb = report.AsSpan(0x180, 8).ToArray();
+        foreach (var (oid, value) in new[] { ("1.3.6.1.4.1.3704.1.3.1", tcb[0]), ("1.3.6.1.4.1.3704.1.3.2", tcb[1]), ("1.3.6.1.4.1.3704.1.3.3", tcb[6]), ("1.3.6.1.4.1.3704.1.3.8", tcb[7]) })
+        {
+            var writer = new AsnWriter(AsnEncodingRules.DER);
+            writer.WriteInteger(value);
+            vcekRequest.CertificateExtensions.Add(new X509Extension(oid, writer.Encode(), false));
+        }
+
+        using var vcek = vcekRequest.Create(ask.SubjectName, askSigner, notBefore, notAfter, [0x00]);
+        _vcek = vcek.RawData;
+        var crlBuilder = new CertificateRevocationListBuilder();
+        crlBuilder.AddEntry([0x7f, 0x01], notBefore);
+        _crl = crlBuilder.Build(ark.SubjectName, arkSigner, BigInteger.One, notAfter, HashAlgorithmName.SHA384,
+            X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ark, true, false), notBefore);
+        Trust = new TinfoilTrust([new AmdChain("test", DerCertificate.Parse(ask.RawData), DerCertificate.Parse(ark.RawData))], SigstoreTrustedRoot.Production);
+    }
+
+    public static SyntheticEnclave Instance => Shared.Value;
+
+    /// <summary>The VCEK (DER), as AMD's key distribution service would serve it.</summary>
+    public byte[] Vcek => _vcek;
+
+    /// <summary>The CRL (DER) signed by this chain's ARK.</summary>
+    public byte[] Crl => _crl;
+
+    /// <summary>The CHIP_ID of the report, lowercase hex.</summary>
+    public static string ChipIdHex => Convert.ToHexString(CapturedReport.AsSpan(0x1A0, 64)).ToLowerInvariant();
+
+    /// <summary>The roots that trust this enclave's chain (and the production Sigstore root).</summary>
+    public TinfoilTrust Trust { get; }
+
+    /// <summary>The appraisal time at which the captured witnesses are fresh.</summary>
+    public static DateTimeOffset Time => RealFrozenDocument.Time;
+
+    private static byte[] CapturedReport => Convert.FromBase64String(RealFrozenDocument.Document["cpu_evidence"]!["report_base64"]!.GetValue<string>());
+
+    /// <summary>A document for a nonce binding a TLS key pin; the optional hooks change the report before or after signing.</summary>
+    public byte[] Document(string nonceHex, TlsPinBytes tls, Action<byte[]>? beforeSigning = null, Action<byte[]>? afterSigning = null, bool withVcek = true, bool withCrl = true)
+    {
+        var nonce = Convert.FromHexString(nonceHex);
+        var crypto = Encoding.UTF8.GetBytes(
+            $$"""{"format":"https://tinfoil.sh/crypto-material/v1","items":[{"id":"tls","format":"https://tinfoil.sh/key/spki-fp-sha256/v1","data":"{{tls.Hex}}"},{"id":"hpke","format":"https://tinfoil.sh/key/x25519-hpke/v1","data":"{{new string('5', 64)}}"}]}""");
+        var device = """{"format":"https://tinfoil.sh/device-evidence/v1","items":[]}"""u8.ToArray();
+        var reportData = ReportDataBinding.ComputeV3(nonce, crypto, device);
+        var report = CapturedReport;
+        reportData.CopyTo(report, 0x50);
+        beforeSigning?.Invoke(report);
+        var signature = _vcekKey.SignData(report.AsSpan(0, 0x2A0), HashAlgorithmName.SHA384, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        Array.Clear(report, 0x2A0, 0x4A0 - 0x2A0);
+        for (var i = 0; i < 48; i++)
+        {
+            report[0x2A0 + i] = signature[47 - i];
+            report[0x2E8 + i] = signature[95 - i];
+        }
+
+        afterSigning?.Invoke(report);
+        var captured = RealFrozenDocument.Document;
+        var collateral = new JsonArray();
+        if (withVcek)
+        {
+            collateral.Add(new JsonObject { ["id"] = "cpu-endorsement", ["role"] = "endorsement", ["format"] = "https://tinfoil.sh/collateral/amd-vcek/v1", ["data"] = new JsonObject { ["vcek_der_base64"] = Convert.ToBase64String(_vcek) } });
+        }
+
+        if (withCrl)
+        {
+            collateral.Add(new JsonObject { ["id"] = "cpu-crl", ["role"] = "endorsement", ["format"] = "https://tinfoil.sh/collateral/amd-crl/v1", ["data"] = new JsonObject { ["crl_der_base64"] = Convert.ToBase64String(_crl) } });
+        }
+
+        foreach (var item in captured["collateral"]!.AsArray().Where(c => c!["role"]!.GetValue<string>() == "reference-values"))
+        {
+            collateral.Add(item!.DeepClone());
+        }
+
+        var document = new JsonObject
+        {
+            ["format"] = "https://tinfoil.sh/predicate/attestation/v3",
+            ["challenge"] = new JsonObject { ["nonce"] = nonceHex, ["report_data"] = Convert.ToHexString(reportData).ToLowerInvariant(), ["report_data_algorithm"] = "https://tinfoil.sh/report-data/v1" },
+            ["cpu_evidence"] = new JsonObject
+            {
+                ["format"] = "https://tinfoil.sh/format/sev-snp-report/v1",
+                ["report_base64"] = Convert.ToBase64String(report),
+                ["endorsed"] = new JsonObject
+                {
+                    ["crypto_material_hash"] = Convert.ToHexString(SHA256.HashData(crypto)).ToLowerInvariant(),
+                    ["device_evidence_hash"] = Convert.ToHexString(SHA256.HashData(device)).ToLowerInvariant(),
+                },
+            },
+            ["crypto_material"] = Convert.ToBase64String(crypto),
+            ["device_evidence"] = Convert.ToBase64String(device),
+            ["collateral"] = collateral,
+        };
+        return Encoding.UTF8.GetBytes(document.ToJsonString());
+    }
+}
+
+/// <summary>A TLS pin in lowercase hex.</summary>
+internal readonly record struct TlsPinBytes(string Hex)
+{
+    public static TlsPinBytes Of(X509Certificate2 certificate) => new(AudioSdk.Security.TlsPin.Compute(certificate).ToString());
+}
