@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Builds each named client once, over the factory's HttpClient, with the logger factory and clock from the container.</summary>
-internal sealed class AudioClientFactory(IServiceProvider services, IHttpClientFactory httpClients, IOptionsMonitor<AudioClientOptions> options) : IAudioClientFactory, IDisposable
+internal sealed class AudioClientFactory(IServiceProvider services, IHttpClientFactory httpClients, IHttpMessageHandlerFactory handlers, IOptionsMonitor<AudioClientOptions> options) : IAudioClientFactory, IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<AudioClient>> _clients = new();
 
@@ -30,7 +30,16 @@ internal sealed class AudioClientFactory(IServiceProvider services, IHttpClientF
         var clientName = name ?? AudioClientServiceCollectionExtensions.DefaultName;
         var holder = services.GetRequiredKeyedService<PinnedHandlerHolder>(clientName);
         var http = httpClients.CreateClient(clientName);
-        var copy = PinnedHandlerHolder.WithoutPins(configured, holder.Handler);
+        HttpMessageHandler? realtime = holder.Handler;
+        if (holder.Handler is { } pinned && PrimaryOf(handlers.CreateHandler(clientName)) is var primary && !ReferenceEquals(primary, pinned))
+        {
+            // A builder call replaced the pinned primary handler: this client refuses to send anything, REST or realtime.
+            var refusing = new RefusingHandler(clientName, primary.GetType().Name);
+            http = new HttpClient(refusing, disposeHandler: false);
+            realtime = refusing;
+        }
+
+        var copy = PinnedHandlerHolder.WithoutPins(configured, realtime);
         copy.LoggerFactory ??= services.GetService<ILoggerFactory>();
         if (copy.TimeProvider == TimeProvider.System && services.GetService<TimeProvider>() is { } time)
         {
@@ -39,5 +48,26 @@ internal sealed class AudioClientFactory(IServiceProvider services, IHttpClientF
 
         http.BaseAddress ??= configured.Endpoint;
         return new AudioClient(http, copy);
+    }
+
+    /// <summary>The handler at the end of a chain: the primary handler, under any delegating handlers.</summary>
+    private static HttpMessageHandler PrimaryOf(HttpMessageHandler handler)
+    {
+        while (handler is DelegatingHandler { InnerHandler: { } inner })
+        {
+            handler = inner;
+        }
+
+        return handler;
+    }
+
+    /// <summary>Stands in for a primary handler that replaced the pinned one: every request fails before a byte is sent.</summary>
+    private sealed class RefusingHandler(string clientName, string primary) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException(
+                $"The AudioClient registered as '{clientName}' is pinned (TlsPins or Attestor), but the primary handler of its HttpClient is a {primary}, not the SDK's PinnedHttpHandler: " +
+                "a UseSocketsHttpHandler(...), ConfigurePrimaryHttpMessageHandler(...) or ConfigureHttpMessageHandlerBuilder(...) call on the IHttpClientBuilder that AddAudioClient returned replaced it. " +
+                "Nothing was sent. Remove that call, and adjust the pinned handler through AudioClientOptions.ConfigurePinnedHandler instead.");
     }
 }

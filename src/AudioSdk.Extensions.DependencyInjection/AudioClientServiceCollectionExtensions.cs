@@ -3,6 +3,7 @@ using AudioSdk;
 using AudioSdk.Security;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -49,7 +50,7 @@ public static class AudioClientServiceCollectionExtensions
 
     /// <summary>
     /// Reads options from configuration without reflection: <c>Endpoint</c>, <c>ApiKey</c>, <c>Organization</c>,
-    /// <c>Project</c>, <c>ApplicationId</c>, <c>NetworkTimeout</c> (a TimeSpan such as <c>00:10:00</c>),
+    /// <c>Project</c>, <c>ApplicationId</c>, <c>NetworkTimeout</c> and <c>StreamIdleTimeout</c> (TimeSpans such as <c>00:10:00</c>),
     /// <c>Retry:MaxRetries</c>, <c>Retry:BaseDelay</c>, <c>Retry:MaxDelay</c>, <c>Retry:MaxRetryAfter</c>, <c>Retry:UseJitter</c>,
     /// <c>TlsPins</c> (a list of hex pins) and <c>DefaultHeaders</c> (a map). Unreadable values are reported by start-up validation.
     /// </summary>
@@ -77,6 +78,7 @@ public static class AudioClientServiceCollectionExtensions
         options.Project = section["Project"] ?? options.Project;
         options.ApplicationId = section["ApplicationId"] ?? options.ApplicationId;
         ReadTime(section, "NetworkTimeout", v => options.NetworkTimeout = v, problems);
+        ReadTime(section, "StreamIdleTimeout", v => options.StreamIdleTimeout = v, problems);
         var retry = section.GetSection("Retry");
         if (retry["MaxRetries"] is { } max)
         {
@@ -118,6 +120,11 @@ public static class AudioClientServiceCollectionExtensions
         BindingProblems.Set(options, problems);
     }
 
+    private static readonly HashSet<string> SensitiveHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Authorization", "Proxy-Authorization", "WWW-Authenticate", "Proxy-Authenticate", "api-key", "x-api-key",
+    };
+
     private static IHttpClientBuilder Add(IServiceCollection services, string? name, Action<AudioClientOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -135,6 +142,14 @@ public static class AudioClientServiceCollectionExtensions
             .ConfigurePrimaryHttpMessageHandler(sp => (HttpMessageHandler?)sp.GetRequiredKeyedService<PinnedHandlerHolder>(clientName).Handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
+
+        // The factory's own logging shows header values at Trace: the headers that carry the key are redacted,
+        // after every other configuration, so a later RedactLoggedHeaders(...) adds to this rather than replacing it.
+        services.PostConfigure<HttpClientFactoryOptions>(clientName, factory =>
+        {
+            var others = factory.ShouldRedactHeaderValue;
+            factory.ShouldRedactHeaderValue = header => SensitiveHeaders.Contains(header) || others(header);
+        });
 
         if (name is null)
         {

@@ -16,7 +16,7 @@ internal sealed class PinnedHandlerHolder(AudioClientOptions options) : IDisposa
         : null;
 
     /// <summary>A copy for <c>new AudioClient(HttpClient, options)</c>: pins moved into the handler, which also carries the realtime socket.</summary>
-    public static AudioClientOptions WithoutPins(AudioClientOptions source, PinnedHttpHandler? handler)
+    public static AudioClientOptions WithoutPins(AudioClientOptions source, HttpMessageHandler? handler)
     {
         var copy = new AudioClientOptions
         {
@@ -25,6 +25,7 @@ internal sealed class PinnedHandlerHolder(AudioClientOptions options) : IDisposa
             Organization = source.Organization,
             Project = source.Project,
             NetworkTimeout = source.NetworkTimeout,
+            StreamIdleTimeout = source.StreamIdleTimeout,
             Retry = source.Retry,
             HttpHandler = handler ?? source.HttpHandler,
             ApplicationId = source.ApplicationId,

@@ -93,7 +93,10 @@ public partial class AudioClient
         return headers;
     }
 
-    /// <summary>An invoker over the client's handler (not disposed with it), or over a handler of the realtime session's own when the caller supplied only an HttpClient.</summary>
+    /// <summary>
+    /// An invoker over the client's handler (not disposed with it), or, when the caller supplied only an HttpClient, over
+    /// that HttpClient: its handler chain (a PinnedHttpHandler included) carries the upgrade, so it is never unpinned.
+    /// </summary>
     private HttpMessageInvoker RealtimeInvoker() =>
-        _handler is { } handler ? new HttpMessageInvoker(handler, disposeHandler: false) : new HttpMessageInvoker(CreateHandler(), disposeHandler: true);
+        new(_handler ?? new Internal.Http.HttpClientForwarder(_http), disposeHandler: _handler is null);
 }

@@ -41,7 +41,7 @@ public partial class AudioClient
                     using var audio = new MemoryStream();
                     var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
                     await using var bodyScope = body.ConfigureAwait(false);
-                    await foreach (var chunk in ReadSpeechEventsAsync(body, metadata, usage, ct).ConfigureAwait(false))
+                    await foreach (var chunk in ReadSpeechEventsAsync(body, metadata, usage, _options.ApiKey, ct).ConfigureAwait(false))
                     {
                         audio.Write(chunk.Span);
                     }
@@ -85,13 +85,13 @@ public partial class AudioClient
             target.Metadata = streaming.Metadata;
             var sse = IsEventStream(streaming.Response);
             target.ContentType = sse ? ContentTypeFor(options.ResponseFormat) : streaming.Response.Content.Headers.ContentType?.MediaType ?? ContentTypeFor(options.ResponseFormat);
-            var body = await streaming.Response.Content.ReadAsStreamAsync(streaming.Token).ConfigureAwait(false);
+            var body = await ReadStreamedBodyAsync(streaming, spec).ConfigureAwait(false);
             if (!sse)
             {
                 return new ResponseBodyStream(body, streaming, linked);
             }
 
-            var events = ReadSpeechEventsAsync(body, streaming.Metadata, null, streaming.Token, target).GetAsyncEnumerator(streaming.Token);
+            var events = ReadSpeechEventsAsync(body, streaming.Metadata, null, _options.ApiKey, streaming.Token, target).GetAsyncEnumerator(streaming.Token);
             return new ChunkReadStream(new OwningEnumerator(events, streaming, linked));
         }
         catch
@@ -114,10 +114,10 @@ public partial class AudioClient
         target.Metadata = streaming.Metadata;
         var sse = IsEventStream(streaming.Response);
         target.ContentType = sse ? ContentTypeFor(options.ResponseFormat) : streaming.Response.Content.Headers.ContentType?.MediaType ?? ContentTypeFor(options.ResponseFormat);
-        var body = await streaming.Response.Content.ReadAsStreamAsync(streaming.Token).ConfigureAwait(false);
+        var body = await ReadStreamedBodyAsync(streaming, spec).ConfigureAwait(false);
         await using var bodyScope = body.ConfigureAwait(false);
         var chunks = sse
-            ? ReadSpeechEventsAsync(body, streaming.Metadata, null, streaming.Token, target)
+            ? ReadSpeechEventsAsync(body, streaming.Metadata, null, _options.ApiKey, streaming.Token, target)
             : ReadRawChunksAsync(body, streaming.Token);
         var enumerator = chunks.GetAsyncEnumerator(streaming.Token);
         await using var enumeratorScope = enumerator.ConfigureAwait(false);
@@ -306,35 +306,19 @@ public partial class AudioClient
         Stream body,
         ResponseMetadata metadata,
         SpeechUsage[]? usageOut,
+        string? apiKey,
         [EnumeratorCancellation] CancellationToken cancellationToken,
         SpeechStream? target = null)
     {
         await foreach (var item in SseParser.Create(body).EnumerateAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (string.IsNullOrWhiteSpace(item.Data) || item.Data == "[DONE]")
+            var (audio, done, usage) = ReadSpeechEvent(item.Data, metadata, apiKey);
+            if (audio is not null)
             {
-                continue;
+                yield return audio;
             }
-
-            JsonElement root;
-            try
+            else if (done)
             {
-                using var doc = JsonDocument.Parse(item.Data);
-                root = doc.RootElement.Clone();
-            }
-            catch (JsonException)
-            {
-                continue;
-            }
-
-            var type = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("type", out var t) ? t.GetString() : null;
-            if (type == "speech.audio.delta" && root.TryGetProperty("audio", out var audio) && audio.ValueKind == JsonValueKind.String)
-            {
-                yield return audio.GetBytesFromBase64();
-            }
-            else if (type == "speech.audio.done")
-            {
-                var usage = root.TryGetProperty("usage", out var u) && u.ValueKind == JsonValueKind.Object ? u.Deserialize(AudioSdkJsonContext.Default.SpeechUsage) : null;
                 if (usageOut is not null)
                 {
                     usageOut[0] = usage!;
@@ -347,10 +331,45 @@ public partial class AudioClient
 
                 yield break;
             }
-            else if (type == "error" || (type is null && root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out _)))
+        }
+    }
+
+    /// <summary>One speech event: its audio, or whether it ends the stream (with usage); an <c>error</c> event or a malformed known event throws.</summary>
+    private static (byte[]? Audio, bool Done, SpeechUsage? Usage) ReadSpeechEvent(string data, ResponseMetadata metadata, string? apiKey)
+    {
+        if (string.IsNullOrWhiteSpace(data) || data == "[DONE]")
+        {
+            return default;
+        }
+
+        if (StreamEvent.TryParse(data) is not { } root)
+        {
+            return default;
+        }
+
+        try
+        {
+            var type = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+            if (type == "speech.audio.delta" && root.TryGetProperty("audio", out var audio) && audio.ValueKind == JsonValueKind.String)
             {
-                throw ErrorResponseReader.FromStreamEvent(root, metadata, "speech stream");
+                return (audio.GetBytesFromBase64(), false, null);
             }
+
+            if (type == "speech.audio.done")
+            {
+                return (null, true, root.TryGetProperty("usage", out var u) && u.ValueKind == JsonValueKind.Object ? u.Deserialize(AudioSdkJsonContext.Default.SpeechUsage) : null);
+            }
+
+            if (type == "error" || (type is null && root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out _)))
+            {
+                throw ErrorResponseReader.FromStreamEvent(root, metadata, "speech stream", apiKey);
+            }
+
+            return default;
+        }
+        catch (Exception ex) when (StreamEvent.IsMalformed(ex))
+        {
+            throw StreamEvent.Malformed(ex, metadata, "speech stream", apiKey);
         }
     }
 

@@ -89,7 +89,7 @@ public partial class AudioClient
             yield break;
         }
 
-        var body = await streaming.Response.Content.ReadAsStreamAsync(streaming.Token).ConfigureAwait(false);
+        var body = await ReadStreamedBodyAsync(streaming, spec).ConfigureAwait(false);
         await using var bodyScope = body.ConfigureAwait(false);
         var events = SseParser.Create(body).EnumerateAsync(streaming.Token).GetAsyncEnumerator(streaming.Token);
         await using var eventsScope = events.ConfigureAwait(false);
@@ -115,7 +115,7 @@ public partial class AudioClient
                 yield break;
             }
 
-            var update = TranscriptionStreamReader.Read(item.Data, streaming.Metadata, _logger);
+            var update = TranscriptionStreamReader.Read(item.Data, streaming.Metadata, _logger, _options.ApiKey);
             if (update is not null)
             {
                 yield return update;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using AudioSdk.Internal;
 using AudioSdk.Internal.Diagnostics;
 using AudioSdk.Internal.Http;
 using AudioSdk.Internal.Resilience;
@@ -318,6 +319,7 @@ public partial class AudioClient : IDisposable
             throw new Security.TlsPinMismatchException(mismatch.Authority, mismatch.ExpectedPins, mismatch.ActualPin, ex);
         }
 
+        SecretRedactor.RedactResponse(response, _options.ApiKey);
         if (_logger.IsEnabled(LogLevel.Debug))
         {
             Log.Answered(_logger, spec.Method.Method, spec.LogPath, (int)response.StatusCode, ResponseMetadata.FromResponse(response).RequestId);
@@ -390,6 +392,14 @@ public partial class AudioClient : IDisposable
         token = linked.Token;
         return linked;
     }
+
+    /// <summary>A streamed response's body, failing with a <see cref="TimeoutException"/> after <see cref="AudioClientOptions.StreamIdleTimeout"/> without a byte.</summary>
+    private async Task<Stream> ReadStreamedBodyAsync(StreamingResponse streaming, RequestSpec spec) =>
+        IdleTimeoutStream.Wrap(
+            await streaming.Response.Content.ReadAsStreamAsync(streaming.Token).ConfigureAwait(false),
+            _options.StreamIdleTimeout,
+            _options.TimeProvider,
+            () => new TimeoutException($"{spec.Method} {spec.LogPath}: the streamed response sent no byte for {_options.StreamIdleTimeout} (StreamIdleTimeout)."));
 
     private TimeoutException AttemptTimedOut(RequestSpec spec) =>
         new($"{spec.Description} did not complete within the network timeout of {_options.NetworkTimeout}.");

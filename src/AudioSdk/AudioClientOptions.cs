@@ -35,6 +35,13 @@ public sealed class AudioClientOptions
     /// </summary>
     public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How long a streamed response body (streaming transcription, streamed speech) may go without a byte before the
+    /// stream fails with a <see cref="TimeoutException"/>. Default 60 seconds; <see cref="Timeout.InfiniteTimeSpan"/>
+    /// turns it off. Measured only while the client waits for data, on <see cref="TimeProvider"/>.
+    /// </summary>
+    public TimeSpan StreamIdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Retry behaviour; <see cref="AudioClientRetryOptions.None"/> turns retries off.</summary>
     public AudioClientRetryOptions Retry { get; set; } = new();
 
@@ -101,6 +108,11 @@ public sealed class AudioClientOptions
         if (NetworkTimeout <= TimeSpan.Zero && NetworkTimeout != Timeout.InfiniteTimeSpan)
         {
             problems.Add($"{nameof(NetworkTimeout)} must be positive or Timeout.InfiniteTimeSpan.");
+        }
+
+        if ((StreamIdleTimeout <= TimeSpan.Zero && StreamIdleTimeout != Timeout.InfiniteTimeSpan) || StreamIdleTimeout.TotalMilliseconds > uint.MaxValue - 1)
+        {
+            problems.Add($"{nameof(StreamIdleTimeout)} must be positive (at most about 49 days) or Timeout.InfiniteTimeSpan.");
         }
 
         if (Retry is null)
@@ -171,6 +183,7 @@ public sealed class AudioClientOptions
             Organization = Organization,
             Project = Project,
             NetworkTimeout = NetworkTimeout,
+            StreamIdleTimeout = StreamIdleTimeout,
             Retry = Retry!.Clone(),
             HttpHandler = HttpHandler,
             ApplicationId = ApplicationId,

@@ -112,4 +112,17 @@ public sealed class AudioClientOptionsTests
             Assert.DoesNotContain(t.Text, e.Message);
         });
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    [InlineData(5_000_000_000_000)]
+    public void StreamIdleTimeout_MustBePositiveOrInfinite(long milliseconds)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new AudioClient(new AudioClientOptions { StreamIdleTimeout = TimeSpan.FromMilliseconds(milliseconds) }));
+
+        Assert.Contains("StreamIdleTimeout", ex.Message);
+        using var off = new AudioClient(new AudioClientOptions { StreamIdleTimeout = Timeout.InfiniteTimeSpan });
+        Assert.Equal(TimeSpan.FromSeconds(60), new AudioClientOptions().StreamIdleTimeout);
+    }
 }

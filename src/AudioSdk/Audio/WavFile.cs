@@ -5,17 +5,28 @@ namespace AudioSdk.Audio;
 /// <summary>
 /// Reads and writes WAV: integer PCM 8/16/24/32-bit and 32-bit float, WAVE_FORMAT_EXTENSIBLE, any channel
 /// count. Tolerates LIST and other chunks, odd-size chunk padding, and streamed files whose data size is 0
-/// or 0xFFFFFFFF. A malformed header gives a <see cref="WavFormatException"/> that says what is wrong.
+/// or 0xFFFFFFFF. A malformed header gives a <see cref="WavFormatException"/> that says what is wrong; so does a header
+/// outside the limits a reader accepts (<see cref="MaxSampleRate"/>, <see cref="MaxChannels"/>), checked before
+/// anything is sized from it.
 /// </summary>
 public static class WavFile
 {
+    /// <summary>The highest sample rate a WAV header may declare when read: 768,000 Hz.</summary>
+    public const int MaxSampleRate = 768_000;
+
+    /// <summary>The most channels a WAV header may declare when read: 64.</summary>
+    public const int MaxChannels = 64;
+
     private const ushort FormatPcm = 1;
     private const ushort FormatFloat = 3;
     private const ushort FormatExtensible = 0xFFFE;
 
     /// <summary>Reads the header from the start of a WAV file's bytes (the data chunk need not be complete).</summary>
     /// <param name="bytes">The file's first bytes, at least up to the data chunk's header.</param>
-    /// <exception cref="WavFormatException">The header is malformed or ends before the data chunk.</exception>
+    /// <exception cref="WavFormatException">
+    /// The header is malformed, ends before the data chunk, or declares a sample rate outside 1..<see cref="MaxSampleRate"/>
+    /// or a channel count outside 1..<see cref="MaxChannels"/>.
+    /// </exception>
     public static WavInfo ReadHeader(ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length < 12)
@@ -71,13 +82,22 @@ public static class WavFile
                 return new WavInfo(format, offset + 8, length);
             }
 
-            offset += 8 + (int)Math.Min(size + (size & 1), int.MaxValue - offset - 8);
+            // In 64 bits: a chunk size near 4 GiB must not wrap the offset back into the buffer.
+            var next = offset + 8L + size + (size & 1);
+            if (next > bytes.Length)
+            {
+                throw new WavFormatException(format is null
+                    ? $"The WAV header ends at byte {bytes.Length} before a 'fmt ' chunk (the chunk at byte {offset} declares {size} bytes)."
+                    : $"The WAV header ends at byte {bytes.Length} before the 'data' chunk (the chunk at byte {offset} declares {size} bytes).");
+            }
+
+            offset = (int)next;
         }
     }
 
     /// <summary>Reads a whole WAV file held in memory.</summary>
     /// <param name="bytes">The file.</param>
-    /// <exception cref="WavFormatException">The header is malformed.</exception>
+    /// <exception cref="WavFormatException">The header is malformed or outside the limits (see <see cref="ReadHeader"/>).</exception>
     public static WavAudio Read(ReadOnlySpan<byte> bytes)
     {
         var info = ReadHeader(bytes);
@@ -261,6 +281,16 @@ public static class WavFile
             FormatFloat => WavEncoding.IeeeFloat,
             _ => throw new WavFormatException($"Unsupported WAV encoding 0x{tag:X4} in the 'fmt ' chunk at byte {offset}: only PCM (1), IEEE float (3) and their WAVE_FORMAT_EXTENSIBLE forms are read."),
         };
+        if (channels is 0 or > MaxChannels)
+        {
+            throw new WavFormatException($"The 'fmt ' chunk at byte {offset} declares {channels} channels; between 1 and {MaxChannels} are read.");
+        }
+
+        if (rate is <= 0 or > MaxSampleRate)
+        {
+            throw new WavFormatException($"The 'fmt ' chunk at byte {offset} declares a sample rate of {rate} Hz; between 1 and {MaxSampleRate} Hz are read.");
+        }
+
         var format = new WavFormat(encoding, rate, channels, bits);
         Validate(format, offset);
         if (blockAlign != format.BlockAlign)

@@ -11,7 +11,9 @@ namespace AudioSdk.Security;
 /// one; the result is reused until its valid-until. Each pin generation gets its own <see cref="SocketsHttpHandler"/>
 /// (and so its own connection pool). A pin mismatch marks the generation stale so the next request re-attests.
 /// Requests to any other authority are refused. There is no unpinned fallback. The same handler carries the
-/// realtime WebSocket upgrade.
+/// realtime WebSocket upgrade. Redirects are not followed: a redirect to another scheme, host or port fails with an
+/// <see cref="AttestationException"/> (<see cref="AttestationStage.Authority"/>) naming its status and location, and any
+/// other redirect is returned as it came.
 /// </summary>
 public sealed class PinnedHttpHandler : HttpMessageHandler
 {
@@ -76,9 +78,10 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
             throw new AttestationException($"The request to {uri} was refused: pinned endpoints are reached over TLS only.", AttestationStage.Authority);
         }
 
+        HttpResponseMessage response;
         try
         {
-            return await generation.Invoker.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            response = await generation.Invoker.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (TlsPinMismatchException.Find(ex) is not null)
         {
@@ -92,6 +95,17 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
 
             throw;
         }
+
+        if (LeavesTheAuthority(response, uri) is { } location)
+        {
+            var status = (int)response.StatusCode;
+            response.Dispose();
+            throw new AttestationException(
+                $"The pinned endpoint answered {status} with Location {location}: a pinned client does not follow a redirect away from {generation.Attested.Authority} (another scheme, host or port).",
+                AttestationStage.Authority);
+        }
+
+        return response;
     }
 
     /// <inheritdoc />
@@ -115,6 +129,19 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
         }
 
         base.Dispose(disposing);
+    }
+
+    /// <summary>The target of a redirect to another scheme, host or port; <see langword="null"/> for any other response.</summary>
+    private static Uri? LeavesTheAuthority(HttpResponseMessage response, Uri requestUri)
+    {
+        if ((int)response.StatusCode is < 300 or > 399 || response.Headers.Location is not { } location)
+        {
+            return null;
+        }
+
+        var target = location.IsAbsoluteUri ? location : new Uri(requestUri, location);
+        var sameScheme = target.Scheme == Uri.UriSchemeHttps || (target.Scheme == "wss" && requestUri.Scheme == "wss");
+        return sameScheme && string.Equals(target.Host, requestUri.Host, StringComparison.OrdinalIgnoreCase) && target.Port == requestUri.Port ? null : target;
     }
 
     private static string Authority(Uri uri) => uri.IsDefaultPort || uri.Port == 443 ? uri.Host : uri.Host + ":" + uri.Port;
@@ -187,6 +214,9 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
     {
         var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
         _configure?.Invoke(handler);
+
+        // Redirects are never followed inside the pinned handler: one to another authority fails in SendAsync.
+        handler.AllowAutoRedirect = false;
         var pins = attested.TlsPins.ToArray();
         var expected = pins.Select(p => p.ToString()).ToArray();
         var authority = Authority(_endpoint);

@@ -10,6 +10,9 @@ namespace AudioSdk.Subtitles;
 /// </summary>
 public static class SubtitleFile
 {
+    /// <summary>Each field of a parsed timestamp (hours, minutes, seconds) is below this: 10,000,000.</summary>
+    private const int MaxStampField = 10_000_000;
+
     /// <summary>Cues from transcript segments, one per segment, split where a segment is too long for the layout.</summary>
     /// <param name="segments">The segments.</param>
     /// <param name="options">The layout; defaults apply when <see langword="null"/>.</param>
@@ -88,12 +91,12 @@ public static class SubtitleFile
 
     /// <summary>Parses SubRip (SRT): tolerant of CRLF, a BOM, missing indices and dots for commas.</summary>
     /// <param name="srt">The body.</param>
-    /// <exception cref="FormatException">A timing line is malformed; the message gives its line number.</exception>
+    /// <exception cref="FormatException">A timing line is malformed (a field of a timestamp at or above 10,000,000 included); the message gives its line number.</exception>
     public static IReadOnlyList<SubtitleCue> ParseSrt(string srt) => Parse(srt, vtt: false);
 
     /// <summary>Parses WebVTT: skips the header, NOTE, STYLE and REGION blocks, cue identifiers and cue settings.</summary>
     /// <param name="vtt">The body.</param>
-    /// <exception cref="FormatException">The body does not start with WEBVTT, or a timing line is malformed.</exception>
+    /// <exception cref="FormatException">The body does not start with WEBVTT, or a timing line is malformed (as for <see cref="ParseSrt"/>).</exception>
     public static IReadOnlyList<SubtitleCue> ParseVtt(string vtt) => Parse(vtt, vtt: true);
 
     private static List<SubtitleCue> Layout(List<(string Word, TimeSpan Start, TimeSpan End)> words, SubtitleOptions options)
@@ -214,18 +217,21 @@ public static class SubtitleFile
 
     private static TimeSpan ParseStamp(string stamp, int lineNumber)
     {
+        // Digits only (no sign, exponent or spaces), each field below MaxStampField: the total stays far inside TimeSpan.
         var parts = stamp.Replace(',', '.').Split(':');
+        var hours = 0;
         if (parts.Length is < 2 or > 3 ||
-            !double.TryParse(parts[^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) ||
-            !int.TryParse(parts[^2], NumberStyles.None, CultureInfo.InvariantCulture, out var minutes) ||
-            (parts.Length == 3 && !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+            !double.TryParse(parts[^1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) || !(seconds >= 0 && seconds < MaxStampField) ||
+            !int.TryParse(parts[^2], NumberStyles.None, CultureInfo.InvariantCulture, out var minutes) || minutes >= MaxStampField ||
+            (parts.Length == 3 && (!int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out hours) || hours >= MaxStampField)))
         {
-            throw new FormatException($"'{stamp}' at line {lineNumber} is not a timestamp (hh:mm:ss,mmm or mm:ss.mmm).");
+            throw new FormatException($"'{Shorten(stamp)}' at line {lineNumber} is not a timestamp (hh:mm:ss,mmm or mm:ss.mmm, each field below {MaxStampField}).");
         }
 
-        var hours = parts.Length == 3 ? int.Parse(parts[0], CultureInfo.InvariantCulture) : 0;
-        return TimeSpan.FromHours(hours) + TimeSpan.FromMinutes(minutes) + TimeSpan.FromTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond));
+        return TimeSpan.FromTicks((hours * TimeSpan.TicksPerHour) + (minutes * TimeSpan.TicksPerMinute) + (long)Math.Round(seconds * TimeSpan.TicksPerSecond));
     }
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "...";
 
     private static string Stamp(TimeSpan time, char separator, bool forceHours)
     {

@@ -28,16 +28,12 @@ internal static class ErrorResponseReader
             body = string.Empty;
         }
 
-        if (!string.IsNullOrEmpty(apiKey) && body.Contains(apiKey, StringComparison.Ordinal))
-        {
-            body = body.Replace(apiKey, "***", StringComparison.Ordinal);
-        }
-
+        body = SecretRedactor.Redact(body, apiKey)!;
         var retryAfter = ReadRetryAfter(response, timeProvider);
-        return Create(response.StatusCode, response.ReasonPhrase, response.Content.Headers.ContentType?.MediaType, body, metadata, retryAfter);
+        return Create(response.StatusCode, SecretRedactor.Redact(response.ReasonPhrase, apiKey), response.Content.Headers.ContentType?.MediaType, body, metadata, retryAfter, apiKey);
     }
 
-    public static AudioServiceException Create(HttpStatusCode status, string? reason, string? mediaType, string body, ResponseMetadata metadata, TimeSpan? retryAfter)
+    public static AudioServiceException Create(HttpStatusCode status, string? reason, string? mediaType, string body, ResponseMetadata metadata, TimeSpan? retryAfter, string? apiKey = null)
     {
         var (message, type, code, param) = Parse(body);
         var statusText = $"HTTP {(int)status} {reason ?? status.ToString()}";
@@ -62,21 +58,31 @@ internal static class ErrorResponseReader
             text.Append(" Request id: ").Append(requestId).Append('.');
         }
 
-        return new AudioServiceException(text.ToString(), status, type, code, param, metadata.RequestId, body.Length == 0 ? null : body, metadata, retryAfter);
+        return new AudioServiceException(
+            SecretRedactor.Redact(text.ToString(), apiKey)!,
+            status,
+            SecretRedactor.Redact(type, apiKey),
+            SecretRedactor.Redact(code, apiKey),
+            SecretRedactor.Redact(param, apiKey),
+            metadata.RequestId,
+            body.Length == 0 ? null : body,
+            metadata,
+            retryAfter);
     }
 
-    /// <summary>An <c>error</c> event that arrived inside a successful stream (status 0).</summary>
-    public static AudioServiceException FromStreamEvent(JsonElement root, ResponseMetadata metadata, string streamName)
+    /// <summary>An <c>error</c> event that arrived inside a successful stream (status 0), with the secret redacted from every field.</summary>
+    public static AudioServiceException FromStreamEvent(JsonElement root, ResponseMetadata metadata, string streamName, string? apiKey)
     {
+        var raw = SecretRedactor.Redact(root.GetRawText(), apiKey)!;
         var (message, type, code, param) = Parse(root);
         return new AudioServiceException(
-            $"The audio service reported an error in the {streamName}{(code is null ? string.Empty : $" ({code})")}: {message ?? root.GetRawText()}",
+            SecretRedactor.Redact($"The audio service reported an error in the {streamName}{(code is null ? string.Empty : $" ({code})")}: {message ?? raw}", apiKey)!,
             0,
-            type,
-            code,
-            param,
+            SecretRedactor.Redact(type, apiKey),
+            SecretRedactor.Redact(code, apiKey),
+            SecretRedactor.Redact(param, apiKey),
             metadata.RequestId,
-            root.GetRawText(),
+            raw,
             metadata);
     }
 

@@ -5,18 +5,8 @@ namespace AudioSdk.Internal.Http;
 /// the attempt's timeout and the caller's token; a timeout surfaces as <see cref="TimeoutException"/>. Disposing it
 /// ends the response and its timeout.
 /// </summary>
-internal sealed class ResponseBodyStream(Stream body, StreamingResponse streaming, IDisposable? owned) : Stream
+internal sealed class ResponseBodyStream(Stream body, StreamingResponse streaming, IDisposable? owned) : ReadOnlyStream
 {
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (!cancellationToken.CanBeCanceled || cancellationToken == streaming.Token)
@@ -28,20 +18,7 @@ internal sealed class ResponseBodyStream(Stream body, StreamingResponse streamin
         return await ReadCoreAsync(buffer, linked.Token).ConfigureAwait(false);
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override int Read(byte[] buffer, int offset, int count) => body.Read(buffer, offset, count);
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

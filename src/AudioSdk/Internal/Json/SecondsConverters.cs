@@ -11,7 +11,12 @@ internal sealed class SecondsConverter : JsonConverter<TimeSpan>
 
     public override void Write(Utf8JsonWriter writer, TimeSpan value, JsonSerializerOptions options) => writer.WriteNumberValue(value.TotalSeconds);
 
-    internal static TimeSpan FromSeconds(double seconds) => TimeSpan.FromTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond));
+    /// <summary>The largest magnitude read (about 3,000 years), so later arithmetic on the value cannot overflow.</summary>
+    internal const double MaxSeconds = 1e11;
+
+    internal static TimeSpan FromSeconds(double seconds) => Math.Abs(seconds) <= MaxSeconds
+        ? TimeSpan.FromTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond))
+        : throw new JsonException($"{seconds} seconds is outside the range of a time offset.");
 
     internal static double ReadSeconds(ref Utf8JsonReader reader) => reader.TokenType switch
     {

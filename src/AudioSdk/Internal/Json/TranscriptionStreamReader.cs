@@ -8,24 +8,32 @@ namespace AudioSdk.Internal.Json;
 
 /// <summary>
 /// Reads one server-sent event of a streaming transcription: OpenAI's <c>transcript.text.*</c> events,
-/// vLLM's <c>transcription.chunk</c> objects, and <c>error</c> events (thrown). Anything else is skipped.
+/// vLLM's <c>transcription.chunk</c> objects, and <c>error</c> events (thrown, the key redacted). Anything else is
+/// skipped; a known event whose fields do not have the expected shape is an <see cref="AudioServiceException"/>
+/// (<c>invalid_response</c>), as for a non-streamed body.
 /// </summary>
 internal static class TranscriptionStreamReader
 {
-    public static TranscriptionUpdate? Read(string data, ResponseMetadata metadata, ILogger logger)
+    public static TranscriptionUpdate? Read(string data, ResponseMetadata metadata, ILogger logger, string? apiKey)
+    {
+        try
+        {
+            return ReadCore(data, metadata, logger, apiKey);
+        }
+        catch (Exception ex) when (StreamEvent.IsMalformed(ex))
+        {
+            throw StreamEvent.Malformed(ex, metadata, "stream", apiKey);
+        }
+    }
+
+    private static TranscriptionUpdate? ReadCore(string data, ResponseMetadata metadata, ILogger logger, string? apiKey)
     {
         if (string.IsNullOrWhiteSpace(data))
         {
             return null;
         }
 
-        JsonElement root;
-        try
-        {
-            using var doc = JsonDocument.Parse(data);
-            root = doc.RootElement.Clone();
-        }
-        catch (JsonException)
+        if (StreamEvent.TryParse(data) is not { } root)
         {
             Log.SkippedEvent(logger, "(not JSON)");
             return null;
@@ -47,7 +55,7 @@ internal static class TranscriptionStreamReader
                     LogProbabilities = LogProbs(root),
                 };
             case "transcript.text.segment":
-                var segment = root.Deserialize(AudioSdkJsonContext.Default.TranscriptionDiarizedSegment)!;
+                var segment = root.Deserialize(AudioSdkJsonContext.Default.TranscriptionDiarizedSegment) ?? throw new JsonException("The segment event is empty.");
                 return new TranscriptionUpdate(TranscriptionUpdateKind.Segment, type, root, metadata) { Segment = segment, Text = segment.Text, SegmentId = segment.Id };
             case "transcript.text.done":
                 return new TranscriptionUpdate(TranscriptionUpdateKind.Done, type, root, metadata)
@@ -57,12 +65,12 @@ internal static class TranscriptionStreamReader
                     Usage = Usage(root),
                 };
             case "error":
-                throw ErrorResponseReader.FromStreamEvent(root, metadata, "stream");
+                throw ErrorResponseReader.FromStreamEvent(root, metadata, "stream", apiKey);
         }
 
         if (type is null && root.TryGetProperty("error", out _))
         {
-            throw ErrorResponseReader.FromStreamEvent(root, metadata, "stream");
+            throw ErrorResponseReader.FromStreamEvent(root, metadata, "stream", apiKey);
         }
 
         if (type is null && root.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array)
@@ -70,7 +78,7 @@ internal static class TranscriptionStreamReader
             return VllmChunk(root, choices, metadata);
         }
 
-        Log.SkippedEvent(logger, type ?? "(no type)");
+        Log.SkippedEvent(logger, SecretRedactor.Redact(type, apiKey) ?? "(no type)");
         return null;
     }
 
