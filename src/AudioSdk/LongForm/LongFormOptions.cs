@@ -28,26 +28,33 @@ public sealed record LongFormOptions
     /// <summary>The ffmpeg executable for formats other than WAV and MP3; <see langword="null"/> searches PATH.</summary>
     public string? FfmpegPath { get; init; }
 
+    /// <summary>Checks every setting and reports all problems in one <see cref="ArgumentException"/>, as the client options do.</summary>
     internal void Validate()
     {
+        var problems = new List<string>();
         if (MaxChunkBytes < 64 * 1024)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxChunkBytes), MaxChunkBytes, "A chunk must be allowed at least 64 KiB.");
+            problems.Add($"MaxChunkBytes must be at least 64 KiB (was {MaxChunkBytes}).");
         }
 
         if (MaxChunkDuration < TimeSpan.FromSeconds(1))
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxChunkDuration), MaxChunkDuration, "A chunk must be allowed at least one second.");
+            problems.Add($"MaxChunkDuration must be at least one second (was {MaxChunkDuration}).");
         }
 
         if (BoundarySearchWindow < TimeSpan.Zero || BoundarySearchWindow >= MaxChunkDuration)
         {
-            throw new ArgumentOutOfRangeException(nameof(BoundarySearchWindow), BoundarySearchWindow, "The boundary search window must be at least zero and shorter than MaxChunkDuration.");
+            problems.Add($"BoundarySearchWindow must be at least zero and shorter than MaxChunkDuration (was {BoundarySearchWindow}).");
         }
 
         if (MaxParallelism < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxParallelism), MaxParallelism, "At least one chunk must run at a time.");
+            problems.Add($"MaxParallelism must be at least 1 (was {MaxParallelism}).");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid LongFormOptions: " + string.Join(" ", problems), "longForm");
         }
     }
 }

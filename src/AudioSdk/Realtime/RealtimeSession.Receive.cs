@@ -28,7 +28,7 @@ public partial class RealtimeSession
         if (_connection is { } old)
         {
             Interlocked.Increment(ref _generation);
-            await old.CloseAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            await old.CloseAsync(RealtimeConnection.CloseTimeout).ConfigureAwait(false);
             await old.DisposeAsync().ConfigureAwait(false);
         }
 

@@ -133,8 +133,8 @@ public partial class RealtimeSession : IAsyncDisposable
 
             Volatile.Write(ref _disposed, 1);
             Interlocked.Increment(ref _generation);
-            await connection.CloseAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-            await Task.WhenAny(_receiveTask, Task.Delay(TimeSpan.FromSeconds(5), Time)).ConfigureAwait(false);
+            await connection.CloseAsync(RealtimeConnection.CloseTimeout).ConfigureAwait(false);
+            await Task.WhenAny(_receiveTask, Task.Delay(RealtimeConnection.CloseTimeout, Time)).ConfigureAwait(false);
         }
 
         Volatile.Write(ref _disposed, 1);

@@ -270,7 +270,12 @@ public sealed class LongFormTests : ServerTest
     [Fact]
     public async Task InvalidLongFormOptions_AreRejected()
     {
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Client.TranscribeLongAsync(AudioInput.FromBytes(new byte[10]), Verbose, new LongFormOptions { MaxParallelism = 0 }));
+        var all = await Assert.ThrowsAsync<ArgumentException>(() => Client.TranscribeLongAsync(AudioInput.FromBytes(new byte[10]), Verbose, new LongFormOptions { MaxParallelism = 0, MaxChunkBytes = 10, MaxChunkDuration = TimeSpan.FromSeconds(10), BoundarySearchWindow = TimeSpan.FromSeconds(20) }));
+        Assert.Equal("longForm", all.ParamName);
+        Assert.Contains("MaxParallelism", all.Message);
+        Assert.Contains("MaxChunkBytes", all.Message);
+        Assert.Contains("BoundarySearchWindow", all.Message);
+        Assert.DoesNotContain("MaxChunkDuration must", all.Message);
         await Assert.ThrowsAsync<ArgumentException>(() => Client.TranscribeLongAsync(AudioInput.FromBytes(new byte[10]), Verbose with { ResponseFormat = TranscriptionFormat.Srt }));
         await Assert.ThrowsAsync<ArgumentException>(() => Client.TranscribeLongToTextAsync(AudioInput.FromBytes(new byte[10]), Verbose));
         Assert.Empty(Server.Requests);

@@ -82,11 +82,22 @@ public sealed class RealtimeSessionTests : RealtimeTestBase
     }
 
     [Fact]
-    public async Task ConnectTimeout_WhenTheServerIsSlowToUpgrade()
+    public async Task Start_TimesOut_WhenTheServerIsSlowToConfirmTheConfiguration()
     {
-        Server.EnqueueRealtime(new AudioSdk.Testing.RealtimeScriptedAction { Delay = TimeSpan.FromSeconds(5) });
+        // The upgrade succeeds at once; the server then sits on the configuration longer than ConnectTimeout.
+        Server.EnqueueRealtime(new AudioSdk.Testing.RealtimeScriptedAction { Delay = TimeSpan.FromSeconds(30) });
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var ex = await Assert.ThrowsAsync<TimeoutException>(() => Client.StartRealtimeSessionAsync(OpenAI() with { ConnectTimeout = TimeSpan.FromSeconds(1.5) }));
         Assert.Contains("session.updated", ex.Message);
+        Assert.Single(Server.RealtimeSessions);
+
+        // The scripted delay is cancelled with the connection the client gave up on: the server finishes well before 30 s.
+        while (Server.ActiveResponses > 0 && watch.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(0, Server.ActiveResponses);
     }
 
     [Fact]

@@ -26,16 +26,21 @@ internal interface IRealtimeConnection : IAsyncDisposable
 /// </summary>
 internal sealed class RealtimeConnection : IRealtimeConnection
 {
+    /// <summary>How long a close handshake (ours, or the wait for the receive loop after it) may take before the socket is dropped.</summary>
+    public static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
+
     private const int ReceiveBlock = 16 * 1024;
     private readonly ClientWebSocket _socket;
     private readonly HttpMessageInvoker _invoker;
     private readonly int _maxMessageBytes;
+    private readonly TimeProvider _timeProvider;
 
-    private RealtimeConnection(ClientWebSocket socket, HttpMessageInvoker invoker, int maxMessageBytes)
+    private RealtimeConnection(ClientWebSocket socket, HttpMessageInvoker invoker, int maxMessageBytes, TimeProvider timeProvider)
     {
         _socket = socket;
         _invoker = invoker;
         _maxMessageBytes = maxMessageBytes;
+        _timeProvider = timeProvider;
     }
 
     public static async Task<RealtimeConnection> ConnectAsync(
@@ -63,7 +68,7 @@ internal sealed class RealtimeConnection : IRealtimeConnection
         try
         {
             await socket.ConnectAsync(uri, invoker, linked.Token).ConfigureAwait(false);
-            return new RealtimeConnection(socket, invoker, maxMessageBytes);
+            return new RealtimeConnection(socket, invoker, maxMessageBytes, timeProvider);
         }
         catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -215,7 +220,7 @@ internal sealed class RealtimeConnection : IRealtimeConnection
     {
         if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {
-            using var cts = new CancellationTokenSource(timeout);
+            using var cts = new CancellationTokenSource(timeout, _timeProvider);
             try
             {
                 await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "client closing", cts.Token).ConfigureAwait(false);
@@ -239,7 +244,7 @@ internal sealed class RealtimeConnection : IRealtimeConnection
     {
         try
         {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            using var cts = new CancellationTokenSource(CloseTimeout, _timeProvider);
             await _socket.CloseOutputAsync(status, description, cts.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
