@@ -399,6 +399,7 @@ public partial class AudioClient : IDisposable
             await streaming.Response.Content.ReadAsStreamAsync(streaming.Token).ConfigureAwait(false),
             _options.StreamIdleTimeout,
             _options.TimeProvider,
+            streaming.Token,
             () => new TimeoutException($"{spec.Method} {spec.LogPath}: the streamed response sent no byte for {_options.StreamIdleTimeout} (StreamIdleTimeout)."));
 
     private TimeoutException AttemptTimedOut(RequestSpec spec) =>

@@ -2,43 +2,68 @@ namespace AudioSdk.Internal.Http;
 
 /// <summary>
 /// A streamed response body that fails with a <see cref="TimeoutException"/> when a read waits longer than the idle
-/// timeout for a byte. The clock runs only while a read is pending (on the client's <see cref="TimeProvider"/>).
+/// timeout for a byte. The clock counts only while a read is pending (on the client's <see cref="TimeProvider"/>).
 /// </summary>
+/// <remarks>
+/// Cheap per read: a read records when it started; one timer, armed once, checks at the earliest moment a pending
+/// read could have waited too long and re-arms itself for the rest. Reads with the body's own token (or none) use
+/// one token source made at the start; only a read with another cancellable token links the two.
+/// </remarks>
 internal sealed class IdleTimeoutStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly TimeSpan _idle;
+    private readonly TimeProvider _clock;
     private readonly Func<TimeoutException> _timedOut;
-    private readonly CancellationTokenSource _fired = new();
+    private readonly CancellationToken _bodyToken;
+    private readonly CancellationTokenSource _fired;
     private readonly ITimer _timer;
+    private long _pendingSince;
+    private volatile bool _idleFired;
 
-    private IdleTimeoutStream(Stream inner, TimeSpan idle, TimeProvider timeProvider, Func<TimeoutException> timedOut)
+    private IdleTimeoutStream(Stream inner, TimeSpan idle, TimeProvider timeProvider, CancellationToken bodyToken, Func<TimeoutException> timedOut)
     {
         _inner = inner;
         _idle = idle;
+        _clock = timeProvider;
         _timedOut = timedOut;
-        _timer = timeProvider.CreateTimer(static s => ((IdleTimeoutStream)s!).Fire(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _bodyToken = bodyToken;
+        _fired = bodyToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(bodyToken) : new CancellationTokenSource();
+        _timer = timeProvider.CreateTimer(static s => ((IdleTimeoutStream)s!).Check(), this, idle, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>The body guarded by the idle timeout, or the body itself when the timeout is off.</summary>
-    public static Stream Wrap(Stream body, TimeSpan idle, TimeProvider timeProvider, Func<TimeoutException> timedOut) =>
-        idle == Timeout.InfiniteTimeSpan ? body : new IdleTimeoutStream(body, idle, timeProvider, timedOut);
+    /// <param name="body">The response body.</param>
+    /// <param name="idle">The longest wait for a byte.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="bodyToken">The token the body is read with (the caller's and the attempt's).</param>
+    /// <param name="timedOut">Makes the exception for an idle body.</param>
+    public static Stream Wrap(Stream body, TimeSpan idle, TimeProvider timeProvider, CancellationToken bodyToken, Func<TimeoutException> timedOut) =>
+        idle == Timeout.InfiniteTimeSpan ? body : new IdleTimeoutStream(body, idle, timeProvider, bodyToken, timedOut);
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _fired.Token);
-        _timer.Change(_idle, Timeout.InfiniteTimeSpan);
+        CancellationTokenSource? linked = null;
+        var token = _fired.Token;
+        if (cancellationToken.CanBeCanceled && cancellationToken != _bodyToken)
+        {
+            linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _fired.Token);
+            token = linked.Token;
+        }
+
+        Volatile.Write(ref _pendingSince, _clock.GetTimestamp());
         try
         {
-            return await _inner.ReadAsync(buffer, linked.Token).ConfigureAwait(false);
+            return await _inner.ReadAsync(buffer, token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (_fired.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (_idleFired && !cancellationToken.IsCancellationRequested)
         {
             throw _timedOut();
         }
         finally
         {
-            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            Volatile.Write(ref _pendingSince, 0);
+            linked?.Dispose();
         }
     }
 
@@ -56,11 +81,28 @@ internal sealed class IdleTimeoutStream : ReadOnlyStream
         base.Dispose(disposing);
     }
 
-    private void Fire()
+    /// <summary>Fires when a pending read has waited the whole idle time; otherwise re-arms for the earliest moment it could.</summary>
+    private void Check()
     {
+        var since = Volatile.Read(ref _pendingSince);
+        var waited = since == 0 ? TimeSpan.Zero : _clock.GetElapsedTime(since);
+        if (since != 0 && waited >= _idle)
+        {
+            _idleFired = true;
+            try
+            {
+                _fired.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+
+            return;
+        }
+
         try
         {
-            _fired.Cancel();
+            _timer.Change(_idle - waited, Timeout.InfiniteTimeSpan);
         }
         catch (ObjectDisposedException)
         {
