@@ -210,8 +210,7 @@ public partial class AudioClient : IDisposable
         var started = _options.TimeProvider.GetTimestamp();
         string? errorType = null;
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(AudioResilience.Replayable, spec.Replayable);
-        context.Properties.Set(AudioResilience.Operation, spec.Description);
+        context.Properties.Set(AudioResilience.Request, spec);
         var number = 0;
         Func<ResilienceContext, ValueTask<T>> run = ctx =>
         {

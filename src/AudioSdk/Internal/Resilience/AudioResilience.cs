@@ -13,11 +13,8 @@ namespace AudioSdk.Internal.Resilience;
 /// </summary>
 internal static class AudioResilience
 {
-    /// <summary>Whether the request being executed can be sent again.</summary>
-    public static readonly ResiliencePropertyKey<bool> Replayable = new("AudioSdk.Replayable");
-
-    /// <summary>The operation's method and path, for logs.</summary>
-    public static readonly ResiliencePropertyKey<string> Operation = new("AudioSdk.Operation");
+    /// <summary>The request being executed: whether it can be sent again, and its method and path for logs.</summary>
+    public static readonly ResiliencePropertyKey<Http.RequestSpec> Request = new("AudioSdk.Request");
 
     public static ResiliencePipeline Create(AudioClientRetryOptions retry, TimeProvider timeProvider, ILogger logger)
     {
@@ -35,7 +32,7 @@ internal static class AudioResilience
                 DelayGenerator = args => new ValueTask<TimeSpan?>(args.Outcome.Exception is AudioServiceException { RetryAfter: { } after } ? after : null),
                 OnRetry = args =>
                 {
-                    var operation = args.Context.Properties.GetValue(Operation, "request");
+                    var operation = args.Context.Properties.TryGetValue(Request, out var request) ? request.Description : "request";
                     var space = operation.IndexOf(' ', StringComparison.Ordinal);
                     Log.Retrying(
                         logger,
@@ -54,7 +51,7 @@ internal static class AudioResilience
 
     internal static bool ShouldRetry(ResilienceContext context, Exception? exception, TimeSpan maxRetryAfter)
     {
-        if (exception is null || !context.Properties.GetValue(Replayable, false) || context.CancellationToken.IsCancellationRequested)
+        if (exception is null || !context.Properties.TryGetValue(Request, out var request) || !request.Replayable || context.CancellationToken.IsCancellationRequested)
         {
             return false;
         }
