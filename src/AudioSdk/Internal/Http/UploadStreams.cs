@@ -1,6 +1,6 @@
 namespace AudioSdk.Internal.Http;
 
-/// <summary>Read-only base for the upload streams below.</summary>
+/// <summary>Read-only base for the upload streams below and, through <see cref="ReadOnlyStream"/>, the response streams.</summary>
 internal abstract class ReadOnlyStreamBase : Stream
 {
     public override bool CanRead => true;
