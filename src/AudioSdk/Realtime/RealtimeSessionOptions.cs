@@ -64,6 +64,12 @@ public sealed record RealtimeSessionOptions
     /// </summary>
     public RealtimeClientSecret? ClientSecret { get; init; }
 
+    /// <summary>
+    /// Reconnects after a dropped connection without losing audio (see <see cref="RealtimeReconnectOptions"/>);
+    /// <see langword="null"/> (the default) ends the session when the connection drops.
+    /// </summary>
+    public RealtimeReconnectOptions? Reconnect { get; init; }
+
     /// <summary>Extra query parameters for the WebSocket URL.</summary>
     public IDictionary<string, string> AdditionalQueryParameters { get; init; } = new Dictionary<string, string>();
 
@@ -101,6 +107,7 @@ public sealed record RealtimeSessionOptions
             problems.Add("MaxMessageBytes must be at least 1024.");
         }
 
+        Reconnect?.Validate(problems);
         driver.Validate(problems);
         if (problems.Count > 0)
         {
