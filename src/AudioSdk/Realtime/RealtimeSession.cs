@@ -59,7 +59,9 @@ public partial class RealtimeSession : IAsyncDisposable
         {
             _log = new Continuity.ReplayLog(driver.WireSampleRate, reconnect.MaxReplayDuration);
         }
-        _uplink = new AudioUplink(options.InputSampleRate, driver.WireSampleRate, options.ChunkDuration, options.RealTimePacing, time, driver);
+        _uplink = options.TurnDetection is { Mode: RealtimeTurnDetectionMode.Client } turns
+            ? new AudioUplink(options.InputSampleRate, driver.WireSampleRate, options.ChunkDuration, options.RealTimePacing, time, driver, new TurnGate(driver.WireSampleRate, turns.ToDetectorSettings()), new ClientTurns(this))
+            : new AudioUplink(options.InputSampleRate, driver.WireSampleRate, options.ChunkDuration, options.RealTimePacing, time, driver);
     }
 
     /// <summary>The dialect the session speaks.</summary>

@@ -27,7 +27,10 @@ public sealed record RealtimeSessionOptions
     /// </summary>
     public int? SessionSampleRate { get; init; }
 
-    /// <summary>Server VAD settings (OpenAI dialect); <see langword="null"/> sends <c>turn_detection: null</c> (push-to-talk).</summary>
+    /// <summary>
+    /// Turn detection for an open microphone: the server's VAD (OpenAI dialect) or the SDK's own (<see cref="RealtimeTurnDetection.OnClient"/>,
+    /// both dialects); <see langword="null"/> is push-to-talk (<c>turn_detection: null</c>): you commit each utterance.
+    /// </summary>
     public RealtimeTurnDetection? TurnDetection { get; init; }
 
     /// <summary>Asks for token log probabilities on deltas (<c>include: ["item.input_audio_transcription.logprobs"]</c>).</summary>
@@ -108,6 +111,7 @@ public sealed record RealtimeSessionOptions
         }
 
         Reconnect?.Validate(problems);
+        TurnDetection?.Validate(problems);
         driver.Validate(problems);
         if (problems.Count > 0)
         {

@@ -32,6 +32,9 @@ internal static partial class Log
     [LoggerMessage(34, LogLevel.Information, "Realtime session reconnected after {Attempts} attempt(s); {Seconds} s of audio in {Utterances} utterance(s) sent again.")]
     public static partial void RealtimeReconnected(ILogger logger, int attempts, double seconds, int utterances);
 
+    [LoggerMessage(35, LogLevel.Debug, "Realtime: a client-side turn's commit was not confirmed: {Reason}")]
+    public static partial void RealtimeTurnCommitFailed(ILogger logger, string reason);
+
     [LoggerMessage(32, LogLevel.Debug, "Realtime audio: an odd trailing byte was dropped at the {Boundary} (PCM16 takes whole samples).")]
     public static partial void RealtimeOddByteDropped(ILogger logger, string boundary);
 

@@ -33,9 +33,9 @@ internal sealed class VllmNativeDriver(RealtimeSessionOptions options) : Realtim
             problems.Add("The native dialect takes 16000 Hz only; leave SessionSampleRate unset.");
         }
 
-        if (Options.TurnDetection is not null)
+        if (Options.TurnDetection is { Mode: not RealtimeTurnDetectionMode.Client })
         {
-            problems.Add("The native dialect has no server VAD; leave TurnDetection unset.");
+            problems.Add("The native dialect has no server VAD; use client-side turn detection (RealtimeTurnDetection.OnClient) or leave TurnDetection unset.");
         }
     }
 
