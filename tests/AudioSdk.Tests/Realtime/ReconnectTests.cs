@@ -220,6 +220,45 @@ public sealed class ReconnectTests : RealtimeTestBase
         Assert.Equal(["srv_a", "srv_b", c.ItemId], events.OfType<Committed>().Select(t => t.ItemId));
     }
 
+    [Theory]
+    [InlineData(RealtimeDialect.OpenAITranscription)]
+    [InlineData(RealtimeDialect.VllmNative)]
+    public async Task AResetInTheMiddleOfTheClientsSend_IsReplayed(RealtimeDialect dialect)
+    {
+        var options = (dialect == RealtimeDialect.VllmNative ? Native() : OpenAI()) with { Reconnect = Fast };
+        await using var rt = await Client.StartRealtimeSessionAsync(options);
+        await rt.SendAudioAsync(Tone(0.5, 250));
+        await OpenAIDialectTests.WaitUntilAsync(() => Appends(Connection()) >= 5);
+        Server.EnqueueRealtime(new RealtimeScriptedAction { OnClientEvent = "input_audio_buffer.append", ResetDuringClientSend = true });
+        await rt.SendAudioAsync(Tone(0.7, 250));
+
+        var t = await rt.TranscribeUtteranceAsync(Tone(0.3, 250));
+        Assert.EndsWith("Heard 1.50 seconds at 250 Hz.", t.Transcript);
+        var events = await ReadUntilAsync(rt, e => e is TranscriptCompleted);
+        Assert.Single(events.OfType<Reconnected>());
+        Assert.Single(events.OfType<TranscriptCompleted>());
+    }
+
+    [Fact]
+    public async Task DisposingDuringAnOutage_EndsAtOnce_AsClosedByTheClient()
+    {
+        var server = await AudioTestServer.StartAsync(new AudioTestServerOptions { ApiKey = ApiKey });
+        using var client = new AudioClient(new AudioClientOptions { Endpoint = server.Endpoint, ApiKey = ApiKey, Retry = AudioClientRetryOptions.None });
+        var rt = await client.StartRealtimeSessionAsync(OpenAI() with { Reconnect = new() { InitialDelay = TimeSpan.FromSeconds(30), MaxDelay = TimeSpan.FromSeconds(60) } });
+        await rt.SendAudioAsync(Tone(0.2));
+        await server.DisposeAsync();
+        await ReadUntilAsync(rt, e => e is Reconnecting);
+        var send = rt.SendAudioAsync(Tone(0.1));
+        Assert.False(send.IsCompleted, "a send during the outage waits for it");
+
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        await rt.DisposeAsync();
+        var events = await ReadUntilAsync(rt, e => e is Closed);
+        Assert.True(((Closed)events[^1]).ByClient);
+        await Assert.ThrowsAnyAsync<Exception>(() => send);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(20), "dispose does not wait out the backoff");
+    }
+
     [Fact]
     public void Options_AreChecked_BeforeAnyConnection()
     {
