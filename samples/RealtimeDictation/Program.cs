@@ -1,6 +1,10 @@
-// RealtimeDictation: streams a WAV to a realtime transcription session at real-time pace, one utterance
-// at a time (push-to-talk), and prints deltas and final transcripts as they arrive.
+// RealtimeDictation: streams a WAV to a realtime transcription session at real-time pace and prints deltas and
+// final transcripts as they arrive. Push-to-talk by default (one commit per utterance); with --turns client the
+// microphone stays open and the SDK decides where each utterance ends (no commits at all). The session reconnects
+// when the connection drops and replays the audio of every utterance still waiting for its transcript; --drop-after N
+// makes the offline server drop the connection after N seconds of audio to show it.
 //   dotnet run --project samples/RealtimeDictation [-- --dialect openai|native] [--wav file.wav] [--fast]
+//                                                  [--turns client] [--drop-after 1.5]
 // With no file it generates three 48 kHz stereo utterances (the SDK resamples them). With no
 // AUDIO_API_BASE_URL it talks to the in-process test server, so it runs offline; set AUDIO_API_BASE_URL,
 // AUDIO_API_KEY and AUDIO_REALTIME_MODEL for a real service (Tinfoil: https://inference.tinfoil.sh/v1).
@@ -12,6 +16,8 @@ using AudioSdk.Testing;
 var dialect = Argument("--dialect") == "native" ? RealtimeDialect.VllmNative : RealtimeDialect.OpenAITranscription;
 var wavPath = Argument("--wav");
 var paced = !args.Contains("--fast");
+var clientTurns = Argument("--turns") == "client";
+var dropAfter = Argument("--drop-after") is { } drop ? double.Parse(drop, System.Globalization.CultureInfo.InvariantCulture) : (double?)null;
 var baseUrl = Environment.GetEnvironmentVariable("AUDIO_API_BASE_URL");
 var model = Environment.GetEnvironmentVariable("AUDIO_REALTIME_MODEL") ?? (dialect == RealtimeDialect.VllmNative ? "voxtral-mini-4b-realtime" : "gpt-4o-transcribe");
 
@@ -31,7 +37,12 @@ await using var session = await client.StartRealtimeSessionAsync(new RealtimeSes
     Model = model,
     InputSampleRate = rate,
     RealTimePacing = paced,
+    TurnDetection = clientTurns ? RealtimeTurnDetection.OnClient : null,
+    Reconnect = new RealtimeReconnectOptions(),
 });
+var pending = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
+var allDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+var sendingDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
 var printer = Task.Run(async () =>
 {
@@ -41,23 +52,72 @@ var printer = Task.Run(async () =>
         {
             case SessionCreated c: Console.WriteLine($"[session {c.SessionId ?? "(no id)"}]"); break;
             case TranscriptDelta d: Console.Write(d.Delta); break;
-            case TranscriptCompleted t: Console.WriteLine($"\n[{t.ItemId}] {t.Transcript.Trim()}{(t.Usage is { } u ? $" ({u.TotalTokens} tokens)" : string.Empty)}"); break;
+            case SpeechStarted s when s.IsSynthesized: Console.WriteLine($"[speech from {s.AudioStartMs} ms]"); break;
+            case Committed c: pending[c.ItemId] = true; break;
+            case TranscriptCompleted t:
+                Console.WriteLine($"\n[{t.ItemId}] {t.Transcript.Trim()}{(t.Usage is { } u ? $" ({u.TotalTokens} tokens)" : string.Empty)}");
+                if (t.ItemId is { } done && pending.TryRemove(done, out _) && pending.IsEmpty && sendingDone.Task.IsCompleted)
+                {
+                    allDone.TrySetResult();
+                }
+
+                break;
+            case Reconnecting r: Console.WriteLine($"\n[connection lost: {r.Reason}; reconnecting, attempt {r.Attempt}]"); break;
+            case Reconnected r: Console.WriteLine($"[reconnected: {r.AudioReplayed.TotalSeconds:0.0} s of audio in {r.UtterancesReplayed} utterance(s) sent again]"); break;
             case ErrorEvent err: Console.WriteLine($"\n[error {err.Code}] {err.Message}"); break;
             case Closed closed: Console.WriteLine($"[closed {closed.CloseStatus}]"); break;
         }
     }
 });
 
-foreach (var utterance in utterances)
+var sent = 0.0;
+if (clientTurns)
 {
-    await session.SendAudioAsync(Pcm16.ToBytes(utterance));
-    var committed = await session.CommitAsync();
-    await session.WaitForTranscriptAsync(committed.ItemId);
+    // An open microphone: the utterances with pauses between them, then a pause; no commits.
+    var pause = new short[rate * 6 / 5];
+    foreach (var utterance in utterances)
+    {
+        await SendAsync(pause);
+        await SendAsync(utterance);
+    }
+
+    await SendAsync(pause);
+    sendingDone.TrySetResult();
+    if (!pending.IsEmpty)
+    {
+        await allDone.Task.WaitAsync(TimeSpan.FromSeconds(60));
+    }
+}
+else
+{
+    foreach (var utterance in utterances)
+    {
+        await SendAsync(utterance);
+        var committed = await session.CommitAsync();
+        await session.WaitForTranscriptAsync(committed.ItemId);
+    }
 }
 
 await session.DisposeAsync();
 await printer;
 return 0;
+
+// Sends 100 ms at a time, like a microphone; the offline server is told to drop the connection once, at --drop-after.
+async Task SendAsync(short[] samples)
+{
+    var block = rate / 10;
+    for (var offset = 0; offset < samples.Length; offset += block)
+    {
+        var count = Math.Min(block, samples.Length - offset);
+        if (dropAfter is { } at && server is not null && sent < at && sent + ((double)count / rate) >= at)
+        {
+            server.EnqueueRealtime(new RealtimeScriptedAction { OnClientEvent = "input_audio_buffer.append", DropConnection = true });
+        }
+
+        sent += (double)count / rate;
+        await session.SendAudioAsync(Pcm16.ToBytes(samples.AsSpan(offset, count)));
+    }
+}
 
 string? Argument(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 

@@ -181,10 +181,12 @@ public sealed class AudioTestServer : IAsyncDisposable
         return await done.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(30)).ConfigureAwait(false);
     }
 
-    /// <summary>Stops the server.</summary>
+    /// <summary>Stops the server; connections still open after a second (a realtime socket) are cut.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync().ConfigureAwait(false);
+        // Open connections (a realtime session's socket) get a second to finish, then are cut: disposing never hangs.
+        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        await _app.StopAsync(grace.Token).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 

@@ -25,6 +25,7 @@ public partial class RealtimeSession
     /// <returns>Its generation number (1 for the first).</returns>
     internal async Task<int> ConnectAsync(CancellationToken cancellationToken)
     {
+        await WaitForOutageAsync(cancellationToken).ConfigureAwait(false);
         if (_connection is { } old)
         {
             Interlocked.Increment(ref _generation);
@@ -37,7 +38,7 @@ public partial class RealtimeSession
         {
             connection = await _connect(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (_connection is not null && ex is RealtimeException or AudioServiceException or TimeoutException or WebSocketException or HttpRequestException or IOException)
+        catch (Exception ex) when (_connection is not null && !IsReplayCall && ex is RealtimeException or AudioServiceException or TimeoutException or WebSocketException or HttpRequestException or IOException)
         {
             // A reconnect for the next utterance failed: the session cannot go on.
             var reason = "reconnecting failed: " + Redact(ex.Message);
@@ -79,6 +80,8 @@ public partial class RealtimeSession
             _events.Writer.TryWrite(evt);
         }
 
+        _log?.Observe(evt);
+
         if (Telemetry.RealtimeEvents.Enabled)
         {
             Telemetry.RealtimeEvents.Add(1, new KeyValuePair<string, object?>("audiosdk.realtime.event", evt.GetType().Name), new KeyValuePair<string, object?>("audiosdk.realtime.dialect", _options.Dialect.ToString()));
@@ -98,6 +101,11 @@ public partial class RealtimeSession
         }
 
         if (Generation != generation)
+        {
+            return;
+        }
+
+        if (TryBeginOutage(generation, end.Status, end.Description))
         {
             return;
         }
@@ -127,7 +135,13 @@ public partial class RealtimeSession
             evt = EventRedaction.Apply(evt, _secret);
             if (evt is SessionCreated created)
             {
-                SessionId ??= created.SessionId;
+                SessionId = generation == 1 || InOutage ? created.SessionId ?? SessionId : SessionId ?? created.SessionId;
+            }
+
+            if (_log is not null && _driver.ServerNamesItems && !Continuity.ItemIds.Remap(evt, _log))
+            {
+                // A replayed commit the caller already saw confirmed: its item id is the caller's, shown once.
+                return;
             }
 
             if (_driver.OnServerEvent(evt, generation) is { } published)
@@ -164,6 +178,7 @@ public partial class RealtimeSession
         Replies.FailAll(exception);
         Transcripts.Close(exception);
         _driver.OnClosed(exception);
+        _log?.Clear();
         Publish(closed);
         _events.Writer.TryComplete();
         var seconds = Time.GetElapsedTime(_openedAt).TotalSeconds;

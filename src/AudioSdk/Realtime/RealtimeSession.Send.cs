@@ -3,6 +3,7 @@ using System.Text.Json;
 using AudioSdk.Audio;
 using AudioSdk.Internal.Diagnostics;
 using AudioSdk.Realtime.Protocol;
+using AudioSdk.Realtime.Transport;
 
 namespace AudioSdk.Realtime;
 
@@ -147,39 +148,117 @@ public partial class RealtimeSession
     /// One message under the send lock. A failure of the connection is a <see cref="RealtimeException"/>, whatever the
     /// socket threw; a cancellation only when <paramref name="cancellationToken"/> asked for it.
     /// </summary>
+    /// <remarks>
+    /// With reconnecting on, a caller's message first waits out an outage, and is recorded in the replay log before it
+    /// goes out; if the connection fails under it, the outage begins and the message counts as sent (the replay carries it).
+    /// </remarks>
     private async ValueTask<Task<RealtimeEvent>?> SendCoreAsync(ClientCommand command, ReadOnlyMemory<byte> audio, Type? replyType, CancellationToken cancellationToken)
     {
-        ThrowIfUnusable();
-        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        while (true)
         {
             ThrowIfUnusable();
-            var eventId = ++_eventId;
-            _buffer.Clear();
-            _json.Reset(_buffer);
-            _driver.Codec.Write(_json, command, _options, audio.Span, eventId);
-            _json.Flush();
-            var reply = replyType is null ? null : Replies.Register(RealtimeProtocol.EventId(eventId), replyType);
+            await WaitForOutageAsync(cancellationToken).ConfigureAwait(false);
+            await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            Task<RealtimeEvent>? reply;
+            Exception? lost = null;
+            int generation;
             try
             {
-                await _connection!.SendAsync(_buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                var failure = _faulted ? ClosedException(ex) : new RealtimeException("The realtime connection failed while sending: " + Redact(ex.Message), null, ex);
-                if (reply is not null)
+                ThrowIfUnusable();
+                var replay = IsReplayCall;
+                if (!replay && InOutage)
                 {
-                    Replies.FailAll(failure);
+                    // The connection dropped while this call waited for the lock: wait for the new one, and start over.
+                    continue;
                 }
 
-                throw failure;
+                generation = Generation;
+                var recoverable = _log is not null && _established && !replay;
+                if (recoverable)
+                {
+                    Record(_log!, command, audio.Span);
+                }
+
+                var eventId = ++_eventId;
+                _buffer.Clear();
+                _json.Reset(_buffer);
+                _driver.Codec.Write(_json, command, _options, audio.Span, eventId);
+                _json.Flush();
+                reply = replyType is null ? null : Replies.Register(RealtimeProtocol.EventId(eventId), replyType);
+                try
+                {
+                    await _connection!.SendAsync(_buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when ((ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested) && recoverable)
+                {
+                    lost = ex;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    var failure = _faulted ? ClosedException(ex) : new RealtimeException("The realtime connection failed while sending: " + Redact(ex.Message), null, ex);
+                    if (reply is not null)
+                    {
+                        Replies.FailAll(failure);
+                    }
+
+                    throw failure;
+                }
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+
+            if (lost is not null)
+            {
+                await OnSendLostAsync(command, generation, lost).ConfigureAwait(false);
             }
 
             return reply;
         }
-        finally
+    }
+
+    /// <summary>
+    /// A caller's message failed on a connection that may come back. The receive loop says how the connection ended
+    /// (a close status decides whether it is recoverable); when an outage begins the message counts as sent, since the
+    /// replay carries it, and a clear is done (the new connection starts empty). Otherwise the session's closed exception.
+    /// </summary>
+    private async ValueTask OnSendLostAsync(ClientCommand command, int generation, Exception lost)
+    {
+        var receiving = _receiveTask;
+        if (Generation == generation && !receiving.IsCompleted)
         {
-            _sendLock.Release();
+            await Task.WhenAny(receiving, Task.Delay(RealtimeConnection.CloseTimeout, Time)).ConfigureAwait(false);
+        }
+
+        if (!_faulted && (Generation != generation || InOutage || TryBeginOutage(generation, null, lost.Message)))
+        {
+            if (command == ClientCommand.Clear)
+            {
+                Replies.SettleForReconnect();
+            }
+
+            return;
+        }
+
+        var failure = ClosedException(lost);
+        Replies.FailAll(failure);
+        throw failure;
+    }
+
+    private static void Record(Continuity.ReplayLog log, ClientCommand command, ReadOnlySpan<byte> audio)
+    {
+        switch (command)
+        {
+            case ClientCommand.Append:
+                log.Append(audio);
+                break;
+            case ClientCommand.Commit:
+                log.MarkCommitted();
+                break;
+            case ClientCommand.Clear:
+                log.DiscardOpen();
+                break;
         }
     }
 }

@@ -55,7 +55,13 @@ public partial class RealtimeSession : IAsyncDisposable
         _openedAt = time.GetTimestamp();
         _json = new System.Text.Json.Utf8JsonWriter(_buffer);
         driver.Attach(this);
-        _uplink = new AudioUplink(options.InputSampleRate, driver.WireSampleRate, options.ChunkDuration, options.RealTimePacing, time, driver);
+        if (options.Reconnect is { } reconnect)
+        {
+            _log = new Continuity.ReplayLog(driver.WireSampleRate, reconnect.MaxReplayDuration);
+        }
+        _uplink = options.TurnDetection is { Mode: RealtimeTurnDetectionMode.Client } turns
+            ? new AudioUplink(options.InputSampleRate, driver.WireSampleRate, options.ChunkDuration, options.RealTimePacing, time, driver, new TurnGate(driver.WireSampleRate, turns.ToDetectorSettings()), new ClientTurns(this))
+            : new AudioUplink(options.InputSampleRate, driver.WireSampleRate, options.ChunkDuration, options.RealTimePacing, time, driver);
     }
 
     /// <summary>The dialect the session speaks.</summary>
@@ -119,8 +125,14 @@ public partial class RealtimeSession : IAsyncDisposable
             return;
         }
 
+        await _lifetime.CancelAsync().ConfigureAwait(false);
+        if (!_reconnectTask.IsCompleted)
+        {
+            await Task.WhenAny(_reconnectTask, Task.Delay(RealtimeConnection.CloseTimeout, Time)).ConfigureAwait(false);
+        }
+
         var connection = _connection;
-        if (connection is not null && !_faulted)
+        if (connection is not null && !_faulted && !InOutage)
         {
             try
             {
@@ -145,6 +157,7 @@ public partial class RealtimeSession : IAsyncDisposable
 
         Fault("the session was disposed", new Closed(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "client closing", byClient: true));
         _json.Dispose();
+        _lifetime.Dispose();
         GC.SuppressFinalize(this);
     }
 
@@ -163,6 +176,7 @@ public partial class RealtimeSession : IAsyncDisposable
         try
         {
             await session._driver.OpenAsync(cancellationToken).ConfigureAwait(false);
+            session._established = true;
             Log.RealtimeOpened(session.Logger, options.Dialect.ToString(), address ?? "(unknown)");
             return session;
         }

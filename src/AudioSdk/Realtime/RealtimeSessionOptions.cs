@@ -27,7 +27,10 @@ public sealed record RealtimeSessionOptions
     /// </summary>
     public int? SessionSampleRate { get; init; }
 
-    /// <summary>Server VAD settings (OpenAI dialect); <see langword="null"/> sends <c>turn_detection: null</c> (push-to-talk).</summary>
+    /// <summary>
+    /// Turn detection for an open microphone: the server's VAD (OpenAI dialect) or the SDK's own (<see cref="RealtimeTurnDetection.OnClient"/>,
+    /// both dialects); <see langword="null"/> is push-to-talk (<c>turn_detection: null</c>): you commit each utterance.
+    /// </summary>
     public RealtimeTurnDetection? TurnDetection { get; init; }
 
     /// <summary>Asks for token log probabilities on deltas (<c>include: ["item.input_audio_transcription.logprobs"]</c>).</summary>
@@ -63,6 +66,12 @@ public sealed record RealtimeSessionOptions
     /// Printing the options never shows it.
     /// </summary>
     public RealtimeClientSecret? ClientSecret { get; init; }
+
+    /// <summary>
+    /// Reconnects after a dropped connection without losing audio (see <see cref="RealtimeReconnectOptions"/>);
+    /// <see langword="null"/> (the default) ends the session when the connection drops.
+    /// </summary>
+    public RealtimeReconnectOptions? Reconnect { get; init; }
 
     /// <summary>Extra query parameters for the WebSocket URL.</summary>
     public IDictionary<string, string> AdditionalQueryParameters { get; init; } = new Dictionary<string, string>();
@@ -101,6 +110,8 @@ public sealed record RealtimeSessionOptions
             problems.Add("MaxMessageBytes must be at least 1024.");
         }
 
+        Reconnect?.Validate(problems);
+        TurnDetection?.Validate(problems);
         driver.Validate(problems);
         if (problems.Count > 0)
         {

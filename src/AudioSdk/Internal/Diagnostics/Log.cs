@@ -26,6 +26,15 @@ internal static partial class Log
     [LoggerMessage(31, LogLevel.Debug, "Realtime server message of type {EventType} ({Length} bytes) passed on as it came: {Problem}")]
     public static partial void RealtimeMessageNotUnderstood(ILogger logger, string eventType, int length, string problem);
 
+    [LoggerMessage(33, LogLevel.Warning, "Realtime connection lost ({Reason}); reconnecting, attempt {Attempt} in {DelayMs} ms.")]
+    public static partial void RealtimeReconnecting(ILogger logger, string reason, int attempt, double delayMs);
+
+    [LoggerMessage(34, LogLevel.Information, "Realtime session reconnected after {Attempts} attempt(s); {Seconds} s of audio in {Utterances} utterance(s) sent again.")]
+    public static partial void RealtimeReconnected(ILogger logger, int attempts, double seconds, int utterances);
+
+    [LoggerMessage(35, LogLevel.Debug, "Realtime: a client-side turn's commit was not confirmed: {Reason}")]
+    public static partial void RealtimeTurnCommitFailed(ILogger logger, string reason);
+
     [LoggerMessage(32, LogLevel.Debug, "Realtime audio: an odd trailing byte was dropped at the {Boundary} (PCM16 takes whole samples).")]
     public static partial void RealtimeOddByteDropped(ILogger logger, string boundary);
 

@@ -17,6 +17,24 @@ internal sealed class OpenAITranscriptionDriver(RealtimeSessionOptions options) 
         await Session.SendForReplyAsync<SessionUpdated>(ClientCommand.Configure, Options.ConnectTimeout, OpenAITranscriptionProtocol.ConfigurationReplyName, cancellationToken).ConfigureAwait(false);
     }
 
+    public override async Task ReconnectAsync(Continuity.ReplayPlan plan, CancellationToken cancellationToken)
+    {
+        await OpenAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var utterance in plan.Utterances)
+        {
+            foreach (var chunk in utterance.Chunks)
+            {
+                await Session.SendAsync(ClientCommand.Append, chunk, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (utterance.Committed)
+            {
+                // Its confirmation completes the caller's commit if that was still waiting; otherwise it is not shown twice.
+                await Session.SendAsync(ClientCommand.Commit, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
     public override ValueTask SendAudioAsync(ReadOnlyMemory<byte> wirePcm16, CancellationToken cancellationToken) =>
         Session.SendAsync(ClientCommand.Append, wirePcm16, cancellationToken);
 
@@ -30,6 +48,10 @@ internal sealed class OpenAITranscriptionDriver(RealtimeSessionOptions options) 
     {
         switch (evt)
         {
+            case SessionCreated or SessionUpdated when Session.InOutage:
+                // A reconnect's handshake: Reconnected tells the story.
+                Session.Replies.TryComplete(evt);
+                return null;
             case SessionUpdated or Committed or Cleared:
                 Session.Replies.TryComplete(evt);
                 break;

@@ -55,6 +55,25 @@ internal sealed class PendingReplies
         return found?.Done.TrySetException(exception) ?? false;
     }
 
+    /// <summary>
+    /// The connection dropped and a new one will replace it: a clear is done (the new connection starts with an empty
+    /// buffer); commits wait on, for the replay's commits to be confirmed in the same order.
+    /// </summary>
+    public void SettleForReconnect()
+    {
+        List<Waiter> cleared;
+        lock (_gate)
+        {
+            cleared = _waiters.FindAll(w => w.ReplyType == typeof(Cleared));
+            _waiters.RemoveAll(w => w.ReplyType == typeof(Cleared));
+        }
+
+        foreach (var waiter in cleared)
+        {
+            waiter.Done.TrySetResult(new Cleared(default));
+        }
+    }
+
     /// <summary>Fails every waiter (the connection closed).</summary>
     public void FailAll(Exception exception)
     {

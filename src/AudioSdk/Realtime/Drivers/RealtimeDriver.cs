@@ -23,6 +23,9 @@ internal abstract class RealtimeDriver(RealtimeProtocol codec, RealtimeSessionOp
     /// <summary>The item id of the utterance under way, when the SDK makes them up.</summary>
     public virtual string? CurrentItemId => null;
 
+    /// <summary>True when the server names the items (a new connection names them anew, so ids are mapped back after a reconnect).</summary>
+    public virtual bool ServerNamesItems => true;
+
     protected RealtimeSession Session => _session ?? throw new InvalidOperationException("The driver is not attached to a session.");
 
     /// <summary>The one place a dialect is chosen.</summary>
@@ -41,6 +44,12 @@ internal abstract class RealtimeDriver(RealtimeProtocol codec, RealtimeSessionOp
 
     /// <summary>Opens the first connection and configures the session.</summary>
     public abstract Task OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// After a drop: opens a new connection, configures it as before, and sends <paramref name="plan"/>'s audio again
+    /// with the commits that had been made. Its sends pass the outage; any failure fails the attempt.
+    /// </summary>
+    public abstract Task ReconnectAsync(Continuity.ReplayPlan plan, CancellationToken cancellationToken);
 
     /// <summary>Sends one chunk of wire-rate PCM16.</summary>
     public abstract ValueTask SendAudioAsync(ReadOnlyMemory<byte> wirePcm16, CancellationToken cancellationToken);

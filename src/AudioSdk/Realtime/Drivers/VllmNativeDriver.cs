@@ -24,6 +24,8 @@ internal sealed class VllmNativeDriver(RealtimeSessionOptions options) : Realtim
 
     public override string? CurrentItemId => _currentItemId;
 
+    public override bool ServerNamesItems => false;
+
     public override void Validate(List<string> problems)
     {
         if (Options.SessionSampleRate is { } rate && rate != WireRate)
@@ -31,9 +33,9 @@ internal sealed class VllmNativeDriver(RealtimeSessionOptions options) : Realtim
             problems.Add("The native dialect takes 16000 Hz only; leave SessionSampleRate unset.");
         }
 
-        if (Options.TurnDetection is not null)
+        if (Options.TurnDetection is { Mode: not RealtimeTurnDetectionMode.Client })
         {
-            problems.Add("The native dialect has no server VAD; leave TurnDetection unset.");
+            problems.Add("The native dialect has no server VAD; use client-side turn detection (RealtimeTurnDetection.OnClient) or leave TurnDetection unset.");
         }
     }
 
@@ -73,6 +75,7 @@ internal sealed class VllmNativeDriver(RealtimeSessionOptions options) : Realtim
 
     public override Task<Cleared> ClearAsync(CancellationToken cancellationToken)
     {
+        Session.Held?.DiscardOpen();
         // The dialect has no clear: the utterance's connection is given up, and the next audio opens a new one.
         if (_turnOpen)
         {
@@ -105,6 +108,35 @@ internal sealed class VllmNativeDriver(RealtimeSessionOptions options) : Realtim
         }
 
         return current ? evt : null;
+    }
+
+    /// <summary>
+    /// The dialect names nothing and holds one utterance per connection: the utterance under way (or the last one
+    /// committed, still waiting for its transcript) is started again on the new connection under the same item id.
+    /// </summary>
+    public override async Task ReconnectAsync(Continuity.ReplayPlan plan, CancellationToken cancellationToken)
+    {
+        await ConnectAndConfigureAsync(first: false, cancellationToken).ConfigureAwait(false);
+        var utterance = plan.Utterances.Count == 0 ? null : plan.Utterances[^1];
+        if (utterance is null || _currentItemId is null)
+        {
+            _turnOpen = false;
+            return;
+        }
+
+        await Session.SendAsync(ClientCommand.StartTurn, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        foreach (var chunk in utterance.Chunks)
+        {
+            await Session.SendAsync(ClientCommand.Append, chunk, cancellationToken).ConfigureAwait(false);
+        }
+
+        _turnBytes = utterance.Bytes;
+        _turnOpen = !utterance.Committed;
+        if (utterance.Committed)
+        {
+            _connectionSpent = true;
+            await Session.SendAsync(ClientCommand.Commit, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public override async ValueTask OnClosingAsync()
@@ -172,7 +204,11 @@ internal sealed class VllmNativeDriver(RealtimeSessionOptions options) : Realtim
                 }
                 catch (Exception ex) when (ex is RealtimeException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
                 {
-                    // That utterance's waiters have their outcome; this one starts regardless.
+                    // That utterance's waiters have their outcome; this one starts regardless, and it is not replayed.
+                    if (_currentItemId is { } previousItem)
+                    {
+                        Session.Held?.Abandon(previousItem);
+                    }
                 }
             }
 

@@ -12,7 +12,7 @@ namespace AudioSdk.Realtime;
 public sealed class Committed(string itemId, string? previousItemId, JsonElement raw) : RealtimeEvent("input_audio_buffer.committed", raw)
 {
     /// <summary>The utterance's item id.</summary>
-    public string ItemId { get; } = itemId;
+    public string ItemId { get; internal set; } = itemId;
 
     /// <summary>The previous item, when the server says.</summary>
     public string? PreviousItemId { get; } = previousItemId;

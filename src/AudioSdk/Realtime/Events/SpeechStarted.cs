@@ -9,7 +9,7 @@ namespace AudioSdk.Realtime;
 public sealed class SpeechStarted(string? itemId, int audioStartMs, JsonElement raw) : RealtimeEvent("input_audio_buffer.speech_started", raw)
 {
     /// <summary>The item the speech will become.</summary>
-    public string? ItemId { get; } = itemId;
+    public string? ItemId { get; internal set; } = itemId;
 
     /// <summary>Where speech began, in milliseconds of session audio.</summary>
     public int AudioStartMs { get; } = audioStartMs;

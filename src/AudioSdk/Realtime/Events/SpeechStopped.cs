@@ -9,7 +9,7 @@ namespace AudioSdk.Realtime;
 public sealed class SpeechStopped(string? itemId, int audioEndMs, JsonElement raw) : RealtimeEvent("input_audio_buffer.speech_stopped", raw)
 {
     /// <summary>The item.</summary>
-    public string? ItemId { get; } = itemId;
+    public string? ItemId { get; internal set; } = itemId;
 
     /// <summary>Where speech ended, in milliseconds of session audio.</summary>
     public int AudioEndMs { get; } = audioEndMs;

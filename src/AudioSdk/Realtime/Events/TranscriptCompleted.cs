@@ -14,7 +14,7 @@ public sealed class TranscriptCompleted(string? itemId, string transcript, Realt
     : RealtimeEvent(eventType, raw)
 {
     /// <summary>The utterance's item id.</summary>
-    public string? ItemId { get; } = itemId;
+    public string? ItemId { get; internal set; } = itemId;
 
     /// <summary>The final text.</summary>
     public string Transcript { get; } = transcript;

@@ -33,7 +33,7 @@ public sealed class TranscriptDelta : RealtimeEvent
     }
 
     /// <summary>The utterance's item id.</summary>
-    public string? ItemId { get; }
+    public string? ItemId { get; internal set; }
 
     /// <summary>The new text.</summary>
     public string Delta { get; }

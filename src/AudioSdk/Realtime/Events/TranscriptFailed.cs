@@ -12,7 +12,7 @@ public sealed class TranscriptFailed(string? itemId, string? errorType, string? 
     : RealtimeEvent("conversation.item.input_audio_transcription.failed", raw)
 {
     /// <summary>The utterance's item id.</summary>
-    public string? ItemId { get; } = itemId;
+    public string? ItemId { get; internal set; } = itemId;
 
     /// <summary>The error type.</summary>
     public string? ErrorType { get; } = errorType;

@@ -41,7 +41,7 @@ internal sealed class OpenAITranscriptionProtocol : RealtimeProtocol
         }
 
         writer.WriteEndObject();
-        if (options.TurnDetection is { } vad)
+        if (options.TurnDetection is { Mode: RealtimeTurnDetectionMode.Server } vad)
         {
             writer.WriteStartObject("turn_detection"u8);
             writer.WriteString("type"u8, "server_vad"u8);

@@ -6,6 +6,16 @@ internal interface IUplinkSink
     ValueTask SendAudioAsync(ReadOnlyMemory<byte> wirePcm16, CancellationToken cancellationToken);
 }
 
+/// <summary>What the client-side turn stage tells the session: a turn started (its audio has begun to go out), or ended (commit it).</summary>
+internal interface ITurnListener
+{
+    /// <summary>A turn's first audio went out; <paramref name="fromSample"/> includes the prefix padding, <paramref name="speechSample"/> is the onset.</summary>
+    ValueTask TurnStartedAsync(long fromSample, long speechSample, CancellationToken cancellationToken);
+
+    /// <summary>A turn's audio has all gone out: speech stopped at <paramref name="speechEndSample"/>, the commit goes at <paramref name="commitSample"/>.</summary>
+    ValueTask TurnEndedAsync(long speechEndSample, long commitSample, CancellationToken cancellationToken);
+}
+
 /// <summary>
 /// The audio path from the caller to the driver, one stage per job: odd-byte carry, WAV decoding, downmix,
 /// resampling, chunking, pacing. The caller serialises calls (one utterance's audio at a time). A stage that
@@ -19,10 +29,14 @@ internal sealed class AudioUplink
     private readonly Pacer _pacer;
     private readonly IUplinkSink _sink;
     private readonly int _wireRate;
+    private readonly TurnGate? _gate;
+    private readonly ITurnListener? _turns;
 
-    public AudioUplink(int inputRate, int wireRate, TimeSpan chunkDuration, bool pacing, TimeProvider time, IUplinkSink sink)
+    public AudioUplink(int inputRate, int wireRate, TimeSpan chunkDuration, bool pacing, TimeProvider time, IUplinkSink sink, TurnGate? gate = null, ITurnListener? turns = null)
     {
         _wireRate = wireRate;
+        _gate = gate;
+        _turns = turns;
         _resample = new ResampleStage(inputRate, wireRate);
         _chunker = new Chunker(checked((int)(wireRate * chunkDuration.TotalSeconds) * 2));
         _pacer = new Pacer(pacing, wireRate, time);
@@ -61,6 +75,11 @@ internal sealed class AudioUplink
     {
         var dropped = _carry.Drop();
         await SendWireAsync(_resample.Flush(), cancellationToken).ConfigureAwait(false);
+        if (_gate is not null)
+        {
+            await SendChunksAsync(_gate.EndTurn(keepAudio: true), cancellationToken).ConfigureAwait(false);
+        }
+
         return dropped;
     }
 
@@ -69,10 +88,49 @@ internal sealed class AudioUplink
     public bool Discard()
     {
         _resample.Reset();
+        _gate?.EndTurn(keepAudio: false);
         return _carry.Drop();
     }
 
-    private async ValueTask SendWireAsync(ReadOnlyMemory<byte> pcm, CancellationToken cancellationToken)
+    private ValueTask SendWireAsync(ReadOnlyMemory<byte> pcm, CancellationToken cancellationToken) =>
+        _gate is null ? SendChunksAsync(pcm, cancellationToken) : SendGatedAsync(pcm, cancellationToken);
+
+    /// <summary>Client-side turns: the gate plans, this carries the plan out (audio, then the turn's start or end).</summary>
+    private async ValueTask SendGatedAsync(ReadOnlyMemory<byte> pcm, CancellationToken cancellationToken)
+    {
+        if (pcm.IsEmpty)
+        {
+            return;
+        }
+
+        _gate!.Process(pcm.Span);
+        GateStep? started = null;
+        for (var i = 0; i < _gate.Steps.Count; i++)
+        {
+            var step = _gate.Steps[i];
+            switch (step.Kind)
+            {
+                case GateStepKind.Start:
+                    _gate.SkipTo(step.From);
+                    started = step;
+                    break;
+                case GateStepKind.Send:
+                    await SendChunksAsync(_gate.Take(step.From), cancellationToken).ConfigureAwait(false);
+                    if (started is { } start)
+                    {
+                        started = null;
+                        await _turns!.TurnStartedAsync(start.From, start.Speech, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    break;
+                case GateStepKind.End:
+                    await _turns!.TurnEndedAsync(step.From, step.Speech, cancellationToken).ConfigureAwait(false);
+                    break;
+            }
+        }
+    }
+
+    private async ValueTask SendChunksAsync(ReadOnlyMemory<byte> pcm, CancellationToken cancellationToken)
     {
         foreach (var chunk in _chunker.Split(pcm))
         {
