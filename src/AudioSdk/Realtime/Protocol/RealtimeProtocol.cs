@@ -155,7 +155,7 @@ internal abstract class RealtimeProtocol
         if (root.ValueKind != JsonValueKind.Object || String(root, "type") is not { } type)
         {
             problem = "no string 'type'";
-            return new UnknownEvent("(no type)", root, root.GetRawText());
+            return new UnknownEvent("(no type)", root, RawText(root, utf8));
         }
 
         try
@@ -165,7 +165,7 @@ internal abstract class RealtimeProtocol
             if (evt is null && !IsDropped(type))
             {
                 problem = "an event type the SDK does not model";
-                return new UnknownEvent(type, root, root.GetRawText());
+                return new UnknownEvent(type, root, RawText(root, utf8));
             }
 
             problem = t_fieldProblem;
@@ -174,7 +174,20 @@ internal abstract class RealtimeProtocol
         catch (Exception ex) when (ex is InvalidOperationException or FormatException or OverflowException or ArgumentException or JsonException or NotSupportedException)
         {
             problem = $"unreadable {type}: {ex.GetType().Name}";
-            return new UnknownEvent(type, root, root.GetRawText());
+            return new UnknownEvent(type, root, RawText(root, utf8));
+        }
+    }
+
+    /// <summary>The message's text for an <see cref="UnknownEvent"/>; invalid UTF-8 inside it becomes replacement characters.</summary>
+    private static string RawText(JsonElement root, ReadOnlySpan<byte> utf8)
+    {
+        try
+        {
+            return root.GetRawText();
+        }
+        catch (InvalidOperationException)
+        {
+            return Encoding.UTF8.GetString(utf8);
         }
     }
 
