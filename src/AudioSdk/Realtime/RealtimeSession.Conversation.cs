@@ -162,8 +162,9 @@ public partial class RealtimeSession
 
     private OpenAIConversationDriver ConversationDriver()
     {
-        ThrowIfUnusable();
-        return _driver as OpenAIConversationDriver
+        var driver = _driver as OpenAIConversationDriver
             ?? throw new InvalidOperationException("This call belongs to the conversation dialect (RealtimeDialect.OpenAIConversation); this session speaks " + Dialect + ".");
+        ThrowIfUnusable();
+        return driver;
     }
 }
