@@ -30,6 +30,7 @@ public class RealtimeBenchmarks
     private byte[] _chunk24k = [];
     private byte[] _chunk48k = [];
     private byte[] _delta = [];
+    private byte[] _audioDelta = [];
     private int _sink;
 
     private DeltaServer _server = null!;
@@ -44,6 +45,7 @@ public class RealtimeBenchmarks
         _chunk24k = Tone(24000);
         _chunk48k = Tone(48000);
         _delta = Encoding.UTF8.GetBytes("""{"type":"conversation.item.input_audio_transcription.delta","event_id":"event_0042","item_id":"item_001","content_index":0,"delta":" hello"}""");
+        _audioDelta = Encoding.UTF8.GetBytes($$"""{"type":"response.output_audio.delta","event_id":"event_0042","response_id":"resp_001","item_id":"item_002","output_index":0,"content_index":0,"delta":"{{Convert.ToBase64String(_chunk24k)}}"}""");
         _native16k = await Start(new RealtimeSessionOptions { Dialect = RealtimeDialect.VllmNative, Model = "m", InputSampleRate = 16000 });
         _native48k = await Start(new RealtimeSessionOptions { Dialect = RealtimeDialect.VllmNative, Model = "m", InputSampleRate = 48000 });
         _openAI24k = await Start(new RealtimeSessionOptions { Model = "m", InputSampleRate = 24000 });
@@ -85,6 +87,38 @@ public class RealtimeBenchmarks
     /// <summary>Parsing one server delta message into an event (divide 1 s by the mean for events per second).</summary>
     [Benchmark]
     public object? ParseDelta() => OpenAITranscriptionProtocol.Instance.Parse(_delta, null);
+
+    /// <summary>Conversation dialect: one 100 ms output audio delta (24 kHz, 4,800 bytes of PCM) parsed into an event with its audio decoded.</summary>
+    [Benchmark]
+    public object? ParseAudioDelta() => OpenAIConversationProtocol.Instance.Parse(_audioDelta, null);
+
+    /// <summary>The alternative for the same message: JsonDocument, then the base64 decoded from the element.</summary>
+    [Benchmark]
+    public int ParseAudioDelta_JsonDocument()
+    {
+        using var doc = JsonDocument.Parse(_audioDelta);
+        var root = doc.RootElement;
+        return root.GetProperty("type").ValueEquals("response.output_audio.delta") ? root.GetProperty("delta").GetBytesFromBase64().Length + root.GetProperty("item_id").GetString()!.Length : 0;
+    }
+
+    /// <summary>Conversation dialect: 10,000 output audio deltas through a session's receive path and out of ReadEventsAsync (allocations per delta).</summary>
+    [Benchmark(OperationsPerInvoke = Events)]
+    public async Task<int> ReadEvents_10000AudioDeltas()
+    {
+        var feed = new ScriptedConnection(Enumerable.Repeat(_audioDelta, Events));
+        var session = await RealtimeSession.StartAsync(new RealtimeSessionOptions { Dialect = RealtimeDialect.OpenAIConversation, Model = "m" }, _ => Task.FromResult<IRealtimeConnection>(feed), TimeProvider.System, CancellationToken.None);
+        var count = 0;
+        await foreach (var e in session.ReadEventsAsync())
+        {
+            if (e is OutputAudioDelta && ++count == Events)
+            {
+                break;
+            }
+        }
+
+        await session.DisposeAsync();
+        return count;
+    }
 
     /// <summary>10,000 delta messages through a session's receive path and out of ReadEventsAsync.</summary>
     [Benchmark(OperationsPerInvoke = Events)]

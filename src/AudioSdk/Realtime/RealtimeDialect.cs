@@ -15,4 +15,12 @@ public enum RealtimeDialect
     /// connection: the session reconnects by itself for the next one.
     /// </summary>
     VllmNative,
+
+    /// <summary>
+    /// OpenAI's conversational realtime dialect for voice agents (<c>/v1/realtime?model=gpt-realtime</c>, GA
+    /// <c>session.update</c> with <c>type: "realtime"</c>): speech or text in, speech or text out over one socket,
+    /// with responses, function calls, cancellation and truncation. PCM16 at 24 kHz. Configure it with
+    /// <see cref="RealtimeSessionOptions.Conversation"/>.
+    /// </summary>
+    OpenAIConversation,
 }

@@ -133,14 +133,14 @@ public partial class RealtimeSession
     }
 
     /// <summary>Writes one client command with the codec and sends it.</summary>
-    internal async ValueTask SendAsync(ClientCommand command, ReadOnlyMemory<byte> audio, CancellationToken cancellationToken) =>
-        await SendCoreAsync(command, audio, null, cancellationToken).ConfigureAwait(false);
+    internal async ValueTask SendAsync(ClientCommand command, ReadOnlyMemory<byte> audio, CancellationToken cancellationToken, ConversationCommand? payload = null) =>
+        await SendCoreAsync(command, audio, null, cancellationToken, payload).ConfigureAwait(false);
 
     /// <summary>Sends a command and waits for the reply of type <typeparamref name="T"/>, registered before the send so no reply can beat it.</summary>
-    internal async Task<T> SendForReplyAsync<T>(ClientCommand command, TimeSpan timeout, string what, CancellationToken cancellationToken)
+    internal async Task<T> SendForReplyAsync<T>(ClientCommand command, TimeSpan timeout, string what, CancellationToken cancellationToken, ConversationCommand? payload = null)
         where T : RealtimeEvent
     {
-        var reply = await SendCoreAsync(command, ReadOnlyMemory<byte>.Empty, typeof(T), cancellationToken).ConfigureAwait(false);
+        var reply = await SendCoreAsync(command, ReadOnlyMemory<byte>.Empty, typeof(T), cancellationToken, payload).ConfigureAwait(false);
         return (T)await WaitAsync(reply!, timeout, what, cancellationToken).ConfigureAwait(false);
     }
 
@@ -152,7 +152,7 @@ public partial class RealtimeSession
     /// With reconnecting on, a caller's message first waits out an outage, and is recorded in the replay log before it
     /// goes out; if the connection fails under it, the outage begins and the message counts as sent (the replay carries it).
     /// </remarks>
-    private async ValueTask<Task<RealtimeEvent>?> SendCoreAsync(ClientCommand command, ReadOnlyMemory<byte> audio, Type? replyType, CancellationToken cancellationToken)
+    private async ValueTask<Task<RealtimeEvent>?> SendCoreAsync(ClientCommand command, ReadOnlyMemory<byte> audio, Type? replyType, CancellationToken cancellationToken, ConversationCommand? payload = null)
     {
         while (true)
         {
@@ -182,7 +182,7 @@ public partial class RealtimeSession
                 var eventId = ++_eventId;
                 _buffer.Clear();
                 _json.Reset(_buffer);
-                _driver.Codec.Write(_json, command, _options, audio.Span, eventId);
+                _driver.Codec.Write(_json, command, _options, audio.Span, eventId, payload);
                 _json.Flush();
                 reply = replyType is null ? null : Replies.Register(RealtimeProtocol.EventId(eventId), replyType);
                 try

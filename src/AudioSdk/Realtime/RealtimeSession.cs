@@ -84,7 +84,7 @@ public partial class RealtimeSession : IAsyncDisposable
     internal PendingReplies Replies { get; } = new();
 
     /// <summary>Final transcripts awaited by item id.</summary>
-    internal TranscriptWaiters Transcripts { get; } = new();
+    internal KeyedWaiters<TranscriptCompleted> Transcripts { get; } = new(static t => t.ItemId);
 
     /// <summary>
     /// The session's events in order, from <see cref="SessionCreated"/> until <see cref="Closed"/>. One reader at a

@@ -73,6 +73,9 @@ public sealed record RealtimeSessionOptions
     /// </summary>
     public RealtimeReconnectOptions? Reconnect { get; init; }
 
+    /// <summary>The conversation dialect's configuration (<see cref="RealtimeDialect.OpenAIConversation"/>): instructions, voice, modality, tools.</summary>
+    public RealtimeConversationOptions? Conversation { get; init; }
+
     /// <summary>Extra query parameters for the WebSocket URL.</summary>
     public IDictionary<string, string> AdditionalQueryParameters { get; init; } = new Dictionary<string, string>();
 
@@ -112,6 +115,11 @@ public sealed record RealtimeSessionOptions
 
         Reconnect?.Validate(problems);
         TurnDetection?.Validate(problems);
+        Conversation?.Validate(problems);
+        if (Conversation is not null && Dialect != RealtimeDialect.OpenAIConversation)
+        {
+            problems.Add("Conversation applies to the conversation dialect (RealtimeDialect.OpenAIConversation) only.");
+        }
         driver.Validate(problems);
         if (problems.Count > 0)
         {

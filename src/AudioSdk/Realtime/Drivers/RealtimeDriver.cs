@@ -32,6 +32,7 @@ internal abstract class RealtimeDriver(RealtimeProtocol codec, RealtimeSessionOp
     public static RealtimeDriver Create(RealtimeSessionOptions options) => options.Dialect switch
     {
         RealtimeDialect.VllmNative => new VllmNativeDriver(options),
+        RealtimeDialect.OpenAIConversation => new OpenAIConversationDriver(options),
         _ => new OpenAITranscriptionDriver(options),
     };
 

@@ -11,6 +11,7 @@ public abstract class RealtimeEvent
 {
     private readonly JsonElement _raw;
     private readonly byte[]? _rawUtf8;
+    private readonly bool _received;
     private StrongBox<JsonElement>? _parsed;
 
     /// <summary>Creates an event.</summary>
@@ -20,6 +21,16 @@ public abstract class RealtimeEvent
     {
         EventType = eventType ?? throw new ArgumentNullException(nameof(eventType));
         _raw = raw;
+    }
+
+    /// <summary>
+    /// An event received from the server whose JSON is not kept (large payloads such as audio): <see cref="Raw"/> is
+    /// rebuilt from its fields by <see cref="BuildRaw"/> when read.
+    /// </summary>
+    private protected RealtimeEvent(string eventType)
+    {
+        EventType = eventType ?? throw new ArgumentNullException(nameof(eventType));
+        _received = true;
     }
 
     /// <summary>An event whose JSON is kept as the bytes received and parsed only when <see cref="Raw"/> is read.</summary>
@@ -37,14 +48,14 @@ public abstract class RealtimeEvent
     {
         get
         {
-            if (_rawUtf8 is null)
+            if (_rawUtf8 is null && !_received)
             {
                 return _raw;
             }
 
             if (Volatile.Read(ref _parsed) is not { } parsed)
             {
-                var reader = new Utf8JsonReader(_rawUtf8);
+                var reader = new Utf8JsonReader(_rawUtf8 ?? BuildRaw());
                 var fresh = new StrongBox<JsonElement>(JsonElement.ParseValue(ref reader));
                 parsed = Interlocked.CompareExchange(ref _parsed, fresh, null) ?? fresh;
             }
@@ -54,7 +65,10 @@ public abstract class RealtimeEvent
     }
 
     /// <summary>True when the SDK made this event up because the dialect has no such event (native Committed, SessionUpdated).</summary>
-    public bool IsSynthesized => _raw.ValueKind == JsonValueKind.Undefined && _rawUtf8 is null;
+    public bool IsSynthesized => _raw.ValueKind == JsonValueKind.Undefined && _rawUtf8 is null && !_received;
+
+    /// <summary>The JSON of an event received without keeping it, rebuilt from its fields.</summary>
+    private protected virtual byte[] BuildRaw() => "{}"u8.ToArray();
 
     /// <inheritdoc />
     public override string ToString() => GetType().Name;

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace AudioSdk.Realtime.Protocol;
 
 /// <summary>OpenAI's Realtime transcription dialect: GA names on send, GA and beta names on receive.</summary>
-internal sealed class OpenAITranscriptionProtocol : RealtimeProtocol
+internal class OpenAITranscriptionProtocol : RealtimeProtocol
 {
     public static readonly OpenAITranscriptionProtocol Instance = new();
 

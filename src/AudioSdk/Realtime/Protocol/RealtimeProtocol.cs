@@ -23,6 +23,9 @@ internal enum ClientCommand
 
     /// <summary>Discard the utterance under way.</summary>
     Clear,
+
+    /// <summary>A conversation dialect command; what it is comes with it (a <see cref="ConversationCommand"/>).</summary>
+    Conversation,
 }
 
 /// <summary>
@@ -46,7 +49,7 @@ internal abstract class RealtimeProtocol
     public abstract void WriteSessionUpdate(Utf8JsonWriter writer, RealtimeSessionOptions options, int eventId);
 
     /// <summary>One client command, written with its event id.</summary>
-    public void Write(Utf8JsonWriter writer, ClientCommand command, RealtimeSessionOptions options, ReadOnlySpan<byte> audio, int eventId)
+    public void Write(Utf8JsonWriter writer, ClientCommand command, RealtimeSessionOptions options, ReadOnlySpan<byte> audio, int eventId, ConversationCommand? payload = null)
     {
         switch (command)
         {
@@ -65,6 +68,9 @@ internal abstract class RealtimeProtocol
             case ClientCommand.Clear:
                 WriteClear(writer, eventId);
                 break;
+            case ClientCommand.Conversation when payload is not null:
+                WriteConversation(writer, payload, eventId);
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(command));
         }
@@ -78,6 +84,17 @@ internal abstract class RealtimeProtocol
         WriteEventId(writer, eventId);
         writer.WriteBase64String("audio"u8, pcm16);
         writer.WriteEndObject();
+    }
+
+    /// <summary>A conversation dialect command; other dialects have none.</summary>
+    protected virtual void WriteConversation(Utf8JsonWriter writer, ConversationCommand command, int eventId) =>
+        throw new InvalidOperationException("This dialect has no conversation commands.");
+
+    /// <summary>A message read on a dialect's own fast path before the general reader (conversation audio deltas); false to go on.</summary>
+    protected virtual bool TryReadFast(ReadOnlySpan<byte> utf8, out RealtimeEvent? evt)
+    {
+        evt = null;
+        return false;
     }
 
     /// <summary>A commit: the end of an utterance (<c>final: true</c> in the native dialect), or the native start of one.</summary>
@@ -113,6 +130,11 @@ internal abstract class RealtimeProtocol
     public RealtimeEvent? Parse(ReadOnlySpan<byte> utf8, string? currentItemId, out string? problem)
     {
         problem = null;
+        if (TryReadFast(utf8, out var fast))
+        {
+            return fast;
+        }
+
         if (TryReadDelta(utf8, currentItemId, out var delta))
         {
             return delta;
@@ -133,7 +155,7 @@ internal abstract class RealtimeProtocol
         if (root.ValueKind != JsonValueKind.Object || String(root, "type") is not { } type)
         {
             problem = "no string 'type'";
-            return new UnknownEvent("(no type)", root, root.GetRawText());
+            return new UnknownEvent("(no type)", root, RawText(root, utf8));
         }
 
         try
@@ -143,7 +165,7 @@ internal abstract class RealtimeProtocol
             if (evt is null && !IsDropped(type))
             {
                 problem = "an event type the SDK does not model";
-                return new UnknownEvent(type, root, root.GetRawText());
+                return new UnknownEvent(type, root, RawText(root, utf8));
             }
 
             problem = t_fieldProblem;
@@ -152,7 +174,20 @@ internal abstract class RealtimeProtocol
         catch (Exception ex) when (ex is InvalidOperationException or FormatException or OverflowException or ArgumentException or JsonException or NotSupportedException)
         {
             problem = $"unreadable {type}: {ex.GetType().Name}";
-            return new UnknownEvent(type, root, root.GetRawText());
+            return new UnknownEvent(type, root, RawText(root, utf8));
+        }
+    }
+
+    /// <summary>The message's text for an <see cref="UnknownEvent"/>; invalid UTF-8 inside it becomes replacement characters.</summary>
+    private static string RawText(JsonElement root, ReadOnlySpan<byte> utf8)
+    {
+        try
+        {
+            return root.GetRawText();
+        }
+        catch (InvalidOperationException)
+        {
+            return Encoding.UTF8.GetString(utf8);
         }
     }
 
@@ -214,6 +249,12 @@ internal abstract class RealtimeProtocol
     protected static JsonElement Member(JsonElement obj, string name) =>
         obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) ? value : default;
 
+    protected static long? Long(JsonElement obj, string name) =>
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var l) ? l : null;
+
+    protected static double? Double(JsonElement obj, string name) =>
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var d) && double.IsFinite(d) ? d : null;
+
     protected static int? Int(JsonElement obj, string name)
     {
         if (obj.ValueKind != JsonValueKind.Object || !obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
@@ -256,7 +297,7 @@ internal abstract class RealtimeProtocol
     /// <summary>Normalises OpenAI token or duration usage and vLLM prompt/completion usage.</summary>
     protected static RealtimeUsage? Usage(JsonElement root)
     {
-        if (!root.TryGetProperty("usage", out var usage) || usage.ValueKind != JsonValueKind.Object)
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("usage", out var usage) || usage.ValueKind != JsonValueKind.Object)
         {
             return null;
         }

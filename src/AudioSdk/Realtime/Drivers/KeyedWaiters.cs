@@ -1,16 +1,20 @@
 namespace AudioSdk.Realtime.Drivers;
 
-/// <summary>Final transcripts awaited by item id, including ones that arrived before anyone asked (the last 256 are kept).</summary>
-internal sealed class TranscriptWaiters
+/// <summary>
+/// Outcomes awaited by id (final transcripts by item id, finished responses by response id), including ones that
+/// arrived before anyone asked (the last 256 are kept).
+/// </summary>
+internal sealed class KeyedWaiters<T>(Func<T, string?> key)
+    where T : class
 {
     private const int Kept = 256;
     private readonly object _gate = new();
-    private readonly Dictionary<string, TaskCompletionSource<TranscriptCompleted>> _waiters = [];
-    private readonly Dictionary<string, TranscriptCompleted> _completed = [];
+    private readonly Dictionary<string, TaskCompletionSource<T>> _waiters = [];
+    private readonly Dictionary<string, T> _completed = [];
     private readonly Queue<string> _order = new();
     private Exception? _closed;
 
-    public Task<TranscriptCompleted> WaitAsync(string itemId)
+    public Task<T> WaitAsync(string itemId)
     {
         lock (_gate)
         {
@@ -21,12 +25,12 @@ internal sealed class TranscriptWaiters
 
             if (_closed is not null)
             {
-                return Task.FromException<TranscriptCompleted>(_closed);
+                return Task.FromException<T>(_closed);
             }
 
             if (!_waiters.TryGetValue(itemId, out var waiter))
             {
-                waiter = new TaskCompletionSource<TranscriptCompleted>(TaskCreationOptions.RunContinuationsAsynchronously);
+                waiter = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
                 _waiters[itemId] = waiter;
             }
 
@@ -34,14 +38,14 @@ internal sealed class TranscriptWaiters
         }
     }
 
-    public void Complete(TranscriptCompleted completed)
+    public void Complete(T completed)
     {
-        if (completed.ItemId is not { } itemId)
+        if (key(completed) is not { } itemId)
         {
             return;
         }
 
-        TaskCompletionSource<TranscriptCompleted>? waiter;
+        TaskCompletionSource<T>? waiter;
         lock (_gate)
         {
             if (_completed.TryAdd(itemId, completed))
@@ -65,7 +69,7 @@ internal sealed class TranscriptWaiters
 
     public void Fail(string itemId, Exception exception)
     {
-        TaskCompletionSource<TranscriptCompleted>? waiter;
+        TaskCompletionSource<T>? waiter;
         lock (_gate)
         {
             _waiters.Remove(itemId, out waiter);
@@ -77,7 +81,7 @@ internal sealed class TranscriptWaiters
     /// <summary>Fails every waiter and every later wait for an item not yet transcribed.</summary>
     public void Close(Exception exception)
     {
-        TaskCompletionSource<TranscriptCompleted>[] waiters;
+        TaskCompletionSource<T>[] waiters;
         lock (_gate)
         {
             _closed ??= exception;

@@ -1,0 +1,139 @@
+using AudioSdk.Realtime.Protocol;
+
+namespace AudioSdk.Realtime.Drivers;
+
+/// <summary>
+/// OpenAI's conversational dialect (voice agents): one connection, 24 kHz PCM both ways, the server names the items
+/// and acknowledges configuration, commits, clears, truncations and deletions. The driver keeps what calls wait on:
+/// finished responses by id, and how much audio each assistant item has delivered (to cap a truncation).
+/// </summary>
+internal sealed class OpenAIConversationDriver(RealtimeSessionOptions options) : RealtimeDriver(OpenAIConversationProtocol.Instance, options)
+{
+    private const int ItemsKept = 64;
+    private readonly object _gate = new();
+    private readonly Dictionary<string, OutputAudio> _audio = new(StringComparer.Ordinal);
+    private readonly Queue<string> _audioOrder = new();
+
+    public override int WireSampleRate => OpenAIConversationProtocol.Rate;
+
+    /// <summary>Finished responses by id.</summary>
+    public KeyedWaiters<ResponseDone> Responses { get; } = new(static r => r.ResponseId);
+
+    public override void Validate(List<string> problems)
+    {
+        if (Options.SessionSampleRate is { } rate && rate != OpenAIConversationProtocol.Rate)
+        {
+            problems.Add("The conversation dialect takes 24000 Hz PCM only; leave SessionSampleRate unset.");
+        }
+
+        if (Options.TurnDetection is { Mode: RealtimeTurnDetectionMode.Client })
+        {
+            problems.Add("The conversation dialect takes server-side turn detection (server or semantic VAD) or push-to-talk; client-side turns are for the transcription dialects.");
+        }
+
+        if (Options.Reconnect is not null)
+        {
+            problems.Add("The conversation dialect does not reconnect: a new socket is a new conversation; leave Reconnect unset.");
+        }
+    }
+
+    public override async Task OpenAsync(CancellationToken cancellationToken)
+    {
+        await Session.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await Session.WaitForSessionCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await Session.SendForReplyAsync<SessionUpdated>(ClientCommand.Configure, Options.ConnectTimeout, OpenAITranscriptionProtocol.ConfigurationReplyName, cancellationToken).ConfigureAwait(false);
+    }
+
+    public override Task ReconnectAsync(Continuity.ReplayPlan plan, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("The conversation dialect does not reconnect.");
+
+    public override ValueTask SendAudioAsync(ReadOnlyMemory<byte> wirePcm16, CancellationToken cancellationToken) =>
+        Session.SendAsync(ClientCommand.Append, wirePcm16, cancellationToken);
+
+    public override Task<Committed> CommitAsync(CancellationToken cancellationToken) =>
+        Session.SendForReplyAsync<Committed>(ClientCommand.Commit, Options.ResponseTimeout, "the commit", cancellationToken);
+
+    public override Task<Cleared> ClearAsync(CancellationToken cancellationToken) =>
+        Session.SendForReplyAsync<Cleared>(ClientCommand.Clear, Options.ResponseTimeout, "the clear", cancellationToken);
+
+    /// <summary>The audio an assistant item has delivered so far, and whether it is complete.</summary>
+    public (TimeSpan Received, bool Done) AudioOf(string itemId)
+    {
+        lock (_gate)
+        {
+            return _audio.TryGetValue(itemId, out var audio) ? (TimeSpan.FromTicks(audio.Bytes * TimeSpan.TicksPerSecond / (OpenAIConversationProtocol.Rate * 2)), audio.Done) : (TimeSpan.Zero, false);
+        }
+    }
+
+    public override RealtimeEvent? OnServerEvent(RealtimeEvent evt, int generation)
+    {
+        switch (evt)
+        {
+            case OutputAudioDelta { ItemId: { } item } delta:
+                lock (_gate)
+                {
+                    Track(item).Bytes += delta.Audio.Length;
+                }
+
+                break;
+            case OutputAudioDone { ItemId: { } item }:
+                lock (_gate)
+                {
+                    Track(item).Done = true;
+                }
+
+                break;
+            case SessionUpdated or Committed or Cleared or ResponseCreated or ConversationItemTruncated or ConversationItemDeleted:
+                Session.Replies.TryComplete(evt);
+                break;
+            case ResponseDone done:
+                Responses.Complete(done);
+                lock (_gate)
+                {
+                    // A cut-short response's items deliver nothing more.
+                    foreach (var id in done.OutputItemIds)
+                    {
+                        if (_audio.TryGetValue(id, out var audio))
+                        {
+                            audio.Done = true;
+                        }
+                    }
+                }
+
+                break;
+            case TranscriptCompleted completed:
+                Session.Transcripts.Complete(completed);
+                break;
+            case ErrorEvent error:
+                Session.Replies.TryFail(error.ClientEventId, ErrorException(error));
+                break;
+        }
+
+        return evt;
+    }
+
+    public override void OnClosed(RealtimeException exception) => Responses.Close(exception);
+
+    private OutputAudio Track(string itemId)
+    {
+        if (!_audio.TryGetValue(itemId, out var audio))
+        {
+            audio = new OutputAudio();
+            _audio[itemId] = audio;
+            _audioOrder.Enqueue(itemId);
+            if (_audioOrder.Count > ItemsKept)
+            {
+                _audio.Remove(_audioOrder.Dequeue());
+            }
+        }
+
+        return audio;
+    }
+
+    private sealed class OutputAudio
+    {
+        public long Bytes { get; set; }
+
+        public bool Done { get; set; }
+    }
+}

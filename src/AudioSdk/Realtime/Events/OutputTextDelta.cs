@@ -1,0 +1,23 @@
+using System.Text.Json;
+
+namespace AudioSdk.Realtime;
+
+/// <summary>A piece of the assistant's text answer (<c>response.output_text.delta</c>, conversation dialect; text modality only).</summary>
+/// <param name="responseId">The response it belongs to.</param>
+/// <param name="itemId">The assistant item.</param>
+/// <param name="delta">The text.</param>
+/// <param name="raw">The JSON as received.</param>
+public sealed class OutputTextDelta(string? responseId, string? itemId, string delta, JsonElement raw) : RealtimeEvent("response.output_text.delta", raw)
+{
+    /// <summary>The response it belongs to.</summary>
+    public string? ResponseId { get; } = responseId;
+
+    /// <summary>The assistant item.</summary>
+    public string? ItemId { get; } = itemId;
+
+    /// <summary>The text.</summary>
+    public string Delta { get; } = delta;
+
+    /// <inheritdoc />
+    public override string ToString() => $"OutputTextDelta {ResponseId} {ItemId}";
+}
