@@ -101,7 +101,7 @@ public sealed class ClientTurnTests : RealtimeTestBase
         var committed = await rt.CommitAsync();
         var t = await rt.WaitForTranscriptAsync(committed.ItemId);
 
-        Assert.EndsWith($"Heard {1.0 + Defaults.PrefixPadding.TotalSeconds:0.00} seconds at 500 Hz.", t.Transcript);
+        AssertHeard(t.Transcript, 1.0 + Defaults.PrefixPadding.TotalSeconds, 500);
         Assert.Single(Server.RealtimeSessions.SelectMany(s => s.Utterances));
     }
 
@@ -118,9 +118,18 @@ public sealed class ClientTurnTests : RealtimeTestBase
 
         var events = await ReadUntilAsync(rt, e => e is TranscriptCompleted);
         var t = (TranscriptCompleted)events[^1];
-        Assert.EndsWith($"Heard {Defaults.PrefixPadding.TotalSeconds + 1.2 + Defaults.SilenceDuration.TotalSeconds:0.00} seconds at 440 Hz.", t.Transcript);
+        AssertHeard(t.Transcript, Defaults.PrefixPadding.TotalSeconds + 1.2 + Defaults.SilenceDuration.TotalSeconds, 440);
         Assert.Single(events.OfType<Reconnected>());
         Assert.Single(events.OfType<SpeechStarted>());
+    }
+
+    /// <summary>The test server's transcript states the duration and pitch it heard; the turn's edges fall on 10 ms frames.</summary>
+    private static void AssertHeard(string transcript, double seconds, double hertz)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(transcript, @"Heard (\d+\.\d+) seconds at (\d+) Hz\.");
+        Assert.True(match.Success, transcript);
+        Assert.InRange(double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), seconds - 0.03, seconds + 0.03);
+        Assert.Equal(hertz, double.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), 5);
     }
 
     private static byte[] Pcm(float[] samples)
