@@ -39,6 +39,7 @@ public sealed class AudioTestServer : IAsyncDisposable
     private readonly List<JsonObject> _usage = [];
     private readonly List<(Func<ReceivedRequest, bool> Match, TaskCompletionSource<ReceivedRequest> Done)> _waiters = [];
     private readonly List<RealtimeScriptedAction> _realtimeScripts = [];
+    private readonly Queue<ConversationReply> _conversationReplies = new();
     private readonly List<ReceivedRealtimeSession> _realtimeSessions = [];
     private ConnectionCounters _counters = null!;
     private ClientSecretIssuer _secrets = null!;
@@ -156,6 +157,17 @@ public sealed class AudioTestServer : IAsyncDisposable
         lock (_gate)
         {
             _realtimeScripts.Add(action);
+        }
+    }
+
+    /// <summary>Queues what the conversation dialect answers its next response with (the default reply says what it heard or read).</summary>
+    /// <param name="reply">The scripted reply.</param>
+    public void EnqueueConversationReply(ConversationReply reply)
+    {
+        ArgumentNullException.ThrowIfNull(reply);
+        lock (_gate)
+        {
+            _conversationReplies.Enqueue(reply);
         }
     }
 
@@ -356,7 +368,8 @@ public sealed class AudioTestServer : IAsyncDisposable
     private async Task RealtimeAsync(HttpContext context, ReceivedRequest request)
     {
         var query = context.Request.Query;
-        var native = !query.ContainsKey("intent") && query.ContainsKey("model");
+        var conversation = !query.ContainsKey("intent") && Options.ConversationModels.Contains(query["model"].ToString());
+        var native = !conversation && !query.ContainsKey("intent") && query.ContainsKey("model");
         if (!context.WebSockets.IsWebSocketRequest)
         {
             await WriteErrorAsync(context, 426, "upgrade_required", "This endpoint takes WebSocket connections.", "invalid_request_error", null).ConfigureAwait(false);
@@ -370,16 +383,26 @@ public sealed class AudioTestServer : IAsyncDisposable
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-        var record = new ReceivedRealtimeSession(native ? "native" : "openai", request.Query, request.Headers);
+        var record = new ReceivedRealtimeSession(conversation ? "conversation" : native ? "native" : "openai", request.Query, request.Headers);
         lock (_gate)
         {
             _realtimeSessions.Add(record);
         }
 
-        Internal.Endpoints.RealtimeEndpoint endpoint = native
+        Internal.Endpoints.RealtimeEndpoint endpoint = conversation
+            ? new Internal.Endpoints.ConversationRealtimeEndpoint(socket, record, Options, TakeRealtimeScript, TakeConversationReply, context.RequestAborted) { Abort = context.Abort }
+            : native
             ? new Internal.Endpoints.NativeRealtimeEndpoint(socket, record, Options, TakeRealtimeScript, context.RequestAborted) { Abort = context.Abort }
             : new Internal.Endpoints.OpenAIRealtimeEndpoint(socket, record, Options, TakeRealtimeScript, context.RequestAborted) { Abort = context.Abort };
         await endpoint.RunAsync().ConfigureAwait(false);
+    }
+
+    private ConversationReply? TakeConversationReply()
+    {
+        lock (_gate)
+        {
+            return _conversationReplies.TryDequeue(out var reply) ? reply : null;
+        }
     }
 
     private RealtimeScriptedAction? TakeRealtimeScript(string? trigger)

@@ -36,6 +36,12 @@ public sealed class AudioTestServerOptions
     /// <summary>Models the native realtime dialect accepts in <c>session.update</c>; others get <c>model_not_found</c>.</summary>
     public ISet<string> RealtimeModels { get; } = new HashSet<string> { "voxtral-mini-4b-realtime", "whisper-large-v3-turbo" };
 
+    /// <summary>Models that open OpenAI's conversational realtime dialect on <c>/v1/realtime?model=</c> (voice agents).</summary>
+    public ISet<string> ConversationModels { get; } = new HashSet<string> { "gpt-realtime", "gpt-realtime-mini", "gpt-4o-realtime-preview", "gpt-4o-mini-realtime-preview" };
+
+    /// <summary>The pause between the deltas of a conversation response (default 2 ms), so a client can cancel in the middle.</summary>
+    public TimeSpan ConversationDeltaInterval { get; set; } = TimeSpan.FromMilliseconds(2);
+
     /// <summary>Models listed by <c>GET /v1/models</c>, with what each is recommended for (<c>stt</c> or <c>tts</c>).</summary>
     public IDictionary<string, string> Models { get; } = new Dictionary<string, string>
     {

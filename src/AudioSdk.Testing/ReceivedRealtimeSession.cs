@@ -12,7 +12,7 @@ public sealed class ReceivedRealtimeSession
         Headers = headers;
     }
 
-    /// <summary><c>openai</c> or <c>native</c>.</summary>
+    /// <summary><c>openai</c>, <c>native</c> or <c>conversation</c>.</summary>
     public string Dialect { get; }
 
     /// <summary>The query string of the upgrade request.</summary>
@@ -32,6 +32,15 @@ public sealed class ReceivedRealtimeSession
 
     /// <summary>The sample rate the connection used (declared, or 16000 native).</summary>
     public int SampleRate { get; internal set; }
+
+    /// <summary>Conversation dialect: the truncations applied.</summary>
+    public ConcurrentQueue<ReceivedTruncation> Truncations { get; } = new();
+
+    /// <summary>Conversation dialect: the function call outputs received.</summary>
+    public ConcurrentQueue<ReceivedFunctionOutput> FunctionOutputs { get; } = new();
+
+    /// <summary>Conversation dialect: the responses produced, once each has ended.</summary>
+    public ConcurrentQueue<ReceivedResponse> Responses { get; } = new();
 
     /// <summary>Whether the connection has ended.</summary>
     public bool Ended { get; internal set; }

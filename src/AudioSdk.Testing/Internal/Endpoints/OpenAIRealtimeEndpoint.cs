@@ -12,18 +12,10 @@ namespace AudioSdk.Testing.Internal.Endpoints;
 internal sealed class OpenAIRealtimeEndpoint(WebSocket socket, ReceivedRealtimeSession record, AudioTestServerOptions options, Func<string?, RealtimeScriptedAction?> takeScript, CancellationToken aborted)
     : RealtimeEndpoint(socket, record, options, takeScript, aborted)
 {
-    private readonly MemoryStream _frame = new();
-    private int _eventCounter;
     private int _itemCounter;
     private string? _previousItem;
     private int _rate = 24000;
-    private bool _serverVad;
-    private int _silenceMs = 500;
-    private int _prefixMs = 300;
-    private bool _speaking;
-    private int _silentFrames;
-    private long _lastActiveSample;
-    private long _sessionSamples;
+    private ServerVad? _vad;
 
     private bool Tinfoil => Options.RealtimeFlavor == RealtimeServerFlavor.Tinfoil;
 
@@ -68,7 +60,7 @@ internal sealed class OpenAIRealtimeEndpoint(WebSocket socket, ReceivedRealtimeS
                 }
 
                 Buffer.Write(audio);
-                if (_serverVad)
+                if (_vad is not null)
                 {
                     await VadAsync(audio).ConfigureAwait(false);
                 }
@@ -121,12 +113,9 @@ internal sealed class OpenAIRealtimeEndpoint(WebSocket socket, ReceivedRealtimeS
         _rate = rate;
         Record.SampleRate = rate;
         var vad = session?["audio"]?["input"]?["turn_detection"];
-        _serverVad = !Tinfoil && Text(vad?["type"]) == "server_vad";
-        if (_serverVad)
-        {
-            _silenceMs = vad!["silence_duration_ms"]?.GetValue<int>() ?? 500;
-            _prefixMs = vad["prefix_padding_ms"]?.GetValue<int>() ?? 300;
-        }
+        _vad = !Tinfoil && Text(vad?["type"]) == "server_vad"
+            ? new ServerVad(rate, vad!["silence_duration_ms"]?.GetValue<int>() ?? 500, vad["prefix_padding_ms"]?.GetValue<int>() ?? 300)
+            : null;
 
         await SendEventAsync(new JsonObject { ["type"] = "session.updated", ["session"] = SessionObject(created: false, session) }).ConfigureAwait(false);
     }
@@ -179,48 +168,21 @@ internal sealed class OpenAIRealtimeEndpoint(WebSocket socket, ReceivedRealtimeS
         _previousItem = itemId;
     }
 
-    /// <summary>Server VAD: 20 ms frames above -40 dBFS are speech; speech_started, then after the silence duration speech_stopped and a commit.</summary>
+    /// <summary>Server VAD: speech_started, then after the silence duration speech_stopped and a commit.</summary>
     private async Task VadAsync(byte[] audio)
     {
-        var frameBytes = _rate / 50 * 2;
-        _frame.Write(audio);
-        var data = _frame.GetBuffer();
-        var offset = 0;
-        while (_frame.Length - offset >= frameBytes)
+        foreach (var (started, ms) in _vad!.Feed(audio))
         {
-            double sum = 0;
-            for (var i = 0; i < frameBytes; i += 2)
+            if (started)
             {
-                var s = BitConverter.ToInt16(data, offset + i) / 32768.0;
-                sum += s * s;
+                await SendEventAsync(new JsonObject { ["type"] = "input_audio_buffer.speech_started", ["item_id"] = NextItemId(), ["audio_start_ms"] = ms }).ConfigureAwait(false);
             }
-
-            offset += frameBytes;
-            var frameStart = _sessionSamples;
-            _sessionSamples += frameBytes / 2;
-            var active = Math.Sqrt(sum / (frameBytes / 2)) > 0.01;
-            if (active)
+            else
             {
-                _silentFrames = 0;
-                _lastActiveSample = _sessionSamples;
-                if (!_speaking)
-                {
-                    _speaking = true;
-                    var startMs = Math.Max(0, (int)(frameStart * 1000 / _rate) - _prefixMs);
-                    await SendEventAsync(new JsonObject { ["type"] = "input_audio_buffer.speech_started", ["item_id"] = NextItemId(), ["audio_start_ms"] = startMs }).ConfigureAwait(false);
-                }
-            }
-            else if (_speaking && ++_silentFrames * 20 >= _silenceMs)
-            {
-                _speaking = false;
-                await SendEventAsync(new JsonObject { ["type"] = "input_audio_buffer.speech_stopped", ["item_id"] = NextItemId(), ["audio_end_ms"] = (int)(_lastActiveSample * 1000 / _rate) }).ConfigureAwait(false);
+                await SendEventAsync(new JsonObject { ["type"] = "input_audio_buffer.speech_stopped", ["item_id"] = NextItemId(), ["audio_end_ms"] = ms }).ConfigureAwait(false);
                 await CompleteTurnAsync().ConfigureAwait(false);
             }
         }
-
-        var rest = data.AsSpan(offset, (int)_frame.Length - offset).ToArray();
-        _frame.SetLength(0);
-        _frame.Write(rest);
     }
 
     private string NextItemId() => "item_" + _itemCounter.ToString("D3", CultureInfo.InvariantCulture);
@@ -263,21 +225,5 @@ internal sealed class OpenAIRealtimeEndpoint(WebSocket socket, ReceivedRealtimeS
         }
 
         return SendEventAsync(new JsonObject { ["type"] = "error", ["error"] = error });
-    }
-
-    /// <summary>Sends an event with <c>type</c> first and a server <c>event_id</c>, as OpenAI orders them.</summary>
-    private Task SendEventAsync(JsonObject evt)
-    {
-        var ordered = new JsonObject { ["type"] = evt["type"]!.DeepClone(), ["event_id"] = "event_" + Interlocked.Increment(ref _eventCounter).ToString("D4", CultureInfo.InvariantCulture) };
-        foreach (var pair in evt.ToList())
-        {
-            if (pair.Key != "type")
-            {
-                evt.Remove(pair.Key);
-                ordered[pair.Key] = pair.Value;
-            }
-        }
-
-        return SendAsync(ordered);
     }
 }

@@ -14,6 +14,7 @@ namespace AudioSdk.Testing.Internal.Endpoints;
 internal abstract class RealtimeEndpoint(WebSocket socket, ReceivedRealtimeSession record, AudioTestServerOptions options, Func<string?, RealtimeScriptedAction?> takeScript, CancellationToken aborted)
 {
     private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private int _eventCounter;
 
     /// <summary>The audio of the utterance under way.</summary>
     protected MemoryStream Buffer { get; } = new();
@@ -116,6 +117,22 @@ internal abstract class RealtimeEndpoint(WebSocket socket, ReceivedRealtimeSessi
     protected static string? Text(JsonNode? node) => node?.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : null;
 
     protected Task SendAsync(JsonObject evt) => SendFrameAsync(Encoding.UTF8.GetBytes(evt.ToJsonString()), WebSocketMessageType.Text);
+
+    /// <summary>Sends an event with <c>type</c> first and a server <c>event_id</c>, as OpenAI orders them.</summary>
+    protected Task SendEventAsync(JsonObject evt)
+    {
+        var ordered = new JsonObject { ["type"] = evt["type"]!.DeepClone(), ["event_id"] = "event_" + Interlocked.Increment(ref _eventCounter).ToString("D4", CultureInfo.InvariantCulture) };
+        foreach (var pair in evt.ToList())
+        {
+            if (pair.Key != "type")
+            {
+                evt.Remove(pair.Key);
+                ordered[pair.Key] = pair.Value;
+            }
+        }
+
+        return SendAsync(ordered);
+    }
 
     private async Task<bool> HandleMessageAsync(string text)
     {
