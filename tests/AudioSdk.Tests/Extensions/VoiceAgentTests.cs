@@ -1,0 +1,242 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using AudioSdk.Extensions.AI;
+using AudioSdk.Speech;
+using AudioSdk.Testing;
+using AudioSdk.Tests.Infrastructure;
+using Microsoft.Extensions.AI;
+
+namespace AudioSdk.Tests.Extensions;
+
+/// <summary>
+/// The composed voice agent over the test server (real sockets) and a scripted chat client: the transcript goes to the
+/// chat, sentences are spoken in order as they complete, synthesis overlaps the chat stream, history carries over,
+/// barge-in stops every stage, failures keep their types.
+/// </summary>
+public sealed class VoiceAgentTests : ServerTest
+{
+    private static readonly SpeechOptions Speech = new() { Model = "gpt-4o-mini-tts", Voice = SpeechVoice.Alloy, ResponseFormat = SpeechFormat.Pcm };
+
+    [Fact]
+    public async Task ATurnFromAudio_IsTranscribed_Answered_AndSpokenSentenceBySentence()
+    {
+        var chat = new ScriptedChat("Sure thing. The meeting is at ten. Dr. Lee will join, e.g. by phone! Anything else?");
+        var agent = new VoiceAgent(Client, chat, new VoiceAgentOptions { Speech = Speech, Instructions = "Be brief." });
+        var wav = TestAudio.SineWav(1.0, 16000, 440);
+
+        var chunks = new List<VoiceAgentChunk>();
+        await foreach (var chunk in agent.RespondAsync(AudioInput.FromBytes(wav, "turn.wav")))
+        {
+            chunks.Add(chunk);
+        }
+
+        var direct = await Client.TranscribeToTextAsync(AudioInput.FromBytes(wav, "turn.wav"), new AudioSdk.Transcriptions.TranscriptionOptions { Model = "gpt-4o-mini-transcribe" });
+        Assert.False(string.IsNullOrWhiteSpace(agent.LastTranscript));
+        Assert.Equal(direct.Text, agent.LastTranscript);
+        Assert.Equal(agent.LastTranscript, chat.Requests[0][^1].Text);
+        Assert.Equal(ChatRole.System, chat.Requests[0][0].Role);
+        string[] expected = ["Sure thing.", "The meeting is at ten.", "Dr. Lee will join, e.g. by phone!", "Anything else?"];
+        Assert.Equal(expected, chunks.Select(c => c.Sentence).Distinct());
+        Assert.Equal([0, 1, 2, 3], chunks.Select(c => c.SentenceIndex).Distinct());
+        Assert.True(chunks.Zip(chunks.Skip(1)).All(p => p.First.SentenceIndex <= p.Second.SentenceIndex), "audio in sentence order");
+        foreach (var (sentence, index) in expected.Select((s, i) => (s, i)))
+        {
+            var spoken = chunks.Where(c => c.SentenceIndex == index).SelectMany(c => c.Audio.ToArray()).ToArray();
+            var reference = await Client.GenerateSpeechAsync(sentence, Speech);
+            Assert.Equal(reference.Audio.ToArray(), spoken);
+            Assert.True(chunks.First(c => c.SentenceIndex == index).IsFirstOfSentence);
+        }
+
+        Assert.Equal([ChatRole.System, ChatRole.User, ChatRole.Assistant], agent.History.Select(m => m.Role));
+        Assert.Equal(string.Join(" ", expected), agent.History[^1].Text);
+    }
+
+    [Fact]
+    public async Task SpeechOfTheFirstSentence_ComesBeforeTheChatHasFinished()
+    {
+        // The chat client writes one sentence, then waits until the agent has produced audio: a sequential agent would hang.
+        var firstAudio = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var chat = new ScriptedChat("Hello there. ", "And more after the audio.") { Gate = firstAudio.Task };
+        var agent = new VoiceAgent(Client, chat, new VoiceAgentOptions { Speech = Speech });
+
+        var sentences = new List<string>();
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await foreach (var chunk in agent.RespondToTextAsync("hi", guard.Token))
+        {
+            firstAudio.TrySetResult();
+            sentences.Add(chunk.Sentence);
+        }
+
+        Assert.Equal(["Hello there.", "And more after the audio."], sentences.Distinct());
+        Assert.True(chat.GateWasOpenWhenReached == false, "the gate was reached before any audio existed");
+    }
+
+    [Fact]
+    public async Task History_CarriesIntoTheNextTurn()
+    {
+        var chat = new ScriptedChat("First answer.");
+        var agent = new VoiceAgent(Client, chat, new VoiceAgentOptions { Speech = Speech });
+        await foreach (var _ in agent.RespondToTextAsync("one"))
+        {
+        }
+
+        chat.Answers.Enqueue(["Second answer."]);
+        await foreach (var _ in agent.RespondToTextAsync("two"))
+        {
+        }
+
+        Assert.Equal(["one", "First answer.", "two"], chat.Requests[1].Select(m => m.Text));
+        Assert.Equal(4, agent.History.Count);
+    }
+
+    [Fact]
+    public async Task BargeIn_StopsTheChatAndTheSpeech_AndTheHistoryKeepsWhatWasHeard()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var chat = new ScriptedChat("Heard sentence one. ", "Never heard two. Never three.") { Gate = release.Task };
+        var agent = new VoiceAgent(Client, chat, new VoiceAgentOptions { Speech = Speech });
+        using var bargeIn = new CancellationTokenSource();
+
+        var got = new List<VoiceAgentChunk>();
+        var stopped = await Record.ExceptionAsync(async () =>
+        {
+            await foreach (var chunk in agent.RespondToTextAsync("talk", bargeIn.Token))
+            {
+                got.Add(chunk);
+                if (chunk.SentenceIndex == 0)
+                {
+                    bargeIn.Cancel();
+                }
+            }
+        });
+
+        Assert.IsAssignableFrom<OperationCanceledException>(stopped);
+        Assert.True(chat.GateWasOpenWhenReached == false, $"gate state {chat.GateWasOpenWhenReached}, requests {chat.Requests.Count}, got {got.Count}");
+        Assert.True(await chat.Cancelled.Task.WaitAsync(TimeSpan.FromSeconds(10)), "the chat stream saw the cancellation");
+        Assert.All(got, c => Assert.Equal(0, c.SentenceIndex));
+        Assert.Equal([ChatRole.User], agent.History.Select(m => m.Role));
+        Assert.Equal("talk", agent.History[^1].Text);
+        await AudioSdk.Tests.Realtime.OpenAIDialectTests.WaitUntilAsync(() => Server.ActiveResponses == 0);
+    }
+
+    [Fact]
+    public async Task ASpeechFailure_SurfacesWithItsStatus()
+    {
+        Server.Enqueue(new ScriptedResponse { PathSuffix = "/audio/speech", Status = 500, Body = "{\"error\":{\"message\":\"speech backend down\",\"type\":\"server_error\",\"code\":\"server_error\"}}" });
+        var agent = new VoiceAgent(Client, new ScriptedChat("One sentence."), new VoiceAgentOptions { Speech = Speech });
+        var ex = await Assert.ThrowsAsync<AudioServiceException>(async () =>
+        {
+            await foreach (var _ in agent.RespondToTextAsync("hi"))
+            {
+            }
+        });
+        Assert.Equal(System.Net.HttpStatusCode.InternalServerError, ex.Status);
+    }
+
+    [Fact]
+    public void Options_AreCheckedAllAtOnce()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new VoiceAgent(Client, new ScriptedChat("x"), new VoiceAgentOptions { Speech = new SpeechOptions(), MaxSentencesAhead = 0 }));
+        Assert.Contains("Speech.Model", ex.Message);
+        Assert.Contains("MaxSentencesAhead", ex.Message);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Sentences_DoNotDependOnHowTheTextWasTokenized(int seed)
+    {
+        const string text = "It costs 3.14 dollars. Mr. Smith met J. Doe at 5 p.m. today! Really?! \"Yes,\" she said... and left. 今日は晴れ。明日は雨？ Done";
+        var whole = Split(text, [text]);
+        Assert.Equal(["It costs 3.14 dollars.", "Mr. Smith met J. Doe at 5 p.m. today!", "Really?!", "\"Yes,\" she said... and left.", "今日は晴れ。", "明日は雨？", "Done"], whole);
+        var random = new Random(seed);
+        for (var round = 0; round < 200; round++)
+        {
+            var tokens = new List<string>();
+            for (var i = 0; i < text.Length;)
+            {
+                var n = Math.Min(text.Length - i, random.Next(1, 6));
+                tokens.Add(text.Substring(i, n));
+                i += n;
+            }
+
+            Assert.Equal(whole, Split(text, tokens));
+        }
+    }
+
+    [Fact]
+    public void ALongSentenceWithoutAPeriod_IsCutAtAClause()
+    {
+        var text = string.Join(", ", Enumerable.Repeat("and then another clause follows", 20));
+        var parts = Split(text, text.Select(c => c.ToString()));
+        Assert.True(parts.Count > 1);
+        Assert.All(parts.SkipLast(1), p => Assert.True(p.Length <= 200 && p.EndsWith(',')));
+        Assert.Equal(text, string.Join(" ", parts));
+    }
+
+    private static List<string> Split(string text, IEnumerable<string> tokens)
+    {
+        var splitter = new SentenceSplitter();
+        var sentences = tokens.SelectMany(splitter.Add).ToList();
+        if (splitter.Flush() is { } last)
+        {
+            sentences.Add(last);
+        }
+
+        return sentences;
+    }
+
+    /// <summary>A chat client that streams its answer word by word; an optional gate holds the second part back.</summary>
+    private sealed class ScriptedChat : IChatClient
+    {
+        public ScriptedChat(params string[] parts) => Answers.Enqueue(parts);
+
+        public Queue<string[]> Answers { get; } = new();
+
+        public List<List<ChatMessage>> Requests { get; } = [];
+
+        public Task? Gate { get; init; }
+
+        public bool? GateWasOpenWhenReached { get; private set; }
+
+        public TaskCompletionSource<bool> Cancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("The agent streams.");
+
+        public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            Requests.Add([.. messages]);
+            var parts = Answers.Dequeue();
+            try
+            {
+                for (var p = 0; p < parts.Length; p++)
+                {
+                    if (p == 1 && Gate is not null)
+                    {
+                        GateWasOpenWhenReached = Gate.IsCompleted;
+                        await Gate.WaitAsync(cancellationToken);
+                    }
+
+                    foreach (var word in parts[p].Split(' '))
+                    {
+                        await Task.Yield();
+                        cancellationToken.ThrowIfCancellationRequested();
+                        yield return new ChatResponseUpdate(ChatRole.Assistant, word + " ");
+                    }
+                }
+            }
+            finally
+            {
+                Cancelled.TrySetResult(cancellationToken.IsCancellationRequested);
+            }
+        }
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
+}
