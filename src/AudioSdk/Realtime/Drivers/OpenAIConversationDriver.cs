@@ -7,7 +7,7 @@ namespace AudioSdk.Realtime.Drivers;
 /// and acknowledges configuration, commits, clears, truncations and deletions. The driver keeps what calls wait on:
 /// finished responses by id, and how much audio each assistant item has delivered (to cap a truncation).
 /// </summary>
-internal sealed class OpenAIConversationDriver(RealtimeSessionOptions options) : RealtimeDriver(OpenAIConversationProtocol.Instance, options)
+internal sealed class OpenAIConversationDriver(RealtimeSessionOptions options) : OpenAITranscriptionDriver(options, OpenAIConversationProtocol.Instance)
 {
     private const int ItemsKept = 64;
     private readonly object _gate = new();
@@ -37,24 +37,8 @@ internal sealed class OpenAIConversationDriver(RealtimeSessionOptions options) :
         }
     }
 
-    public override async Task OpenAsync(CancellationToken cancellationToken)
-    {
-        await Session.ConnectAsync(cancellationToken).ConfigureAwait(false);
-        await Session.WaitForSessionCreatedAsync(cancellationToken).ConfigureAwait(false);
-        await Session.SendForReplyAsync<SessionUpdated>(ClientCommand.Configure, Options.ConnectTimeout, OpenAITranscriptionProtocol.ConfigurationReplyName, cancellationToken).ConfigureAwait(false);
-    }
-
     public override Task ReconnectAsync(Continuity.ReplayPlan plan, CancellationToken cancellationToken) =>
         throw new InvalidOperationException("The conversation dialect does not reconnect.");
-
-    public override ValueTask SendAudioAsync(ReadOnlyMemory<byte> wirePcm16, CancellationToken cancellationToken) =>
-        Session.SendAsync(ClientCommand.Append, wirePcm16, cancellationToken);
-
-    public override Task<Committed> CommitAsync(CancellationToken cancellationToken) =>
-        Session.SendForReplyAsync<Committed>(ClientCommand.Commit, Options.ResponseTimeout, "the commit", cancellationToken);
-
-    public override Task<Cleared> ClearAsync(CancellationToken cancellationToken) =>
-        Session.SendForReplyAsync<Cleared>(ClientCommand.Clear, Options.ResponseTimeout, "the clear", cancellationToken);
 
     /// <summary>The audio an assistant item has delivered so far, and whether it is complete.</summary>
     public (TimeSpan Received, bool Done) AudioOf(string itemId)
@@ -83,7 +67,7 @@ internal sealed class OpenAIConversationDriver(RealtimeSessionOptions options) :
                 }
 
                 break;
-            case SessionUpdated or Committed or Cleared or ResponseCreated or ConversationItemTruncated or ConversationItemDeleted:
+            case ResponseCreated or ConversationItemTruncated or ConversationItemDeleted:
                 Session.Replies.TryComplete(evt);
                 break;
             case ResponseDone done:
@@ -101,12 +85,9 @@ internal sealed class OpenAIConversationDriver(RealtimeSessionOptions options) :
                 }
 
                 break;
-            case TranscriptCompleted completed:
-                Session.Transcripts.Complete(completed);
-                break;
-            case ErrorEvent error:
-                Session.Replies.TryFail(error.ClientEventId, ErrorException(error));
-                break;
+            default:
+                // Configuration, commits, clears, input transcripts and errors: as in the transcription dialect.
+                return base.OnServerEvent(evt, generation);
         }
 
         return evt;

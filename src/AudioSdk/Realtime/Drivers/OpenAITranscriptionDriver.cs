@@ -6,7 +6,7 @@ namespace AudioSdk.Realtime.Drivers;
 /// OpenAI's transcription dialect (OpenAI, Tinfoil's <c>intent=transcription</c>): one connection, the server
 /// acknowledges configuration, commits and clears, and names the items.
 /// </summary>
-internal sealed class OpenAITranscriptionDriver(RealtimeSessionOptions options) : RealtimeDriver(OpenAITranscriptionProtocol.Instance, options)
+internal class OpenAITranscriptionDriver(RealtimeSessionOptions options, RealtimeProtocol? codec = null) : RealtimeDriver(codec ?? OpenAITranscriptionProtocol.Instance, options)
 {
     public override int WireSampleRate => Options.SessionSampleRate ?? OpenAITranscriptionProtocol.DefaultRate;
 

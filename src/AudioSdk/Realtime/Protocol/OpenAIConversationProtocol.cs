@@ -48,7 +48,7 @@ internal sealed class OpenAIConversationProtocol : OpenAITranscriptionProtocol
             writer.WriteEndObject();
         }
 
-        WriteTurnDetection(writer, options.TurnDetection);
+        WriteTurnDetection(writer, options.TurnDetection, conversation: true);
         writer.WriteEndObject();
         writer.WriteStartObject("output"u8);
         WritePcmFormat(writer);
@@ -384,54 +384,6 @@ internal sealed class OpenAIConversationProtocol : OpenAITranscriptionProtocol
         writer.WriteStartArray("output_modalities"u8);
         writer.WriteStringValue(modality == RealtimeOutputModality.Text ? "text"u8 : "audio"u8);
         writer.WriteEndArray();
-    }
-
-    private static void WriteTurnDetection(Utf8JsonWriter writer, RealtimeTurnDetection? turns)
-    {
-        if (turns is not { Mode: RealtimeTurnDetectionMode.Server } vad)
-        {
-            writer.WriteNull("turn_detection"u8);
-            return;
-        }
-
-        writer.WriteStartObject("turn_detection"u8);
-        writer.WriteString("type"u8, vad.Semantic ? "semantic_vad"u8 : "server_vad"u8);
-        if (vad.Semantic)
-        {
-            if (vad.Eagerness is { } eagerness)
-            {
-                writer.WriteString("eagerness"u8, eagerness);
-            }
-        }
-        else
-        {
-            if (vad.Threshold is { } threshold)
-            {
-                writer.WriteNumber("threshold"u8, threshold);
-            }
-
-            if (vad.PrefixPaddingMs is { } prefix)
-            {
-                writer.WriteNumber("prefix_padding_ms"u8, prefix);
-            }
-
-            if (vad.SilenceDurationMs is { } silence)
-            {
-                writer.WriteNumber("silence_duration_ms"u8, silence);
-            }
-        }
-
-        if (vad.CreateResponse is { } create)
-        {
-            writer.WriteBoolean("create_response"u8, create);
-        }
-
-        if (vad.InterruptResponse is { } interrupt)
-        {
-            writer.WriteBoolean("interrupt_response"u8, interrupt);
-        }
-
-        writer.WriteEndObject();
     }
 
     private static void WriteTools(Utf8JsonWriter writer, IList<RealtimeFunctionTool> tools)

@@ -41,31 +41,7 @@ internal class OpenAITranscriptionProtocol : RealtimeProtocol
         }
 
         writer.WriteEndObject();
-        if (options.TurnDetection is { Mode: RealtimeTurnDetectionMode.Server } vad)
-        {
-            writer.WriteStartObject("turn_detection"u8);
-            writer.WriteString("type"u8, "server_vad"u8);
-            if (vad.Threshold is { } threshold)
-            {
-                writer.WriteNumber("threshold"u8, threshold);
-            }
-
-            if (vad.PrefixPaddingMs is { } prefix)
-            {
-                writer.WriteNumber("prefix_padding_ms"u8, prefix);
-            }
-
-            if (vad.SilenceDurationMs is { } silence)
-            {
-                writer.WriteNumber("silence_duration_ms"u8, silence);
-            }
-
-            writer.WriteEndObject();
-        }
-        else
-        {
-            writer.WriteNull("turn_detection"u8);
-        }
+        WriteTurnDetection(writer, options.TurnDetection, conversation: false);
 
         writer.WriteEndObject();
         writer.WriteEndObject();
@@ -77,6 +53,54 @@ internal class OpenAITranscriptionProtocol : RealtimeProtocol
         }
 
         writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// <c>turn_detection</c>: server (or, in the conversation dialect, semantic) VAD with the options set, or null for
+    /// push-to-talk and client-side turns. The response flags exist only in the conversation dialect.
+    /// </summary>
+    protected static void WriteTurnDetection(Utf8JsonWriter writer, RealtimeTurnDetection? turns, bool conversation)
+    {
+        if (turns is not { Mode: RealtimeTurnDetectionMode.Server } vad)
+        {
+            writer.WriteNull("turn_detection"u8);
+            return;
+        }
+
+        var semantic = conversation && vad.Semantic;
+        writer.WriteStartObject("turn_detection"u8);
+        writer.WriteString("type"u8, semantic ? "semantic_vad"u8 : "server_vad"u8);
+        if (semantic && vad.Eagerness is { } eagerness)
+        {
+            writer.WriteString("eagerness"u8, eagerness);
+        }
+
+        if (!semantic && vad.Threshold is { } threshold)
+        {
+            writer.WriteNumber("threshold"u8, threshold);
+        }
+
+        if (!semantic && vad.PrefixPaddingMs is { } prefix)
+        {
+            writer.WriteNumber("prefix_padding_ms"u8, prefix);
+        }
+
+        if (!semantic && vad.SilenceDurationMs is { } silence)
+        {
+            writer.WriteNumber("silence_duration_ms"u8, silence);
+        }
+
+        if (conversation && vad.CreateResponse is { } create)
+        {
+            writer.WriteBoolean("create_response"u8, create);
+        }
+
+        if (conversation && vad.InterruptResponse is { } interrupt)
+        {
+            writer.WriteBoolean("interrupt_response"u8, interrupt);
+        }
+
         writer.WriteEndObject();
     }
 
