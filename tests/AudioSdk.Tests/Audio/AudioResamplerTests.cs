@@ -1,11 +1,11 @@
+using AudioSdk.Tests.Infrastructure;
 using AudioSdk.Audio;
 
 namespace AudioSdk.Tests.Audio;
 
 public sealed class AudioResamplerTests(Xunit.Abstractions.ITestOutputHelper log)
 {
-    private static float[] Sine(double frequency, int rate, double seconds, double amplitude = 0.5) =>
-        Enumerable.Range(0, (int)(rate * seconds)).Select(i => (float)(amplitude * Math.Sin(2 * Math.PI * frequency * i / rate))).ToArray();
+    private static float[] Sine(double frequency, int rate, double seconds, double amplitude = 0.5) => TestAudio.Sine(frequency, rate, seconds, amplitude);
 
     /// <summary>Amplitude of the component at <paramref name="frequency"/>, by least squares over the steady middle part.</summary>
     private static double Amplitude(float[] x, double frequency, int rate, int skip)

@@ -40,7 +40,7 @@ public sealed class SpeechStreamConsumptionTests : ServerTest
 
         await body.DisposeAsync();
         release.SetResult();
-        await WaitUntilAsync(() => Server.ActiveResponses == 0);
+        await Poll.UntilAsync(() => Server.ActiveResponses == 0);
     }
 
     [Fact]
@@ -100,13 +100,5 @@ public sealed class SpeechStreamConsumptionTests : ServerTest
         Assert.Equal(new byte[] { 1, 2, 3, 4, 5, 6 }, destination.ToArray());
         Assert.Equal("audio/wav", stream.ContentType);
     }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(20, cts.Token);
-        }
-    }
 }
+

@@ -5,17 +5,38 @@ namespace AudioSdk.Tests.Infrastructure;
 /// <summary>Audio generated inside the tests.</summary>
 public static class TestAudio
 {
+    /// <summary>A sine tone as float samples (the one tone generator of the tests; the others are views of it).</summary>
+    public static float[] Sine(double frequency, int sampleRate, double seconds, double amplitude = 0.5)
+    {
+        var samples = new float[(int)Math.Round(seconds * sampleRate)];
+        for (var i = 0; i < samples.Length; i++)
+        {
+            samples[i] = (float)(amplitude * Math.Sin(2 * Math.PI * frequency * i / sampleRate));
+        }
+
+        return samples;
+    }
+
+    /// <summary>A tone as little-endian PCM16 mono bytes.</summary>
+    public static byte[] TonePcm16(double seconds, double frequency = 440, int sampleRate = 16000, double amplitude = 12000.0 / 32768)
+    {
+        var samples = Sine(frequency, sampleRate, seconds, amplitude);
+        var bytes = new byte[samples.Length * 2];
+        for (var i = 0; i < samples.Length; i++)
+        {
+            BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(2 * i), (short)Math.Round(samples[i] * 32768));
+        }
+
+        return bytes;
+    }
+
     /// <summary>A 16-bit mono WAV of a sine tone.</summary>
     public static byte[] SineWav(double seconds, int sampleRate = 16000, double frequency = 440)
     {
-        var samples = (int)Math.Round(seconds * sampleRate);
-        var wav = new byte[44 + (samples * 2)];
-        WriteHeader(wav, sampleRate, samples * 2);
-        for (var i = 0; i < samples; i++)
-        {
-            BinaryPrimitives.WriteInt16LittleEndian(wav.AsSpan(44 + (2 * i)), (short)(Math.Sin(2 * Math.PI * frequency * i / sampleRate) * 10000));
-        }
-
+        var pcm = TonePcm16(seconds, frequency, sampleRate, 10000.0 / 32768);
+        var wav = new byte[44 + pcm.Length];
+        WriteHeader(wav, sampleRate, pcm.Length);
+        pcm.CopyTo(wav.AsSpan(44));
         return wav;
     }
 

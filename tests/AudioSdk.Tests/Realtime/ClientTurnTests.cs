@@ -112,7 +112,7 @@ public sealed class ClientTurnTests : RealtimeTestBase
         var audio = Pcm(TestAudio.Bursts(16000, 3.0, [new(0.5, 1.2, 440)]));
         var cut = 16000 * 2 * 1;
         await rt.SendAudioAsync(audio.AsMemory(0, cut));
-        await OpenAIDialectTests.WaitUntilAsync(() => Connection().ClientMessages.Any(m => m.Contains("input_audio_buffer.append", StringComparison.Ordinal)));
+        await Poll.UntilAsync(() => Connection().ClientMessages.Any(m => m.Contains("input_audio_buffer.append", StringComparison.Ordinal)));
         Server.EnqueueRealtime(new RealtimeScriptedAction { OnClientEvent = "input_audio_buffer.append", DropConnection = true });
         await rt.SendAudioAsync(audio.AsMemory(cut));
 

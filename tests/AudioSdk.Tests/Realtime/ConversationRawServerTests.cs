@@ -204,7 +204,7 @@ public sealed class ConversationRawServerTests
         Assert.Null(await rt.TruncateAsync("item_2", TimeSpan.FromMilliseconds(200)));
         Assert.Null(await rt.TruncateAsync("item_2", TimeSpan.FromSeconds(5)));
         await rt.DisposeAsync();
-        await OpenAIDialectTests.WaitUntilAsync(() => server.Errors.Count > 0 || messages.Count >= 0);
+        await Poll.UntilAsync(() => server.Errors.Count > 0 || messages.Count >= 0);
         Assert.DoesNotContain(messages, m => m.Contains("conversation.item.truncate", StringComparison.Ordinal));
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using AudioSdk.Audio;
 using AudioSdk.Realtime;
 using AudioSdk.Testing;
+using AudioSdk.Tests.Infrastructure;
 
 namespace AudioSdk.Tests.Realtime;
 
@@ -60,7 +61,7 @@ public sealed class NativeDialectTests : RealtimeTestBase
         Assert.Equal(["item_001", "item_002", "item_003"], events.OfType<Committed>().Select(x => x.ItemId));
         var order = events.Where(e => e is Committed or TranscriptCompleted).Select(e => e is Committed x ? "c" + x.ItemId : "t" + ((TranscriptCompleted)e).ItemId);
         Assert.Equal(["citem_001", "titem_001", "citem_002", "titem_002", "citem_003", "titem_003"], order);
-        await OpenAIDialectTests.WaitUntilAsync(() => Server.RealtimeSessions.Take(2).All(s => s.Ended));
+        await Poll.UntilAsync(() => Server.RealtimeSessions.Take(2).All(s => s.Ended));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Text.Json;
 using AudioSdk.Audio;
 using AudioSdk.Realtime;
 using AudioSdk.Testing;
+using AudioSdk.Tests.Infrastructure;
 
 namespace AudioSdk.Tests.Realtime;
 
@@ -172,7 +173,7 @@ public sealed class OpenAIDialectTests : RealtimeTestBase
         var closed = Assert.IsType<Closed>(events[^1]);
         Assert.True(closed.ByClient);
         Assert.Equal(WebSocketCloseStatus.NormalClosure, closed.CloseStatus);
-        await WaitUntilAsync(() => Connection().Ended);
+        await Poll.UntilAsync(() => Connection().Ended);
         await Assert.ThrowsAsync<ObjectDisposedException>(() => rt.SendAudioAsync(Tone(0.1)));
     }
 
@@ -207,15 +208,5 @@ public sealed class OpenAIDialectTests : RealtimeTestBase
         Assert.Contains("InputSampleRate", ex.Message);
         Assert.Contains("ChunkDuration", ex.Message);
         Assert.Empty(Server.RealtimeSessions);
-    }
-
-    internal static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 1500 && !condition(); i++)
-        {
-            await Task.Delay(10);
-        }
-
-        Assert.True(condition());
     }
 }

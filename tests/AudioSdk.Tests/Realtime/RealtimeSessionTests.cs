@@ -48,14 +48,14 @@ public sealed class RealtimeSessionTests : RealtimeTestBase
         int Appends() => Connection().ClientMessages.Count(m => m.Contains("input_audio_buffer.append", StringComparison.Ordinal));
 
         var send = rt.SendAudioAsync(Tone(0.5, rate: 24000));
-        await OpenAIDialectTests.WaitUntilAsync(() => Appends() == 1);
+        await Poll.UntilAsync(() => Appends() == 1);
         for (var expected = 2; expected <= 5; expected++)
         {
             var delay = await clock.WaitForPendingDelayAsync(TimeSpan.FromSeconds(1));
             Assert.Equal(TimeSpan.FromMilliseconds(100), delay);
             Assert.Equal(expected - 1, Appends());
             clock.Advance(delay);
-            await OpenAIDialectTests.WaitUntilAsync(() => Appends() == expected);
+            await Poll.UntilAsync(() => Appends() == expected);
         }
 
         await send;

@@ -14,8 +14,7 @@ public abstract class RealtimeTestBase : ServerTest
         new() { Dialect = RealtimeDialect.VllmNative, Model = "voxtral-mini-4b-realtime", InputSampleRate = inputRate, ResponseTimeout = TimeSpan.FromSeconds(20) };
 
     /// <summary>PCM16 mono bytes of a tone.</summary>
-    protected static byte[] Tone(double seconds, double frequency = 440, int rate = 16000) =>
-        Pcm16.ToBytes(Enumerable.Range(0, (int)Math.Round(seconds * rate)).Select(i => (short)(Math.Sin(2 * Math.PI * frequency * i / rate) * 12000)).ToArray());
+    protected static byte[] Tone(double seconds, double frequency = 440, int rate = 16000) => TestAudio.TonePcm16(seconds, frequency, rate);
 
     protected static async Task<List<RealtimeEvent>> ReadUntilAsync(RealtimeSession session, Func<RealtimeEvent, bool> last, TimeSpan? timeout = null)
     {

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using AudioSdk.Realtime;
 using AudioSdk.Testing;
+using AudioSdk.Tests.Infrastructure;
 
 namespace AudioSdk.Tests.Realtime;
 
@@ -52,7 +53,7 @@ public sealed class ReconnectTests : RealtimeTestBase
         else
         {
             await rt.SendAudioAsync(first.AsMemory(0, half));
-            await OpenAIDialectTests.WaitUntilAsync(() => Appends(Connection()) >= 3);
+            await Poll.UntilAsync(() => Appends(Connection()) >= 3);
             if (point == DropPoint.MidUtterance)
             {
                 Server.EnqueueRealtime(new RealtimeScriptedAction { OnClientEvent = "input_audio_buffer.append", DropConnection = true });
@@ -104,7 +105,7 @@ public sealed class ReconnectTests : RealtimeTestBase
         var options = (dialect == RealtimeDialect.VllmNative ? Native() : OpenAI()) with { Reconnect = Fast };
         await using var rt = await Client.StartRealtimeSessionAsync(options);
         await rt.SendAudioAsync(Tone(0.3, 440));
-        await OpenAIDialectTests.WaitUntilAsync(() => Appends(Connection()) >= 1);
+        await Poll.UntilAsync(() => Appends(Connection()) >= 1);
         Server.EnqueueRealtime(new RealtimeScriptedAction { OnClientEvent = "input_audio_buffer.append", CloseStatus = (WebSocketCloseStatus)status, CloseReason = "restart" });
         await rt.SendAudioAsync(Tone(0.2, 440));
 
@@ -155,7 +156,7 @@ public sealed class ReconnectTests : RealtimeTestBase
     {
         await using var rt = await Client.StartRealtimeSessionAsync(OpenAI() with { Reconnect = Fast });
         await rt.SendAudioAsync(Tone(0.3));
-        await OpenAIDialectTests.WaitUntilAsync(() => Appends(Connection()) >= 1);
+        await Poll.UntilAsync(() => Appends(Connection()) >= 1);
         Server.Options.ApiKey = "sk-another-key-entirely";
         Server.EnqueueRealtime(new RealtimeScriptedAction { OnClientEvent = "input_audio_buffer.commit", DropConnection = true, SkipNormalHandling = true });
 
@@ -203,7 +204,7 @@ public sealed class ReconnectTests : RealtimeTestBase
         var b = await rt.CommitAsync();
         Assert.Equal(["srv_a", "srv_b"], new[] { a.ItemId, b.ItemId });
         await rt.SendAudioAsync(Tone(0.2, 700));
-        await OpenAIDialectTests.WaitUntilAsync(() => Appends(Connection()) >= 8);
+        await Poll.UntilAsync(() => Appends(Connection()) >= 8);
         Server.EnqueueRealtime(new RealtimeScriptedAction { OnClientEvent = "input_audio_buffer.append", DropConnection = true });
         await rt.SendAudioAsync(Tone(0.2, 700));
 
@@ -231,7 +232,7 @@ public sealed class ReconnectTests : RealtimeTestBase
         var options = (dialect == RealtimeDialect.VllmNative ? Native() : OpenAI()) with { Reconnect = Fast };
         await using var rt = await Client.StartRealtimeSessionAsync(options);
         await rt.SendAudioAsync(Tone(0.5, 250));
-        await OpenAIDialectTests.WaitUntilAsync(() => Appends(Connection()) >= 5);
+        await Poll.UntilAsync(() => Appends(Connection()) >= 5);
         Server.EnqueueRealtime(new RealtimeScriptedAction { OnClientEvent = "input_audio_buffer.append", ResetDuringClientSend = true });
         await rt.SendAudioAsync(Tone(0.7, 250));
 
