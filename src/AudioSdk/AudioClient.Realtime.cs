@@ -37,18 +37,9 @@ public partial class AudioClient
         var bearer = options.ClientSecret?.Value ?? _options.ApiKey;
         return RealtimeSession.StartAsync(options, ConnectAsync, _options.TimeProvider, cancellationToken, _logger, uri.GetLeftPart(UriPartial.Path), bearer, driver);
 
-        async Task<IRealtimeConnection> ConnectAsync(CancellationToken ct)
-        {
-            try
-            {
-                return await RealtimeConnection.ConnectAsync(uri, RealtimeInvoker(), headers, options.KeepAliveInterval, options.ConnectTimeout, options.MaxMessageBytes, bearer, _options.TimeProvider, ct).ConfigureAwait(false);
-            }
-            catch (Security.TlsPinMismatchException) when (_handler is Security.PinnedHttpHandler)
-            {
-                // A failed ClientWebSocket cannot be reused: a new instance, after the handler's forced re-attestation.
-                return await RealtimeConnection.ConnectAsync(uri, RealtimeInvoker(), headers, options.KeepAliveInterval, options.ConnectTimeout, options.MaxMessageBytes, bearer, _options.TimeProvider, ct).ConfigureAwait(false);
-            }
-        }
+        // A failed ClientWebSocket cannot be reused: each try is a new instance; a pin mismatch gets the pipeline's one forced re-attestation.
+        Task<IRealtimeConnection> ConnectAsync(CancellationToken ct) =>
+            Http.WithPinRetryAsync<CancellationToken, IRealtimeConnection>(ct, async token => await RealtimeConnection.ConnectAsync(uri, RealtimeInvoker(), headers, options.KeepAliveInterval, options.ConnectTimeout, options.MaxMessageBytes, bearer, _options.TimeProvider, token).ConfigureAwait(false));
     }
 
     private Uri RealtimeUri(RealtimeSessionOptions options, RealtimeDriver driver)
@@ -65,30 +56,11 @@ public partial class AudioClient
         return builder.Uri;
     }
 
+    /// <summary>The upgrade's headers: the client's own (the same builder as HTTP requests, with the client secret when set), then the session's.</summary>
     private List<KeyValuePair<string, string>> RealtimeHeaders(RealtimeSessionOptions options)
     {
         var headers = new List<KeyValuePair<string, string>>();
-        if (options.ClientSecret is { } secret)
-        {
-            headers.Add(new("Authorization", "Bearer " + secret.Value));
-        }
-        else if (!string.IsNullOrEmpty(_options.ApiKey))
-        {
-            headers.Add(new("Authorization", "Bearer " + _options.ApiKey));
-        }
-
-        if (!string.IsNullOrEmpty(_options.Organization))
-        {
-            headers.Add(new("OpenAI-Organization", _options.Organization));
-        }
-
-        if (!string.IsNullOrEmpty(_options.Project))
-        {
-            headers.Add(new("OpenAI-Project", _options.Project));
-        }
-
-        headers.Add(new("User-Agent", _userAgent!));
-        headers.AddRange(_options.DefaultHeaders);
+        Http.WriteHeaders(headers, static (list, name, value) => list.Add(new(name, value)), options.ClientSecret?.Value);
         headers.AddRange(options.AdditionalHeaders);
         return headers;
     }
