@@ -15,7 +15,6 @@ namespace AudioSdk;
 public partial class AudioClient
 {
     private const string SpeechPath = "audio/speech";
-    private const int SpeechChunkSize = 16 * 1024;
 
     /// <summary>
     /// Generates speech (<c>POST /audio/speech</c>) and returns the whole audio. For long texts or low
@@ -35,22 +34,22 @@ public partial class AudioClient
             async (response, ct) =>
             {
                 var metadata = ResponseMetadata.FromResponse(response);
-                if (IsEventStream(response))
+                if (SpeechEventReader.IsEventStream(response))
                 {
                     var usage = new SpeechUsage[1];
                     using var audio = new MemoryStream();
                     var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
                     await using var bodyScope = body.ConfigureAwait(false);
-                    await foreach (var chunk in ReadSpeechEventsAsync(body, metadata, usage, _options.ApiKey, ct).ConfigureAwait(false))
+                    await foreach (var chunk in SpeechEventReader.ReadSpeechEventsAsync(body, metadata, usage, _options.ApiKey, ct).ConfigureAwait(false))
                     {
                         audio.Write(chunk.Span);
                     }
 
-                    return new SpeechResult(audio.ToArray(), ContentTypeFor(options.ResponseFormat), metadata, usage[0]);
+                    return new SpeechResult(audio.ToArray(), SpeechRequest.ContentTypeFor(options.ResponseFormat), metadata, usage[0]);
                 }
 
                 var bytes = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
-                return new SpeechResult(bytes, response.Content.Headers.ContentType?.MediaType ?? ContentTypeFor(options.ResponseFormat), metadata);
+                return new SpeechResult(bytes, response.Content.Headers.ContentType?.MediaType ?? SpeechRequest.ContentTypeFor(options.ResponseFormat), metadata);
             },
             cancellationToken).ConfigureAwait(false);
     }
@@ -83,15 +82,15 @@ public partial class AudioClient
         {
             streaming = await SendStreamingAsync(spec, linked?.Token ?? (openToken.CanBeCanceled ? openToken : callToken)).ConfigureAwait(false);
             target.Metadata = streaming.Metadata;
-            var sse = IsEventStream(streaming.Response);
-            target.ContentType = sse ? ContentTypeFor(options.ResponseFormat) : streaming.Response.Content.Headers.ContentType?.MediaType ?? ContentTypeFor(options.ResponseFormat);
+            var sse = SpeechEventReader.IsEventStream(streaming.Response);
+            target.ContentType = sse ? SpeechRequest.ContentTypeFor(options.ResponseFormat) : streaming.Response.Content.Headers.ContentType?.MediaType ?? SpeechRequest.ContentTypeFor(options.ResponseFormat);
             var body = await ReadStreamedBodyAsync(streaming, spec).ConfigureAwait(false);
             if (!sse)
             {
                 return new ResponseBodyStream(body, streaming, linked);
             }
 
-            var events = ReadSpeechEventsAsync(body, streaming.Metadata, null, _options.ApiKey, streaming.Token, target).GetAsyncEnumerator(streaming.Token);
+            var events = SpeechEventReader.ReadSpeechEventsAsync(body, streaming.Metadata, null, _options.ApiKey, streaming.Token, target).GetAsyncEnumerator(streaming.Token);
             return new ChunkReadStream(new OwningEnumerator(events, streaming, linked));
         }
         catch
@@ -112,13 +111,13 @@ public partial class AudioClient
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(callToken, enumeratorToken);
         using var streaming = await SendStreamingAsync(spec, linked.Token).ConfigureAwait(false);
         target.Metadata = streaming.Metadata;
-        var sse = IsEventStream(streaming.Response);
-        target.ContentType = sse ? ContentTypeFor(options.ResponseFormat) : streaming.Response.Content.Headers.ContentType?.MediaType ?? ContentTypeFor(options.ResponseFormat);
+        var sse = SpeechEventReader.IsEventStream(streaming.Response);
+        target.ContentType = sse ? SpeechRequest.ContentTypeFor(options.ResponseFormat) : streaming.Response.Content.Headers.ContentType?.MediaType ?? SpeechRequest.ContentTypeFor(options.ResponseFormat);
         var body = await ReadStreamedBodyAsync(streaming, spec).ConfigureAwait(false);
         await using var bodyScope = body.ConfigureAwait(false);
         var chunks = sse
-            ? ReadSpeechEventsAsync(body, streaming.Metadata, null, _options.ApiKey, streaming.Token, target)
-            : ReadRawChunksAsync(body, streaming.Token);
+            ? SpeechEventReader.ReadSpeechEventsAsync(body, streaming.Metadata, null, _options.ApiKey, streaming.Token, target)
+            : SpeechEventReader.ReadRawChunksAsync(body, streaming.Token);
         var enumerator = chunks.GetAsyncEnumerator(streaming.Token);
         await using var enumeratorScope = enumerator.ConfigureAwait(false);
         while (true)
@@ -148,9 +147,9 @@ public partial class AudioClient
             throw new ArgumentException("The text to speak is empty.", nameof(input));
         }
 
-        if (CountCharacters(input) > SpeechOptions.MaxInputLength)
+        if (SpeechRequest.CountCharacters(input) > SpeechOptions.MaxInputLength)
         {
-            throw new ArgumentException($"The text to speak has {CountCharacters(input)} characters; the limit is {SpeechOptions.MaxInputLength}. Split it into several requests.", nameof(input));
+            throw new ArgumentException($"The text to speak has {SpeechRequest.CountCharacters(input)} characters; the limit is {SpeechOptions.MaxInputLength}. Split it into several requests.", nameof(input));
         }
 
         Guard.Model(options.Model, nameof(SpeechOptions));
@@ -164,213 +163,19 @@ public partial class AudioClient
             throw new ArgumentOutOfRangeException(nameof(options), speed, $"SpeechOptions.Speed must be between {SpeechOptions.MinSpeed} and {SpeechOptions.MaxSpeed}.");
         }
 
-        if (options.Instructions is { } instructions && CountCharacters(instructions) > SpeechOptions.MaxInputLength)
+        if (options.Instructions is { } instructions && SpeechRequest.CountCharacters(instructions) > SpeechOptions.MaxInputLength)
         {
             throw new ArgumentException($"SpeechOptions.Instructions is longer than {SpeechOptions.MaxInputLength} characters.", nameof(options));
         }
 
-        var body = BuildSpeechBody(input, options);
+        var body = SpeechRequest.BuildSpeechBody(input, options);
         if (Telemetry.CharactersSynthesized.Enabled)
         {
-            Telemetry.CharactersSynthesized.Add(CountCharacters(input), new KeyValuePair<string, object?>("gen_ai.request.model", options.Model));
+            Telemetry.CharactersSynthesized.Add(SpeechRequest.CountCharacters(input), new KeyValuePair<string, object?>("gen_ai.request.model", options.Model));
         }
 
-        var accept = options.StreamFormat == SpeechStreamFormat.Sse ? RequestSpec.EventStreamMediaType : ContentTypeFor(options.ResponseFormat) + ", */*";
-        return new RequestSpec(HttpMethod.Post, SpeechPath, () => JsonContent(body), replayable: true) { Operation = "speech", Model = options.Model, UploadBytes = body.Length, Accept = accept };
-    }
-
-    private static byte[] BuildSpeechBody(string input, SpeechOptions options)
-    {
-        var reserved = new[] { "model", "input", "voice", "instructions", "response_format", "speed", "stream_format" };
-        var buffer = new ArrayBufferWriter<byte>(input.Length + 256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("model", options.Model);
-            writer.WriteString("input", input);
-            var voice = options.Voice!.Value;
-            if (voice.IsCustom)
-            {
-                writer.WriteStartObject("voice");
-                writer.WriteString("id", voice.ToString());
-                writer.WriteEndObject();
-            }
-            else
-            {
-                writer.WriteString("voice", voice.ToString());
-            }
-
-            if (options.Instructions is { } instructions)
-            {
-                writer.WriteString("instructions", instructions);
-            }
-
-            if (options.ResponseFormat is { } format)
-            {
-                writer.WriteString("response_format", format.ToString());
-            }
-
-            if (options.Speed is { } speed)
-            {
-                writer.WriteNumber("speed", speed);
-            }
-
-            if (options.StreamFormat is { } streamFormat)
-            {
-                writer.WriteString("stream_format", streamFormat == SpeechStreamFormat.Sse ? "sse" : "audio");
-            }
-
-            foreach (var property in options.AdditionalProperties ?? new Dictionary<string, System.Text.Json.Nodes.JsonNode?>())
-            {
-                if (Array.IndexOf(reserved, property.Key) >= 0)
-                {
-                    throw new ArgumentException($"SpeechOptions.AdditionalProperties sets '{property.Key}', which a property of SpeechOptions already sets; use that property.", nameof(options));
-                }
-
-                writer.WritePropertyName(property.Key);
-                if (property.Value is null)
-                {
-                    writer.WriteNullValue();
-                }
-                else
-                {
-                    property.Value.WriteTo(writer);
-                }
-            }
-
-            writer.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    private static ByteArrayContent JsonContent(byte[] body)
-    {
-        var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-        return content;
-    }
-
-    private static int CountCharacters(string text)
-    {
-        if (text.Length <= SpeechOptions.MaxInputLength)
-        {
-            return text.Length;
-        }
-
-        var count = 0;
-        foreach (var _ in text.EnumerateRunes())
-        {
-            count++;
-        }
-
-        return count;
-    }
-
-    private static bool IsEventStream(HttpResponseMessage response) =>
-        string.Equals(response.Content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
-
-    private static string ContentTypeFor(SpeechFormat? format)
-    {
-        var value = (format ?? SpeechFormat.Mp3).ToString().ToLowerInvariant();
-        return value switch
-        {
-            "mp3" => "audio/mpeg",
-            "opus" => "audio/ogg",
-            "aac" => "audio/aac",
-            "flac" => "audio/flac",
-            "wav" => "audio/wav",
-            "pcm" => "audio/pcm",
-            _ => "application/octet-stream",
-        };
-    }
-
-    private static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadRawChunksAsync(Stream body, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(SpeechChunkSize);
-        try
-        {
-            int read;
-            while ((read = await body.ReadAsync(buffer.AsMemory(0, SpeechChunkSize), cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                yield return buffer.AsSpan(0, read).ToArray();
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadSpeechEventsAsync(
-        Stream body,
-        ResponseMetadata metadata,
-        SpeechUsage[]? usageOut,
-        string? apiKey,
-        [EnumeratorCancellation] CancellationToken cancellationToken,
-        SpeechStream? target = null)
-    {
-        await foreach (var item in SseParser.Create(body).EnumerateAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var (audio, done, usage) = ReadSpeechEvent(item.Data, metadata, apiKey);
-            if (audio is not null)
-            {
-                yield return audio;
-            }
-            else if (done)
-            {
-                if (usageOut is not null)
-                {
-                    usageOut[0] = usage!;
-                }
-
-                if (target is not null)
-                {
-                    target.Usage = usage;
-                }
-
-                yield break;
-            }
-        }
-    }
-
-    /// <summary>One speech event: its audio, or whether it ends the stream (with usage); an <c>error</c> event or a malformed known event throws.</summary>
-    private static (byte[]? Audio, bool Done, SpeechUsage? Usage) ReadSpeechEvent(string data, ResponseMetadata metadata, string? apiKey)
-    {
-        if (string.IsNullOrWhiteSpace(data) || data == "[DONE]")
-        {
-            return default;
-        }
-
-        if (StreamEvent.TryParse(data) is not { } root)
-        {
-            return default;
-        }
-
-        try
-        {
-            var type = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-            if (type == "speech.audio.delta" && root.TryGetProperty("audio", out var audio) && audio.ValueKind == JsonValueKind.String)
-            {
-                return (audio.GetBytesFromBase64(), false, null);
-            }
-
-            if (type == "speech.audio.done")
-            {
-                return (null, true, root.TryGetProperty("usage", out var u) && u.ValueKind == JsonValueKind.Object ? u.Deserialize(AudioSdkJsonContext.Default.SpeechUsage) : null);
-            }
-
-            if (type == "error" || (type is null && root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out _)))
-            {
-                throw ErrorResponseReader.FromStreamEvent(root, metadata, "speech stream", apiKey);
-            }
-
-            return default;
-        }
-        catch (Exception ex) when (StreamEvent.IsMalformed(ex))
-        {
-            throw StreamEvent.Malformed(ex, metadata, "speech stream", apiKey);
-        }
+        var accept = options.StreamFormat == SpeechStreamFormat.Sse ? RequestSpec.EventStreamMediaType : SpeechRequest.ContentTypeFor(options.ResponseFormat) + ", */*";
+        return new RequestSpec(HttpMethod.Post, SpeechPath, () => SpeechRequest.JsonContent(body), replayable: true) { Operation = "speech", Model = options.Model, UploadBytes = body.Length, Accept = accept };
     }
 
     /// <summary>An enumerator that ends its response (and owned token source) when disposed.</summary>
