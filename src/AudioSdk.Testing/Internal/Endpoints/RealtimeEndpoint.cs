@@ -64,7 +64,14 @@ internal abstract class RealtimeEndpoint(WebSocket socket, ReceivedRealtimeSessi
             if (message.Length + result.Count > MaxMessageBytes)
             {
                 // Bounded memory for hostile input: no client event is this large (an append carries at most 15 MiB).
-                await socket.CloseAsync(WebSocketCloseStatus.MessageTooBig, "message too big", CancellationToken.None).ConfigureAwait(false);
+                try
+                {
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, "message too big", CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (WebSocketException)
+                {
+                }
+
                 break;
             }
 
