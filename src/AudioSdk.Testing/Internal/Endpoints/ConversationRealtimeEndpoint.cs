@@ -45,6 +45,7 @@ internal sealed class ConversationRealtimeEndpoint(
     private long _storedBytes;
     private string? _speechItem;
     private Active? _active;
+    private Task _previousResponse = Task.CompletedTask;
     private volatile bool _audioProduced;
 
     protected override Task GreetAsync()
@@ -559,7 +560,19 @@ internal sealed class ConversationRealtimeEndpoint(
             overrides?["metadata"]?.DeepClone(),
             outOfBand);
         var reply = takeReply() ?? DefaultReply(overrides?["input"] as JsonArray);
-        active.Task = Task.Run(() => StreamAsync(active, reply, plan));
+        if (outOfBand)
+        {
+            active.Task = Task.Run(() => StreamAsync(active, reply, plan));
+            return;
+        }
+
+        // The previous response leaves the conversation just before its response.done goes out: this one starts after it.
+        var previous = _previousResponse;
+        active.Task = _previousResponse = Task.Run(async () =>
+        {
+            await previous.ConfigureAwait(false);
+            await StreamAsync(active, reply, plan).ConfigureAwait(false);
+        });
     }
 
     /// <summary>
