@@ -6,35 +6,22 @@ namespace AudioSdk.Testing;
 /// </summary>
 public sealed class ConversationReply
 {
-    /// <summary>The answer's text; each sentence becomes its own tone. Empty with only tool calls.</summary>
+    /// <summary>
+    /// The answer's text, split into sentences after <c>.</c>, <c>!</c> or <c>?</c>. Spoken, sentence <c>n</c> (from 0)
+    /// is a tone of 300 + 100·n Hz lasting 60 ms per word. Empty with only tool calls.
+    /// </summary>
     public string Text { get; init; } = string.Empty;
 
-    /// <summary>Function calls the model makes in this response, in order.</summary>
+    /// <summary>Function calls the model makes in this response, after the text, in order (none when the tool choice is <c>none</c>).</summary>
     public IReadOnlyList<ConversationToolCall> ToolCalls { get; init; } = [];
 
-    /// <summary>Fails the response after this many deltas with a server error event and status <c>failed</c>.</summary>
+    /// <summary>
+    /// Fails the response after this many deltas (audio, transcript, text and argument deltas all count): an <c>error</c>
+    /// event of type <c>server_error</c> with <see cref="FailureCode"/>, the done events, and <c>response.done</c> with
+    /// status <c>failed</c>. The session stays open.
+    /// </summary>
     public int? FailAfterDeltas { get; init; }
+
+    /// <summary>The error code of a <see cref="FailAfterDeltas"/> failure. Default <c>internal_error</c>.</summary>
+    public string FailureCode { get; init; } = "internal_error";
 }
-
-/// <summary>A scripted function call.</summary>
-/// <param name="Name">The function's name.</param>
-/// <param name="ArgumentsJson">Its arguments, a JSON text.</param>
-public sealed record ConversationToolCall(string Name, string ArgumentsJson);
-
-/// <summary>A truncation the conversation endpoint applied.</summary>
-/// <param name="ItemId">The assistant item.</param>
-/// <param name="ContentIndex">The content part.</param>
-/// <param name="AudioEndMs">Where its audio now ends.</param>
-public sealed record ReceivedTruncation(string ItemId, int ContentIndex, int AudioEndMs);
-
-/// <summary>A function call's output the conversation endpoint received.</summary>
-/// <param name="CallId">The call id.</param>
-/// <param name="Output">The output.</param>
-public sealed record ReceivedFunctionOutput(string CallId, string Output);
-
-/// <summary>A response the conversation endpoint produced, with how it ended.</summary>
-/// <param name="ResponseId">The response id.</param>
-/// <param name="Status"><c>completed</c>, <c>cancelled</c> or <c>failed</c>.</param>
-/// <param name="StatusReason">Why it was cancelled (<c>client_cancelled</c>, <c>turn_detected</c>), when it was.</param>
-/// <param name="Text">The text it said or wrote.</param>
-public sealed record ReceivedResponse(string ResponseId, string Status, string? StatusReason, string Text);

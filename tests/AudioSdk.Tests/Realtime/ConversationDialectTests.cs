@@ -40,7 +40,7 @@ public sealed class ConversationDialectTests : RealtimeTestBase
         Assert.Equal("completed", done.Status);
         Assert.True(done.Usage!.TotalTokens > 0);
         var transcript = string.Concat(events.OfType<OutputAudioTranscriptDelta>().Select(d => d.Delta));
-        Assert.Equal("I heard: Heard 0.80 seconds at 440 Hz. How can I help?", transcript);
+        Assert.Equal("I heard 0.80 seconds at 440 Hz. How can I help?", transcript);
         Assert.Equal(transcript, events.OfType<OutputAudioTranscriptDone>().Single().Transcript);
         var audio = events.OfType<OutputAudioDelta>().ToList();
         Assert.NotEmpty(audio);

@@ -13,6 +13,9 @@ namespace AudioSdk.Testing.Internal.Endpoints;
 /// </summary>
 internal abstract class RealtimeEndpoint(WebSocket socket, ReceivedRealtimeSession record, AudioTestServerOptions options, Func<string?, RealtimeScriptedAction?> takeScript, CancellationToken aborted)
 {
+    /// <summary>The largest client message read: 32 MiB (a 15 MiB append in base64, with room to spare).</summary>
+    private const int MaxMessageBytes = 32 * 1024 * 1024;
+
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private int _eventCounter;
 
@@ -53,6 +56,20 @@ internal abstract class RealtimeEndpoint(WebSocket socket, ReceivedRealtimeSessi
                 if (socket.State == WebSocketState.CloseReceived)
                 {
                     await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None).ConfigureAwait(false);
+                }
+
+                break;
+            }
+
+            if (message.Length + result.Count > MaxMessageBytes)
+            {
+                // Bounded memory for hostile input: no client event is this large (an append carries at most 15 MiB).
+                try
+                {
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, "message too big", CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (WebSocketException)
+                {
                 }
 
                 break;
