@@ -29,7 +29,7 @@ public partial class AudioClient
             throw new ArgumentException($"TranscribeLongAsync needs a JSON response format; for '{format}' use TranscribeLongToTextAsync.", nameof(options));
         }
 
-        ValidateTranscription(audio, options);
+        TranscriptionRequest.ValidateTranscription(audio, options);
         var chunkOptions = options with { ResponseFormat = format };
         return await RunLongFormAsync(
             audio,
@@ -54,7 +54,7 @@ public partial class AudioClient
     {
         ArgumentNullException.ThrowIfNull(options);
         var format = TextFormat(options.ResponseFormat);
-        ValidateTranscription(audio, options);
+        TranscriptionRequest.ValidateTranscription(audio, options);
         var chunkOptions = options with { ResponseFormat = format };
         return await RunLongFormAsync(
             audio,

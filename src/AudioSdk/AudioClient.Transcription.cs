@@ -14,12 +14,6 @@ public partial class AudioClient
 {
     private const string TranscriptionsPath = "audio/transcriptions";
 
-    private static readonly HashSet<string> TranscriptionFieldNames = new(StringComparer.Ordinal)
-    {
-        "file", "model", "language", "languages[]", "keywords[]", "prompt", "response_format", "temperature", "timestamp_granularities[]",
-        "include[]", "chunking_strategy", "stream", "known_speaker_names[]", "known_speaker_references[]",
-    };
-
     /// <summary>
     /// Transcribes audio into a typed transcript (<c>POST /audio/transcriptions</c>) in <c>json</c> (the
     /// default), <c>verbose_json</c> or <c>diarized_json</c>. For <c>text</c>, <c>srt</c> and <c>vtt</c>
@@ -73,7 +67,7 @@ public partial class AudioClient
     /// <exception cref="AudioServiceException">The service answered with an error, before or during the stream.</exception>
     public virtual IAsyncEnumerable<TranscriptionUpdate> TranscribeStreamingAsync(AudioInput audio, TranscriptionOptions options, CancellationToken cancellationToken = default)
     {
-        ValidateTranscription(audio, options);
+        TranscriptionRequest.ValidateTranscription(audio, options);
         return StreamTranscriptionAsync(audio, options, cancellationToken);
     }
 
@@ -115,7 +109,7 @@ public partial class AudioClient
                 yield break;
             }
 
-            var update = TranscriptionStreamReader.Read(item.Data, streaming.Metadata, _logger, _options.ApiKey);
+            var update = TranscriptionEventReader.Read(item.Data, streaming.Metadata, _logger, _options.ApiKey);
             if (update is not null)
             {
                 yield return update;
@@ -182,9 +176,9 @@ public partial class AudioClient
 
     private async ValueTask<RequestSpec> PrepareTranscriptionAsync(AudioInput audio, TranscriptionOptions options, TranscriptionFormat format, bool stream, CancellationToken cancellationToken)
     {
-        ValidateTranscription(audio, options);
+        TranscriptionRequest.ValidateTranscription(audio, options);
         var prepared = await audio.PrepareAsync(cancellationToken).ConfigureAwait(false);
-        var fields = TranscriptionFields(options, format, stream);
+        var fields = TranscriptionRequest.TranscriptionFields(options, format, stream);
         var body = MultipartBuilder.Create(prepared, fields);
         return new RequestSpec(HttpMethod.Post, TranscriptionsPath, body.CreateContent, body.IsReplayable)
         {
@@ -193,99 +187,6 @@ public partial class AudioClient
             Model = options.Model,
             UploadBytes = prepared.Source.Length,
         };
-    }
-
-    private static void ValidateTranscription(AudioInput audio, TranscriptionOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(audio);
-        ArgumentNullException.ThrowIfNull(options);
-        Guard.Model(options.Model, nameof(TranscriptionOptions));
-        Guard.Temperature(options.Temperature, nameof(TranscriptionOptions));
-        var names = options.KnownSpeakerNames?.Count ?? 0;
-        var references = options.KnownSpeakerReferences?.Count ?? 0;
-        if (names > 4 || references > 4)
-        {
-            throw new ArgumentException("At most 4 known speakers are supported.", nameof(options));
-        }
-
-        if (names != references)
-        {
-            throw new ArgumentException($"KnownSpeakerNames has {names} entries and KnownSpeakerReferences {references}; each name needs one reference sample.", nameof(options));
-        }
-
-        foreach (var reference in options.KnownSpeakerReferences ?? [])
-        {
-            if (reference is null || !reference.StartsWith("data:", StringComparison.Ordinal))
-            {
-                throw new ArgumentException("KnownSpeakerReferences must be data URLs (data:audio/wav;base64,...); AddKnownSpeaker builds them.", nameof(options));
-            }
-        }
-
-        Guard.AdditionalFields(options.AdditionalFields, TranscriptionFieldNames, nameof(TranscriptionOptions));
-    }
-
-    private static List<KeyValuePair<string, string>> TranscriptionFields(TranscriptionOptions options, TranscriptionFormat format, bool stream)
-    {
-        var fields = new List<KeyValuePair<string, string>> { new("model", options.Model!) };
-        Add(fields, "language", options.Language);
-        AddEach(fields, "languages[]", options.Languages);
-        AddEach(fields, "keywords[]", options.Keywords);
-        Add(fields, "prompt", options.Prompt);
-        fields.Add(new("response_format", format.ToString()));
-        if (options.Temperature is { } temperature)
-        {
-            fields.Add(new("temperature", temperature.ToString("R", CultureInfo.InvariantCulture)));
-        }
-
-        if (options.TimestampGranularities.HasFlag(TimestampGranularities.Word))
-        {
-            fields.Add(new("timestamp_granularities[]", "word"));
-        }
-
-        if (options.TimestampGranularities.HasFlag(TimestampGranularities.Segment))
-        {
-            fields.Add(new("timestamp_granularities[]", "segment"));
-        }
-
-        if (options.IncludeLogProbabilities)
-        {
-            fields.Add(new("include[]", "logprobs"));
-        }
-
-        Add(fields, "chunking_strategy", options.ChunkingStrategy?.ToString());
-        if (stream)
-        {
-            fields.Add(new("stream", "true"));
-        }
-
-        AddEach(fields, "known_speaker_names[]", options.KnownSpeakerNames);
-        AddEach(fields, "known_speaker_references[]", options.KnownSpeakerReferences);
-        AddAdditional(fields, options.AdditionalFields);
-        return fields;
-    }
-
-    private static void Add(List<KeyValuePair<string, string>> fields, string name, string? value)
-    {
-        if (!string.IsNullOrEmpty(value))
-        {
-            fields.Add(new(name, value));
-        }
-    }
-
-    private static void AddEach(List<KeyValuePair<string, string>> fields, string name, IEnumerable<string>? values)
-    {
-        foreach (var value in values ?? [])
-        {
-            Add(fields, name, value);
-        }
-    }
-
-    private static void AddAdditional(List<KeyValuePair<string, string>> fields, IDictionary<string, string>? additional)
-    {
-        foreach (var field in additional ?? new Dictionary<string, string>())
-        {
-            fields.Add(new(field.Key, field.Value));
-        }
     }
 
     private static Task<Transcription> ReadTranscriptionAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>

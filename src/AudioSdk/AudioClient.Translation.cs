@@ -57,14 +57,14 @@ public partial class AudioClient
         var prepared = await audio.PrepareAsync(cancellationToken).ConfigureAwait(false);
 
         var fields = new List<KeyValuePair<string, string>> { new("model", options.Model!) };
-        Add(fields, "prompt", options.Prompt);
+        TranscriptionRequest.Add(fields, "prompt", options.Prompt);
         fields.Add(new("response_format", format.ToString()));
         if (options.Temperature is { } temperature)
         {
             fields.Add(new("temperature", temperature.ToString("R", CultureInfo.InvariantCulture)));
         }
 
-        AddAdditional(fields, options.AdditionalFields);
+        TranscriptionRequest.AddAdditional(fields, options.AdditionalFields);
         var body = MultipartBuilder.Create(prepared, fields);
         return new RequestSpec(HttpMethod.Post, TranslationsPath, body.CreateContent, body.IsReplayable)
         {

@@ -32,7 +32,7 @@ public sealed class TranscriptionStreamFuzzTests
             Enumerable.Range(0, CasesPerEvent).Select(_ => mutator.Mutate(valid)),
             data =>
             {
-                TranscriptionStreamReader.Read(data, metadata, NullLogger.Instance, "sk-key");
+                TranscriptionEventReader.Read(data, metadata, NullLogger.Instance, "sk-key");
                 parsedOrSkipped++;
             },
             ex => ex is AudioServiceException,

@@ -1,10 +1,11 @@
 using System.Text.Json;
 using AudioSdk.Internal.Diagnostics;
 using AudioSdk.Internal.Http;
-using AudioSdk.Transcriptions;
+using AudioSdk.Internal;
+using AudioSdk.Internal.Json;
 using Microsoft.Extensions.Logging;
 
-namespace AudioSdk.Internal.Json;
+namespace AudioSdk.Transcriptions;
 
 /// <summary>
 /// Reads one server-sent event of a streaming transcription: OpenAI's <c>transcript.text.*</c> events,
@@ -12,7 +13,7 @@ namespace AudioSdk.Internal.Json;
 /// skipped; a known event whose fields do not have the expected shape is an <see cref="AudioServiceException"/>
 /// (<c>invalid_response</c>), as for a non-streamed body.
 /// </summary>
-internal static class TranscriptionStreamReader
+internal static class TranscriptionEventReader
 {
     public static TranscriptionUpdate? Read(string data, ResponseMetadata metadata, ILogger logger, string? apiKey)
     {
