@@ -3,7 +3,7 @@
 # takes minutes to an hour on a small machine. Reports land in StrykerOutput/<target>/ (json and html).
 #
 #   scripts/mutation.sh                 every target
-#   scripts/mutation.sh subtitles wav   some of them: security http subtitles wav longform
+#   scripts/mutation.sh subtitles wav   some of them: security tinfoil http subtitles wav longform
 #
 # STRYKER_CONCURRENCY (default 1) sets how many test runs go at once.
 set -euo pipefail
@@ -15,12 +15,13 @@ fi
 
 mutate_of() {
   case "$1" in
-    security) echo '"**/Security/**/*.cs"' ;;
+    security) echo '"**/Security/*.cs"' ;;
+    tinfoil) echo '"**/Security/Tinfoil/**/*.cs"' ;;
     http) echo '"**/Internal/Http/**/*.cs"' ;;
     subtitles) echo '"**/Subtitles/**/*.cs"' ;;
     wav) echo '"**/Audio/WavFile.cs"' ;;
     longform) echo '"**/LongForm/**/*.cs"' ;;
-    *) echo "unknown target '$1' (security http subtitles wav longform)" >&2; exit 2 ;;
+    *) echo "unknown target '$1' (security tinfoil http subtitles wav longform)" >&2; exit 2 ;;
   esac
 }
 
@@ -28,7 +29,8 @@ mutate_of() {
 # the unit and wire tests of the same code stay in.
 filter_of() {
   case "$1" in
-    security) echo 'FullyQualifiedName~AudioSdk.Tests.Security' ;;
+    security) echo 'FullyQualifiedName~AudioSdk.Tests.Security|FullyQualifiedName~DependencyInjectionTests' ;;
+    tinfoil) echo 'FullyQualifiedName~AudioSdk.Tests.Security.Tinfoil' ;;
     http) echo '(FullyQualifiedName~AudioSdk.Tests.Http|FullyQualifiedName~AudioSdk.Tests.Fidelity|FullyQualifiedName~StreamingTranscription|FullyQualifiedName~SpeechTests)&FullyQualifiedName!~Fuzz' ;;
     subtitles) echo '(FullyQualifiedName~AudioSdk.Tests.Subtitles|FullyQualifiedName~LongFormTests)&FullyQualifiedName!~MutatedBodies' ;;
     wav) echo '(FullyQualifiedName~WavFile|FullyQualifiedName~RealtimeWavLimits)&FullyQualifiedName!~MutatedFiles' ;;
@@ -37,7 +39,7 @@ filter_of() {
 }
 
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(security http subtitles wav longform)
+[ ${#targets[@]} -eq 0 ] && targets=(security tinfoil http subtitles wav longform)
 for target in "${targets[@]}"; do
   out="$root/StrykerOutput/$target"
   mkdir -p "$out"
