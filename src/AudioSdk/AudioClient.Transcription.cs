@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using AudioSdk.Internal;
 using AudioSdk.Internal.Diagnostics;
 using AudioSdk.Internal.Http;
 using AudioSdk.Internal.Json;

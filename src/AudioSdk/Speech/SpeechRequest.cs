@@ -1,14 +1,6 @@
 using System.Buffers;
 using System.Net.Http.Headers;
-using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json;
-using AudioSdk.Internal;
-using AudioSdk.Internal.Diagnostics;
-using AudioSdk.Internal.Http;
-using AudioSdk.Internal.Json;
-using AudioSdk.Speech;
 
 namespace AudioSdk.Speech;
 

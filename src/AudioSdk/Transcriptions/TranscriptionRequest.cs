@@ -1,12 +1,5 @@
 using System.Globalization;
-using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
-using System.Text.Json;
 using AudioSdk.Internal;
-using AudioSdk.Internal.Diagnostics;
-using AudioSdk.Internal.Http;
-using AudioSdk.Internal.Json;
-using AudioSdk.Transcriptions;
 
 namespace AudioSdk.Transcriptions;
 
