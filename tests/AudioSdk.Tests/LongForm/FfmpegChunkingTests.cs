@@ -41,7 +41,7 @@ public sealed class FfmpegChunkingTests : ServerTest
             var spooledBefore = SplitterTempFiles(".flac");
             var convertedBefore = SplitterTempFiles(".wav");
             await using var file = File.OpenRead(flac);
-            using var once = new ForwardOnly(file);
+            using var once = new ForwardOnlyStream(file);
 
             var t = await Client.TranscribeLongAsync(AudioInput.FromStream(once, "call.flac"), Verbose, new LongFormOptions { MaxChunkBytes = 64 * 1024, BoundarySearchWindow = TimeSpan.Zero, MaxParallelism = 1 });
 
@@ -87,34 +87,5 @@ public sealed class FfmpegChunkingTests : ServerTest
         {
             File.Delete(adpcm);
         }
-    }
-
-    private sealed class ForwardOnly(Stream inner) : Stream
-    {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -147,7 +147,7 @@ public sealed class LongFormTests : ServerTest
     {
         using var recording = LongRecording.Create(TimeSpan.FromMinutes(1), seed: 8);
         await using var file = File.OpenRead(recording.Path);
-        using var once = new OneWay(file);
+        using var once = new ForwardOnlyStream(file);
 
         var t = await Client.TranscribeLongAsync(AudioInput.FromStream(once, "meeting.wav"), Verbose, new LongFormOptions { MaxChunkDuration = TimeSpan.FromSeconds(20), BoundarySearchWindow = TimeSpan.FromSeconds(5) });
 
@@ -299,34 +299,5 @@ public sealed class LongFormTests : ServerTest
                 report(value);
             }
         }
-    }
-
-    private sealed class OneWay(Stream inner) : Stream
-    {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
