@@ -1,10 +1,12 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using AudioSdk.Testing.Internal;
+using AudioSdk.Testing.Internal.Endpoints;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -23,32 +25,19 @@ namespace AudioSdk.Testing;
 /// WAV or raw PCM16 at <see cref="AudioTestServerOptions.SpeechSampleRate"/>; other formats carry the same
 /// PCM behind their format's magic bytes, which identifies them but does not decode.
 /// </remarks>
-public sealed partial class AudioTestServer : IAsyncDisposable
+public sealed class AudioTestServer : IAsyncDisposable
 {
-    private const int ChunkMilliseconds = 100;
     private readonly WebApplication _app;
-    private readonly object _gate = new();
-    private readonly List<ReceivedRequest> _requests = [];
-    private readonly List<ScriptedResponse> _scripts = [];
-    private readonly List<JsonObject> _usage = [];
-    private readonly List<(Func<ReceivedRequest, bool> Match, TaskCompletionSource<ReceivedRequest> Done)> _waiters = [];
-    private readonly List<RealtimeScriptedAction> _realtimeScripts = [];
-    private readonly Queue<ConversationReply> _conversationReplies = new();
-    private readonly List<ReceivedRealtimeSession> _realtimeSessions = [];
-    private ConnectionCounters _counters = null!;
-    private ClientSecretIssuer _secrets = null!;
-    private int _nextId;
-    private int _activeResponses;
-    private int _completedResponses;
+    private readonly ServerState _state;
 
-    private AudioTestServer(WebApplication app, AudioTestServerOptions options)
+    private AudioTestServer(WebApplication app, ServerState state)
     {
         _app = app;
-        Options = options;
+        _state = state;
     }
 
     /// <summary>The server's settings.</summary>
-    public AudioTestServerOptions Options { get; }
+    public AudioTestServerOptions Options => _state.Options;
 
     /// <summary>The server's root address, such as <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseAddress { get; private set; } = null!;
@@ -57,31 +46,22 @@ public sealed partial class AudioTestServer : IAsyncDisposable
     public Uri Endpoint => new(BaseAddress, "v1");
 
     /// <summary>Every request received so far, in order of arrival (recorded once its body has been read).</summary>
-    public IReadOnlyList<ReceivedRequest> Requests
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _requests.ToList();
-            }
-        }
-    }
+    public IReadOnlyList<ReceivedRequest> Requests => _state.Requests();
 
     /// <summary>
     /// Connections accepted; with TLS, those whose handshake the server completed (a client that then refuses
     /// the server's key still counts here, but sends no application byte).
     /// </summary>
-    public int ConnectionCount => _counters.Connections;
+    public int ConnectionCount => _state.Counters.Connections;
 
     /// <summary>Application bytes received over all connections (decrypted; a refused TLS handshake adds nothing).</summary>
-    public long ApplicationBytesReceived => _counters.Bytes;
+    public long ApplicationBytesReceived => _state.Counters.Bytes;
 
     /// <summary>Responses that have started and not yet finished.</summary>
-    public int ActiveResponses => Volatile.Read(ref _activeResponses);
+    public int ActiveResponses => _state.ActiveResponses;
 
     /// <summary>Responses that have finished (normally, with an error, or dropped).</summary>
-    public int CompletedResponses => Volatile.Read(ref _completedResponses);
+    public int CompletedResponses => _state.CompletedResponses;
 
     /// <summary>Starts a server on 127.0.0.1 with a free port.</summary>
     /// <param name="options">How it behaves; defaults apply when <see langword="null"/>.</param>
@@ -91,7 +71,7 @@ public sealed partial class AudioTestServer : IAsyncDisposable
         options ??= new AudioTestServerOptions();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        var counters = new ConnectionCounters();
+        var state = new ServerState(options);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, 0, listen =>
@@ -105,16 +85,16 @@ public sealed partial class AudioTestServer : IAsyncDisposable
                 }
 
                 // After TLS: counts the application bytes each connection receives (0 when a handshake is refused).
-                listen.Use(next => context => counters.RunAsync(context, next));
+                listen.Use(next => context => state.Counters.RunAsync(context, next));
             });
             k.Limits.MaxRequestBodySize = null;
             k.Limits.MinRequestBodyDataRate = null;
         });
         var app = builder.Build();
-        var server = new AudioTestServer(app, options) { _counters = counters, _secrets = new ClientSecretIssuer(options.TimeProvider) };
+        var server = new AudioTestServer(app, state);
         app.UseWebSockets();
-        app.Use(server.HandleAsync);
-        server.MapRoutes(app);
+        app.Use(new RequestPipeline(state).InvokeAsync);
+        MapRoutes(app, state);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
@@ -126,33 +106,18 @@ public sealed partial class AudioTestServer : IAsyncDisposable
     public void Enqueue(ScriptedResponse response)
     {
         ArgumentNullException.ThrowIfNull(response);
-        lock (_gate)
-        {
-            _scripts.Add(response);
-        }
+        _state.Add(response);
     }
 
     /// <summary>Every realtime connection accepted so far, in order.</summary>
-    public IReadOnlyList<ReceivedRealtimeSession> RealtimeSessions
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _realtimeSessions.ToList();
-            }
-        }
-    }
+    public IReadOnlyList<ReceivedRealtimeSession> RealtimeSessions => _state.RealtimeSessions();
 
     /// <summary>Queues an action for the realtime endpoint, run when its trigger next happens on any connection.</summary>
     /// <param name="action">The scripted action.</param>
     public void EnqueueRealtime(RealtimeScriptedAction action)
     {
         ArgumentNullException.ThrowIfNull(action);
-        lock (_gate)
-        {
-            _realtimeScripts.Add(action);
-        }
+        _state.Add(action);
     }
 
     /// <summary>Queues what the conversation dialect answers its next response with (the default reply says what it heard or read).</summary>
@@ -160,10 +125,7 @@ public sealed partial class AudioTestServer : IAsyncDisposable
     public void EnqueueConversationReply(ConversationReply reply)
     {
         ArgumentNullException.ThrowIfNull(reply);
-        lock (_gate)
-        {
-            _conversationReplies.Enqueue(reply);
-        }
+        _state.Add(reply);
     }
 
     /// <summary>Waits until a request matching the predicate has been received (including one received already).</summary>
@@ -172,20 +134,24 @@ public sealed partial class AudioTestServer : IAsyncDisposable
     public async Task<ReceivedRequest> WaitForRequestAsync(Func<ReceivedRequest, bool>? match = null, TimeSpan? timeout = null)
     {
         match ??= static _ => true;
-        TaskCompletionSource<ReceivedRequest> done;
-        lock (_gate)
-        {
-            var existing = _requests.FirstOrDefault(match);
-            if (existing is not null)
-            {
-                return existing;
-            }
+        return await _state.WhenReceived(match).WaitAsync(timeout ?? TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+    }
 
-            done = new TaskCompletionSource<ReceivedRequest>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiters.Add((match, done));
-        }
+    /// <summary>The routes, one endpoint class each, behind the middleware; an unknown path or method is a 404 naming it.</summary>
+    private static void MapRoutes(IEndpointRouteBuilder app, ServerState state)
+    {
+        app.Map("/v1/audio/transcriptions", Only("POST", new TranscriptionEndpoint(state, translate: false).HandleAsync));
+        app.Map("/v1/audio/translations", Only("POST", new TranscriptionEndpoint(state, translate: true).HandleAsync));
+        app.Map("/v1/audio/speech", Only("POST", new SpeechEndpoint(state).HandleAsync));
+        app.Map("/v1/models", Only("GET", new ModelListEndpoint(state.Options).HandleAsync));
+        app.Map("/v1/models/{**id}", Only("GET", new ModelEndpoint(state.Options).HandleAsync));
+        app.Map("/v1/realtime/client_secrets", Only("POST", new ClientSecretsEndpoint(state.Secrets).HandleAsync));
+        app.Map("/v1/usage", Only("GET", new UsageEndpoint(state).HandleAsync));
+        app.Map("/v1/realtime", new RealtimeUpgradeEndpoint(state).HandleAsync);
+        app.MapFallback(HttpAnswers.NoRouteAsync);
 
-        return await done.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        static RequestDelegate Only(string method, RequestDelegate handle) =>
+            context => context.Request.Method == method ? handle(context) : HttpAnswers.NoRouteAsync(context);
     }
 
     /// <summary>Stops the server; connections still open after a second (a realtime socket) are cut.</summary>

@@ -1,16 +1,15 @@
 using System.Security.Cryptography;
 using System.Text;
-using AudioSdk.Testing.Internal;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 
-namespace AudioSdk.Testing;
+namespace AudioSdk.Testing.Internal;
 
 /// <summary>The one multipart reader: form fields, and the audio file hashed and measured as it streams in (the server sniffs formats itself, apart from the SDK, so it stays an independent oracle).</summary>
-public sealed partial class AudioTestServer
+internal static class MultipartBodyReader
 {
-    private async Task ReadMultipartAsync(HttpRequest http, ReceivedRequest request, CancellationToken ct)
+    public static async Task ReadAsync(HttpRequest http, ReceivedRequest request, long maxCapturedFileBytes, CancellationToken ct)
     {
         var boundary = HeaderUtilities.RemoveQuotes(MediaTypeHeaderValue.Parse(http.ContentType).Boundary).Value!;
         var reader = new MultipartReader(boundary, http.Body) { BodyLengthLimit = null };
@@ -23,7 +22,7 @@ public sealed partial class AudioTestServer
             if (disposition is not null && disposition.IsFileDisposition())
             {
                 var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
-                request.Audio = await ReadAudioAsync(section.Body, fileName, section.ContentType, ct).ConfigureAwait(false);
+                request.Audio = await ReadAudioAsync(section.Body, fileName, section.ContentType, maxCapturedFileBytes, ct).ConfigureAwait(false);
                 request.Audio.ContentDisposition = section.ContentDisposition;
             }
             else
@@ -36,7 +35,7 @@ public sealed partial class AudioTestServer
         request.FormFields = fields;
     }
 
-    private async Task<ReceivedAudio> ReadAudioAsync(Stream body, string? fileName, string? contentType, CancellationToken ct)
+    private static async Task<ReceivedAudio> ReadAudioAsync(Stream body, string? fileName, string? contentType, long maxCapturedFileBytes, CancellationToken ct)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var header = new byte[64 * 1024];
@@ -91,7 +90,7 @@ public sealed partial class AudioTestServer
 
             if (captured is not null)
             {
-                if (total <= Options.MaxCapturedFileBytes)
+                if (total <= maxCapturedFileBytes)
                 {
                     captured.Write(buffer, 0, read);
                 }

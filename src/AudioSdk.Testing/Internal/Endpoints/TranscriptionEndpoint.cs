@@ -1,32 +1,32 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using AudioSdk.Testing.Internal;
 using Microsoft.AspNetCore.Http;
 
-namespace AudioSdk.Testing;
+namespace AudioSdk.Testing.Internal.Endpoints;
 
-/// <summary>The transcription and translation routes: one segment per sound burst, every response format, SSE streaming.</summary>
-public sealed partial class AudioTestServer
+/// <summary>The transcription route, or the translation route when <c>translate</c> is set: one segment per sound burst, every response format, SSE streaming.</summary>
+internal sealed class TranscriptionEndpoint(ServerState state, bool translate)
 {
-    private async Task TranscribeAsync(HttpContext context, ReceivedRequest request, bool translate, Task? pause)
+    public async Task HandleAsync(HttpContext context)
     {
+        var request = RequestPipeline.RequestOf(context);
         var model = request.GetField("model");
         if (string.IsNullOrEmpty(model))
         {
-            await WriteErrorAsync(context, 400, "missing_required_parameter", "you must provide a model parameter", "invalid_request_error", "model").ConfigureAwait(false);
+            await HttpAnswers.InvalidRequestAsync(context, 400, "missing_required_parameter", "you must provide a model parameter", "model").ConfigureAwait(false);
             return;
         }
 
         if (request.Audio is not { } audio || audio.Length == 0)
         {
-            await WriteErrorAsync(context, 400, "invalid_file", "The audio file is missing or empty.", "invalid_request_error", "file").ConfigureAwait(false);
+            await HttpAnswers.InvalidRequestAsync(context, 400, "invalid_file", "The audio file is missing or empty.", "file").ConfigureAwait(false);
             return;
         }
 
         if (audio.Format == "unknown")
         {
-            await WriteErrorAsync(context, 400, "unsupported_file_type", "Unrecognized file format. Supported formats: flac, m4a, mp3, mp4, mpeg, mpga, oga, ogg, wav, webm.", "invalid_request_error", "file").ConfigureAwait(false);
+            await HttpAnswers.InvalidRequestAsync(context, 400, "unsupported_file_type", "Unrecognized file format. Supported formats: flac, m4a, mp3, mp4, mpeg, mpga, oga, ogg, wav, webm.", "file").ConfigureAwait(false);
             return;
         }
 
@@ -34,18 +34,18 @@ public sealed partial class AudioTestServer
         string[] formats = translate ? ["json", "text", "srt", "verbose_json", "vtt"] : ["json", "text", "srt", "verbose_json", "vtt", "diarized_json"];
         if (!formats.Contains(format))
         {
-            await WriteErrorAsync(context, 400, "invalid_value", $"Invalid response_format '{format}'.", "invalid_request_error", "response_format").ConfigureAwait(false);
+            await HttpAnswers.InvalidRequestAsync(context, 400, "invalid_value", $"Invalid response_format '{format}'.", "response_format").ConfigureAwait(false);
             return;
         }
 
-        var script = new TranscriptScript(audio.Duration, Options.SegmentLength, audio.SoundAnalysed ? audio.Bursts : null);
+        var script = new TranscriptScript(audio.Duration, state.Options.SegmentLength, audio.SoundAnalysed ? audio.Bursts : null);
         var seconds = Math.Round(audio.Duration.TotalSeconds, 3);
         var tokenUsage = model.StartsWith("gpt-", StringComparison.Ordinal);
-        AddUsage(request, model, translate ? "translation" : "stt", "seconds", Math.Ceiling(seconds), seconds, null);
+        state.AddUsage(request, model, translate ? "translation" : "stt", "seconds", Math.Ceiling(seconds), seconds, null);
 
         if (request.GetField("stream") == "true" && !translate)
         {
-            await StreamTranscriptAsync(context, request, script, format, pause).ConfigureAwait(false);
+            await StreamTranscriptAsync(context, request, script, format, RequestPipeline.PauseOf(context)).ConfigureAwait(false);
             return;
         }
 
@@ -53,13 +53,13 @@ public sealed partial class AudioTestServer
         switch (format)
         {
             case "text":
-                await WriteTextAsync(context, script.Text + "\n").ConfigureAwait(false);
+                await HttpAnswers.TextAsync(context, script.Text + "\n").ConfigureAwait(false);
                 return;
             case "srt":
-                await WriteTextAsync(context, script.ToSrt()).ConfigureAwait(false);
+                await HttpAnswers.TextAsync(context, script.ToSrt()).ConfigureAwait(false);
                 return;
             case "vtt":
-                await WriteTextAsync(context, script.ToVtt(), "text/vtt").ConfigureAwait(false);
+                await HttpAnswers.TextAsync(context, script.ToVtt(), "text/vtt").ConfigureAwait(false);
                 return;
         }
 
@@ -121,7 +121,7 @@ public sealed partial class AudioTestServer
             body["usage"] = DurationUsage(seconds);
         }
 
-        await WriteJsonAsync(context, 200, body).ConfigureAwait(false);
+        await HttpAnswers.JsonAsync(context, 200, body).ConfigureAwait(false);
     }
 
     private static async Task StreamTranscriptAsync(HttpContext context, ReceivedRequest request, TranscriptScript script, string format, Task? pause)

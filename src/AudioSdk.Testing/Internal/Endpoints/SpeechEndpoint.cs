@@ -1,13 +1,17 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
-namespace AudioSdk.Testing;
+namespace AudioSdk.Testing.Internal.Endpoints;
 
 /// <summary>The speech route: a tone as long as the text asks, in every format, whole or streamed (the server writes its WAV itself, apart from the SDK, so it stays an independent oracle).</summary>
-public sealed partial class AudioTestServer
+internal sealed class SpeechEndpoint(ServerState state)
 {
-    private async Task SpeakAsync(HttpContext context, ReceivedRequest request, Task? pause)
+    private const int ChunkMilliseconds = 100;
+
+    public async Task HandleAsync(HttpContext context)
     {
+        var request = RequestPipeline.RequestOf(context);
+        var pause = RequestPipeline.PauseOf(context);
         JsonObject? body;
         try
         {
@@ -20,7 +24,7 @@ public sealed partial class AudioTestServer
 
         if (body is null)
         {
-            await WriteErrorAsync(context, 400, "invalid_json", "The body is not a JSON object.", "invalid_request_error", null).ConfigureAwait(false);
+            await HttpAnswers.InvalidRequestAsync(context, 400, "invalid_json", "The body is not a JSON object.").ConfigureAwait(false);
             return;
         }
 
@@ -30,29 +34,29 @@ public sealed partial class AudioTestServer
         if (string.IsNullOrEmpty(model) || string.IsNullOrEmpty(input) || voice is null)
         {
             var missing = string.IsNullOrEmpty(model) ? "model" : string.IsNullOrEmpty(input) ? "input" : "voice";
-            await WriteErrorAsync(context, 400, "missing_required_parameter", $"Missing required parameter: '{missing}'.", "invalid_request_error", missing).ConfigureAwait(false);
+            await HttpAnswers.InvalidRequestAsync(context, 400, "missing_required_parameter", $"Missing required parameter: '{missing}'.", missing).ConfigureAwait(false);
             return;
         }
 
         if (input.Length > 4096)
         {
-            await WriteErrorAsync(context, 400, "string_above_max_length", "Input is longer than 4096 characters.", "invalid_request_error", "input").ConfigureAwait(false);
+            await HttpAnswers.InvalidRequestAsync(context, 400, "string_above_max_length", "Input is longer than 4096 characters.", "input").ConfigureAwait(false);
             return;
         }
 
         var speed = body["speed"]?.GetValue<double>() ?? 1.0;
         if (speed is < 0.25 or > 4.0)
         {
-            await WriteErrorAsync(context, 400, "invalid_value", "speed must be between 0.25 and 4.0.", "invalid_request_error", "speed").ConfigureAwait(false);
+            await HttpAnswers.InvalidRequestAsync(context, 400, "invalid_value", "speed must be between 0.25 and 4.0.", "speed").ConfigureAwait(false);
             return;
         }
 
         var format = body["response_format"]?.GetValue<string>() ?? "mp3";
-        var pcm = Tone(Math.Max(0.2, input.Length * 0.06 / speed), Options.SpeechSampleRate);
-        AddUsage(request, model, "tts", "characters", input.Length, null, input.Length);
+        var pcm = Tone(Math.Max(0.2, input.Length * 0.06 / speed), state.Options.SpeechSampleRate);
+        state.AddUsage(request, model, "tts", "characters", input.Length, null, input.Length);
         var payload = format switch
         {
-            "wav" => Wav(pcm, Options.SpeechSampleRate),
+            "wav" => Wav(pcm, state.Options.SpeechSampleRate),
             "pcm" => pcm,
             "mp3" => [.. "ID3"u8, 4, 0, 0, 0, 0, 0, 0, .. pcm],
             "opus" => [.. "OggS"u8, 0, 2, .. pcm],
@@ -62,13 +66,13 @@ public sealed partial class AudioTestServer
         };
         if (payload is null)
         {
-            await WriteErrorAsync(context, 400, "invalid_value", $"Unsupported response_format '{format}'.", "invalid_request_error", "response_format").ConfigureAwait(false);
+            await HttpAnswers.InvalidRequestAsync(context, 400, "invalid_value", $"Unsupported response_format '{format}'.", "response_format").ConfigureAwait(false);
             return;
         }
 
         var response = context.Response;
         var ct = context.RequestAborted;
-        var chunk = Options.SpeechSampleRate * 2 * ChunkMilliseconds / 1000;
+        var chunk = state.Options.SpeechSampleRate * 2 * ChunkMilliseconds / 1000;
         var sse = body["stream_format"]?.GetValue<string>() == "sse";
         response.StatusCode = 200;
         response.ContentType = sse ? "text/event-stream" : format switch
