@@ -31,7 +31,7 @@ public partial class AudioClient
 
         TranscriptionRequest.ValidateTranscription(audio, options);
         var chunkOptions = options with { ResponseFormat = format };
-        return await RunLongFormAsync(
+        return await LongFormRunner.RunAsync(
             audio,
             longForm,
             (input, ct) => TranscribeAsync(input, chunkOptions, ct),
@@ -53,10 +53,10 @@ public partial class AudioClient
     public virtual async Task<AudioTextResult> TranscribeLongToTextAsync(AudioInput audio, TranscriptionOptions options, LongFormOptions? longForm = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var format = TextFormat(options.ResponseFormat);
+        var format = LongFormRunner.TextFormat(options.ResponseFormat);
         TranscriptionRequest.ValidateTranscription(audio, options);
         var chunkOptions = options with { ResponseFormat = format };
-        return await RunLongFormAsync(
+        return await LongFormRunner.RunAsync(
             audio,
             longForm,
             (input, ct) => TranscribeToTextAsync(input, chunkOptions, ct),
@@ -82,7 +82,7 @@ public partial class AudioClient
         }
 
         var chunkOptions = options with { ResponseFormat = format };
-        return await RunLongFormAsync(
+        return await LongFormRunner.RunAsync(
             audio,
             longForm,
             (input, ct) => TranslateAsync(input, chunkOptions, ct),
@@ -101,9 +101,9 @@ public partial class AudioClient
     public virtual async Task<AudioTextResult> TranslateLongToTextAsync(AudioInput audio, TranslationOptions options, LongFormOptions? longForm = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var format = TextFormat(options.ResponseFormat);
+        var format = LongFormRunner.TextFormat(options.ResponseFormat);
         var chunkOptions = options with { ResponseFormat = format };
-        return await RunLongFormAsync(
+        return await LongFormRunner.RunAsync(
             audio,
             longForm,
             (input, ct) => TranslateToTextAsync(input, chunkOptions, ct),
@@ -111,95 +111,5 @@ public partial class AudioClient
             (parts, total) => LongFormStitcher.Texts(parts, format),
             (ex, partial) => ex.PartialText = partial.Text,
             cancellationToken).ConfigureAwait(false);
-    }
-
-    private static TranscriptionFormat TextFormat(TranscriptionFormat? requested)
-    {
-        var format = requested ?? TranscriptionFormat.Text;
-        if (format != TranscriptionFormat.Text && format != TranscriptionFormat.Srt && format != TranscriptionFormat.Vtt)
-        {
-            throw new ArgumentException($"The long-form text methods stitch text, srt and vtt; for '{format}' use the typed long-form method.", "options");
-        }
-
-        return format;
-    }
-
-    private async Task<T> RunLongFormAsync<T>(
-        AudioInput audio,
-        LongFormOptions? longForm,
-        Func<AudioInput, CancellationToken, Task<T>> send,
-        Func<T, string> textOf,
-        Func<IReadOnlyList<(PlannedChunk Chunk, T Result)>, TimeSpan?, T> stitch,
-        Action<LongFormChunkException, T> setPartial,
-        CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(audio);
-        longForm ??= new LongFormOptions();
-        longForm.Validate();
-        var plan = await ChunkPlanner.PlanAsync(audio, longForm, cancellationToken).ConfigureAwait(false);
-        await using (plan.ConfigureAwait(false))
-        {
-            var chunks = plan.Chunks;
-            var results = new T?[chunks.Count];
-            var done = new bool[chunks.Count];
-            var completed = 0;
-            var audioDone = 0L;
-            var total = plan.Total ?? chunks[^1].End;
-            (PlannedChunk Chunk, Exception Error)? failure = null;
-            var failed = 0;
-            using var gate = new SemaphoreSlim(longForm.MaxParallelism);
-            var tasks = chunks.Select(async chunk =>
-            {
-                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-                try
-                {
-                    if (Volatile.Read(ref failed) != 0)
-                    {
-                        return;
-                    }
-
-                    results[chunk.Index] = await send(chunk.Input, cancellationToken).ConfigureAwait(false);
-                    done[chunk.Index] = true;
-                    lock (done)
-                    {
-                        completed++;
-                        audioDone += (chunk.End - chunk.Start).Ticks;
-
-                        // Reported under the lock so a synchronous IProgress sees the counts in increasing order.
-                        longForm.Progress?.Report(new LongFormProgress(completed, chunks.Count, TimeSpan.FromTicks(audioDone), total));
-                    }
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    lock (done)
-                    {
-                        failure ??= (chunk, ex);
-                        failed = 1;
-                    }
-                }
-                finally
-                {
-                    gate.Release();
-                }
-            }).ToList();
-            await Task.WhenAll(tasks).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-
-            var succeeded = chunks.Where(c => done[c.Index]).Select(c => (c, results[c.Index]!)).ToList();
-            if (failure is { } broken)
-            {
-                var info = new LongFormChunk(broken.Chunk.Index, broken.Chunk.Start, broken.Chunk.End);
-                var completedChunks = succeeded.Select(s => new LongFormChunk(s.c.Index, s.c.Start, s.c.End, textOf(s.Item2))).ToList();
-                var exception = new LongFormChunkException(info, chunks.Count, completedChunks, broken.Error);
-                if (succeeded.Count > 0)
-                {
-                    setPartial(exception, stitch(succeeded, null));
-                }
-
-                throw exception;
-            }
-
-            return stitch(succeeded, plan.Total);
-        }
     }
 }

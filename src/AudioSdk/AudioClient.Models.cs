@@ -21,7 +21,7 @@ public partial class AudioClient
             RequestSpec.Get(path, "models.list"),
             async (response, ct) =>
             {
-                var wire = await ReadJsonAsync(response, AudioSdkJsonContext.Default.ModelListWire, ct).ConfigureAwait(false);
+                var wire = await ResponseReader.JsonAsync(response, AudioSdkJsonContext.Default.ModelListWire, ct).ConfigureAwait(false);
                 return new ModelList((IReadOnlyList<ModelInfo>?)wire.Data ?? [], ResponseMetadata.FromResponse(response));
             },
             cancellationToken);
@@ -37,6 +37,6 @@ public partial class AudioClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
         var path = "models/" + string.Join('/', modelId.Split('/').Select(Uri.EscapeDataString));
-        return SendAsync(RequestSpec.Get(path, "models.get"), (response, ct) => ReadJsonAsync(response, AudioSdkJsonContext.Default.ModelInfo, ct), cancellationToken);
+        return SendAsync(RequestSpec.Get(path, "models.get"), (response, ct) => ResponseReader.JsonAsync(response, AudioSdkJsonContext.Default.ModelInfo, ct), cancellationToken);
     }
 }

@@ -49,7 +49,7 @@ public partial class AudioClient
     {
         var format = options?.ResponseFormat ?? TranscriptionFormat.Text;
         var spec = await PrepareTranscriptionAsync(audio, options!, format, stream: false, cancellationToken).ConfigureAwait(false);
-        return await SendAsync(spec, (response, ct) => ReadTextAsync(response, format.ToString(), ct), cancellationToken).ConfigureAwait(false);
+        return await SendAsync(spec, (response, ct) => ResponseReader.TextAsync(response, format.ToString(), ct), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -153,16 +153,16 @@ public partial class AudioClient
         }
         catch (JsonException ex)
         {
-            throw InvalidJson(response, ex);
+            throw ResponseReader.InvalidJson(response, ex);
         }
 
         if (transcription is null)
         {
-            throw InvalidJson(response, null);
+            throw ResponseReader.InvalidJson(response, null);
         }
 
         transcription.Metadata = streaming.Metadata.WithBodyFields(transcription.AdditionalProperties);
-        RecordAudio(transcription.Duration ?? transcription.Usage?.Duration, "transcribe");
+        ResponseReader.RecordAudio(transcription.Duration ?? transcription.Usage?.Duration, "transcribe");
         return new TranscriptionUpdate(TranscriptionUpdateKind.Done, "transcript.text.done", root, streaming.Metadata)
         {
             Text = transcription.Text,
@@ -188,54 +188,9 @@ public partial class AudioClient
     }
 
     private static Task<Transcription> ReadTranscriptionAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
-        ReadJsonAsync(response, AudioSdkJsonContext.Default.Transcription, cancellationToken, static (result, response) =>
+        ResponseReader.JsonAsync(response, AudioSdkJsonContext.Default.Transcription, cancellationToken, static (result, response) =>
         {
             result.Metadata = ResponseMetadata.FromResponse(response).WithBodyFields(result.AdditionalProperties);
-            RecordAudio(result.Duration ?? result.Usage?.Duration, "transcribe");
+            ResponseReader.RecordAudio(result.Duration ?? result.Usage?.Duration, "transcribe");
         });
-
-    private static void RecordAudio(TimeSpan? duration, string operation)
-    {
-        if (duration is { } d && Telemetry.AudioTranscribed.Enabled)
-        {
-            Telemetry.AudioTranscribed.Add(d.TotalSeconds, new KeyValuePair<string, object?>("audiosdk.operation", operation));
-        }
-    }
-
-    private static async Task<AudioTextResult> ReadTextAsync(HttpResponseMessage response, string format, CancellationToken cancellationToken)
-    {
-        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        return new AudioTextResult(text, format, ResponseMetadata.FromResponse(response));
-    }
-
-    /// <summary>Reads a JSON body as <typeparamref name="T"/>; <paramref name="finish"/> completes the result (metadata, metrics) in the same step.</summary>
-    private static async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken, Action<T, HttpResponseMessage>? finish = null)
-        where T : class
-    {
-        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using var bodyScope = body.ConfigureAwait(false);
-        try
-        {
-            var result = await JsonSerializer.DeserializeAsync(body, typeInfo, cancellationToken).ConfigureAwait(false)
-                ?? throw InvalidJson(response, null);
-            finish?.Invoke(result, response);
-            return result;
-        }
-        catch (JsonException ex)
-        {
-            throw InvalidJson(response, ex);
-        }
-    }
-
-    private static AudioServiceException InvalidJson(HttpResponseMessage response, JsonException? error)
-    {
-        var metadata = ResponseMetadata.FromResponse(response);
-        var problem = error is null ? "a JSON body that is null or not an object" : $"a body that is not the expected JSON ({response.Content.Headers.ContentType?.MediaType ?? "no content type"}): {error.Message}";
-        return new AudioServiceException(
-            $"The service answered {(int)response.StatusCode} with {problem}",
-            response.StatusCode,
-            code: AudioErrorCodes.InvalidResponse,
-            requestId: metadata.RequestId,
-            metadata: metadata);
-    }
 }

@@ -1,6 +1,3 @@
-using System.Globalization;
-using AudioSdk.Internal;
-using AudioSdk.Internal.Diagnostics;
 using AudioSdk.Internal.Http;
 using AudioSdk.Internal.Json;
 using AudioSdk.Transcriptions;
@@ -11,8 +8,6 @@ namespace AudioSdk;
 public partial class AudioClient
 {
     private const string TranslationsPath = "audio/translations";
-
-    private static readonly HashSet<string> TranslationFieldNames = new(StringComparer.Ordinal) { "file", "model", "prompt", "response_format", "temperature" };
 
     /// <summary>Translates audio into English text (<c>POST /audio/translations</c>) in <c>json</c> (the default) or <c>verbose_json</c>.</summary>
     /// <param name="audio">The audio to upload.</param>
@@ -44,28 +39,14 @@ public partial class AudioClient
     {
         var format = options?.ResponseFormat ?? TranscriptionFormat.Text;
         var spec = await PrepareTranslationAsync(audio, options!, format, cancellationToken).ConfigureAwait(false);
-        return await SendAsync(spec, (response, ct) => ReadTextAsync(response, format.ToString(), ct), cancellationToken).ConfigureAwait(false);
+        return await SendAsync(spec, (response, ct) => ResponseReader.TextAsync(response, format.ToString(), ct), cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<RequestSpec> PrepareTranslationAsync(AudioInput audio, TranslationOptions options, TranscriptionFormat format, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(audio);
-        ArgumentNullException.ThrowIfNull(options);
-        Guard.Model(options.Model, nameof(TranslationOptions));
-        Guard.Temperature(options.Temperature, nameof(TranslationOptions));
-        Guard.AdditionalFields(options.AdditionalFields, TranslationFieldNames, nameof(TranslationOptions));
+        TranslationRequest.Validate(audio, options);
         var prepared = await audio.PrepareAsync(cancellationToken).ConfigureAwait(false);
-
-        var fields = new List<KeyValuePair<string, string>> { new("model", options.Model!) };
-        TranscriptionRequest.Add(fields, "prompt", options.Prompt);
-        fields.Add(new("response_format", format.ToString()));
-        if (options.Temperature is { } temperature)
-        {
-            fields.Add(new("temperature", temperature.ToString("R", CultureInfo.InvariantCulture)));
-        }
-
-        TranscriptionRequest.AddAdditional(fields, options.AdditionalFields);
-        var body = MultipartBuilder.Create(prepared, fields);
+        var body = MultipartBuilder.Create(prepared, TranslationRequest.Fields(options, format));
         return new RequestSpec(HttpMethod.Post, TranslationsPath, body.CreateContent, body.IsReplayable)
         {
             Operation = "translate",
@@ -76,9 +57,9 @@ public partial class AudioClient
     }
 
     private static Task<Translation> ReadTranslationAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
-        ReadJsonAsync(response, AudioSdkJsonContext.Default.Translation, cancellationToken, static (result, response) =>
+        ResponseReader.JsonAsync(response, AudioSdkJsonContext.Default.Translation, cancellationToken, static (result, response) =>
         {
             result.Metadata = ResponseMetadata.FromResponse(response).WithBodyFields(result.AdditionalProperties);
-            RecordAudio(result.Duration ?? result.Usage?.Duration, "translate");
+            ResponseReader.RecordAudio(result.Duration ?? result.Usage?.Duration, "translate");
         });
 }
