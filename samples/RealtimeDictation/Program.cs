@@ -64,7 +64,7 @@ var printer = Task.Run(async () =>
                 break;
             case Reconnecting r: Console.WriteLine($"\n[connection lost: {r.Reason}; reconnecting, attempt {r.Attempt}]"); break;
             case Reconnected r: Console.WriteLine($"[reconnected: {r.AudioReplayed.TotalSeconds:0.0} s of audio in {r.UtterancesReplayed} utterance(s) sent again]"); break;
-            case ErrorEvent err: Console.WriteLine($"\n[error {err.Code}] {err.Message}"); break;
+            case ServerError err: Console.WriteLine($"\n[error {err.Code}] {err.Message}"); break;
             case Closed closed: Console.WriteLine($"[closed {closed.CloseStatus}]"); break;
         }
     }

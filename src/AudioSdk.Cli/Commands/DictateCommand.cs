@@ -162,7 +162,7 @@ internal static class DictateCommand
                         ClearLine();
                         await console.Error.WriteLineAsync($"utterance {f.ItemId} failed: {f.Code} {f.Message}").ConfigureAwait(false);
                         break;
-                    case ErrorEvent err when err.Code != "input_audio_buffer_commit_empty":
+                    case ServerError err when err.Code != "input_audio_buffer_commit_empty":
                         Errors++;
                         ClearLine();
                         await console.Error.WriteLineAsync($"error {err.Code}: {err.Message}").ConfigureAwait(false);

@@ -7,14 +7,14 @@ public sealed class RealtimeException : AudioSdkException
     /// <param name="message">What went wrong.</param>
     /// <param name="error">The server's error event, when there was one.</param>
     /// <param name="innerException">The cause.</param>
-    public RealtimeException(string message, ErrorEvent? error = null, Exception? innerException = null)
+    public RealtimeException(string message, ServerError? error = null, Exception? innerException = null)
         : base(message, innerException)
     {
         Error = error;
     }
 
     /// <summary>The server's error event, when the failure came from one.</summary>
-    public ErrorEvent? Error { get; }
+    public ServerError? Error { get; }
 
     /// <summary>The error code, when the server gave one.</summary>
     public string? Code => Error?.Code;

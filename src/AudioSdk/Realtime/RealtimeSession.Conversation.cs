@@ -39,7 +39,7 @@ public partial class RealtimeSession
     /// <summary>
     /// Cancels a response (<c>response.cancel</c>): the one under way in the conversation, or <paramref name="responseId"/>
     /// (out-of-band responses need it). Its <see cref="ResponseDone"/> follows with status <c>cancelled</c>; with nothing
-    /// to cancel the server answers with an <see cref="ErrorEvent"/> (<c>response_cancel_not_active</c>) and the session goes on.
+    /// to cancel the server answers with an <see cref="ServerError"/> (<c>response_cancel_not_active</c>) and the session goes on.
     /// </summary>
     /// <param name="responseId">The response, or <see langword="null"/> for the conversation's.</param>
     /// <param name="cancellationToken">Cancels the send.</param>

@@ -18,7 +18,7 @@ namespace AudioSdk.Realtime;
 /// </summary>
 /// <remarks>
 /// The stream always begins with <see cref="SessionCreated"/> and ends with <see cref="Closed"/>. No server message
-/// ends a session: one that does not parse, or has a field of the wrong type, arrives as an <see cref="UnknownEvent"/>
+/// ends a session: one that does not parse, or has a field of the wrong type, arrives as an <see cref="UnknownMessage"/>
 /// or with that field missing (and a Debug log line); only a close or a lost connection ends it. Failures of calls
 /// are <see cref="RealtimeException"/> (the server refused, or the connection closed) or <see cref="TimeoutException"/>;
 /// an <see cref="OperationCanceledException"/> only when your token asked for it. Transcript text is never logged,

@@ -122,7 +122,7 @@ public sealed class ConversationDialectTests : RealtimeTestBase
         Assert.Equal("completed", answer.Status);
         Assert.Equal([new ReceivedFunctionOutput(call.CallId!, "{\"temp_c\":4}")], Connection().FunctionOutputs);
         Assert.Equal("The tool returned {\"temp_c\":4}. Anything else?", rest.OfType<OutputAudioTranscriptDone>().Last().Transcript);
-        Assert.DoesNotContain(rest, e => e is ErrorEvent);
+        Assert.DoesNotContain(rest, e => e is ServerError);
     }
 
     [Fact]
@@ -152,7 +152,7 @@ public sealed class ConversationDialectTests : RealtimeTestBase
         var second = await rt.CreateResponseAsync(new RealtimeResponseOptions { OutputModality = RealtimeOutputModality.Text });
         Assert.Equal("completed", (await rt.WaitForResponseAsync(second.ResponseId!)).Status);
         var events = await ReadUntilAsync(rt, e => e is ResponseDone { Status: "completed" });
-        Assert.Contains(events, e => e is ErrorEvent { Code: "internal_error" });
+        Assert.Contains(events, e => e is ServerError { Code: "internal_error" });
         Assert.DoesNotContain(events, e => e is Closed);
         var busy = rt.CreateResponseAsync();
         var overlapping = await Record.ExceptionAsync(() => rt.CreateResponseAsync());
@@ -177,7 +177,7 @@ public sealed class ConversationDialectTests : RealtimeTestBase
         var missing = await Assert.ThrowsAsync<RealtimeException>(() => rt.DeleteItemAsync("item_nope"));
         Assert.Equal("item_not_found", missing.Code);
         await rt.CancelResponseAsync();
-        var errors = (await ReadUntilAsync(rt, e => e is ErrorEvent { Code: "response_cancel_not_active" })).OfType<ErrorEvent>().ToList();
+        var errors = (await ReadUntilAsync(rt, e => e is ServerError { Code: "response_cancel_not_active" })).OfType<ServerError>().ToList();
         Assert.Equal(["item_not_found", "response_cancel_not_active"], errors.Select(e => e.Code));
     }
 

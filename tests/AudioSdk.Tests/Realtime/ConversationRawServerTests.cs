@@ -247,7 +247,7 @@ public sealed class ConversationRawServerTests
             }
         }
 
-        Assert.Contains(events, e => e is ErrorEvent { Code: "internal_error" });
+        Assert.Contains(events, e => e is ServerError { Code: "internal_error" });
         Assert.Contains(events, e => e is OutputAudioTranscriptDelta { Delta: "Let me" });
         Assert.DoesNotContain(events, e => e is Closed);
     }

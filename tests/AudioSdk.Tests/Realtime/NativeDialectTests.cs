@@ -71,7 +71,7 @@ public sealed class NativeDialectTests : RealtimeTestBase
         var ex = await Assert.ThrowsAsync<RealtimeException>(() => rt.CommitAsync());
         Assert.Equal("input_audio_buffer_commit_empty", ex.Code);
         Assert.DoesNotContain(Types(Connection()), t => t.StartsWith("input_audio_buffer.commit", StringComparison.Ordinal));
-        Assert.Contains(await ReadUntilAsync(rt, e => e is ErrorEvent), e => e is ErrorEvent { Code: "input_audio_buffer_commit_empty" });
+        Assert.Contains(await ReadUntilAsync(rt, e => e is ServerError), e => e is ServerError { Code: "input_audio_buffer_commit_empty" });
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class NativeDialectTests : RealtimeTestBase
 
         Assert.Equal(tone, Connection().Utterances.Single().Bytes);
         Assert.Equal(" Heard 0.50 seconds at 440 Hz.", t.Transcript);
-        Assert.DoesNotContain(await ReadUntilAsync(rt, e => e is TranscriptCompleted), e => e is ErrorEvent);
+        Assert.DoesNotContain(await ReadUntilAsync(rt, e => e is TranscriptCompleted), e => e is ServerError);
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class NativeDialectTests : RealtimeTestBase
     {
         await using var rt = await Client.StartRealtimeSessionAsync(Native() with { Model = "no-such-model" });
         var ex = await Assert.ThrowsAsync<RealtimeException>(() => rt.TranscribeUtteranceAsync(Tone(0.2)));
-        var errors = (await ReadUntilAsync(rt, e => e is ErrorEvent)).OfType<ErrorEvent>().ToList();
+        var errors = (await ReadUntilAsync(rt, e => e is ServerError)).OfType<ServerError>().ToList();
 
         Assert.Equal("model_not_found", errors[0].Code);
         Assert.Equal("The model `no-such-model` does not exist.", errors[0].Message);

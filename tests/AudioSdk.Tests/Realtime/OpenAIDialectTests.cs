@@ -82,7 +82,7 @@ public sealed class OpenAIDialectTests : RealtimeTestBase
         var after = await rt.TranscribeUtteranceAsync(Tone(0.3));
         Assert.Equal("Heard 0.30 seconds at 440 Hz.", after.Transcript);
         var events = await ReadUntilAsync(rt, e => e is TranscriptCompleted);
-        Assert.Contains(events, e => e is ErrorEvent { Code: "input_audio_buffer_commit_empty" });
+        Assert.Contains(events, e => e is ServerError { Code: "input_audio_buffer_commit_empty" });
     }
 
     [Fact]
@@ -129,8 +129,8 @@ public sealed class OpenAIDialectTests : RealtimeTestBase
         var t = await rt.TranscribeUtteranceAsync(Tone(0.3));
         var events = await ReadUntilAsync(rt, e => e is TranscriptCompleted);
 
-        Assert.Contains(events, e => e is UnknownEvent { EventType: "rate_limits.updated" });
-        Assert.Contains(events, e => e is UnknownEvent { EventType: "(not json)", RawText: "this is not json" });
+        Assert.Contains(events, e => e is UnknownMessage { EventType: "rate_limits.updated" });
+        Assert.Contains(events, e => e is UnknownMessage { EventType: "(not json)", RawText: "this is not json" });
         Assert.Equal("Heard 0.30 seconds at 440 Hz.", t.Transcript);
     }
 

@@ -76,8 +76,8 @@ public sealed class RealtimeFuzzTests
 
         Assert.Equal(Batches * PerBatch, Volatile.Read(ref sent));
         Assert.False(counts.ContainsKey(typeof(Closed)), "a server message ended the session");
-        Assert.True(counts.GetValueOrDefault(typeof(UnknownEvent)) > PerBatch, "the generator should produce many unreadable messages");
-        Assert.True(counts.GetValueOrDefault(typeof(TranscriptDelta)) > 0 && counts.GetValueOrDefault(typeof(ErrorEvent)) > 0);
+        Assert.True(counts.GetValueOrDefault(typeof(UnknownMessage)) > PerBatch, "the generator should produce many unreadable messages");
+        Assert.True(counts.GetValueOrDefault(typeof(TranscriptDelta)) > 0 && counts.GetValueOrDefault(typeof(ServerError)) > 0);
         Assert.Empty(server.Errors);
         await rt.DisposeAsync();
         await reader.WaitAsync(Guard);

@@ -139,11 +139,11 @@ public sealed class RealtimeProtocolTests
         var failed = Assert.IsType<TranscriptFailed>(Parse(OpenAI, """{"type":"conversation.item.input_audio_transcription.failed","event_id":"event_D3","item_id":"item_001","content_index":0,"error":{"type":"transcription_error","code":"audio_unintelligible","message":"...","param":null}}"""));
         Assert.Equal(("item_001", "transcription_error", "audio_unintelligible"), (failed.ItemId, failed.ErrorType, failed.Code));
 
-        var error = Assert.IsType<ErrorEvent>(Parse(OpenAI, """{"type":"error","event_id":"event_E1","error":{"type":"invalid_request_error","code":"input_audio_buffer_commit_empty","message":"Error committing input audio buffer: buffer too small. Expected at least 100ms of audio, but buffer only has 0.00ms of audio.","param":null,"event_id":"client_evt_7"}}"""));
+        var error = Assert.IsType<ServerError>(Parse(OpenAI, """{"type":"error","event_id":"event_E1","error":{"type":"invalid_request_error","code":"input_audio_buffer_commit_empty","message":"Error committing input audio buffer: buffer too small. Expected at least 100ms of audio, but buffer only has 0.00ms of audio.","param":null,"event_id":"client_evt_7"}}"""));
         Assert.Equal(("invalid_request_error", "input_audio_buffer_commit_empty", "client_evt_7"), (error.ErrorType, error.Code, error.ClientEventId));
         Assert.StartsWith("Error committing", error.Message);
 
-        var tinfoil = Assert.IsType<ErrorEvent>(Parse(OpenAI, """{"type":"error","event_id":"event_0007","error":{"type":"invalid_request_error","code":"input_audio_buffer_commit_empty","message":"buffer too small: no audio to commit"}}"""));
+        var tinfoil = Assert.IsType<ServerError>(Parse(OpenAI, """{"type":"error","event_id":"event_0007","error":{"type":"invalid_request_error","code":"input_audio_buffer_commit_empty","message":"buffer too small: no audio to commit"}}"""));
         Assert.Null(tinfoil.Param);
         Assert.Null(tinfoil.ClientEventId);
     }
@@ -171,7 +171,7 @@ public sealed class RealtimeProtocolTests
     [InlineData("Invalid JSON", "invalid_json")]
     public void Native_FlatStringErrors(string message, string code)
     {
-        var error = Assert.IsType<ErrorEvent>(Parse(Native, $$"""{"type":"error","error":"{{message}}","code":"{{code}}"}"""));
+        var error = Assert.IsType<ServerError>(Parse(Native, $$"""{"type":"error","error":"{{message}}","code":"{{code}}"}"""));
         Assert.Equal((message, code), (error.Message, error.Code));
         Assert.Null(error.ErrorType);
     }
@@ -179,13 +179,13 @@ public sealed class RealtimeProtocolTests
     [Fact]
     public void UnknownAndMalformed_AreKeptNotFatal()
     {
-        var unknown = Assert.IsType<UnknownEvent>(Parse(OpenAI, """{"type":"rate_limits.updated","event_id":"x","rate_limits":[]}"""));
+        var unknown = Assert.IsType<UnknownMessage>(Parse(OpenAI, """{"type":"rate_limits.updated","event_id":"x","rate_limits":[]}"""));
         Assert.Equal("rate_limits.updated", unknown.EventType);
         Assert.Equal(JsonValueKind.Array, unknown.Raw.GetProperty("rate_limits").ValueKind);
-        Assert.IsType<UnknownEvent>(Parse(Native, """{"type":"session.heartbeat"}"""));
-        var text = Assert.IsType<UnknownEvent>(Parse(OpenAI, "not json at all"));
+        Assert.IsType<UnknownMessage>(Parse(Native, """{"type":"session.heartbeat"}"""));
+        var text = Assert.IsType<UnknownMessage>(Parse(OpenAI, "not json at all"));
         Assert.Equal("(not json)", text.EventType);
         Assert.Equal("not json at all", text.RawText);
-        Assert.Equal("(no type)", Assert.IsType<UnknownEvent>(Parse(OpenAI, "[1,2]")).EventType);
+        Assert.Equal("(no type)", Assert.IsType<UnknownMessage>(Parse(OpenAI, "[1,2]")).EventType);
     }
 }

@@ -82,11 +82,11 @@ public sealed class RealtimeRobustnessTests : RealtimeTestBase
         Assert.Contains(events, e => e is TranscriptDelta { ItemId: "item_000", Delta: " x" });
         Assert.Contains(events, e => e is TranscriptDelta { ItemId: null, Delta: "", ContentIndex: null });
         Assert.Contains(events, e => e is SpeechStarted { ItemId: null, AudioStartMs: 0 });
-        Assert.Contains(events, e => e is ErrorEvent { Message: "(no message)", Code: "123456789012345678901234567890" });
+        Assert.Contains(events, e => e is ServerError { Message: "(no message)", Code: "123456789012345678901234567890" });
         Assert.Contains(events, e => e is TranscriptCompleted { ItemId: "item_x", Transcript: "", Usage: not null });
         Assert.Contains(events, e => e is SpeechStopped { ItemId: null, AudioEndMs: 0 });
-        Assert.Equal(5, events.OfType<UnknownEvent>().Count());
-        Assert.Contains(events, e => e is UnknownEvent { EventType: "(not json)" } u && u.RawText.Contains(new string('[', 500), StringComparison.Ordinal));
+        Assert.Equal(5, events.OfType<UnknownMessage>().Count());
+        Assert.Contains(events, e => e is UnknownMessage { EventType: "(not json)" } u && u.RawText.Contains(new string('[', 500), StringComparison.Ordinal));
         var debug = logs.Entries.Where(e => e.EventId.Id == 31 && e.Level == LogLevel.Debug).Select(e => e.Message).ToList();
         Assert.Equal(5, debug.Count(m => !m.Contains("field '", StringComparison.Ordinal)));
         Assert.Contains(debug, m => m.Contains("field 'delta' left out (Array)", StringComparison.Ordinal));
@@ -143,7 +143,7 @@ public sealed class RealtimeRobustnessTests : RealtimeTestBase
         var events = await ReadUntilAsync(rt, e => e is SessionUpdated);
 
         Assert.IsType<SessionCreated>(events[0]);
-        Assert.Contains(events, e => e is ErrorEvent { Message: "warming up" });
+        Assert.Contains(events, e => e is ServerError { Message: "warming up" });
     }
 
     [Fact]
@@ -179,7 +179,7 @@ public sealed class RealtimeRobustnessTests : RealtimeTestBase
         using var client = new AudioClient(new AudioClientOptions { Endpoint = server.Endpoint, ApiKey = key, Retry = AudioClientRetryOptions.None, LoggerFactory = logs });
         await using var rt = await client.StartRealtimeSessionAsync(RealtimeFaultMatrixTests.Options());
         var failed = rt.WaitForTranscriptAsync("item_001");
-        var before = await ReadUntilAsync(rt, e => e is UnknownEvent);
+        var before = await ReadUntilAsync(rt, e => e is UnknownMessage);
         var pending = rt.WaitForTranscriptAsync("item_002");
         release.SetResult();
         var after = await ReadUntilAsync(rt, e => e is Closed);
@@ -190,10 +190,10 @@ public sealed class RealtimeRobustnessTests : RealtimeTestBase
             await Assert.ThrowsAsync<RealtimeException>(() => rt.CommitAsync()),
         };
 
-        var error = before.OfType<ErrorEvent>().Single();
+        var error = before.OfType<ServerError>().Single();
         Assert.Equal("Incorrect API key provided: ***", error.Message);
         Assert.Equal("***", error.Param);
-        var texts = before.Concat(after).SelectMany(e => new[] { e.ToString(), e.Raw.ValueKind == JsonValueKind.Undefined ? string.Empty : e.Raw.GetRawText(), (e as UnknownEvent)?.RawText, e.EventType, (e as Closed)?.CloseDescription, (e as TranscriptFailed)?.Message, (e as ErrorEvent)?.Message })
+        var texts = before.Concat(after).SelectMany(e => new[] { e.ToString(), e.Raw.ValueKind == JsonValueKind.Undefined ? string.Empty : e.Raw.GetRawText(), (e as UnknownMessage)?.RawText, e.EventType, (e as Closed)?.CloseDescription, (e as TranscriptFailed)?.Message, (e as ServerError)?.Message })
             .Concat(exceptions.Select(e => e.ToString()))
             .Concat(logs.Entries.Select(e => e.Message + string.Join(' ', e.Values.Values)));
         Assert.All(texts, t => Assert.DoesNotContain(key, t ?? string.Empty));

@@ -61,7 +61,7 @@ internal class OpenAITranscriptionDriver(RealtimeSessionOptions options, Realtim
             case TranscriptFailed { ItemId: { } item } failed:
                 Session.Transcripts.Fail(item, new RealtimeException($"Transcription of {item} failed ({failed.Code}): {failed.Message}"));
                 break;
-            case ErrorEvent error:
+            case ServerError error:
                 Session.Replies.TryFail(error.ClientEventId, ErrorException(error));
                 break;
         }

@@ -76,6 +76,6 @@ internal abstract class RealtimeDriver(RealtimeProtocol codec, RealtimeSessionOp
     }
 
     /// <summary>The exception for a server error event.</summary>
-    protected static RealtimeException ErrorException(ErrorEvent error) =>
+    protected static RealtimeException ErrorException(ServerError error) =>
         new($"The server reported an error{(error.Code is null ? string.Empty : $" ({error.Code})")}: {error.Message}", error);
 }

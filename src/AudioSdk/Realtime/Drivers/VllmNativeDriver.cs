@@ -102,7 +102,7 @@ internal sealed class VllmNativeDriver(RealtimeSessionOptions options) : Realtim
                 Session.Transcripts.Complete(completed);
                 _utteranceDone?.TrySetResult(completed);
                 break;
-            case ErrorEvent error when current:
+            case ServerError error when current:
                 OnError(error);
                 break;
         }
@@ -150,7 +150,7 @@ internal sealed class VllmNativeDriver(RealtimeSessionOptions options) : Realtim
 
     public override void OnClosed(RealtimeException exception) => _utteranceDone?.TrySetException(exception);
 
-    private void OnError(ErrorEvent error)
+    private void OnError(ServerError error)
     {
         var exception = ErrorException(error);
         lock (_gate)

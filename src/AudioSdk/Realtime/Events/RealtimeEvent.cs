@@ -5,7 +5,7 @@ namespace AudioSdk.Realtime;
 
 /// <summary>
 /// An event of a realtime session, the same whichever dialect the server speaks. Switch on the subtype;
-/// <see cref="UnknownEvent"/> carries anything the SDK does not model.
+/// <see cref="UnknownMessage"/> carries anything the SDK does not model.
 /// </summary>
 public abstract class RealtimeEvent
 {

@@ -145,8 +145,8 @@ internal class OpenAITranscriptionProtocol : RealtimeProtocol
             case "error":
                 var error = Member(root, "error");
                 return error.ValueKind == JsonValueKind.String
-                    ? new ErrorEvent(null, String(root, "code"), String(root, "error") ?? "(no message)", null, null, root)
-                    : new ErrorEvent(String(error, "type"), String(error, "code"), String(error, "message") ?? "(no message)", String(error, "param"), String(error, "event_id"), root);
+                    ? new ServerError(null, String(root, "code"), String(root, "error") ?? "(no message)", null, null, root)
+                    : new ServerError(String(error, "type"), String(error, "code"), String(error, "message") ?? "(no message)", String(error, "param"), String(error, "event_id"), root);
             default:
                 return null;
         }

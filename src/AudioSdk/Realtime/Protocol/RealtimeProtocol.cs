@@ -32,7 +32,7 @@ internal enum ClientCommand
 /// A dialect's wire format, without a socket: writes client events into a buffer and reads server events from
 /// UTF-8 bytes. The only place that knows wire names (event types, error codes, id formats); pure, so it is tested
 /// without a network. Reading never throws: what does not fit becomes an event with the field missing, or an
-/// <see cref="UnknownEvent"/>.
+/// <see cref="UnknownMessage"/>.
 /// </summary>
 internal abstract class RealtimeProtocol
 {
@@ -118,7 +118,7 @@ internal abstract class RealtimeProtocol
     public static SessionUpdated SynthesizedSessionUpdated() => new("session.updated", default);
 
     /// <summary>The error the OpenAI dialect's server gives for a commit with no audio, raised by the SDK where a dialect has none.</summary>
-    public static ErrorEvent EmptyCommitError() =>
+    public static ServerError EmptyCommitError() =>
         new("invalid_request_error", "input_audio_buffer_commit_empty", "There is no audio to commit in this utterance.", null, null, default);
 
     /// <summary>Reads one server message. Returns <see langword="null"/> for messages that are dropped (native empty deltas).</summary>
@@ -126,7 +126,7 @@ internal abstract class RealtimeProtocol
     /// <param name="currentItemId">The SDK's item id for the utterance under way (native dialect).</param>
     public RealtimeEvent? Parse(ReadOnlySpan<byte> utf8, string? currentItemId) => Parse(utf8, currentItemId, out _);
 
-    /// <summary>Reads one server message; <paramref name="problem"/> says why it became an <see cref="UnknownEvent"/> when it did.</summary>
+    /// <summary>Reads one server message; <paramref name="problem"/> says why it became an <see cref="UnknownMessage"/> when it did.</summary>
     public RealtimeEvent? Parse(ReadOnlySpan<byte> utf8, string? currentItemId, out string? problem)
     {
         problem = null;
@@ -149,13 +149,13 @@ internal abstract class RealtimeProtocol
         catch (JsonException ex)
         {
             problem = "not JSON: " + ex.Message;
-            return new UnknownEvent("(not json)", default, Encoding.UTF8.GetString(utf8));
+            return new UnknownMessage("(not json)", default, Encoding.UTF8.GetString(utf8));
         }
 
         if (root.ValueKind != JsonValueKind.Object || String(root, "type") is not { } type)
         {
             problem = "no string 'type'";
-            return new UnknownEvent("(no type)", root, RawText(root, utf8));
+            return new UnknownMessage("(no type)", root, RawText(root, utf8));
         }
 
         try
@@ -165,7 +165,7 @@ internal abstract class RealtimeProtocol
             if (evt is null && !IsDropped(type))
             {
                 problem = "an event type the SDK does not model";
-                return new UnknownEvent(type, root, RawText(root, utf8));
+                return new UnknownMessage(type, root, RawText(root, utf8));
             }
 
             problem = t_fieldProblem;
@@ -174,11 +174,11 @@ internal abstract class RealtimeProtocol
         catch (Exception ex) when (ex is InvalidOperationException or FormatException or OverflowException or ArgumentException or JsonException or NotSupportedException)
         {
             problem = $"unreadable {type}: {ex.GetType().Name}";
-            return new UnknownEvent(type, root, RawText(root, utf8));
+            return new UnknownMessage(type, root, RawText(root, utf8));
         }
     }
 
-    /// <summary>The message's text for an <see cref="UnknownEvent"/>; invalid UTF-8 inside it becomes replacement characters.</summary>
+    /// <summary>The message's text for an <see cref="UnknownMessage"/>; invalid UTF-8 inside it becomes replacement characters.</summary>
     private static string RawText(JsonElement root, ReadOnlySpan<byte> utf8)
     {
         try
@@ -192,7 +192,7 @@ internal abstract class RealtimeProtocol
     }
 
     /// <summary>Whether the server's error is about the session configuration (for example an unknown model).</summary>
-    public virtual bool IsConfigurationError(ErrorEvent error) => false;
+    public virtual bool IsConfigurationError(ServerError error) => false;
 
     /// <summary>Writes <c>event_id</c> as <c>evt_N</c> without allocating.</summary>
     protected static void WriteEventId(Utf8JsonWriter writer, int eventId)

@@ -42,7 +42,7 @@ internal sealed class VllmNativeProtocol : RealtimeProtocol
     public static string ItemId(int utterance) => "item_" + utterance.ToString("D3", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>An unknown model or a missing one: the session cannot work, whatever comes next.</summary>
-    public override bool IsConfigurationError(ErrorEvent error) => error.Code is "model_not_found" or "invalid_event";
+    public override bool IsConfigurationError(ServerError error) => error.Code is "model_not_found" or "invalid_event";
 
     protected override RealtimeEvent? CreateDelta(string? itemId, string? delta, int? contentIndex, string? currentItemId, byte[] raw) =>
         string.IsNullOrEmpty(delta) ? null : new TranscriptDelta(currentItemId, delta, null, [], "transcription.delta", raw);
@@ -63,8 +63,8 @@ internal sealed class VllmNativeProtocol : RealtimeProtocol
             case "error":
                 var error = Member(root, "error");
                 return error.ValueKind == JsonValueKind.Object
-                    ? new ErrorEvent(String(error, "type"), String(error, "code") ?? String(root, "code"), String(error, "message") ?? "(no message)", String(error, "param"), null, root)
-                    : new ErrorEvent(null, String(root, "code"), String(root, "error") ?? "(no message)", null, null, root);
+                    ? new ServerError(String(error, "type"), String(error, "code") ?? String(root, "code"), String(error, "message") ?? "(no message)", String(error, "param"), null, root)
+                    : new ServerError(null, String(root, "code"), String(root, "error") ?? "(no message)", null, null, root);
             default:
                 return null;
         }

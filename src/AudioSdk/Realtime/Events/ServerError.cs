@@ -12,7 +12,7 @@ namespace AudioSdk.Realtime;
 /// <param name="param">The parameter named.</param>
 /// <param name="clientEventId">The id of the client event that caused it, when the server echoes it.</param>
 /// <param name="raw">The JSON as received; undefined for errors the SDK raised itself.</param>
-public sealed class ErrorEvent(string? errorType, string? code, string message, string? param, string? clientEventId, JsonElement raw)
+public sealed class ServerError(string? errorType, string? code, string message, string? param, string? clientEventId, JsonElement raw)
     : RealtimeEvent("error", raw)
 {
     /// <summary>The error type.</summary>
@@ -31,5 +31,5 @@ public sealed class ErrorEvent(string? errorType, string? code, string message, 
     public string? ClientEventId { get; } = clientEventId;
 
     /// <inheritdoc />
-    public override string ToString() => $"ErrorEvent {Code}: {Message}";
+    public override string ToString() => $"ServerError {Code}: {Message}";
 }

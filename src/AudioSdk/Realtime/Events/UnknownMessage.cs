@@ -6,7 +6,7 @@ namespace AudioSdk.Realtime;
 /// <param name="eventType">Its <c>type</c>, or <c>(not json)</c>.</param>
 /// <param name="raw">The JSON, when it was JSON.</param>
 /// <param name="rawText">The message text.</param>
-public sealed class UnknownEvent(string eventType, JsonElement raw, string rawText) : RealtimeEvent(eventType, raw)
+public sealed class UnknownMessage(string eventType, JsonElement raw, string rawText) : RealtimeEvent(eventType, raw)
 {
     /// <summary>The message text as received.</summary>
     public string RawText { get; } = rawText;
