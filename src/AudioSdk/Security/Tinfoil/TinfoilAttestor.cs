@@ -170,8 +170,8 @@ public sealed class TinfoilAttestor : IEndpointAttestor, IDisposable
 
     private async Task<byte[]> FetchAsync(Uri uri, string what, int maxBytes, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.FetchTimeout);
+        using var timer = new CancellationTokenSource(_options.FetchTimeout, _options.TimeProvider);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         try
         {
             using var response = await _http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);

@@ -19,10 +19,17 @@ internal static class RealFrozenDocument
     public static JsonObject Document => JsonNode.Parse(Bytes)!.AsObject();
 }
 
-/// <summary>A clock stopped at one instant (timers still run on the system clock).</summary>
+/// <summary>A clock stopped at one instant; its timers run on the system clock, <see cref="TimerDivisor"/> times faster.</summary>
 internal sealed class FixedClock(DateTimeOffset now) : TimeProvider
 {
     public DateTimeOffset Now { get; set; } = now;
 
+    public double TimerDivisor { get; set; } = 1;
+
     public override DateTimeOffset GetUtcNow() => Now;
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+        System.CreateTimer(callback, state, Scale(dueTime), Scale(period));
+
+    private TimeSpan Scale(TimeSpan span) => span == Timeout.InfiniteTimeSpan ? span : TimeSpan.FromTicks((long)(span.Ticks / TimerDivisor));
 }

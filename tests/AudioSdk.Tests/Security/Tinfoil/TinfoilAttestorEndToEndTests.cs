@@ -79,6 +79,22 @@ public sealed class TinfoilAttestorEndToEndTests
     }
 
     [Fact]
+    public async Task AStalledCollateralService_TimesOut_OnTheInjectedClock()
+    {
+        await using var setup = await Setup.StartAsync(null, null, withVcek: false);
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start(); // connections wait in the backlog: no byte ever comes back
+        var port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+        setup.Clock.TimerDivisor = 3600; // the attestor's one-hour fetch timeout fires after one second, if it uses the clock
+        using var attestor = setup.Attestor(new Uri($"http://127.0.0.1:{port}/"), TimeSpan.FromHours(1));
+
+        var ex = await Assert.ThrowsAsync<AttestationException>(async () => await attestor.AttestAsync(setup.Inference.Endpoint, false, CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.Equal(AttestationStage.Fetch, ex.Stage);
+        Assert.Equal("FETCH_TIMEOUT", ex.Code);
+    }
+
+    [Fact]
     public async Task MissingVcekAndCrl_AreFetchedFromTheCollateralService_AndCached()
     {
         await using var kds = new CollateralServer(new Dictionary<string, byte[]>
@@ -195,13 +211,13 @@ public sealed class TinfoilAttestorEndToEndTests
             return setup;
         }
 
-        public TinfoilAttestor Attestor(Uri? collateral) => new(RealFrozenDocument.Repository, new TinfoilAttestorOptions
+        public TinfoilAttestor Attestor(Uri? collateral, TimeSpan? fetchTimeout = null) => new(RealFrozenDocument.Repository, new TinfoilAttestorOptions
         {
             AttestationEndpoint = new Uri(AttestationServer.BaseAddress, ".well-known/tinfoil-attestation"),
             CollateralEndpoint = collateral ?? new Uri("https://127.0.0.1:1/"),
             HttpHandler = new SocketsHttpHandler { SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, _, _, _) => true } },
             TimeProvider = Clock,
-            FetchTimeout = TimeSpan.FromSeconds(10),
+            FetchTimeout = fetchTimeout ?? TimeSpan.FromSeconds(10),
         }, SyntheticEnclave.Instance.Trust, null);
 
         public AudioClient Client() => new(new AudioClientOptions
