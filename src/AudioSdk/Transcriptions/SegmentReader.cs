@@ -1,7 +1,7 @@
 using System.Text.Json;
-using AudioSdk.Transcriptions;
+using AudioSdk.Internal.Json;
 
-namespace AudioSdk.Internal.Json;
+namespace AudioSdk.Transcriptions;
 
 /// <summary>
 /// <c>segments</c> holds Whisper segments (numeric ids, decoding statistics) in <c>verbose_json</c> and
