@@ -42,6 +42,11 @@ filter_of() {
   esac
 }
 
+# Stryker attributes coverage to the test running at the time, so xunit runs one test at a time under it (the test
+# project copies xunit.serial.json as its runner config when this is set); with parallel tests a mutant can be credited
+# to the wrong test, and the one that would kill it is never run.
+export AUDIOSDK_SERIAL_TESTS=true
+
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(security tinfoil http subtitles wav longform)
 for target in "${targets[@]}"; do
