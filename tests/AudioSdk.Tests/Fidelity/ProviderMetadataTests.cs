@@ -145,4 +145,55 @@ public sealed class ProviderMetadataTests : ServerTest
         Assert.Contains("MaxRetryAfter", ex.Message);
         Assert.Single(Server.Requests);
     }
+
+    [Fact]
+    public async Task ConnectionFailure_WithoutRetries_SaysOneAttempt()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        using var client = new AudioClient(new AudioClientOptions
+        {
+            Endpoint = new Uri($"http://127.0.0.1:{port}/v1"),
+            ApiKey = ApiKey,
+            Retry = new AudioClientRetryOptions { MaxRetries = 0 },
+        });
+
+        var ex = await Assert.ThrowsAsync<HttpRequestException>(() => client.TranscribeAsync(AudioInput.FromBytes(TestAudio.SineWav(0.2)), Json));
+
+        Assert.Contains($"POST audio/transcriptions to 127.0.0.1:{port} failed after 1 attempt: ", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RetryAfter_IsNotExplained_WhenTheClientWouldNotHaveRetriedAnyway()
+    {
+        // Retries are off: the 429 is reported as the service sent it.
+        Server.Enqueue(ScriptedResponse.RateLimited(300));
+        using (var noRetries = CreateClient(o => o.Retry = new AudioClientRetryOptions { MaxRetries = 0, MaxRetryAfter = TimeSpan.FromMinutes(2) }))
+        {
+            var ex = await Assert.ThrowsAsync<AudioServiceException>(() => noRetries.TranscribeAsync(AudioInput.FromBytes(TestAudio.SineWav(0.2)), Json));
+            Assert.DoesNotContain("MaxRetryAfter", ex.Message, StringComparison.Ordinal);
+        }
+
+        // A one-shot stream cannot be sent again: the same.
+        Server.Enqueue(ScriptedResponse.RateLimited(300));
+        using var client = CreateClient(o => o.Retry = new AudioClientRetryOptions { MaxRetries = 2, MaxRetryAfter = TimeSpan.FromMinutes(2) });
+        using var once = new ForwardOnlyStream(new MemoryStream(TestAudio.SineWav(0.2)));
+        var oneShot = await Assert.ThrowsAsync<AudioServiceException>(() => client.TranscribeAsync(AudioInput.FromStream(once, "once.wav"), Json));
+        Assert.DoesNotContain("MaxRetryAfter", oneShot.Message, StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromSeconds(300), oneShot.RetryAfter);
+    }
+
+    [Fact]
+    public async Task RetryAfter_EqualToTheLimit_IsWaitedFor()
+    {
+        Server.Enqueue(ScriptedResponse.RateLimited(1));
+        using var client = CreateClient(o => o.Retry = new AudioClientRetryOptions { MaxRetries = 1, MaxRetryAfter = TimeSpan.FromSeconds(1) });
+
+        var result = await client.TranscribeAsync(AudioInput.FromBytes(TestAudio.SineWav(0.2)), Json);
+
+        Assert.False(string.IsNullOrEmpty(result.Text));
+        Assert.Equal(2, Server.Requests.Count);
+    }
 }
