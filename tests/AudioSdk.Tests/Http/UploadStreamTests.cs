@@ -142,4 +142,25 @@ public sealed class UploadStreamTests
         Assert.Contains("Content-Disposition: form-data; name=\"file\"; filename=\"a%22b\\\\c.wav\"\r\n", text, StringComparison.Ordinal);
         Assert.Equal(body.Length, Encoding.UTF8.GetByteCount(text));
     }
+
+    [Theory]
+    [InlineData("plain ~name.wav", "form-data; name=\"file\"; filename=\"plain ~name.wav\"")]
+    [InlineData("azAZ09 ~é.wav", "form-data; name=\"file\"; filename=\"azAZ09 ~_.wav\"; filename*=UTF-8''azAZ09%20~%C3%A9.wav")]
+    [InlineData("tab\t\u007f.wav", "form-data; name=\"file\"; filename=\"tab__.wav\"; filename*=UTF-8''tab%09%7F.wav")]
+    [InlineData("!#$&+-.^_`|~é", "form-data; name=\"file\"; filename=\"!#$&+-.^_`|~_\"; filename*=UTF-8''!#$&+-.^_`|~%C3%A9")]
+    [InlineData("@é\"", "form-data; name=\"file\"; filename=\"@_%22\"; filename*=UTF-8''%40%C3%A9%22")]
+    [InlineData("🎵.mp3", "form-data; name=\"file\"; filename=\"_.mp3\"; filename*=UTF-8''%F0%9F%8E%B5.mp3")]
+    public void AFileName_IsSentPlain_OrTwice_AsciiAndRfc5987(string fileName, string expected)
+    {
+        Assert.Equal(expected, MultipartBuilder.FileDisposition(fileName));
+    }
+
+    [Fact]
+    public async Task AContentTypeWithLineBreaks_CannotAddAHeader()
+    {
+        var audio = new PreparedAudio("a.wav", "audio/wav\r\nX-Injected: 1", new MemorySource(Numbered(4)));
+        var text = Encoding.UTF8.GetString(await MultipartBuilder.Create(audio, []).CreateContent().ReadAsByteArrayAsync());
+
+        Assert.Contains("\r\nContent-Type: audio/wavX-Injected: 1\r\n\r\n", text, StringComparison.Ordinal);
+    }
 }
