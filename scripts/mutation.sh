@@ -63,7 +63,7 @@ for target in "${targets[@]}"; do
     "coverage-analysis": "perTest",
     "ignore-methods": [ "ConfigureAwait" ],
     "concurrency": ${STRYKER_CONCURRENCY:-1},
-    "reporters": [ "json", "html", "progress" ],
+    "reporters": [ "json", "html", "progress", "cleartext" ],
     "thresholds": { "high": 80, "low": 60, "break": 0 }
   }
 }
