@@ -155,4 +155,18 @@ public sealed class ErrorTests : ServerTest
         Assert.Equal("blue", request.GetHeader("X-Tenant"));
         Assert.StartsWith("MyApp/2.0 AudioSdk/", request.GetHeader("User-Agent"));
     }
+
+    [Fact]
+    public async Task WithoutAKey_NoAuthorizationIsSent_AndWithoutOrganizationOrProject_NeitherHeaderIs()
+    {
+        await using var open = await AudioTestServer.StartAsync();
+        using var client = new AudioClient(new AudioClientOptions { Endpoint = open.Endpoint, ApiKey = null });
+        await client.TranscribeAsync(AudioInput.FromBytes(TestAudio.SineWav(0.2), "a.wav"), new TranscriptionOptions { Model = "whisper-1" });
+
+        var request = open.Requests[0];
+        Assert.Null(request.GetHeader("Authorization"));
+        Assert.Null(request.GetHeader("OpenAI-Organization"));
+        Assert.Null(request.GetHeader("OpenAI-Project"));
+        Assert.StartsWith("AudioSdk/", request.GetHeader("User-Agent"));
+    }
 }
