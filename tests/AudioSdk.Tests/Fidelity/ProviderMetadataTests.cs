@@ -112,16 +112,7 @@ public sealed class ProviderMetadataTests : ServerTest
     [Fact]
     public async Task ConnectionFailure_AfterRetries_SaysAttemptsMethodAndPath()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        using var client = new AudioClient(new AudioClientOptions
-        {
-            Endpoint = new Uri($"http://127.0.0.1:{port}/v1"),
-            ApiKey = ApiKey,
-            Retry = new AudioClientRetryOptions { MaxRetries = 2, BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(5) },
-        });
+        using var client = ClientOnAClosedPort(new AudioClientRetryOptions { MaxRetries = 2, BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(5) }, out _);
 
         var ex = await Assert.ThrowsAsync<HttpRequestException>(() => client.TranscribeAsync(AudioInput.FromBytes(TestAudio.SineWav(0.2)), Json));
 
@@ -149,16 +140,7 @@ public sealed class ProviderMetadataTests : ServerTest
     [Fact]
     public async Task ConnectionFailure_WithoutRetries_SaysOneAttempt()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        using var client = new AudioClient(new AudioClientOptions
-        {
-            Endpoint = new Uri($"http://127.0.0.1:{port}/v1"),
-            ApiKey = ApiKey,
-            Retry = new AudioClientRetryOptions { MaxRetries = 0 },
-        });
+        using var client = ClientOnAClosedPort(new AudioClientRetryOptions { MaxRetries = 0 }, out var port);
 
         var ex = await Assert.ThrowsAsync<HttpRequestException>(() => client.TranscribeAsync(AudioInput.FromBytes(TestAudio.SineWav(0.2)), Json));
 
@@ -195,5 +177,15 @@ public sealed class ProviderMetadataTests : ServerTest
 
         Assert.False(string.IsNullOrEmpty(result.Text));
         Assert.Equal(2, Server.Requests.Count);
+    }
+
+    /// <summary>A client whose endpoint is a loopback port nothing listens on (it was free a moment ago).</summary>
+    private static AudioClient ClientOnAClosedPort(AudioClientRetryOptions retry, out int port)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return new AudioClient(new AudioClientOptions { Endpoint = new Uri($"http://127.0.0.1:{port}/v1"), ApiKey = ApiKey, Retry = retry });
     }
 }
