@@ -53,20 +53,35 @@ public sealed class ObservabilityTests : ServerTest
         var spans = activities.ToList();
         var transcribe = spans.First(a => a.OperationName == "audiosdk.transcribe" && a.Status == ActivityStatusCode.Ok);
         Assert.Equal(ActivityKind.Client, transcribe.Kind);
+        Assert.Equal("transcribe", transcribe.GetTagItem("audiosdk.operation"));
         Assert.Equal("whisper-1", transcribe.GetTagItem("gen_ai.request.model"));
         Assert.Equal("127.0.0.1", transcribe.GetTagItem("server.address"));
+        Assert.Equal(Server.Endpoint.Port, transcribe.GetTagItem("server.port"));
+        Assert.Equal("POST", transcribe.GetTagItem("http.request.method"));
+        Assert.Equal("audio/transcriptions", transcribe.GetTagItem("url.path"));
         Assert.Equal(200, transcribe.GetTagItem("http.response.status_code"));
         Assert.Equal(TestAudio.SineWav(2).LongLength, transcribe.GetTagItem("audiosdk.request.body.size"));
         var failed = spans.Single(a => a.Status == ActivityStatusCode.Error);
         Assert.Equal("400", failed.GetTagItem("error.type"));
+        Assert.Equal(nameof(AudioServiceException), failed.StatusDescription);
+        Assert.Equal(400, failed.GetTagItem("http.response.status_code"));
         Assert.Equal(AudioErrorCodes.InvalidFile, failed.GetTagItem("audiosdk.error.code"));
-        Assert.Contains(spans, a => a.OperationName == "audiosdk.speech");
+        var speech = spans.Single(a => a.OperationName == "audiosdk.speech");
+        Assert.Equal("speech", speech.GetTagItem("audiosdk.operation"));
+        Assert.Equal("tts-1", speech.GetTagItem("gen_ai.request.model"));
+        Assert.Equal("audio/speech", speech.GetTagItem("url.path"));
 
         meterListener.RecordObservableInstruments();
         var all = measurements.ToList();
         Assert.Equal(3, all.Count(m => m.Name == "audiosdk.client.request.duration"));
         Assert.Contains(all, m => m.Name == "audiosdk.client.request.duration" && (string?)m.Tags["error.type"] == "400");
-        Assert.Equal(2.0, all.Single(m => m.Name == "audiosdk.client.audio.duration").Value);
+        var succeeded = all.Single(m => m.Name == "audiosdk.client.request.duration" && (string?)m.Tags["audiosdk.operation"] == "speech");
+        Assert.Equal("tts-1", succeeded.Tags["gen_ai.request.model"]);
+        Assert.Equal("127.0.0.1", succeeded.Tags["server.address"]);
+        Assert.Null(succeeded.Tags["error.type"]);
+        var audio = all.Single(m => m.Name == "audiosdk.client.audio.duration");
+        Assert.Equal(2.0, audio.Value);
+        Assert.Equal("transcribe", audio.Tags["audiosdk.operation"]);
         Assert.Equal(11, all.Single(m => m.Name == "audiosdk.client.speech.characters").Value);
         Assert.Contains(all, m => m.Name == "audiosdk.client.realtime.events" && (string?)m.Tags["audiosdk.realtime.event"] == "TranscriptCompleted");
         Assert.Single(all, m => m.Name == "audiosdk.client.realtime.session.duration");
@@ -106,6 +121,66 @@ public sealed class ObservabilityTests : ServerTest
         });
         Assert.All(errors, e => Assert.DoesNotContain(secret, e.ToString()));
         Assert.DoesNotContain(logs.Entries, e => e.Message.Contains("Heard", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AFailureWithoutAResponse_IsTaggedWithItsExceptionType_AndTheDurationIsOnTheClientsClock()
+    {
+        var spans = new ConcurrentQueue<Activity>();
+        using var activityListener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == "AudioSdk",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(activityListener);
+        var durations = new ConcurrentQueue<(double Seconds, Dictionary<string, object?> Tags)>();
+        using var meterListener = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == "AudioSdk" && instrument.Name == "audiosdk.client.request.duration")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        meterListener.SetMeasurementEventCallback<double>((_, v, tags, _) => durations.Enqueue((v, Tags(tags))));
+        meterListener.Start();
+
+        // Nothing listens on the port: the connection is refused.
+        var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        using (var refused = new AudioClient(new AudioClientOptions { Endpoint = new Uri($"http://127.0.0.1:{port}/v1"), ApiKey = ApiKey, Retry = AudioClientRetryOptions.None }))
+        {
+            await Assert.ThrowsAsync<HttpRequestException>(() => refused.ListModelsAsync());
+        }
+
+        var failed = spans.Single(a => a.Status == ActivityStatusCode.Error);
+        Assert.Equal(nameof(HttpRequestException), failed.StatusDescription);
+        Assert.Equal(typeof(HttpRequestException).FullName, failed.GetTagItem("error.type"));
+        Assert.Null(failed.GetTagItem("http.response.status_code"));
+        Assert.Equal(typeof(HttpRequestException).FullName, Assert.Single(durations).Tags["error.type"]);
+
+        // A 429 asks for 45 s; the client waits them on its own clock, and the duration is measured on that clock.
+        var clock = new ManualTimeProvider();
+        Server.Enqueue(ScriptedResponse.RateLimited(45));
+        using var client = CreateClient(o =>
+        {
+            o.TimeProvider = clock;
+            o.Retry = new AudioClientRetryOptions { MaxRetries = 1, MaxRetryAfter = TimeSpan.FromMinutes(1) };
+        });
+        var call = client.ListModelsAsync();
+        await Poll.UntilAsync(() => clock.PendingDelays.Contains(TimeSpan.FromSeconds(45)));
+        clock.Advance(TimeSpan.FromSeconds(45));
+        await call.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var (seconds, tags) = durations.Last();
+        Assert.Equal(45.0, seconds);
+        Assert.Null(tags["error.type"]);
+        Assert.Equal("models.list", tags["audiosdk.operation"]);
     }
 
     private static Dictionary<string, object?> Tags(ReadOnlySpan<KeyValuePair<string, object?>> tags)

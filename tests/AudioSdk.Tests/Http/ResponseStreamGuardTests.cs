@@ -141,6 +141,61 @@ public sealed class ResponseStreamGuardTests
         Assert.True(linked2.IsCancellationRequested);
     }
 
+    [Fact]
+    public async Task TimeWithoutAPendingRead_DoesNotCount()
+    {
+        var clock = new ManualTimeProvider();
+        using var inner = new HandFedStream();
+        using var guarded = Guard(inner, clock);
+        var buffer = new byte[16];
+        var first = guarded.ReadAsync(buffer).AsTask();
+        inner.Feed("a");
+        Assert.Equal(1, await first.WaitAsync(TimeSpan.FromSeconds(10)));
+
+        // The caller does something else for 25 s: the timer fires in between and finds no read waiting.
+        clock.Advance(TimeSpan.FromSeconds(10));
+        clock.Advance(TimeSpan.FromSeconds(10));
+        clock.Advance(TimeSpan.FromSeconds(5));
+        inner.Feed("b");
+
+        Assert.Equal(1, await guarded.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        var third = guarded.ReadAsync(buffer).AsTask();
+        clock.Advance(TimeSpan.FromSeconds(5));
+        await Task.Delay(50);
+        Assert.False(third.IsCompleted);
+        clock.Advance(TimeSpan.FromSeconds(5));
+        await Assert.ThrowsAsync<TimeoutException>(() => third.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public void ADisposedTimeoutSource_IsNotKeptAlive_ByALongLivedCallerToken()
+    {
+        using var caller = new CancellationTokenSource();
+
+        var undisposed = LinkedTimeoutOn(caller.Token, dispose: false);
+        var disposed = LinkedTimeoutOn(caller.Token, dispose: true);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        // The caller's token holds an undisposed source (its registration); a disposed one lets go.
+        Assert.True(undisposed.IsAlive);
+        Assert.False(disposed.IsAlive);
+        GC.KeepAlive(caller);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference LinkedTimeoutOn(CancellationToken caller, bool dispose)
+    {
+        var linked = new LinkedTimeout(new CancellationTokenSource(), caller);
+        if (dispose)
+        {
+            linked.Dispose();
+        }
+
+        return new WeakReference(linked);
+    }
+
     /// <summary>A body whose bytes arrive when the test feeds them; reads wait until then and honour their token.</summary>
     private sealed class HandFedStream : Stream
     {

@@ -208,6 +208,22 @@ public sealed class RawExchange(RawRequest request, NetworkStream stream, Socket
         await stream.FlushAsync(Stopping);
     }
 
+    /// <summary>Reads and discards until the client closes the connection (end of stream or a reset).</summary>
+    public async Task WaitForPeerCloseAsync()
+    {
+        var buffer = new byte[4096];
+        try
+        {
+            while (await stream.ReadAsync(buffer, Stopping) > 0)
+            {
+            }
+        }
+        catch (IOException)
+        {
+            // A reset is a close too.
+        }
+    }
+
     /// <summary>Waits until the server stops (a peer that never answers).</summary>
     public Task HangAsync() => Task.Delay(Timeout.Infinite, Stopping);
 
