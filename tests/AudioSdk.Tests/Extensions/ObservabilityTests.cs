@@ -124,6 +124,28 @@ public sealed class ObservabilityTests : ServerTest
     }
 
     [Fact]
+    public async Task EachAttempt_IsLoggedAtDebug_WithItsNumber_ThenItsAnswer()
+    {
+        var logs = new CapturingLoggerFactory();
+        Server.Enqueue(ScriptedResponse.Error(503, "upstream_error"));
+        using var client = CreateClient(o =>
+        {
+            o.LoggerFactory = logs;
+            o.Retry = new AudioClientRetryOptions { MaxRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(1), UseJitter = false };
+        });
+
+        await client.ListModelsAsync();
+
+        var lines = logs.Entries.Where(e => e.EventId.Id is 1 or 2).Select(e => e.Message).ToList();
+        Assert.Equal(4, lines.Count);
+        Assert.Equal("Sending GET models (attempt 1).", lines[0]);
+        Assert.StartsWith("GET models answered 503 with request id req_", lines[1], StringComparison.Ordinal);
+        Assert.Equal("Sending GET models (attempt 2).", lines[2]);
+        Assert.StartsWith("GET models answered 200 with request id req_", lines[3], StringComparison.Ordinal);
+        Assert.All(logs.Entries.Where(e => e.EventId.Id is 1 or 2), e => Assert.Equal(LogLevel.Debug, e.Level));
+    }
+
+    [Fact]
     public async Task AFailureWithoutAResponse_IsTaggedWithItsExceptionType_AndTheDurationIsOnTheClientsClock()
     {
         var spans = new ConcurrentQueue<Activity>();

@@ -169,6 +169,26 @@ public sealed class FaultMatrixTests
     }
 
     [Fact]
+    public async Task CancellingWhileTheHeadersAreAwaited_EndsTheCallAtOnce_AsACancellation()
+    {
+        await using var server = new RawHttpServer(async x =>
+        {
+            await x.ReadBodyAsync();
+            await x.HangAsync();
+        });
+        using var client = Client(server, retries: 2);
+        using var cancel = new CancellationTokenSource();
+
+        var call = client.TranscribeAsync(Wav(), Whisper, cancel.Token);
+        await WaitForAsync(() => server.Requests.Count == 1);
+        cancel.Cancel();
+        var (error, _) = await BoundedFailure(() => call, Slack);
+
+        Assert.IsAssignableFrom<OperationCanceledException>(error);
+        Assert.Equal(1, server.Attempts);
+    }
+
+    [Fact]
     public async Task TruncatedJson_IsInvalidResponse_NotRetried()
     {
         await using var server = new RawHttpServer(x => x.RespondAsync(200, "OK", "{\"text\":\"fi", "application/json", "x-request-id: req-1"));
@@ -180,6 +200,30 @@ public sealed class FaultMatrixTests
         Assert.Equal(AudioErrorCodes.InvalidResponse, ex.Code);
         Assert.Equal("req-1", ex.RequestId);
         Assert.Equal(1, server.Attempts);
+    }
+
+    [Fact]
+    public async Task ANullBody_OrOneWithoutAContentType_IsInvalidResponse_SayingWhatCame()
+    {
+        await using var server = new RawHttpServer(async x =>
+        {
+            await x.ReadBodyAsync();
+            var response = x.Attempt == 1
+                ? "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nx-request-id: req-null\r\nContent-Length: 4\r\nConnection: close\r\n\r\nnull"
+                : "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello";
+            await x.WriteAsync(response);
+        });
+        using var client = Client(server);
+
+        var (nullBody, _) = await BoundedFailure(() => client.TranscribeAsync(Wav(), Whisper), Slack);
+        var (untyped, _) = await BoundedFailure(() => client.TranscribeAsync(Wav(), Whisper), Slack);
+
+        var ex = Assert.IsType<AudioServiceException>(nullBody);
+        Assert.Equal("The service answered 200 with a JSON body that is null or not an object", ex.Message);
+        Assert.Equal((AudioErrorCodes.InvalidResponse, "req-null", HttpStatusCode.OK), (ex.Code, ex.RequestId, ex.Status));
+        ex = Assert.IsType<AudioServiceException>(untyped);
+        Assert.StartsWith("The service answered 200 with a body that is not the expected JSON (no content type): ", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(AudioErrorCodes.InvalidResponse, ex.Code);
     }
 
     [Fact]
