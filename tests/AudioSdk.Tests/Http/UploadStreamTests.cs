@@ -132,6 +132,59 @@ public sealed class UploadStreamTests
     }
 
     [Fact]
+    public async Task APartOfACallersStream_EndsAtItsLength_CountsItsPosition_AndLeavesTheStreamOpen()
+    {
+        var bytes = Numbered(100);
+        var caller = new MemoryStream(bytes) { Position = 10 };
+        var part = new NonDisposingStream(caller, 20);
+        Assert.Equal((20L, 0L, false, true, false), (part.Length, part.Position, part.CanSeek, part.CanRead, part.CanWrite));
+
+        var buffer = new byte[32];
+        Assert.Equal(8, part.Read(buffer, 4, 8));
+        Assert.Equal(bytes[10..18], buffer[4..12]);
+        Assert.Equal(8, part.Position);
+        Assert.Equal(12, await part.ReadAsync(buffer.AsMemory(0, 30)));
+        Assert.Equal(bytes[18..30], buffer[..12]);
+        Assert.Equal(20, part.Position);
+        Assert.Equal(0, part.Read(buffer, 0, 8));
+        Assert.Equal(0, await part.ReadAsync(buffer));
+        Assert.Equal(30, caller.Position);
+
+        Assert.Throws<NotSupportedException>(() => part.Seek(0, SeekOrigin.Begin));
+        Assert.Throws<NotSupportedException>(() => part.Position = 0);
+        Assert.Throws<NotSupportedException>(() => part.Write(buffer, 0, 1));
+        part.Flush();
+        await part.DisposeAsync();
+        Assert.True(caller.CanRead, "The caller's stream was disposed.");
+    }
+
+    [Fact]
+    public async Task SniffedBytes_ComeFirst_InReadsOfAnySize_ThenTheRestOfTheStream()
+    {
+        var rest = new MemoryStream([4, 5, 6]);
+        var stream = new PrefixedStream([1, 2, 3], rest);
+        var buffer = new byte[8];
+
+        Assert.Equal(2, await stream.ReadAsync(buffer, 0, 2));
+        Assert.Equal([1, 2], buffer[..2]);
+        Assert.Equal(1, stream.Read(buffer, 3, 4));
+        Assert.Equal(3, buffer[3]);
+        Assert.Equal(2, stream.Read(buffer, 0, 2));
+        Assert.Equal([4, 5], buffer[..2]);
+        Assert.Equal(1, await stream.ReadAsync(buffer.AsMemory(0, 8)));
+        Assert.Equal(6, buffer[0]);
+        Assert.Equal(0, await stream.ReadAsync(buffer.AsMemory()));
+
+        Assert.False(stream.CanSeek);
+        Assert.Throws<NotSupportedException>(() => stream.Length);
+        Assert.Throws<NotSupportedException>(() => stream.Position);
+        Assert.Throws<NotSupportedException>(() => stream.Position = 1);
+        Assert.Throws<NotSupportedException>(() => stream.Seek(0, SeekOrigin.Begin));
+        stream.Dispose();
+        Assert.True(rest.CanRead, "The rest of the caller's stream was disposed.");
+    }
+
+    [Fact]
     public async Task QuotedNames_CannotEndTheHeader_QuotesBackslashesAndControlCharactersAreEscaped()
     {
         var audio = new PreparedAudio("a\"b\\c.wav", "audio/wav", new MemorySource(Numbered(4)));
