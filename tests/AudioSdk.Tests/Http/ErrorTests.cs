@@ -157,6 +157,23 @@ public sealed class ErrorTests : ServerTest
     }
 
     [Fact]
+    public async Task ADefaultHeader_ReplacesTheClientsOwn_RatherThanAddingASecondValue()
+    {
+        await using var open = await AudioTestServer.StartAsync();
+        var options = new AudioClientOptions { Endpoint = open.Endpoint, ApiKey = "sk-replaced", Organization = "org-1" };
+        options.DefaultHeaders["Authorization"] = "Basic dXNlcjpwYXNz";
+        options.DefaultHeaders["User-Agent"] = "gateway-client/3";
+        options.DefaultHeaders["OpenAI-Organization"] = "org-2";
+        using var client = new AudioClient(options);
+        await client.TranscribeAsync(AudioInput.FromBytes(TestAudio.SineWav(0.2), "a.wav"), new TranscriptionOptions { Model = "whisper-1" });
+
+        var request = open.Requests[0];
+        Assert.Equal("Basic dXNlcjpwYXNz", request.GetHeader("Authorization"));
+        Assert.Equal("gateway-client/3", request.GetHeader("User-Agent"));
+        Assert.Equal("org-2", request.GetHeader("OpenAI-Organization"));
+    }
+
+    [Fact]
     public async Task WithoutAKey_NoAuthorizationIsSent_AndWithoutOrganizationOrProject_NeitherHeaderIs()
     {
         await using var open = await AudioTestServer.StartAsync();
