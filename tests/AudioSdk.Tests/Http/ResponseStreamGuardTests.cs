@@ -9,6 +9,13 @@ public sealed class ResponseStreamGuardTests
 {
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(10);
 
+    /// <summary>The read failed with the guard's own timeout (not the test's bound running out).</summary>
+    private static async Task AssertIdleTimeoutAsync(Task<int> read)
+    {
+        var ex = await Assert.ThrowsAsync<TimeoutException>(() => read.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("idle for 10 s", ex.Message);
+    }
+
     private static Stream Guard(HandFedStream inner, ManualTimeProvider clock, CancellationToken bodyToken = default) =>
         IdleTimeoutStream.Wrap(inner, Idle, clock, bodyToken, () => new TimeoutException("idle for 10 s"));
 
@@ -24,8 +31,7 @@ public sealed class ResponseStreamGuardTests
         Assert.False(read.IsCompleted);
         clock.Advance(TimeSpan.FromSeconds(1));
 
-        var ex = await Assert.ThrowsAsync<TimeoutException>(() => read.WaitAsync(TimeSpan.FromSeconds(10)));
-        Assert.Equal("idle for 10 s", ex.Message);
+        await AssertIdleTimeoutAsync(read);
     }
 
     [Fact]
@@ -55,7 +61,7 @@ public sealed class ResponseStreamGuardTests
         Assert.False(third.IsCompleted);
         clock.Advance(TimeSpan.FromSeconds(1));
         clock.Advance(TimeSpan.FromSeconds(1));
-        await Assert.ThrowsAsync<TimeoutException>(() => third.WaitAsync(TimeSpan.FromSeconds(10)));
+        await AssertIdleTimeoutAsync(third);
     }
 
     [Fact]
@@ -85,7 +91,7 @@ public sealed class ResponseStreamGuardTests
 
         var read = guarded.ReadAsync(new byte[4], caller.Token).AsTask();
         clock.Advance(Idle);
-        await Assert.ThrowsAsync<TimeoutException>(() => read.WaitAsync(TimeSpan.FromSeconds(10)));
+        await AssertIdleTimeoutAsync(read);
 
         using var inner2 = new HandFedStream();
         using var body2 = new CancellationTokenSource();
@@ -142,6 +148,19 @@ public sealed class ResponseStreamGuardTests
     }
 
     [Fact]
+    public async Task AClockWhoseTimestampsStartAtZero_StillTimesOutTheFirstRead()
+    {
+        var clock = new ManualTimeProvider();
+        using var inner = new HandFedStream();
+        using var guarded = IdleTimeoutStream.Wrap(inner, Idle, new ZeroOriginClock(clock), default, () => new TimeoutException("idle for 10 s"));
+        var read = guarded.ReadAsync(new byte[16]).AsTask();
+
+        clock.Advance(Idle);
+
+        await AssertIdleTimeoutAsync(read);
+    }
+
+    [Fact]
     public async Task TimeWithoutAPendingRead_DoesNotCount()
     {
         var clock = new ManualTimeProvider();
@@ -164,7 +183,7 @@ public sealed class ResponseStreamGuardTests
         await Task.Delay(50);
         Assert.False(third.IsCompleted);
         clock.Advance(TimeSpan.FromSeconds(5));
-        await Assert.ThrowsAsync<TimeoutException>(() => third.WaitAsync(TimeSpan.FromSeconds(10)));
+        await AssertIdleTimeoutAsync(third);
     }
 
     [Fact]

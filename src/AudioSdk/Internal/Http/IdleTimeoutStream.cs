@@ -18,7 +18,10 @@ internal sealed class IdleTimeoutStream : ReadOnlyStream
     private readonly CancellationToken _bodyToken;
     private readonly CancellationTokenSource _fired;
     private readonly ITimer _timer;
-    private long _pendingSince;
+    /// <summary>When no read is pending. Not 0: a clock's timestamps may start there.</summary>
+    private const long NoReadPending = long.MinValue;
+
+    private long _pendingSince = NoReadPending;
     private volatile bool _idleFired;
 
     private IdleTimeoutStream(Stream inner, TimeSpan idle, TimeProvider timeProvider, CancellationToken bodyToken, Func<TimeoutException> timedOut)
@@ -62,7 +65,7 @@ internal sealed class IdleTimeoutStream : ReadOnlyStream
         }
         finally
         {
-            Volatile.Write(ref _pendingSince, 0);
+            Volatile.Write(ref _pendingSince, NoReadPending);
             linked?.Dispose();
         }
     }
@@ -85,8 +88,8 @@ internal sealed class IdleTimeoutStream : ReadOnlyStream
     private void Check()
     {
         var since = Volatile.Read(ref _pendingSince);
-        var waited = since == 0 ? TimeSpan.Zero : _clock.GetElapsedTime(since);
-        if (since != 0 && waited >= _idle)
+        var waited = since == NoReadPending ? TimeSpan.Zero : _clock.GetElapsedTime(since);
+        if (since != NoReadPending && waited >= _idle)
         {
             _idleFired = true;
             try
