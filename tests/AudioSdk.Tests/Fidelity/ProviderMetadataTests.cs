@@ -179,6 +179,21 @@ public sealed class ProviderMetadataTests : ServerTest
         Assert.Equal(2, Server.Requests.Count);
     }
 
+    [Fact]
+    public async Task RetryAfter_EqualToTheLimit_IsNotExplained_WhenTheRetriesRunOut()
+    {
+        Server.Enqueue(ScriptedResponse.RateLimited(1));
+        Server.Enqueue(ScriptedResponse.RateLimited(1));
+        using var client = CreateClient(o => o.Retry = new AudioClientRetryOptions { MaxRetries = 1, MaxRetryAfter = TimeSpan.FromSeconds(1) });
+
+        var ex = await Assert.ThrowsAsync<AudioServiceException>(() => client.TranscribeAsync(AudioInput.FromBytes(TestAudio.SineWav(0.2)), Json));
+
+        // The client did wait for it; the message does not say it would not.
+        Assert.Equal(2, Server.Requests.Count);
+        Assert.Equal(TimeSpan.FromSeconds(1), ex.RetryAfter);
+        Assert.DoesNotContain("MaxRetryAfter", ex.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>A client whose endpoint is a loopback port nothing listens on (it was free a moment ago).</summary>
     private static AudioClient ClientOnAClosedPort(AudioClientRetryOptions retry, out int port)
     {

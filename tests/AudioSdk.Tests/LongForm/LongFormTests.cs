@@ -277,7 +277,9 @@ public sealed class LongFormTests : ServerTest
         Assert.Contains("BoundarySearchWindow", all.Message);
         Assert.DoesNotContain("MaxChunkDuration must", all.Message);
         await Assert.ThrowsAsync<ArgumentException>(() => Client.TranscribeLongAsync(AudioInput.FromBytes(new byte[10]), Verbose with { ResponseFormat = TranscriptionFormat.Srt }));
-        await Assert.ThrowsAsync<ArgumentException>(() => Client.TranscribeLongToTextAsync(AudioInput.FromBytes(new byte[10]), Verbose));
+        var json = await Assert.ThrowsAsync<ArgumentException>(() => Client.TranscribeLongToTextAsync(AudioInput.FromBytes(new byte[10]), Verbose));
+        Assert.Equal("options", json.ParamName);
+        Assert.StartsWith("The long-form text methods stitch text, srt and vtt; for 'verbose_json' use the typed long-form method.", json.Message, StringComparison.Ordinal);
         Assert.Empty(Server.Requests);
     }
 
