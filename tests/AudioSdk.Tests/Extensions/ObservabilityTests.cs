@@ -19,13 +19,7 @@ public sealed class ObservabilityTests : ServerTest
     public async Task SpansAndInstruments_DescribeEachOperation()
     {
         var activities = new ConcurrentQueue<Activity>();
-        using var activityListener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == "AudioSdk",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activities.Enqueue,
-        };
-        ActivitySource.AddActivityListener(activityListener);
+        using var activityListener = ListenToSpans(activities);
         var measurements = new ConcurrentQueue<(string Name, double Value, Dictionary<string, object?> Tags)>();
         using var meterListener = new MeterListener
         {
@@ -149,13 +143,7 @@ public sealed class ObservabilityTests : ServerTest
     public async Task AFailureWithoutAResponse_IsTaggedWithItsExceptionType_AndTheDurationIsOnTheClientsClock()
     {
         var spans = new ConcurrentQueue<Activity>();
-        using var activityListener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == "AudioSdk",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Enqueue,
-        };
-        ActivitySource.AddActivityListener(activityListener);
+        using var activityListener = ListenToSpans(spans);
         var durations = new ConcurrentQueue<(double Seconds, Dictionary<string, object?> Tags)>();
         using var meterListener = new MeterListener
         {
@@ -203,6 +191,19 @@ public sealed class ObservabilityTests : ServerTest
         Assert.Equal(45.0, seconds);
         Assert.Null(tags["error.type"]);
         Assert.Equal("models.list", tags["audiosdk.operation"]);
+    }
+
+    /// <summary>Records every span of the SDK's source as it stops.</summary>
+    private static ActivityListener ListenToSpans(ConcurrentQueue<Activity> stopped)
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == "AudioSdk",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = stopped.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
     }
 
     private static Dictionary<string, object?> Tags(ReadOnlySpan<KeyValuePair<string, object?>> tags)

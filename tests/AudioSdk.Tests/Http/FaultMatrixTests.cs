@@ -153,11 +153,7 @@ public sealed class FaultMatrixTests
     [Fact]
     public async Task HeadersNeverSent_EndsAtTheNetworkTimeout_AfterEachAttempt()
     {
-        await using var server = new RawHttpServer(async x =>
-        {
-            await x.ReadBodyAsync();
-            await x.HangAsync();
-        });
+        await using var server = RawHttpServer.NeverAnswering();
         using var client = Client(server, retries: 1, networkTimeout: TimeSpan.FromSeconds(1));
 
         var (error, elapsed) = await BoundedFailure(() => client.TranscribeAsync(Wav(), Whisper), Slack);
@@ -171,11 +167,7 @@ public sealed class FaultMatrixTests
     [Fact]
     public async Task CancellingWhileTheHeadersAreAwaited_EndsTheCallAtOnce_AsACancellation()
     {
-        await using var server = new RawHttpServer(async x =>
-        {
-            await x.ReadBodyAsync();
-            await x.HangAsync();
-        });
+        await using var server = RawHttpServer.NeverAnswering();
         using var client = Client(server, retries: 2);
         using var cancel = new CancellationTokenSource();
 

@@ -99,11 +99,7 @@ public sealed class SpeechBodyStreamTests
     [Fact]
     public async Task AHeadThatNeverComes_EndsEachAttemptAtTheNetworkTimeout()
     {
-        await using var server = new RawHttpServer(async x =>
-        {
-            await x.ReadBodyAsync();
-            await x.HangAsync();
-        });
+        await using var server = RawHttpServer.NeverAnswering();
         using var client = Client(server, networkTimeout: TimeSpan.FromSeconds(1), retries: 1);
 
         var error = await Record.ExceptionAsync(() => client.StreamSpeechAsync("Hello", Pcm).OpenReadAsync().WaitAsync(Bound));
@@ -116,11 +112,7 @@ public sealed class SpeechBodyStreamTests
     [Fact]
     public async Task CancellingWhileTheHeadIsAwaited_IsACancellation_NotATimeout()
     {
-        await using var server = new RawHttpServer(async x =>
-        {
-            await x.ReadBodyAsync();
-            await x.HangAsync();
-        });
+        await using var server = RawHttpServer.NeverAnswering();
         using var client = Client(server);
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
 

@@ -25,6 +25,13 @@ public sealed class RawHttpServer : IAsyncDisposable
         _accepting = AcceptAsync();
     }
 
+    /// <summary>A server that reads each request and never answers: no status line, no headers.</summary>
+    public static RawHttpServer NeverAnswering() => new(async x =>
+    {
+        await x.ReadBodyAsync();
+        await x.HangAsync();
+    });
+
     public Uri Endpoint => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/v1");
 
     /// <summary>How many requests arrived (their request line and headers were read).</summary>
