@@ -86,7 +86,7 @@ public partial class AudioClient
             }
 
             var events = SpeechEventReader.ReadSpeechEventsAsync(body, streaming.Metadata, null, _options.ApiKey, streaming.Token, target).GetAsyncEnumerator(streaming.Token);
-            return new ChunkReadStream(new OwningEnumerator(events, streaming, linked));
+            return new ChunkReadStream(new OwningEnumerator(events, body, streaming, linked));
         }
         catch
         {
@@ -173,8 +173,8 @@ public partial class AudioClient
         return new RequestSpec(HttpMethod.Post, SpeechPath, () => SpeechRequest.JsonContent(body), replayable: true) { Operation = "speech", Model = options.Model, UploadBytes = body.Length, Accept = accept };
     }
 
-    /// <summary>An enumerator that ends its response (and owned token source) when disposed.</summary>
-    private sealed class OwningEnumerator(IAsyncEnumerator<ReadOnlyMemory<byte>> inner, StreamingResponse streaming, IDisposable? owned) : IAsyncEnumerator<ReadOnlyMemory<byte>>
+    /// <summary>An enumerator that ends its body, its response (with its timers) and the owned token source when disposed.</summary>
+    private sealed class OwningEnumerator(IAsyncEnumerator<ReadOnlyMemory<byte>> inner, Stream body, StreamingResponse streaming, IDisposable? owned) : IAsyncEnumerator<ReadOnlyMemory<byte>>
     {
         public ReadOnlyMemory<byte> Current => inner.Current;
 
@@ -193,6 +193,7 @@ public partial class AudioClient
         public async ValueTask DisposeAsync()
         {
             await inner.DisposeAsync().ConfigureAwait(false);
+            await body.DisposeAsync().ConfigureAwait(false);
             streaming.Dispose();
             owned?.Dispose();
         }

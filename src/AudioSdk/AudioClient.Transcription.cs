@@ -85,6 +85,7 @@ public partial class AudioClient
         await using var bodyScope = body.ConfigureAwait(false);
         var events = SseParser.Create(body).EnumerateAsync(streaming.Token).GetAsyncEnumerator(streaming.Token);
         await using var eventsScope = events.ConfigureAwait(false);
+        var updates = 0;
         while (true)
         {
             SseItem<string> item;
@@ -92,7 +93,13 @@ public partial class AudioClient
             {
                 if (!await events.MoveNextAsync().ConfigureAwait(false))
                 {
-                    yield break;
+                    // Neither transcript.text.done nor [DONE]: the stream was cut short, and what came is not the whole transcript.
+                    throw new AudioServiceException(
+                        $"The event stream ended after {updates} update(s), before transcript.text.done or [DONE]: the transcript is incomplete.",
+                        streaming.Response.StatusCode,
+                        code: AudioErrorCodes.InvalidResponse,
+                        requestId: streaming.Metadata.RequestId,
+                        metadata: streaming.Metadata);
                 }
 
                 item = events.Current;
@@ -110,6 +117,7 @@ public partial class AudioClient
             var update = TranscriptionEventReader.Read(item.Data, streaming.Metadata, _logger, _options.ApiKey);
             if (update is not null)
             {
+                updates++;
                 yield return update;
                 if (update.Kind == TranscriptionUpdateKind.Done)
                 {

@@ -49,6 +49,59 @@ internal static class SecretRedactor
     }
 
     /// <summary>
+    /// The exception to give the caller: <paramref name="error"/> itself when no message in its chain mentions the
+    /// secret (in any form above, or as the hex bytes .NET prints for a framing line it cannot parse); otherwise a copy
+    /// of the same kind (<see cref="HttpRequestException"/>, <see cref="HttpIOException"/>, <see cref="IOException"/>)
+    /// whose messages are redacted, down the whole inner chain. A server can put the key in a header line or a chunk
+    /// line that .NET then quotes in its own message.
+    /// </summary>
+    /// <param name="error">The exception as thrown.</param>
+    /// <param name="secret">The secret; nothing is changed when it is null or empty.</param>
+    public static Exception Scrub(Exception error, string? secret) =>
+        string.IsNullOrEmpty(secret) || !Mentions(error, secret) ? error : Copy(error, secret)!;
+
+    private static bool Mentions(Exception? error, string secret)
+    {
+        for (; error is not null; error = error.InnerException)
+        {
+            var message = error.Message;
+            if (!ReferenceEquals(RedactMessage(message, secret), message))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static Exception? Copy(Exception? error, string secret)
+    {
+        if (error is null || !Mentions(error, secret))
+        {
+            return error;
+        }
+
+        var message = RedactMessage(error.Message, secret);
+        var inner = Copy(error.InnerException, secret);
+        return error switch
+        {
+            HttpRequestException http => new HttpRequestException(http.HttpRequestError, message, inner, http.StatusCode),
+            HttpIOException io => new HttpIOException(io.HttpRequestError, message, inner),
+            IOException => new IOException(message, inner),
+            TimeoutException => new TimeoutException(message, inner),
+            _ => new IOException(message, inner),
+        };
+    }
+
+    /// <summary>A message with the secret redacted, including its bytes as upper-case hex pairs joined by dashes.</summary>
+    private static string RedactMessage(string message, string secret)
+    {
+        var redacted = Redact(message, secret)!;
+        var hex = BitConverter.ToString(Encoding.UTF8.GetBytes(secret));
+        return redacted.Contains(hex, StringComparison.OrdinalIgnoreCase) ? redacted.Replace(hex, Mask, StringComparison.OrdinalIgnoreCase) : redacted;
+    }
+
+    /// <summary>
     /// Redacts a response's reason phrase and header values in place, so everything built from it afterwards
     /// (messages, logs, <see cref="ResponseMetadata"/>) sees only the redacted values.
     /// </summary>

@@ -59,6 +59,23 @@ public sealed class SpeechStreamConsumptionTests : ServerTest
     }
 
     [Fact]
+    public async Task AnSseStream_CopiedOrOpened_LeavesNoTimerRunning_OnceDone()
+    {
+        var clock = new ManualTimeProvider();
+        using var client = CreateClient(o => o.TimeProvider = clock);
+        var options = Pcm with { Model = "gpt-4o-mini-tts", StreamFormat = SpeechStreamFormat.Sse };
+
+        await client.StreamSpeechAsync("Hello world", options).CopyToAsync(Stream.Null);
+        Assert.Empty(clock.PendingDelays);
+
+        var body = await client.StreamSpeechAsync("Hello world", options).OpenReadAsync();
+        await body.CopyToAsync(Stream.Null);
+        Assert.NotEmpty(clock.PendingDelays);
+        await body.DisposeAsync();
+        Assert.Empty(clock.PendingDelays);
+    }
+
+    [Fact]
     public async Task ASpeechStream_IsConsumedOnce_WhicheverWay()
     {
         var stream = Client.StreamSpeechAsync("Once.", Pcm);

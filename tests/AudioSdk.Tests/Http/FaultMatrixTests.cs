@@ -322,6 +322,38 @@ public sealed class FaultMatrixTests
         Assert.Equal(1, server.Attempts);
     }
 
+    [Theory]
+    [InlineData("", 0)]
+    [InlineData(": keep-alive\n\n: still here\n\n", 0)]
+    [InlineData("data: {\"type\":\"transcript.text.delta\",\"delta\":\"Hel\"}\n\n", 1)]
+    [InlineData("data: {\"type\":\"transcript.text.delta\",\"delta\":\"Hel\"}\n\ndata: {\"type\":\"transcript.text.done\",\"text\":\"Hello\"}", 1)]
+    public async Task AnEventStreamThatEndsBeforeItsDoneEvent_IsInvalidResponse_AfterWhatDidCome(string events, int updatesFirst)
+    {
+        await using var server = new RawHttpServer(async x =>
+        {
+            await x.ReadBodyAsync();
+            await x.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n" + events);
+        });
+        using var client = Client(server);
+        var updates = new List<TranscriptionUpdate>();
+
+        var (error, _) = await BoundedFailure(
+            async () =>
+            {
+                await foreach (var update in client.TranscribeStreamingAsync(Wav(), new TranscriptionOptions { Model = "gpt-4o-transcribe" }))
+                {
+                    updates.Add(update);
+                }
+            },
+            Slack);
+
+        var ex = Assert.IsType<AudioServiceException>(error);
+        Assert.Equal(AudioErrorCodes.InvalidResponse, ex.Code);
+        Assert.Contains($"ended after {updatesFirst} update(s), before transcript.text.done", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(updatesFirst, updates.Count);
+        Assert.Equal(1, server.Attempts);
+    }
+
     [Fact]
     public async Task AMalformedChunk_EndsTheStream_WithAnIOException()
     {

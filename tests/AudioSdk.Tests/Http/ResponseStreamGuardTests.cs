@@ -17,7 +17,7 @@ public sealed class ResponseStreamGuardTests
     }
 
     private static Stream Guard(HandFedStream inner, TimeProvider clock, CancellationToken bodyToken = default) =>
-        IdleTimeoutStream.Wrap(inner, Idle, clock, bodyToken, () => new TimeoutException("idle for 10 s"));
+        IdleTimeoutStream.Wrap(inner, Idle, clock, bodyToken, secret: null, () => new TimeoutException("idle for 10 s"));
 
     /// <param name="zeroOrigin">On a clock whose timestamps start at 0: a read that starts at 0 is timed too.</param>
     [Theory]
@@ -116,7 +116,7 @@ public sealed class ResponseStreamGuardTests
 
         Assert.True(inner.Disposed);
         Assert.Empty(clock.PendingDelays);
-        Assert.Same(inner, IdleTimeoutStream.Wrap(inner, Timeout.InfiniteTimeSpan, clock, default, () => new TimeoutException()));
+        Assert.Same(inner, IdleTimeoutStream.Wrap(inner, Timeout.InfiniteTimeSpan, clock, default, secret: null, () => new TimeoutException()));
     }
 
     [Fact]

@@ -171,7 +171,7 @@ internal sealed class HttpPipeline(AudioClientOptions options, HttpClient http, 
         }
         catch (Exception ex)
         {
-            var thrown = Explain(ex, spec, number, cancellationToken);
+            var thrown = SecretRedactor.Scrub(Explain(ex, spec, number, cancellationToken), _options.ApiKey);
             errorType = thrown is AudioServiceException service ? ((int)service.Status).ToString(System.Globalization.CultureInfo.InvariantCulture) : thrown.GetType().FullName;
             if (activity is not null)
             {
@@ -316,6 +316,7 @@ internal sealed class HttpPipeline(AudioClientOptions options, HttpClient http, 
             _options.StreamIdleTimeout,
             _options.TimeProvider,
             streaming.Token,
+            _options.ApiKey,
             () => new TimeoutException($"{spec.Method} {spec.LogPath}: the streamed response sent no byte for {_options.StreamIdleTimeout} (StreamIdleTimeout)."));
 
     private TimeoutException AttemptTimedOut(RequestSpec spec) =>

@@ -16,6 +16,7 @@ internal sealed class IdleTimeoutStream : ReadOnlyStream
     private readonly TimeProvider _clock;
     private readonly Func<TimeoutException> _timedOut;
     private readonly CancellationToken _bodyToken;
+    private readonly string? _secret;
     private readonly CancellationTokenSource _fired;
     private readonly ITimer _timer;
     /// <summary>When no read is pending. Not 0: a clock's timestamps may start there.</summary>
@@ -24,8 +25,9 @@ internal sealed class IdleTimeoutStream : ReadOnlyStream
     private long _pendingSince = NoReadPending;
     private volatile bool _idleFired;
 
-    private IdleTimeoutStream(Stream inner, TimeSpan idle, TimeProvider timeProvider, CancellationToken bodyToken, Func<TimeoutException> timedOut)
+    private IdleTimeoutStream(Stream inner, TimeSpan idle, TimeProvider timeProvider, CancellationToken bodyToken, string? secret, Func<TimeoutException> timedOut)
     {
+        _secret = secret;
         _inner = inner;
         _idle = idle;
         _clock = timeProvider;
@@ -35,14 +37,18 @@ internal sealed class IdleTimeoutStream : ReadOnlyStream
         _timer = timeProvider.CreateTimer(static s => ((IdleTimeoutStream)s!).Check(), this, idle, Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>The body guarded by the idle timeout, or the body itself when the timeout is off.</summary>
+    /// <summary>
+    /// The body guarded by the idle timeout, with the secret scrubbed from the errors of its reads (a server can put it
+    /// in a chunk or trailer line .NET quotes); the body itself when the timeout is off and there is no secret.
+    /// </summary>
     /// <param name="body">The response body.</param>
     /// <param name="idle">The longest wait for a byte.</param>
     /// <param name="timeProvider">The clock.</param>
     /// <param name="bodyToken">The token the body is read with (the caller's and the attempt's).</param>
+    /// <param name="secret">The API key, scrubbed from read errors.</param>
     /// <param name="timedOut">Makes the exception for an idle body.</param>
-    public static Stream Wrap(Stream body, TimeSpan idle, TimeProvider timeProvider, CancellationToken bodyToken, Func<TimeoutException> timedOut) =>
-        idle == Timeout.InfiniteTimeSpan ? body : new IdleTimeoutStream(body, idle, timeProvider, bodyToken, timedOut);
+    public static Stream Wrap(Stream body, TimeSpan idle, TimeProvider timeProvider, CancellationToken bodyToken, string? secret, Func<TimeoutException> timedOut) =>
+        idle == Timeout.InfiniteTimeSpan && string.IsNullOrEmpty(secret) ? body : new IdleTimeoutStream(body, idle, timeProvider, bodyToken, secret, timedOut);
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -63,6 +69,10 @@ internal sealed class IdleTimeoutStream : ReadOnlyStream
         {
             throw _timedOut();
         }
+        catch (Exception ex) when (ex is IOException or HttpRequestException && !ReferenceEquals(SecretRedactor.Scrub(ex, _secret), ex))
+        {
+            throw SecretRedactor.Scrub(ex, _secret);
+        }
         finally
         {
             Volatile.Write(ref _pendingSince, NoReadPending);
@@ -70,7 +80,17 @@ internal sealed class IdleTimeoutStream : ReadOnlyStream
         }
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        try
+        {
+            return _inner.Read(buffer, offset, count);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException && !ReferenceEquals(SecretRedactor.Scrub(ex, _secret), ex))
+        {
+            throw SecretRedactor.Scrub(ex, _secret);
+        }
+    }
 
     protected override void Dispose(bool disposing)
     {
