@@ -14,6 +14,8 @@ public partial class AudioClient
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The models, with the response's metadata.</returns>
     /// <exception cref="AudioServiceException">The service answered with an error.</exception>
+    /// <exception cref="TimeoutException">An attempt exceeded <see cref="AudioClientOptions.NetworkTimeout"/> and no retry was left.</exception>
+    /// <exception cref="System.Net.Http.HttpRequestException">The connection failed after the retries, or the response was not valid HTTP.</exception>
     public virtual Task<ModelList> ListModelsAsync(string? recommendedFor = null, CancellationToken cancellationToken = default)
     {
         var path = string.IsNullOrEmpty(recommendedFor) ? "models" : "models?recommended_for=" + Uri.EscapeDataString(recommendedFor);
@@ -33,6 +35,8 @@ public partial class AudioClient
     /// <returns>The model.</returns>
     /// <exception cref="ArgumentException">The id is empty.</exception>
     /// <exception cref="AudioServiceException">The service answered with an error (404 for an unknown model).</exception>
+    /// <exception cref="TimeoutException">An attempt exceeded <see cref="AudioClientOptions.NetworkTimeout"/> and no retry was left.</exception>
+    /// <exception cref="System.Net.Http.HttpRequestException">The connection failed after the retries, or the response was not valid HTTP.</exception>
     public virtual Task<ModelInfo> GetModelAsync(string modelId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelId);

@@ -12,6 +12,8 @@ public partial class AudioClient
     /// <returns>The records, with paging and the response's metadata.</returns>
     /// <exception cref="ArgumentException">The window ends before it starts, or the limit is not positive.</exception>
     /// <exception cref="AudioServiceException">The service answered with an error.</exception>
+    /// <exception cref="TimeoutException">An attempt exceeded <see cref="AudioClientOptions.NetworkTimeout"/> and no retry was left.</exception>
+    /// <exception cref="System.Net.Http.HttpRequestException">The connection failed after the retries, or the response was not valid HTTP.</exception>
     public virtual Task<UsageReport> GetUsageAsync(UsageQuery? query = null, CancellationToken cancellationToken = default)
     {
         return SendAsync(

@@ -78,6 +78,9 @@ public sealed class SpeechStream : IAsyncEnumerable<ReadOnlyMemory<byte>>
     /// <returns>The audio as a stream, once the response's headers have arrived.</returns>
     /// <exception cref="InvalidOperationException">The stream was already consumed.</exception>
     /// <exception cref="AudioServiceException">The service answered with an error (reads may raise one from an SSE stream too).</exception>
+    /// <exception cref="TimeoutException">An attempt exceeded <see cref="AudioClientOptions.NetworkTimeout"/> with no retry left, or the streamed body sent no byte for <see cref="AudioClientOptions.StreamIdleTimeout"/>.</exception>
+    /// <exception cref="System.Net.Http.HttpRequestException">The connection failed after the retries, or the response was not valid HTTP.</exception>
+    /// <exception cref="System.IO.IOException">The connection broke, or its framing was malformed, while the body was streaming.</exception>
     public Task<Stream> OpenReadAsync(CancellationToken cancellationToken = default)
     {
         TakeOnce();
@@ -93,6 +96,9 @@ public sealed class SpeechStream : IAsyncEnumerable<ReadOnlyMemory<byte>>
     /// <returns>The number of audio bytes written.</returns>
     /// <exception cref="InvalidOperationException">The stream was already consumed.</exception>
     /// <exception cref="AudioServiceException">The service answered with an error, before or during the audio.</exception>
+    /// <exception cref="TimeoutException">An attempt exceeded <see cref="AudioClientOptions.NetworkTimeout"/> with no retry left, or the streamed body sent no byte for <see cref="AudioClientOptions.StreamIdleTimeout"/>.</exception>
+    /// <exception cref="System.Net.Http.HttpRequestException">The connection failed after the retries, or the response was not valid HTTP.</exception>
+    /// <exception cref="System.IO.IOException">The connection broke, or its framing was malformed, while the body was streaming.</exception>
     public async Task<long> CopyToAsync(Stream destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
