@@ -91,7 +91,7 @@ public partial class AudioClient
             }
 
             var events = SpeechEventReader.ReadSpeechEventsAsync(body, streaming.Metadata, null, _options.ApiKey, streaming.Token, target).GetAsyncEnumerator(streaming.Token);
-            return new ChunkReadStream(new OwningEnumerator(events, body, streaming, linked));
+            return new ChunkReadStream(new OwningEnumerator(events, body, streaming, linked), streaming);
         }
         catch
         {

@@ -38,6 +38,25 @@ public sealed class ChunkStreamTests
     }
 
     [Fact]
+    public async Task AReadCancelledWhileTheNextChunkIsAwaited_LeavesTheChunkForTheNextRead()
+    {
+        var gate = new GatedChunks();
+        await using var stream = new AudioSdk.Internal.Http.ChunkReadStream(gate);
+        using var mine = new CancellationTokenSource();
+        var read = stream.ReadAsync(new byte[4], mine.Token).AsTask();
+        Assert.False(read.IsCompleted);
+
+        mine.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read.WaitAsync(Bound));
+        gate.Release([7, 8]);
+
+        var buffer = new byte[4];
+        Assert.Equal(2, await stream.ReadAsync(buffer).AsTask().WaitAsync(Bound));
+        Assert.Equal([7, 8], buffer[..2]);
+        Assert.Equal(1, gate.Moves);
+    }
+
+    [Fact]
     public async Task SynchronousReads_AreRefused_WithTheAlternative()
     {
         await using var stream = await SpeechStream.FromChunks(new TrackedChunks([1])).OpenReadAsync();
@@ -69,6 +88,34 @@ public sealed class ChunkStreamTests
         }
 
         Assert.True(source.Disposed);
+    }
+
+    /// <summary>One chunk that arrives when the test releases it, then the end.</summary>
+    private sealed class GatedChunks : IAsyncEnumerator<ReadOnlyMemory<byte>>
+    {
+        private readonly TaskCompletionSource<byte[]> _chunk = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private bool _given;
+
+        public int Moves { get; private set; }
+
+        public ReadOnlyMemory<byte> Current { get; private set; }
+
+        public void Release(byte[] chunk) => _chunk.SetResult(chunk);
+
+        public async ValueTask<bool> MoveNextAsync()
+        {
+            Moves++;
+            if (_given)
+            {
+                return false;
+            }
+
+            Current = await _chunk.Task;
+            _given = true;
+            return true;
+        }
+
+        public ValueTask DisposeAsync() => default;
     }
 
     /// <summary>Chunks whose enumerator says when it was disposed.</summary>

@@ -57,6 +57,29 @@ public sealed class SpeechBodyStreamTests
     }
 
     [Fact]
+    public async Task AnSseBody_ReadWithTheReadersOwnToken_IsCancelledByIt_AndDisposingItThenClosesTheConnection()
+    {
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = new RawHttpServer(async x =>
+        {
+            await x.ReadBodyAsync();
+            await x.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\ndata: {\"type\":\"speech.audio.delta\",\"audio\":\"YWJjZA==\"}\n\n");
+            await x.WaitForPeerCloseAsync();
+            closed.TrySetResult();
+        });
+        using var client = Client(server);
+        var body = await client.StreamSpeechAsync("Hello", Pcm with { Model = "gpt-4o-mini-tts", StreamFormat = SpeechStreamFormat.Sse }).OpenReadAsync().WaitAsync(Bound);
+        Assert.Equal("abcd", await ReadExactlyAsync(body, 4));
+
+        using var mine = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        var error = await Record.ExceptionAsync(() => body.ReadAsync(new byte[16], mine.Token).AsTask().WaitAsync(Bound));
+        Assert.IsAssignableFrom<OperationCanceledException>(error);
+
+        await body.DisposeAsync().AsTask().WaitAsync(Bound);
+        await closed.Task.WaitAsync(Bound);
+    }
+
+    [Fact]
     public async Task DisposingTheBodyStream_InTheMiddleOfTheBody_ClosesTheConnection()
     {
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
