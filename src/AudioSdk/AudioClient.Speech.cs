@@ -84,7 +84,7 @@ public partial class AudioClient
             target.Metadata = streaming.Metadata;
             var sse = SpeechEventReader.IsEventStream(streaming.Response);
             target.ContentType = sse ? SpeechRequest.ContentTypeFor(options.ResponseFormat) : streaming.Response.Content.Headers.ContentType?.MediaType ?? SpeechRequest.ContentTypeFor(options.ResponseFormat);
-            var body = await ReadStreamedBodyAsync(streaming, spec).ConfigureAwait(false);
+            var body = await ReadStreamedBodyAsync(streaming, spec, events: sse).ConfigureAwait(false);
             if (!sse)
             {
                 return new ResponseBodyStream(body, streaming, linked);
@@ -113,7 +113,7 @@ public partial class AudioClient
         target.Metadata = streaming.Metadata;
         var sse = SpeechEventReader.IsEventStream(streaming.Response);
         target.ContentType = sse ? SpeechRequest.ContentTypeFor(options.ResponseFormat) : streaming.Response.Content.Headers.ContentType?.MediaType ?? SpeechRequest.ContentTypeFor(options.ResponseFormat);
-        var body = await ReadStreamedBodyAsync(streaming, spec).ConfigureAwait(false);
+        var body = await ReadStreamedBodyAsync(streaming, spec, events: sse).ConfigureAwait(false);
         await using var bodyScope = body.ConfigureAwait(false);
         var chunks = sse
             ? SpeechEventReader.ReadSpeechEventsAsync(body, streaming.Metadata, null, _options.ApiKey, streaming.Token, target)

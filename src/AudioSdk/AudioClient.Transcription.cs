@@ -87,7 +87,7 @@ public partial class AudioClient
             yield break;
         }
 
-        var body = await ReadStreamedBodyAsync(streaming, spec).ConfigureAwait(false);
+        var body = await ReadStreamedBodyAsync(streaming, spec, events: true).ConfigureAwait(false);
         await using var bodyScope = body.ConfigureAwait(false);
         var events = SseParser.Create(body).EnumerateAsync(streaming.Token).GetAsyncEnumerator(streaming.Token);
         await using var eventsScope = events.ConfigureAwait(false);

@@ -143,7 +143,7 @@ public partial class AudioClient : IDisposable
     internal Task<StreamingResponse> SendStreamingAsync(RequestSpec spec, CancellationToken cancellationToken) =>
         Http.SendStreamingAsync(spec, cancellationToken);
 
-    private Task<Stream> ReadStreamedBodyAsync(StreamingResponse streaming, RequestSpec spec) => Http.ReadStreamedBodyAsync(streaming, spec);
+    private Task<Stream> ReadStreamedBodyAsync(StreamingResponse streaming, RequestSpec spec, bool events = false) => Http.ReadStreamedBodyAsync(streaming, spec, events);
 
     private static SocketsHttpHandler CreateHandler() =>
         new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };

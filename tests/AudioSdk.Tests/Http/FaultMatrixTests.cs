@@ -354,6 +354,45 @@ public sealed class FaultMatrixTests
         Assert.Equal(1, server.Attempts);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AnEventLineThatNeverEnds_IsInvalidResponse_AtTheCap_NotUnboundedMemory(bool speech)
+    {
+        const int Piece = 64 * 1024;
+        const long Total = 64L * 1024 * 1024;
+        long sent = 0;
+        await using var server = new RawHttpServer(async x =>
+        {
+            await x.ReadBodyAsync();
+            await x.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n" + $"6\r\ndata: \r\n");
+            var piece = $"{Piece:x}\r\n{new string('A', Piece)}\r\n";
+            try
+            {
+                for (; sent < Total; sent += Piece)
+                {
+                    await x.WriteAsync(piece);
+                }
+            }
+            catch (IOException)
+            {
+                // The client gave up on the line and closed the connection.
+            }
+        });
+        using var client = Client(server);
+
+        var (error, _) = await BoundedFailure(
+            () => speech
+                ? client.StreamSpeechAsync("Hello", new SpeechOptions { Model = "gpt-4o-mini-tts", Voice = "alloy", StreamFormat = SpeechStreamFormat.Sse }).CopyToAsync(Stream.Null)
+                : ConsumeAsync(client.TranscribeStreamingAsync(Wav(), new TranscriptionOptions { Model = "gpt-4o-transcribe" })),
+            Slack);
+
+        var ex = Assert.IsType<AudioServiceException>(error);
+        Assert.Equal(AudioErrorCodes.InvalidResponse, ex.Code);
+        Assert.Contains("event-stream line longer than 33554432 bytes", ex.Message, StringComparison.Ordinal);
+        Assert.True(Volatile.Read(ref sent) < Total, "The client read the whole line.");
+    }
+
     [Fact]
     public async Task AMalformedChunk_EndsTheStream_WithAnIOException()
     {

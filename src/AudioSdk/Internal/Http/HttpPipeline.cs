@@ -309,15 +309,21 @@ internal sealed class HttpPipeline(AudioClientOptions options, HttpClient http, 
         return linked;
     }
 
-    /// <summary>A streamed response's body, failing with a <see cref="TimeoutException"/> after <see cref="AudioClientOptions.StreamIdleTimeout"/> without a byte.</summary>
-    public async Task<Stream> ReadStreamedBodyAsync(StreamingResponse streaming, RequestSpec spec) =>
-        IdleTimeoutStream.Wrap(
+    /// <summary>
+    /// A streamed response's body, failing with a <see cref="TimeoutException"/> after <see cref="AudioClientOptions.StreamIdleTimeout"/>
+    /// without a byte; an event stream (<paramref name="events"/>) also fails past <see cref="EventLineLimitStream.MaxLineBytes"/> in one line.
+    /// </summary>
+    public async Task<Stream> ReadStreamedBodyAsync(StreamingResponse streaming, RequestSpec spec, bool events = false)
+    {
+        var body = IdleTimeoutStream.Wrap(
             await streaming.Response.Content.ReadAsStreamAsync(streaming.Token).ConfigureAwait(false),
             _options.StreamIdleTimeout,
             _options.TimeProvider,
             streaming.Token,
             _options.ApiKey,
             () => new TimeoutException($"{spec.Method} {spec.LogPath}: the streamed response sent no byte for {_options.StreamIdleTimeout} (StreamIdleTimeout)."));
+        return events ? new EventLineLimitStream(body, streaming) : body;
+    }
 
     private TimeoutException AttemptTimedOut(RequestSpec spec) =>
         new($"{spec.Description} did not complete within the network timeout of {_options.NetworkTimeout}.");
