@@ -83,7 +83,7 @@ public partial class AudioClient
         if (!string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase))
         {
             // A server that ignores stream=true (whisper-1 does) answers with the whole transcript: never yield nothing.
-            yield return await ReadUnstreamedTranscriptionAsync(streaming, mediaType).ConfigureAwait(false);
+            yield return await ReadUnstreamedTranscriptionAsync(streaming, spec, mediaType).ConfigureAwait(false);
             yield break;
         }
 
@@ -133,7 +133,7 @@ public partial class AudioClient
         }
     }
 
-    private async Task<TranscriptionUpdate> ReadUnstreamedTranscriptionAsync(StreamingResponse streaming, string? mediaType)
+    private async Task<TranscriptionUpdate> ReadUnstreamedTranscriptionAsync(StreamingResponse streaming, RequestSpec spec, string? mediaType)
     {
         var response = streaming.Response;
         if (mediaType is null || !mediaType.EndsWith("json", StringComparison.OrdinalIgnoreCase))
@@ -147,27 +147,27 @@ public partial class AudioClient
         }
 
         Log.StreamAnsweredWithJson(_logger, mediaType);
-        byte[] body;
-        try
-        {
-            body = await response.Content.ReadAsByteArrayAsync(streaming.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (streaming.TimedOut)
-        {
-            throw streaming.CreateTimeoutException();
-        }
-
         JsonElement root;
         Transcription? transcription;
-        try
+
+        // Read as a stream is: under the idle timeout, with read errors scrubbed of the key.
+        var body = await ReadStreamedBodyAsync(streaming, spec).ConfigureAwait(false);
+        await using (body.ConfigureAwait(false))
         {
-            using var document = JsonDocument.Parse(body);
-            root = document.RootElement.Clone();
-            transcription = root.ValueKind == JsonValueKind.Object ? root.Deserialize(AudioSdkJsonContext.Default.Transcription) : null;
-        }
-        catch (JsonException ex)
-        {
-            throw ResponseReader.InvalidJson(response, ex);
+            try
+            {
+                using var document = await JsonDocument.ParseAsync(body, default, streaming.Token).ConfigureAwait(false);
+                root = document.RootElement.Clone();
+                transcription = root.ValueKind == JsonValueKind.Object ? root.Deserialize(AudioSdkJsonContext.Default.Transcription) : null;
+            }
+            catch (OperationCanceledException) when (streaming.TimedOut)
+            {
+                throw streaming.CreateTimeoutException();
+            }
+            catch (JsonException ex)
+            {
+                throw ResponseReader.InvalidJson(response, ex);
+            }
         }
 
         if (transcription is null)

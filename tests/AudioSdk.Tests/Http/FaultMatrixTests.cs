@@ -394,6 +394,24 @@ public sealed class FaultMatrixTests
     }
 
     [Fact]
+    public async Task AStreamingTranscriptionAnsweredWithJson_ThatStalls_FailsAtTheIdleTimeout()
+    {
+        await using var server = new RawHttpServer(async x =>
+        {
+            await x.ReadBodyAsync();
+            await x.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"text\":");
+            await x.HangAsync();
+        });
+        using var client = Client(server, idle: TimeSpan.FromSeconds(1));
+
+        var (error, elapsed) = await BoundedFailure(() => ConsumeAsync(client.TranscribeStreamingAsync(Wav(), new TranscriptionOptions { Model = "gpt-4o-transcribe" })), Slack);
+
+        Assert.IsType<TimeoutException>(error);
+        Assert.Contains("sent no byte for 00:00:01 (StreamIdleTimeout)", error.Message, StringComparison.Ordinal);
+        Assert.InRange(elapsed, TimeSpan.FromSeconds(1), Slack);
+    }
+
+    [Fact]
     public async Task AMalformedChunk_EndsTheStream_WithAnIOException()
     {
         var firstSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
