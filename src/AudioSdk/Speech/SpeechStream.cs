@@ -72,7 +72,9 @@ public sealed class SpeechStream : IAsyncEnumerable<ReadOnlyMemory<byte>>
 
     /// <summary>
     /// Starts the request and returns a read-only, non-seekable stream over the audio, read straight from the response.
-    /// Dispose it to end the request. A second use of this object throws.
+    /// Dispose it to end the request. A second use of this object throws. Reads of raw audio may block
+    /// (<see cref="Stream.Read(byte[], int, int)"/>) and are bounded by the same timeouts as asynchronous ones; an SSE
+    /// stream is decoded as it arrives and reads only asynchronously (a blocking read throws <see cref="NotSupportedException"/>).
     /// </summary>
     /// <param name="cancellationToken">Cancels the request and every later read.</param>
     /// <returns>The audio as a stream, once the response's headers have arrived.</returns>

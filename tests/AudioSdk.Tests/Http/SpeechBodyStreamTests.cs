@@ -120,6 +120,27 @@ public sealed class SpeechBodyStreamTests
     }
 
     [Fact]
+    public async Task ABlockingRead_OfAStalledBody_FailsAtTheIdleTimeout_LikeAnAsynchronousOne()
+    {
+        await using var server = new RawHttpServer(async x =>
+        {
+            await x.ReadBodyAsync();
+            await x.WriteAsync(Head + Chunk("hello"));
+            await x.HangAsync();
+        });
+        using var client = new AudioClient(new AudioClientOptions { Endpoint = server.Endpoint, ApiKey = "sk-body", Retry = AudioClientRetryOptions.None, StreamIdleTimeout = TimeSpan.FromSeconds(1) });
+        await using var body = await client.StreamSpeechAsync("Hello", Pcm).OpenReadAsync().WaitAsync(Bound);
+        var buffer = new byte[16];
+
+        var first = await Task.Run(() => body.Read(buffer, 0, 16)).WaitAsync(Bound);
+        var error = await Record.ExceptionAsync(() => Task.Run(() => body.Read(buffer, 0, 16)).WaitAsync(Bound));
+
+        Assert.Equal("hello", Encoding.ASCII.GetString(buffer, 0, first));
+        var timeout = Assert.IsType<TimeoutException>(error);
+        Assert.Contains("(StreamIdleTimeout)", timeout.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AHeadThatNeverComes_EndsEachAttemptAtTheNetworkTimeout()
     {
         await using var server = RawHttpServer.NeverAnswering();

@@ -18,7 +18,8 @@ internal sealed class ResponseBodyStream(Stream body, StreamingResponse streamin
         return await ReadCoreAsync(buffer, linked.Token).ConfigureAwait(false);
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => body.Read(buffer, offset, count);
+    /// <summary>A blocking read, through the asynchronous one so the timeouts and the caller's token apply to it too.</summary>
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
     protected override void Dispose(bool disposing)
     {
