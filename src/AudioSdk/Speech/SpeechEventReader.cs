@@ -44,6 +44,12 @@ internal static class SpeechEventReader
     {
         await foreach (var item in SseParser.Create(body).EnumerateAsync(cancellationToken).ConfigureAwait(false))
         {
+            if (item.Data is "[DONE]")
+            {
+                // The generic end marker some servers send: the end, without usage.
+                yield break;
+            }
+
             var (audio, done, usage) = ReadSpeechEvent(item.Data, metadata, apiKey);
             if (audio is not null)
             {
@@ -64,6 +70,14 @@ internal static class SpeechEventReader
                 yield break;
             }
         }
+
+        // No speech.audio.done: the stream was cut short, and the audio that came is not all of it.
+        throw new AudioServiceException(
+            "The speech event stream ended before speech.audio.done: the audio is incomplete.",
+            metadata.Status,
+            code: AudioErrorCodes.InvalidResponse,
+            requestId: metadata.RequestId,
+            metadata: metadata);
     }
 
     /// <summary>One speech event: its audio, or whether it ends the stream (with usage); an <c>error</c> event or a malformed known event throws.</summary>
@@ -82,8 +96,9 @@ internal static class SpeechEventReader
         try
         {
             var type = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-            if (type == "speech.audio.delta" && root.TryGetProperty("audio", out var audio) && audio.ValueKind == JsonValueKind.String)
+            if (type == "speech.audio.delta" && root.TryGetProperty("audio", out var audio) && audio.ValueKind != JsonValueKind.Null)
             {
+                // Anything but base64 text (a number, an object) is a malformed event, not silence.
                 return (audio.GetBytesFromBase64(), false, null);
             }
 

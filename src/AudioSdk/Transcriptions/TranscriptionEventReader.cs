@@ -96,8 +96,11 @@ internal static class TranscriptionEventReader
         return null;
     }
 
+    /// <summary>A string field; absent or null is <see langword="null"/>, any other kind is a malformed event.</summary>
     private static string? String(JsonElement obj, string name) =>
-        obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        !obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
+        : value.ValueKind == JsonValueKind.String ? value.GetString()
+        : throw new JsonException($"'{name}' is {value.ValueKind}, not a string.");
 
     private static IReadOnlyList<TranscriptionTokenLogProbability> LogProbs(JsonElement root) =>
         root.TryGetProperty("logprobs", out var value) && value.ValueKind == JsonValueKind.Array
