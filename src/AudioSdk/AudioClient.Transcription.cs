@@ -100,12 +100,7 @@ public partial class AudioClient
                 if (!await events.MoveNextAsync().ConfigureAwait(false))
                 {
                     // Neither transcript.text.done nor [DONE]: the stream was cut short, and what came is not the whole transcript.
-                    throw new AudioServiceException(
-                        $"The event stream ended after {updates} update(s), before transcript.text.done or [DONE]: the transcript is incomplete.",
-                        streaming.Response.StatusCode,
-                        code: AudioErrorCodes.InvalidResponse,
-                        requestId: streaming.Metadata.RequestId,
-                        metadata: streaming.Metadata);
+                    throw ResponseReader.InvalidResponse(streaming.Response, $"The event stream ended after {updates} update(s), before transcript.text.done or [DONE]: the transcript is incomplete.");
                 }
 
                 item = events.Current;

@@ -42,12 +42,7 @@ internal sealed class EventLineLimitStream(Stream inner, StreamingResponse strea
         _sinceBreak = lastBreak < 0 ? _sinceBreak + bytes.Length : bytes.Length - lastBreak - 1;
         if (_sinceBreak > MaxLineBytes)
         {
-            throw new AudioServiceException(
-                $"The service sent an event-stream line longer than {MaxLineBytes} bytes; the stream was abandoned.",
-                streaming.Response.StatusCode,
-                code: AudioErrorCodes.InvalidResponse,
-                requestId: streaming.Metadata.RequestId,
-                metadata: streaming.Metadata);
+            throw ResponseReader.InvalidResponse(streaming.Response, $"The service sent an event-stream line longer than {MaxLineBytes} bytes; the stream was abandoned.");
         }
     }
 }
