@@ -3,6 +3,7 @@ namespace AudioSdk.Internal.Http;
 /// <summary>
 /// A streamed response body that fails with a <see cref="TimeoutException"/> when a read waits longer than the idle
 /// timeout for a byte. The clock counts only while a read is pending (on the client's <see cref="TimeProvider"/>).
+/// Read errors that quote the API key are rethrown without it.
 /// </summary>
 /// <remarks>
 /// Cheap per read: a read records when it started; one timer, armed once, checks at the earliest moment a pending
@@ -69,9 +70,9 @@ internal sealed class IdleTimeoutStream : ReadOnlyStream
         {
             throw _timedOut();
         }
-        catch (Exception ex) when (ex is IOException or HttpRequestException && !ReferenceEquals(SecretRedactor.Scrub(ex, _secret), ex))
+        catch (Exception ex) when (Leaks(ex, out var scrubbed))
         {
-            throw SecretRedactor.Scrub(ex, _secret);
+            throw scrubbed;
         }
         finally
         {
@@ -86,10 +87,17 @@ internal sealed class IdleTimeoutStream : ReadOnlyStream
         {
             return _inner.Read(buffer, offset, count);
         }
-        catch (Exception ex) when (ex is IOException or HttpRequestException && !ReferenceEquals(SecretRedactor.Scrub(ex, _secret), ex))
+        catch (Exception ex) when (Leaks(ex, out var scrubbed))
         {
-            throw SecretRedactor.Scrub(ex, _secret);
+            throw scrubbed;
         }
+    }
+
+    /// <summary>Whether a read error quotes the secret (a server can put it in a chunk or trailer line); if so, the error without it.</summary>
+    private bool Leaks(Exception error, out Exception scrubbed)
+    {
+        scrubbed = error is IOException or HttpRequestException ? SecretRedactor.Scrub(error, _secret) : error;
+        return !ReferenceEquals(scrubbed, error);
     }
 
     protected override void Dispose(bool disposing)
