@@ -9,7 +9,7 @@ namespace AudioSdk.Cli;
 internal static class CliApp
 {
     private const string ExitCodeHelp =
-        "Exit codes: 0 all done (or already done), 1 some files failed, 2 bad usage or configuration, 3 server unreachable or key refused, 130 cancelled.";
+        "Exit codes: 0 all done (or already done), 1 some files failed, 2 bad usage or configuration, 3 server unreachable or key refused, 130 cancelled (Ctrl-C), 143 terminated (SIGTERM).";
 
     public static RootCommand Build(CliConsole console)
     {
@@ -34,60 +34,110 @@ internal static class CliApp
     /// <summary>Runs the command line and returns the exit code.</summary>
     /// <param name="args">The arguments.</param>
     /// <param name="console">Streams and environment.</param>
-    /// <param name="cancellationToken">Stops the command (as Ctrl-C does); when it cannot be cancelled, Ctrl-C is handled here.</param>
+    /// <param name="cancellationToken">Stops the command (as Ctrl-C does); when it cannot be cancelled, SIGINT and SIGTERM are handled here.</param>
     public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken = default)
     {
+        var json = args.Contains("--json", StringComparer.Ordinal);
         var root = Build(console);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors)
+            var messages = parse.Errors.Select(e => ScrubUnmatched(e.Message, args, parse.UnmatchedTokens)).ToList();
+            foreach (var message in messages)
             {
-                await console.Error.WriteLineAsync("audio: " + error.Message).ConfigureAwait(false);
+                await console.Error.WriteLineAsync("audio: " + message).ConfigureAwait(false);
             }
 
             await console.Error.WriteLineAsync("Run 'audio --help' or 'audio <command> --help' for usage.").ConfigureAwait(false);
+            WriteJsonError(console, json, string.Join(" ", messages), ExitCodes.Usage);
             return ExitCodes.Usage;
         }
 
-        using var ctrlC = new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, ctrlC.Token);
-        ConsoleCancelEventHandler? handler = null;
-        if (!cancellationToken.CanBeCanceled)
-        {
-            // First Ctrl-C: stop starting work, keep what is finished. A second one ends the process at once.
-            handler = (_, e) =>
-            {
-                if (!ctrlC.IsCancellationRequested)
-                {
-                    e.Cancel = true;
-                    ctrlC.Cancel();
-                }
-            };
-            Console.CancelKeyPress += handler;
-        }
-
+        using var stop = new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stop.Token);
+        var signals = cancellationToken.CanBeCanceled ? null : new SignalHandlers(stop, console);
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, linked.Token).ConfigureAwait(false);
+            var code = await parse.InvokeAsync(new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, linked.Token).ConfigureAwait(false);
+            return signals?.Terminated == true && code == ExitCodes.Cancelled ? ExitCodes.Terminated : code;
         }
         catch (OperationCanceledException) when (linked.IsCancellationRequested)
         {
-            await console.Error.WriteLineAsync("Cancelled.").ConfigureAwait(false);
-            return ExitCodes.Cancelled;
+            var terminated = signals?.Terminated == true;
+            await console.Error.WriteLineAsync(terminated ? "Terminated." : "Cancelled.").ConfigureAwait(false);
+            var code = terminated ? ExitCodes.Terminated : ExitCodes.Cancelled;
+            WriteJsonError(console, json, terminated ? "terminated (SIGTERM)" : "cancelled", code);
+            return code;
         }
         catch (Exception ex) when (Classify(ex) is { } failure)
         {
             await console.Error.WriteLineAsync("audio: " + failure.Message).ConfigureAwait(false);
+            WriteJsonError(console, json, failure.Message, failure.ExitCode);
             return failure.ExitCode;
         }
         finally
         {
-            if (handler is not null)
+            signals?.Dispose();
+        }
+    }
+
+    /// <summary>Under <c>--json</c>, every outcome is JSON on standard output: failures as <c>{"error": ..., "exitCode": n}</c>.</summary>
+    private static void WriteJsonError(CliConsole console, bool json, string message, int exitCode)
+    {
+        if (json)
+        {
+            console.Out.WriteLine(JsonText.Write(
+                w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("error", message);
+                    w.WriteNumber("exitCode", exitCode);
+                    w.WriteEndObject();
+                },
+                indented: false));
+        }
+    }
+
+    /// <summary>
+    /// A parse error without the value of a mistyped option: after <c>--apikey KEY</c> (or <c>--apikey=KEY</c>) the
+    /// value may be a secret, so the message names the option and leaves the value out.
+    /// </summary>
+    internal static string ScrubUnmatched(string message, IReadOnlyList<string> args, IReadOnlyList<string> unmatched)
+    {
+        var stray = new HashSet<string>(unmatched, StringComparer.Ordinal);
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (!stray.Contains(args[i]) || !args[i].StartsWith('-'))
             {
-                Console.CancelKeyPress -= handler;
+                continue;
+            }
+
+            if (args[i].IndexOf('=', StringComparison.Ordinal) is var eq and > 0)
+            {
+                message = message.Replace(args[i], args[i][..(eq + 1)] + "(value not shown)", StringComparison.Ordinal);
+            }
+            else if (i + 1 < args.Count && stray.Contains(args[i + 1]) && !args[i + 1].StartsWith('-'))
+            {
+                message = message.Replace($"'{args[i + 1]}'", $"(the value after {args[i]}, not shown)", StringComparison.Ordinal);
             }
         }
+
+        return message;
+    }
+
+    /// <summary>The connection failure under a realtime or HTTP error (refused, no route, name not found), if that is what it is.</summary>
+    private static Exception? Unreachable(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is System.Net.Sockets.SocketException
+                || e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError })
+            {
+                return e;
+            }
+        }
+
+        return null;
     }
 
     private static (string Message, int ExitCode)? Classify(Exception ex) => ex switch
@@ -95,6 +145,7 @@ internal static class CliApp
         CliUsageException => (ex.Message, ExitCodes.Usage),
         ArgumentException => (ex.Message, ExitCodes.Usage),
         _ when BatchRunner.FatalReason(ex) is { } fatal => (fatal, ExitCodes.Connection),
+        _ when Unreachable(ex) is { } cause => ("cannot connect to the server: " + BatchRunner.Describe(ex) + (cause == ex ? string.Empty : " (" + cause.Message + ")"), ExitCodes.Connection),
         AudioServiceException or RealtimeException or TimeoutException or HttpRequestException => (BatchRunner.Describe(ex), ExitCodes.SomeFailed),
         IOException or UnauthorizedAccessException or InvalidOperationException or FormatException => (ex.Message, ExitCodes.SomeFailed),
         _ => null,

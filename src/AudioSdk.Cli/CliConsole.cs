@@ -25,6 +25,9 @@ internal sealed class CliConsole
 
     public string WorkingDirectory { get; init; } = Directory.GetCurrentDirectory();
 
+    /// <summary>Set when SIGTERM stopped the command: a stopped batch then reports <see cref="ExitCodes.Terminated"/>.</summary>
+    public bool Terminated { get; set; }
+
     public static CliConsole FromProcess() => new()
     {
         Out = Console.Out,

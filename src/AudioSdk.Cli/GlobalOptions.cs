@@ -23,11 +23,13 @@ internal sealed class GlobalOptions
 
     public Option<int?> Retries { get; } = new("--retries") { Description = "Retries per request on 408/429/5xx and connection failures (default 3)", Recursive = true };
 
+    public Option<TimeSpan?> MaxRetryAfter { get; } = new("--max-retry-after") { Description = "Longest wait a server may ask for with Retry-After (default 2m); a longer one fails the file (a rerun tries again)", Recursive = true, CustomParser = ParseDuration };
+
     public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Print only errors and the final summary line", Recursive = true };
 
     public Option<bool> Json { get; } = new("--json") { Description = "Print the result as JSON for scripts", Recursive = true };
 
-    public IEnumerable<Option> All => [BaseUrl, ApiKey, Profile, Config, Pins, Offline, OfflineLatency, OfflineLog, Retries, Quiet, Json];
+    public IEnumerable<Option> All => [BaseUrl, ApiKey, Profile, Config, Pins, Offline, OfflineLatency, OfflineLog, Retries, MaxRetryAfter, Quiet, Json];
 
     public static TimeSpan? ParseDuration(System.CommandLine.Parsing.ArgumentResult result)
     {

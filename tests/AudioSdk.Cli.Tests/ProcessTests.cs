@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace AudioSdk.Cli.Tests;
 
 /// <summary>The tool as a separate process, killed the hard way (no cleanup runs), then run again.</summary>
@@ -21,13 +19,13 @@ public sealed class ProcessTests : IDisposable
         using (var first = Start("transcribe", "in", "-f", "vtt", "--parallel", "2", "--offline", "--offline-latency", "300ms", "--quiet"))
         {
             var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (!first.HasExited && Outputs().Count < 3 && DateTime.UtcNow < deadline)
+            while (!first.Process.HasExited && Outputs().Count < 3 && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(20);
             }
 
-            first.Kill(entireProcessTree: true);
-            await first.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            first.Signal("KILL");
+            await first.ExitAsync(TimeSpan.FromSeconds(30));
         }
 
         var finished = Outputs();
@@ -35,10 +33,8 @@ public sealed class ProcessTests : IDisposable
 
         var log = _cli.Path("requests.log");
         using var second = Start("transcribe", "in", "-f", "vtt", "--parallel", "2", "--offline", "--offline-log", log, "--json");
-        var output = second.StandardOutput.ReadToEndAsync();
-        await second.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(await second.ExitAsync(TimeSpan.FromSeconds(60)) == 0, second.ToString());
 
-        Assert.True(second.ExitCode == 0, await output + await second.StandardError.ReadToEndAsync());
         Assert.Equal(names, Outputs());
         var sent = File.ReadAllLines(log).Where(l => l.StartsWith("POST /v1/audio/transcriptions ", StringComparison.Ordinal))
             .Select(l => Path.GetFileNameWithoutExtension(l.Split(' ')[2])).ToList();
@@ -50,35 +46,17 @@ public sealed class ProcessTests : IDisposable
     public async Task Help_AsAProcess_ExitsZero_AndListsTheCommands()
     {
         using var process = Start("--help");
-        var output = await process.StandardOutput.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, await process.ExitAsync(TimeSpan.FromSeconds(60)));
 
-        Assert.Equal(0, process.ExitCode);
         foreach (var command in new[] { "transcribe", "translate", "speak", "dictate", "models", "usage" })
         {
-            Assert.Contains(command, output);
-        }
-    }
-
-    private Process Start(params string[] args)
-    {
-        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
-        {
-            WorkingDirectory = _cli.Directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "audio.dll"));
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
+            Assert.Contains(command, process.Out);
         }
 
-        info.Environment.Remove("AUDIO_API_BASE_URL");
-        info.Environment.Remove("AUDIO_API_KEY");
-        return Process.Start(info)!;
+        Assert.Contains("143 terminated", process.Out);
     }
+
+    private CliProcess Start(params string[] args) => CliProcess.Start(_cli.Directory, args);
 
     private List<string> Outputs() => [.. Directory.EnumerateFiles(_cli.Path("in"), "*.vtt").Select(f => Path.GetFileNameWithoutExtension(f)!).Order(StringComparer.Ordinal)];
 }

@@ -91,6 +91,63 @@ public sealed class ResumeTests : IDisposable
         Assert.StartsWith("Sound of 440 Hz", File.ReadAllText(_cli.Path("b.txt")));
     }
 
+    [Fact]
+    public async Task FutureDatedInput_IsNotResent_OnTheNextRun()
+    {
+        await using var server = await AudioTestServer.StartAsync();
+        _cli.WriteWav("a.wav", 1);
+        File.SetLastWriteTimeUtc(_cli.Path("a.wav"), DateTime.UtcNow.AddDays(3));
+
+        var first = await _cli.RunAsync("transcribe", "a.wav", "--base-url", server.Endpoint.ToString());
+        var second = await _cli.RunAsync("transcribe", "a.wav", "--base-url", server.Endpoint.ToString());
+
+        Assert.True(first.ExitCode == 0 && second.ExitCode == 0, first + "\n" + second);
+        Assert.Single(server.Requests);
+        Assert.Contains("already done", second.Out);
+    }
+
+    [Fact]
+    public async Task ChangedOptions_RedoExactlyTheFilesMadeWithOthers_WithoutForce()
+    {
+        await using var server = await AudioTestServer.StartAsync();
+        _cli.WriteWav("a.wav", 1);
+        _cli.WriteWav("b.wav", 1);
+        string[] url = ["--base-url", server.Endpoint.ToString()];
+
+        await _cli.RunAsync(["transcribe", "a.wav", "b.wav", "--prompt", "Names: Ana, Bo.", .. url]);
+        Assert.Equal(2, server.Requests.Count);
+
+        var one = await _cli.RunAsync(["transcribe", "a.wav", "--prompt", "Names: Ana, Bob.", .. url]);
+        Assert.True(one.ExitCode == 0, one.ToString());
+        Assert.Equal(3, server.Requests.Count);
+
+        var both = await _cli.RunAsync(["transcribe", "a.wav", "b.wav", "--prompt", "Names: Ana, Bob.", .. url]);
+        Assert.True(both.ExitCode == 0, both.ToString());
+        Assert.Equal(["a.wav", "b.wav", "a.wav", "b.wav"], server.Requests.Select(r => r.Audio!.FileName));
+        Assert.Equal("Names: Ana, Bob.", server.Requests[^1].GetField("prompt"));
+
+        var again = await _cli.RunAsync(["transcribe", "a.wav", "b.wav", "--prompt", "Names: Ana, Bob.", .. url]);
+        Assert.Equal(4, server.Requests.Count);
+        Assert.Contains("2 skipped", again.Out);
+    }
+
+    [Fact]
+    public async Task ChangedInput_OfTheSameSizeAndTime_IsRedone_ThroughTheHashOfItsHead()
+    {
+        await using var server = await AudioTestServer.StartAsync();
+        _cli.WriteWav("a.wav", 1);
+        await _cli.RunAsync("transcribe", "a.wav", "--base-url", server.Endpoint.ToString());
+        var bytes = File.ReadAllBytes(_cli.Path("a.wav"));
+        bytes[100] ^= 0x55;
+        File.WriteAllBytes(_cli.Path("a.wav"), bytes);
+        File.SetLastWriteTimeUtc(_cli.Path("a.wav"), DateTime.UtcNow.AddMinutes(-5));
+
+        var result = await _cli.RunAsync("transcribe", "a.wav", "--base-url", server.Endpoint.ToString());
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(2, server.Requests.Count);
+    }
+
     private List<string> Outputs() => Directory.Exists(_cli.Path("in"))
         ? [.. Directory.EnumerateFiles(_cli.Path("in"), "*.srt").Select(f => Path.GetFileNameWithoutExtension(f)!).Order(StringComparer.Ordinal)]
         : [];

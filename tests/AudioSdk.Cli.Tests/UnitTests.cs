@@ -64,8 +64,8 @@ public sealed class UnitTests
     {
         var pause = new BatchPause(TimeProvider.System);
         Assert.True(pause.WaitAsync(CancellationToken.None).IsCompletedSuccessfully);
-        pause.PauseFor(TimeSpan.FromMilliseconds(200));
-        pause.PauseFor(TimeSpan.FromMilliseconds(50));
+        pause.PauseFor(TimeSpan.FromMilliseconds(200), "test");
+        pause.PauseFor(TimeSpan.FromMilliseconds(50), "test");
         var until = pause.Until;
         var waiter = pause.WaitAsync(CancellationToken.None);
         Assert.False(waiter.IsCompleted);

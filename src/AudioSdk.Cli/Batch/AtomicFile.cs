@@ -43,10 +43,21 @@ internal sealed class AtomicFile : IDisposable
     /// <summary>Closes the file; without a commit, the temporary file is removed.</summary>
     public void Dispose()
     {
-        Stream.Dispose();
-        if (!_committed)
+        try
         {
-            TryDelete(_temp);
+            // Closing flushes what is buffered, which fails again on a full disk or a file size limit.
+            Stream.Dispose();
+        }
+        catch (Exception ex) when (!_committed && ex is IOException or ArgumentException)
+        {
+            // The content is abandoned anyway.
+        }
+        finally
+        {
+            if (!_committed)
+            {
+                TryDelete(_temp);
+            }
         }
     }
 

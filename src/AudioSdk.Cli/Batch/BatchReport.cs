@@ -67,7 +67,7 @@ internal static class BatchReport
 
         if (summary.Cancelled)
         {
-            console.Error.WriteLine("Cancelled. Run the same command again to finish; finished files are not redone.");
+            console.Error.WriteLine((summary.Terminated ? "Terminated (SIGTERM)." : "Cancelled.") + " Run the same command again to finish; finished files are not redone.");
         }
     }
 

@@ -17,7 +17,10 @@ internal sealed record BatchSummary(IReadOnlyList<BatchResult> Results, TimeSpan
 {
     public int Count(BatchStatus status) => Results.Count(r => r.Status == status);
 
-    public int ExitCode => Cancelled ? ExitCodes.Cancelled
+    /// <summary>Stopped by SIGTERM rather than Ctrl-C.</summary>
+    public bool Terminated { get; init; }
+
+    public int ExitCode => Cancelled ? (Terminated ? ExitCodes.Terminated : ExitCodes.Cancelled)
         : FatalReason is not null ? ExitCodes.Connection
         : Results.Any(r => r.Status is BatchStatus.Failed or BatchStatus.Cancelled) ? ExitCodes.SomeFailed
         : ExitCodes.Success;

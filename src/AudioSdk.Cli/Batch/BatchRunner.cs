@@ -9,9 +9,10 @@ namespace AudioSdk.Cli.Batch;
 internal delegate Task<string> ProduceOutput(BatchItem item, FileProbe probe, IProgress<double> progress, CancellationToken cancellationToken);
 
 /// <summary>
-/// Runs a batch <c>--parallel</c> files at a time. A file whose output exists (and is newer than the file) is
-/// skipped, so rerunning an interrupted batch redoes nothing finished; outputs are written atomically; a 429 or 5xx
-/// after the SDK's own retries pauses the whole batch and the file is tried again; a refused key or an unreachable
+/// Runs a batch <c>--parallel</c> files at a time. A file whose output exists with a matching
+/// <see cref="OutputRecord"/> (same input, same options) is skipped, so rerunning an interrupted batch redoes nothing
+/// finished; outputs are written atomically, each after its record; a 429 or 5xx after the SDK's own retries pauses
+/// the whole batch (up to <see cref="MaxWait"/>; a longer wait fails the file) and the file is tried again; a refused key or an unreachable
 /// server stops the batch (every file left says why); Ctrl-C stops it and keeps what is finished.
 /// </summary>
 internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
@@ -28,10 +29,17 @@ internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
 
     public TimeSpan TransientBackoff { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>The longest wait a server may ask for (<c>--max-retry-after</c>); a longer one fails the file.</summary>
+    public TimeSpan MaxWait { get; init; } = new AudioClientRetryOptions().MaxRetryAfter;
+
+    /// <summary>The options that shape an output, kept in its record: an output made with others is redone.</summary>
+    public string Options { get; init; } = string.Empty;
+
     public async Task<BatchSummary> RunAsync(IReadOnlyList<BatchItem> items, ProduceOutput produce, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        AtomicFile.RemoveLeftovers(items.Where(i => i.SkipReason is null && i.FailReason is null).Select(i => i.Output));
+        var outputs = items.Where(i => i.SkipReason is null && i.FailReason is null).Select(i => i.Output).ToList();
+        AtomicFile.RemoveLeftovers([.. outputs, .. outputs.Select(OutputRecord.PathFor)]);
         observer.BatchStarted(items.Count);
         var results = new BatchResult?[items.Count];
         var state = new RunState();
@@ -51,7 +59,7 @@ internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
                 new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
                 async (index, ct) =>
                 {
-                    var (result, pending) = await RunOneAsync(items[index], produce, state, ct).ConfigureAwait(false);
+                    var (result, pending, record) = await RunOneAsync(items[index], produce, state, ct).ConfigureAwait(false);
                     if (pending is null)
                     {
                         Finish(index, result);
@@ -65,6 +73,9 @@ internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
                     {
                         try
                         {
+                            // The record first: a crash between the two leaves a record without an output (redone),
+                            // never an output without its record.
+                            record!.Write(OutputRecord.PathFor(pending.Path));
                             pending.Commit();
                             Finish(index, result);
                         }
@@ -101,22 +112,22 @@ internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
     }
 
     /// <summary>One file up to its written (not yet committed) output.</summary>
-    private async Task<(BatchResult Result, AtomicFile? Pending)> RunOneAsync(BatchItem item, ProduceOutput produce, RunState state, CancellationToken cancellationToken)
+    private async Task<(BatchResult Result, AtomicFile? Pending, OutputRecord? Record)> RunOneAsync(BatchItem item, ProduceOutput produce, RunState state, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         if (item.FailReason is { } invalid)
         {
-            return (new BatchResult(item, BatchStatus.Failed, invalid, TimeSpan.Zero), null);
+            return (new BatchResult(item, BatchStatus.Failed, invalid, TimeSpan.Zero), null, null);
         }
 
         if (item.SkipReason is { } skip)
         {
-            return (new BatchResult(item, BatchStatus.Skipped, skip, TimeSpan.Zero), null);
+            return (new BatchResult(item, BatchStatus.Skipped, skip, TimeSpan.Zero), null, null);
         }
 
-        if (!Force && IsDone(item))
+        if (!Force && await OutputRecord.IsDoneAsync(item, Options, cancellationToken).ConfigureAwait(false))
         {
-            return (new BatchResult(item, BatchStatus.Skipped, "already done", TimeSpan.Zero), null);
+            return (new BatchResult(item, BatchStatus.Skipped, "already done", TimeSpan.Zero), null, null);
         }
 
         FileProbe probe;
@@ -126,14 +137,15 @@ internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
         }
         catch (BatchItemException ex)
         {
-            return (new BatchResult(item, BatchStatus.Failed, ex.Message, clock.Elapsed), null);
+            return (new BatchResult(item, BatchStatus.Failed, ex.Message, clock.Elapsed), null, null);
         }
 
         if (state.Fatal is { } fatal)
         {
-            return (new BatchResult(item, BatchStatus.Failed, "not sent: " + fatal, clock.Elapsed, probe.Duration), null);
+            return (new BatchResult(item, BatchStatus.Failed, "not sent: " + fatal, clock.Elapsed, probe.Duration), null, null);
         }
 
+        var record = await OutputRecord.OfInputAsync(item.Input, Options, cancellationToken).ConfigureAwait(false);
         observer.FileStarted(item, probe);
         var progress = new FileProgress(observer, item);
         for (var attempt = 1; ; attempt++)
@@ -153,34 +165,33 @@ internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
                     throw;
                 }
 
-                return (new BatchResult(item, BatchStatus.Done, null, clock.Elapsed, probe.Duration), file);
+                return (new BatchResult(item, BatchStatus.Done, null, clock.Elapsed, probe.Duration), file, record);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                return (new BatchResult(item, BatchStatus.Cancelled, "cancelled while running; a rerun does it again", clock.Elapsed, probe.Duration), null);
+                return (new BatchResult(item, BatchStatus.Cancelled, "cancelled while running; a rerun does it again", clock.Elapsed, probe.Duration), null, null);
             }
             catch (Exception ex) when (FatalReason(ex) is { } reason)
             {
                 Interlocked.CompareExchange(ref state.Fatal, reason, null);
-                return (new BatchResult(item, BatchStatus.Failed, reason, clock.Elapsed, probe.Duration), null);
+                return (new BatchResult(item, BatchStatus.Failed, reason, clock.Elapsed, probe.Duration), null, null);
+            }
+            catch (Exception ex) when (IsTransient(ex) && (Unwrap(ex) as AudioServiceException)?.RetryAfter is { } asked && asked > MaxWait)
+            {
+                var reason = $"the server asked to wait {Durations.Describe(asked)} ({(Unwrap(ex) is AudioServiceException s ? (int)s.Status : 0)}), longer than --max-retry-after {Durations.Describe(MaxWait)}; not waited, a rerun tries again";
+                return (new BatchResult(item, BatchStatus.Failed, reason, clock.Elapsed, probe.Duration), null, null);
             }
             catch (Exception ex) when (attempt < Attempts && IsTransient(ex))
             {
                 // The SDK has already retried; slow the whole batch down and try this file again.
                 var wait = (Unwrap(ex) as AudioServiceException)?.RetryAfter ?? TransientBackoff * attempt;
-                pause.PauseFor(wait);
+                pause.PauseFor(wait, $"{item.Display} failed with {Describe(ex)}; retrying it");
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                return (new BatchResult(item, BatchStatus.Failed, Describe(ex), clock.Elapsed, probe.Duration), null);
+                return (new BatchResult(item, BatchStatus.Failed, Describe(ex), clock.Elapsed, probe.Duration), null, null);
             }
         }
-    }
-
-    private static bool IsDone(BatchItem item)
-    {
-        var output = new FileInfo(item.Output);
-        return output.Exists && output.LastWriteTimeUtc >= File.GetLastWriteTimeUtc(item.Input);
     }
 
     private static Exception Unwrap(Exception ex) => ex is LongFormChunkException { InnerException: { } inner } ? inner : ex;

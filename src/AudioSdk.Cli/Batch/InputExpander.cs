@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -17,11 +18,15 @@ internal static class InputExpander
 
     private static readonly string[] OutputExtensions = [".txt", ".srt", ".vtt", ".json", ".verbose.json"];
 
+    /// <summary>Folders deeper than this below an argument are not searched.</summary>
+    public const int MaxDepth = 64;
+
     /// <param name="inputs">Arguments as typed.</param>
     /// <param name="workingDirectory">Where relative arguments start.</param>
     /// <param name="outDirectory">The <c>--out</c> folder, or <see langword="null"/> for outputs beside inputs.</param>
     /// <param name="suffix">The output's suffix replacing the input's extension, such as <c>.srt</c> or <c>.en.srt</c>.</param>
-    public static IReadOnlyList<BatchItem> Expand(IEnumerable<string> inputs, string workingDirectory, string? outDirectory, string suffix)
+    /// <param name="cancellationToken">Stops the folder walk (Ctrl-C).</param>
+    public static IReadOnlyList<BatchItem> Expand(IEnumerable<string> inputs, string workingDirectory, string? outDirectory, string suffix, CancellationToken cancellationToken = default)
     {
         var found = new List<(string Path, string? Root, bool FromListing)>();
         var failures = new List<BatchItem>();
@@ -39,7 +44,7 @@ internal static class InputExpander
                 var before = found.Count;
                 if (Directory.Exists(root))
                 {
-                    foreach (var file in SafeEnumerate(root))
+                    foreach (var file in Walk(root, cancellationToken))
                     {
                         if (regex.IsMatch(Path.GetRelativePath(root, file).Replace('\\', '/')))
                         {
@@ -55,7 +60,7 @@ internal static class InputExpander
             }
             else if (Directory.Exists(full))
             {
-                found.AddRange(SafeEnumerate(full).Select(f => (f, (string?)full, true)));
+                found.AddRange(Walk(full, cancellationToken).Select(f => (f, (string?)full, true)));
             }
             else if (File.Exists(full))
             {
@@ -82,42 +87,92 @@ internal static class InputExpander
         }
 
         var items = new List<BatchItem>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var roots = new List<string?>();
+        var seenPaths = new HashSet<string>(StringComparer.Ordinal);
+        var seenFiles = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (path, root, fromListing) in found)
         {
-            if (!seen.Add(path) || (fromListing && outputs.Contains(path)))
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!seenPaths.Add(path) || (fromListing && outputs.Contains(path)))
             {
                 continue;
             }
 
             var display = Display(path, workingDirectory);
-            var item = new BatchItem(path, OutputFor(path, root, outDirectory, suffix, Path.GetFileNameWithoutExtension(path)), display);
+            var key = (root is null ? display : Path.GetRelativePath(root, path)).Replace('\\', '/');
+            var item = new BatchItem(path, string.Empty, display) { Key = key };
+            var identity = FileIdentity.Of(path);
             if (fromListing && !AudioExtensions.Contains(Path.GetExtension(path)))
             {
                 item = item with { SkipReason = $"not an audio file ({(Path.GetExtension(path) is { Length: > 0 } e ? e : "no extension")})" };
             }
+            else if (identity.Kind is not (FileKind.Regular or FileKind.Missing))
+            {
+                item = item with { SkipReason = $"not a regular file: {identity.Describe()}" };
+            }
+            else if (identity.Kind == FileKind.Regular && !seenFiles.TryAdd(identity.Id, display))
+            {
+                item = item with { SkipReason = $"the same file as {seenFiles[identity.Id]} (reached through a link)" };
+            }
 
             items.Add(item);
+            roots.Add(root);
         }
 
-        // Two inputs with one output (talk.wav and talk.mp3): both keep their extension in the output name.
-        foreach (var clash in items.Where(i => i.SkipReason is null).GroupBy(i => i.Output, StringComparer.Ordinal).Where(g => g.Count() > 1).ToList())
-        {
-            foreach (var item in clash)
-            {
-                var index = items.IndexOf(item);
-                var root = found.First(f => f.Path == item.Input).Root;
-                items[index] = item with { Output = OutputFor(item.Input, root, outDirectory, suffix, Path.GetFileName(item.Input)) };
-            }
-        }
-
+        NameOutputs(items, roots, outDirectory, suffix);
         items.AddRange(failures);
         return items;
     }
 
-    private static string OutputFor(string input, string? root, string? outDirectory, string suffix, string stem)
+    /// <summary>
+    /// Gives every item an output name no other item of the batch has, the same on every run over the same inputs:
+    /// <c>talk.txt</c>; where two inputs would share it, each keeps its extension (<c>talk.wav.txt</c>,
+    /// <c>talk.mp3.txt</c>); where that still meets another name, the lowest-ranked side steps up again, and the last
+    /// step adds a hash of the input's relative path (<c>talk.mp3.1a2b3c4d.txt</c>).
+    /// </summary>
+    private static void NameOutputs(List<BatchItem> items, List<string?> roots, string? outDirectory, string suffix)
     {
-        var name = stem + suffix;
+        var comparer = OperatingSystem.IsLinux() ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
+        var levels = new int[items.Count];
+        for (var round = 0; round <= 2 * items.Count + 2; round++)
+        {
+            for (var i = 0; i < items.Count; i++)
+            {
+                items[i] = items[i] with { Output = OutputFor(items[i], roots[i], outDirectory, suffix, levels[i]) };
+            }
+
+            var clashes = Enumerable.Range(0, items.Count)
+                .Where(i => items[i].SkipReason is null)
+                .GroupBy(i => items[i].Output, comparer)
+                .Where(g => g.Count() > 1)
+                .ToList();
+            var raised = false;
+            foreach (var clash in clashes)
+            {
+                var lowest = clash.Min(i => levels[i]);
+                foreach (var i in clash.Where(i => levels[i] == lowest && levels[i] < 2))
+                {
+                    levels[i]++;
+                    raised = true;
+                }
+            }
+
+            if (!raised)
+            {
+                return;
+            }
+        }
+    }
+
+    private static string OutputFor(BatchItem item, string? root, string? outDirectory, string suffix, int level)
+    {
+        var input = item.Input;
+        var name = level switch
+        {
+            0 => Path.GetFileNameWithoutExtension(input),
+            1 => Path.GetFileName(input),
+            _ => Path.GetFileName(input) + "." + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(item.Key)).AsSpan(0, 4)),
+        } + suffix;
         if (outDirectory is null)
         {
             return Path.Combine(Path.GetDirectoryName(input)!, name);
@@ -133,16 +188,66 @@ internal static class InputExpander
         return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : relative;
     }
 
-    /// <summary>Files below a folder, skipping hidden files and folders (temporary outputs start with a dot) and unreadable folders.</summary>
-    private static IEnumerable<string> SafeEnumerate(string root) =>
-        Directory.EnumerateFiles(root, "*", new EnumerationOptions
+    /// <summary>
+    /// Files below a folder in ordinal order, skipping hidden files and folders (temporary outputs and the record folder
+    /// start with a dot) and unreadable folders. Each real folder is entered once, whatever links lead to it (so link
+    /// loops end), folders reached without links first (their files listed first), and no deeper than <see cref="MaxDepth"/>; the walk checks
+    /// <paramref name="cancellationToken"/> at every entry.
+    /// </summary>
+    private static List<string> Walk(string root, CancellationToken cancellationToken)
+    {
+        var visited = new HashSet<string>(StringComparer.Ordinal) { FileIdentity.Of(root).Id };
+        var files = new List<string>();
+        var filesViaLinks = new List<string>();
+        var direct = new Stack<(string Path, int Depth)>();
+        var linked = new Stack<(string Path, int Depth)>();
+        direct.Push((root, 0));
+        var options = new EnumerationOptions { IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden | FileAttributes.System };
+        while (direct.Count > 0 || linked.Count > 0)
         {
-            RecurseSubdirectories = true,
-            IgnoreInaccessible = true,
-            AttributesToSkip = FileAttributes.Hidden | FileAttributes.System,
-        })
-        .Where(f => !Path.GetRelativePath(root, f).Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.')))
-        .Order(StringComparer.Ordinal);
+            cancellationToken.ThrowIfCancellationRequested();
+            var viaLink = direct.Count == 0;
+            var (folder, depth) = viaLink ? linked.Pop() : direct.Pop();
+            List<string> entries;
+            try
+            {
+                entries = [.. Directory.EnumerateFileSystemEntries(folder, "*", options)];
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            foreach (var entry in entries)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (Path.GetFileName(entry).StartsWith('.'))
+                {
+                    continue;
+                }
+
+                if (!Directory.Exists(entry))
+                {
+                    (viaLink ? filesViaLinks : files).Add(entry);
+                    continue;
+                }
+
+                if (depth + 1 > MaxDepth || !visited.Add(FileIdentity.Of(entry).Id))
+                {
+                    continue;
+                }
+
+                var isLink = viaLink || new DirectoryInfo(entry).LinkTarget is not null;
+                (isLink ? linked : direct).Push((entry, depth + 1));
+            }
+        }
+
+        // A file reached both directly and through a link is listed under its direct path first.
+        files.Sort(StringComparer.Ordinal);
+        filesViaLinks.Sort(StringComparer.Ordinal);
+        files.AddRange(filesViaLinks);
+        return files;
+    }
 
     /// <summary>The folder before the first wildcard, and a regex over paths relative to it.</summary>
     internal static (string Root, Regex Pattern) CompileGlob(string fullPattern)

@@ -59,7 +59,7 @@ internal static class DictateCommand
             {
                 if (path is not null)
                 {
-                    inputRate = (await Audio.WavFile.ReadAsync(path, ct).ConfigureAwait(false)).Format.SampleRate;
+                    inputRate = (await ReadWavHeaderAsync(path, ct).ConfigureAwait(false)).Format.SampleRate;
                 }
 
                 var options = new RealtimeSessionOptions
@@ -95,6 +95,18 @@ internal static class DictateCommand
             }, ct).ConfigureAwait(false);
         });
         return command;
+    }
+
+    /// <summary>The WAV header from the file's first 64 KiB: the rate is known without reading the audio (files over 2 GB included).</summary>
+    private static async Task<Audio.WavInfo> ReadWavHeaderAsync(string path, CancellationToken ct)
+    {
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous);
+        await using (file.ConfigureAwait(false))
+        {
+            var header = new byte[(int)Math.Min(file.Length, 64 * 1024)];
+            await file.ReadExactlyAsync(header, ct).ConfigureAwait(false);
+            return Audio.WavFile.ReadHeader(header);
+        }
     }
 
     private static async Task SendFileAsync(RealtimeSession session, string path, CancellationToken ct) =>

@@ -19,13 +19,14 @@ internal static class SpeakCommand
         var speed = new Option<double?>("--speed") { Description = "0.25 to 4.0" };
         var instructions = new Option<string?>("--instructions") { Description = "How to speak (tone, accent), for models that take it" };
         var model = new Option<string?>("--model", "-m") { Description = "Model (default: the profile's ttsModel, else gpt-4o-mini-tts)" };
+        var allowBinary = new Option<bool>("--allow-binary") { Description = "Speak input that is not text (invalid UTF-8 or control characters, replaced); refused without this" };
         var command = new Command("speak", "Turn text into speech. Text over 4096 characters is split at sentence ends and joined into one file.")
         {
-            input, output, voice, format, speed, instructions, model,
+            input, output, voice, format, speed, instructions, model, allowBinary,
         };
         command.SetAction(async (parse, ct) =>
         {
-            var text = await ReadTextAsync(parse.GetValue(input)!, console, ct).ConfigureAwait(false);
+            var text = await ReadTextAsync(parse.GetValue(input)!, console, parse.GetValue(allowBinary), ct).ConfigureAwait(false);
             if (string.IsNullOrWhiteSpace(text))
             {
                 throw new CliUsageException("There is no text to speak.");
@@ -66,13 +67,39 @@ internal static class SpeakCommand
                     return ExitCodes.Success;
                 }
 
+                // A killed earlier run's temporary file for this output goes now; this run's goes on any failure or signal.
+                AtomicFile.RemoveLeftovers([path]);
                 using (var file = AtomicFile.Create(path))
                 {
-                    await SpeakAsync(connection.Client, parts, options, file.Stream, ct).ConfigureAwait(false);
-                    file.Commit();
+                    try
+                    {
+                        await SpeakAsync(connection.Client, parts, options, file.Stream, ct).ConfigureAwait(false);
+                        file.Commit();
+                    }
+                    catch (Exception ex) when (!ct.IsCancellationRequested
+                        && (ex is IOException || (ex is ArgumentException { ParamName: "value" } && ex.Message.Contains("file", StringComparison.OrdinalIgnoreCase))))
+                    {
+                        // A full disk or a file size limit (.NET reports EFBIG on growing a file as an ArgumentException
+                        // about the file length): the output could not be written, which is not a usage mistake.
+                        throw new SpeakWriteException($"Cannot write {path}: {ex.Message}", ex);
+                    }
                 }
 
-                if (!parse.GetValue(global.Quiet))
+                if (parse.GetValue(global.Json))
+                {
+                    await console.Out.WriteLineAsync(JsonText.Write(
+                        w =>
+                        {
+                            w.WriteStartObject();
+                            w.WriteString("output", path);
+                            w.WriteNumber("bytes", new FileInfo(path).Length);
+                            w.WriteNumber("requests", parts.Count);
+                            w.WriteNumber("exitCode", ExitCodes.Success);
+                            w.WriteEndObject();
+                        },
+                        indented: false)).ConfigureAwait(false);
+                }
+                else if (!parse.GetValue(global.Quiet))
                 {
                     await console.Error.WriteLineAsync($"Wrote {path} ({new FileInfo(path).Length} bytes, {parts.Count} request(s))").ConfigureAwait(false);
                 }
@@ -95,17 +122,63 @@ internal static class SpeakCommand
         await joiner.CompleteAsync(ct).ConfigureAwait(false);
     }
 
-    private static async Task<string> ReadTextAsync(string argument, CliConsole console, CancellationToken ct)
+    private static async Task<string> ReadTextAsync(string argument, CliConsole console, bool allowBinary, CancellationToken ct)
     {
+        byte[] bytes;
+        string source;
         if (argument == "-")
         {
-            using var reader = new StreamReader(console.OpenStandardInput(), Encoding.UTF8);
-            return await reader.ReadToEndAsync(ct).ConfigureAwait(false);
+            var stdin = console.OpenStandardInput();
+            await using (stdin.ConfigureAwait(false))
+            {
+                using var buffer = new MemoryStream();
+                await stdin.CopyToAsync(buffer, ct).ConfigureAwait(false);
+                bytes = buffer.ToArray();
+            }
+
+            source = "Standard input";
+        }
+        else
+        {
+            var path = Path.GetFullPath(argument, console.WorkingDirectory);
+            if (argument.Length >= 1024 || !File.Exists(path))
+            {
+                return argument;
+            }
+
+            bytes = await File.ReadAllBytesAsync(path, ct).ConfigureAwait(false);
+            source = $"The file '{argument}'";
         }
 
-        var path = Path.GetFullPath(argument, console.WorkingDirectory);
-        return argument.Length < 1024 && File.Exists(path) ? await File.ReadAllTextAsync(path, ct).ConfigureAwait(false) : argument;
+        return allowBinary ? Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF') : DecodeText(bytes, source);
     }
+
+    /// <summary>UTF-8 text without control characters (other than tab, line breaks and form feed), else a usage error: random bytes would become paid requests of replacement characters.</summary>
+    internal static string DecodeText(byte[] bytes, string source)
+    {
+        string text;
+        try
+        {
+            text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes).TrimStart('\uFEFF');
+        }
+        catch (DecoderFallbackException ex)
+        {
+            throw new CliUsageException($"{source} is not text: invalid UTF-8 at byte {ex.Index}. Pass --allow-binary to speak it anyway.");
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsControl(text[i]) && text[i] is not ('\t' or '\n' or '\r' or '\f'))
+            {
+                throw new CliUsageException($"{source} is not text: control character U+{(int)text[i]:X4} at character {i}. Pass --allow-binary to speak it anyway.");
+            }
+        }
+
+        return text;
+    }
+
+    /// <summary>The speech could not be written to its file (disk full, file size limit); exit code 1.</summary>
+    internal sealed class SpeakWriteException(string message, Exception inner) : IOException(message, inner);
 
     private static string? FormatFor(string? path) => Path.GetExtension(path)?.ToLowerInvariant() switch
     {

@@ -66,7 +66,22 @@ internal sealed class AudioConnection : IAsyncDisposable
             retry.MaxRetries = retries;
         }
 
-        var pause = new BatchPause(TimeProvider.System);
+        if (parse.GetValue(options.MaxRetryAfter) is { } maxWait)
+        {
+            if (maxWait > TimeSpan.FromDays(1))
+            {
+                throw new CliUsageException("--max-retry-after takes at most 1d.");
+            }
+
+            retry.MaxRetryAfter = maxWait;
+        }
+
+        var pause = new BatchPause(TimeProvider.System)
+        {
+            MaxWait = retry.MaxRetryAfter,
+            Waiting = (wait, until, reason) => console.Error.WriteLine(
+                $"waiting {Durations.Describe(wait)}, until {until.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)} UTC, before sending more: {reason}"),
+        };
         AudioTestServer? server = null;
         string? apiKey;
         Uri endpoint;
@@ -95,7 +110,7 @@ internal sealed class AudioConnection : IAsyncDisposable
                 ?? throw new CliUsageException("No server given: pass --base-url, set AUDIO_API_BASE_URL, add a profile to the config file, or try --offline.");
             if (!Uri.TryCreate(url, UriKind.Absolute, out endpoint!) || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps))
             {
-                throw new CliUsageException($"'{url}' is not an http or https URL.");
+                throw new CliUsageException($"'{ScrubUserInfo(url)}' is not an http or https URL.");
             }
 
             apiKey = parse.GetValue(options.ApiKey)
@@ -152,7 +167,7 @@ internal sealed class AudioConnection : IAsyncDisposable
             throw new CliUsageException(ex.Message);
         }
 
-        var description = endpoint.GetLeftPart(UriPartial.Path) + (server is not null ? " (embedded test server)" : string.Empty)
+        var description = ScrubUserInfo(endpoint.GetLeftPart(UriPartial.Path)) + (server is not null ? " (embedded test server)" : string.Empty)
             + (apiKey is { Length: > 0 } ? ", key set" : ", no key") + (pins.Length > 0 ? $", {pins.Length} pin(s)" : string.Empty)
             + (profile is not null ? $", profile {profile.Name}" : string.Empty);
         return new AudioConnection(client, http, primary, pause, server, profile, parse.GetValue(options.OfflineLog)) { Description = description };
@@ -173,6 +188,17 @@ internal sealed class AudioConnection : IAsyncDisposable
 
             await Server.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>A URL for messages: a user name and password in it (<c>user:pass@host</c>) are replaced by <c>***</c>.</summary>
+    internal static string ScrubUserInfo(string url)
+    {
+        var scheme = url.IndexOf("://", StringComparison.Ordinal);
+        var start = scheme < 0 ? 0 : scheme + 3;
+        var end = url.IndexOfAny(['/', '?', '#'], start);
+        var authority = end < 0 ? url[start..] : url[start..end];
+        var at = authority.LastIndexOf('@');
+        return at < 0 ? url : url[..start] + "***@" + url[(start + at + 1)..];
     }
 
     private static string? ProfileKey(Profile? profile, CliConsole console) =>

@@ -11,7 +11,8 @@ internal sealed class PauseHandler(BatchPause pause, HttpMessageHandler inner) :
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable && RetryAfter(response) is { } delay)
         {
-            pause.PauseFor(delay);
+            // A wait over the cap is not taken here: the SDK then fails the request, and the batch fails the file saying so.
+            pause.PauseFor(delay, $"the server answered {(int)response.StatusCode} with Retry-After");
         }
 
         return response;

@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace AudioSdk.Cli.Batch;
+
+/// <summary>
+/// What produced an output: the input's size, modification time and a hash of its first MiB, and the options that
+/// shape the output. Kept in a hidden <c>.audio</c> folder beside the output (<c>.audio/talk.srt.json</c>), one file
+/// per output, so shards writing into one folder never share a file. An output counts as done only when its record
+/// matches the input and options as they are now, so a future-dated input is not redone, a changed input is, and
+/// changed options redo exactly the outputs they affect.
+/// </summary>
+internal sealed record OutputRecord(long Size, long ModifiedTicks, string Head, string Options)
+{
+    /// <summary>The hidden folder holding the records (skipped by the folder walk).</summary>
+    public const string Folder = ".audio";
+
+    private const int HeadBytes = 1024 * 1024;
+
+    public static string PathFor(string output) => Path.Combine(Path.GetDirectoryName(output)!, Folder, Path.GetFileName(output) + ".json");
+
+    /// <summary>The record the input would get now.</summary>
+    public static async Task<OutputRecord> OfInputAsync(string input, string options, CancellationToken cancellationToken)
+    {
+        var info = new FileInfo(input);
+        return new OutputRecord(info.Length, info.LastWriteTimeUtc.Ticks, await HeadHashAsync(input, cancellationToken).ConfigureAwait(false), options);
+    }
+
+    /// <summary>Whether the item's output exists and was produced from this input (unchanged) with these options.</summary>
+    public static async Task<bool> IsDoneAsync(BatchItem item, string options, CancellationToken cancellationToken)
+    {
+        var output = new FileInfo(item.Output);
+        if (!output.Exists)
+        {
+            return false;
+        }
+
+        var input = new FileInfo(item.Input);
+        var recordPath = PathFor(item.Output);
+        var record = Read(recordPath);
+        if (record is null)
+        {
+            // An output from before records were kept: the old rule (output newer than a not future-dated input),
+            // and the record is written now so the next run need not guess.
+            var now = DateTime.UtcNow;
+            if (output.LastWriteTimeUtc < input.LastWriteTimeUtc || input.LastWriteTimeUtc > now.AddMinutes(1))
+            {
+                return false;
+            }
+
+            TryWrite(recordPath, await OfInputAsync(item.Input, options, cancellationToken).ConfigureAwait(false));
+            return true;
+        }
+
+        if (record.Options != options || record.Size != input.Length)
+        {
+            return false;
+        }
+
+        // Same size and time: unchanged. Same size, other time (copied, touched): compare the first MiB.
+        return record.ModifiedTicks == input.LastWriteTimeUtc.Ticks
+            || record.Head == await HeadHashAsync(item.Input, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes the record atomically (before the output is renamed into place, so an output never lacks one).</summary>
+    public void Write(string path)
+    {
+        using var file = AtomicFile.Create(path);
+        file.Stream.Write(System.Text.Encoding.UTF8.GetBytes(JsonText.Write(w =>
+        {
+            w.WriteStartObject();
+            w.WriteNumber("size", Size);
+            w.WriteString("modified", new DateTime(ModifiedTicks, DateTimeKind.Utc).ToString("o", CultureInfo.InvariantCulture));
+            w.WriteString("head", Head);
+            w.WriteString("options", Options);
+            w.WriteEndObject();
+        }) + "\n"));
+        file.Commit();
+    }
+
+    public static OutputRecord? Read(string path)
+    {
+        try
+        {
+            if (!File.Exists(path) || new FileInfo(path).Length > 64 * 1024)
+            {
+                return null;
+            }
+
+            using var json = JsonDocument.Parse(File.ReadAllText(path));
+            var root = json.RootElement;
+            return new OutputRecord(
+                root.GetProperty("size").GetInt64(),
+                DateTime.Parse(root.GetProperty("modified").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind).ToUniversalTime().Ticks,
+                root.GetProperty("head").GetString()!,
+                root.GetProperty("options").GetString()!);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static void TryWrite(string path, OutputRecord record)
+    {
+        try
+        {
+            record.Write(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Without a record the next run applies the old rule again.
+        }
+    }
+
+    private static async Task<string> HeadHashAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous);
+            await using (stream.ConfigureAwait(false))
+            {
+                var buffer = new byte[(int)Math.Min(HeadBytes, Math.Max(0, stream.Length))];
+                var read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                return Convert.ToHexStringLower(SHA256.HashData(buffer.AsSpan(0, read)).AsSpan(0, 8));
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return string.Empty;
+        }
+    }
+}

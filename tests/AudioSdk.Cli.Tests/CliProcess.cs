@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace AudioSdk.Cli.Tests;
+
+/// <summary>The tool as a separate process (as installed), with its output collected, and signals sent the way a shell or a scheduler sends them.</summary>
+public sealed class CliProcess : IDisposable
+{
+    private readonly StringBuilder _out = new();
+    private readonly StringBuilder _error = new();
+
+    private CliProcess(Process process)
+    {
+        Process = process;
+        process.OutputDataReceived += (_, e) => Append(_out, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(_error, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public Process Process { get; }
+
+    public string Out
+    {
+        get
+        {
+            lock (_out)
+            {
+                return _out.ToString();
+            }
+        }
+    }
+
+    public string Error
+    {
+        get
+        {
+            lock (_error)
+            {
+                return _error.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts <c>audio</c> in <paramref name="directory"/>; with <paramref name="fileSizeLimitKb"/>, under <c>ulimit -f</c> (through bash).</summary>
+    public static CliProcess Start(string directory, IEnumerable<string> args, IDictionary<string, string>? environment = null, int? fileSizeLimitKb = null)
+    {
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+        var dll = Path.Combine(AppContext.BaseDirectory, "audio.dll");
+        var info = new ProcessStartInfo(fileSizeLimitKb is null ? dotnet : "bash")
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        if (fileSizeLimitKb is { } limit)
+        {
+            // The runtime maps code through a file unless W^X is off; under a size limit it needs it off to start.
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add($"ulimit -f {limit}; exec \"$0\" \"$@\"");
+            info.ArgumentList.Add(dotnet);
+            info.Environment["DOTNET_EnableWriteXorExecute"] = "0";
+        }
+
+        info.ArgumentList.Add(dll);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment.Remove("AUDIO_API_BASE_URL");
+        info.Environment.Remove("AUDIO_API_KEY");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
+        return new CliProcess(Process.Start(info)!);
+    }
+
+    /// <summary>Sends a signal (INT, TERM, KILL) with <c>kill</c>, as a shell or a scheduler does.</summary>
+    public void Signal(string name)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-s", name, Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })!;
+        kill.WaitForExit();
+    }
+
+    /// <summary>Waits for the exit; a process still running after <paramref name="limit"/> is killed and the test fails with what it printed.</summary>
+    public async Task<int> ExitAsync(TimeSpan limit)
+    {
+        try
+        {
+            await Process.WaitForExitAsync().WaitAsync(limit);
+        }
+        catch (TimeoutException)
+        {
+            Process.Kill(entireProcessTree: true);
+            Assert.Fail($"audio did not exit within {limit.TotalSeconds} s\n--- out\n{Out}\n--- error\n{Error}");
+        }
+
+        Process.WaitForExit();
+        return Process.ExitCode;
+    }
+
+    public override string ToString() => $"--- out\n{Out}\n--- error\n{Error}";
+
+    public void Dispose()
+    {
+        if (!Process.HasExited)
+        {
+            Process.Kill(entireProcessTree: true);
+        }
+
+        Process.Dispose();
+    }
+
+    private static void Append(StringBuilder target, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (target)
+        {
+            target.AppendLine(line);
+        }
+    }
+}

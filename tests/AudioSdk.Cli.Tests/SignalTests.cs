@@ -1,0 +1,75 @@
+using System.Text.Json;
+using AudioSdk.Testing;
+
+namespace AudioSdk.Cli.Tests;
+
+/// <summary>SIGINT and SIGTERM sent to the tool as a process, the way a terminal or a scheduler sends them.</summary>
+public sealed class SignalTests : IDisposable
+{
+    private readonly CliHarness _cli = new();
+
+    public void Dispose() => _cli.Dispose();
+
+    [Fact]
+    public async Task Sigterm_MidBatch_AbandonsFilesInFlightCleanly_Exits143_AndARerunFinishes()
+    {
+        await using var server = await AudioTestServer.StartAsync();
+        server.Enqueue(new ScriptedResponse());
+        server.Enqueue(new ScriptedResponse { Delay = TimeSpan.FromSeconds(30) });
+
+        for (var i = 0; i < 5; i++)
+        {
+            _cli.WriteWav($"in/r{i}.wav", 1);
+        }
+
+        string[] args = ["transcribe", "in", "--parallel", "1", "--json", "--base-url", server.Endpoint.ToString()];
+        using (var run = CliProcess.Start(_cli.Directory, args))
+        {
+            // r0 is answered at once, r1 then waits 30 s for its answer.
+            await WaitUntilAsync(() => File.Exists(_cli.Path("in", "r0.txt")));
+            await Task.Delay(1000);
+            run.Signal("TERM");
+            var code = await run.ExitAsync(TimeSpan.FromSeconds(20));
+
+            Assert.True(code == 143, $"exit {code}\n{run}");
+            using var json = JsonDocument.Parse(run.Out);
+            Assert.Equal(1, json.RootElement.GetProperty("done").GetInt32());
+            Assert.Equal(4, json.RootElement.GetProperty("notFinished").GetInt32());
+            Assert.Equal(143, json.RootElement.GetProperty("exitCode").GetInt32());
+        }
+
+        Assert.Empty(Directory.EnumerateFiles(_cli.Path("in"), "*.tmp", SearchOption.AllDirectories));
+        var rerun = await CliHarness.RunAsync(_cli.Directory, _cli.Environment, args);
+        Assert.True(rerun.ExitCode == 0, rerun.ToString());
+        Assert.Equal(5, Directory.EnumerateFiles(_cli.Path("in"), "*.txt").Count());
+    }
+
+    [Fact]
+    public async Task Sigint_StopsABlockedRead_OnTheSecondSignal_WithExitCode130()
+    {
+        // speak - waits on standard input, which nothing writes or closes: the first SIGINT cannot end a blocked
+        // read of a pipe, the second ends the process at once.
+        using var run = CliProcess.Start(_cli.Directory, ["speak", "-", "-o", "out.wav", "--offline"]);
+        await Task.Delay(1500);
+        run.Signal("INT");
+        if (!run.Process.WaitForExit(2000))
+        {
+            run.Signal("INT");
+        }
+
+        var code = await run.ExitAsync(TimeSpan.FromSeconds(15));
+
+        Assert.True(code == 130, $"exit {code}\n{run}");
+        Assert.False(File.Exists(_cli.Path("out.wav")));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 60 s");
+            await Task.Delay(20);
+        }
+    }
+}
