@@ -96,14 +96,7 @@ public sealed class PooledChunkTests
     {
         var body = Body(300 * 1024, seed: 4);
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = new RawHttpServer(async x =>
-        {
-            await x.ReadBodyAsync();
-            await x.WriteAsync($"HTTP/1.1 200 OK\r\nContent-Type: audio/pcm\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
-            await x.WriteAsync(body.AsMemory(0, 100 * 1024));
-            await x.WaitForPeerCloseAsync();
-            closed.TrySetResult();
-        });
+        await using var server = PartThenWaitForClose(body, 100 * 1024, closed);
         using var client = Client(server);
         using var cancel = new CancellationTokenSource();
 
@@ -132,14 +125,7 @@ public sealed class PooledChunkTests
     {
         var body = Body(300 * 1024, seed: 5);
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = new RawHttpServer(async x =>
-        {
-            await x.ReadBodyAsync();
-            await x.WriteAsync($"HTTP/1.1 200 OK\r\nContent-Type: audio/pcm\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
-            await x.WriteAsync(body.AsMemory(0, 10 * 1024));
-            await x.WaitForPeerCloseAsync();
-            closed.TrySetResult();
-        });
+        await using var server = PartThenWaitForClose(body, 10 * 1024, closed);
         using var client = Client(server);
 
         var speech = client.StreamSpeechAsync("hello", Pcm);
@@ -159,6 +145,16 @@ public sealed class PooledChunkTests
         Assert.Contains("consumed once", again.Message, StringComparison.Ordinal);
         Assert.Throws<InvalidOperationException>(() => speech.GetAsyncEnumerator());
     }
+
+    /// <summary>Sends the head and the first bytes of the body, then waits until the client closes the connection.</summary>
+    private static RawHttpServer PartThenWaitForClose(byte[] body, int sent, TaskCompletionSource closed) => new(async x =>
+    {
+        await x.ReadBodyAsync();
+        await x.WriteAsync($"HTTP/1.1 200 OK\r\nContent-Type: audio/pcm\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
+        await x.WriteAsync(body.AsMemory(0, sent));
+        await x.WaitForPeerCloseAsync();
+        closed.TrySetResult();
+    });
 
     private static AudioClient Client(RawHttpServer server) =>
         new(new AudioClientOptions { Endpoint = server.Endpoint, ApiKey = "sk-test", Retry = AudioClientRetryOptions.None });
