@@ -91,7 +91,8 @@ public class TranscriptionBenchmarks
 
 /// <summary>
 /// Streaming 1 MiB of speech from a server that does nothing else: raw <see cref="HttpClient"/> copying the body,
-/// AudioSdk's <see cref="SpeechStream.CopyToAsync"/> and chunk enumeration, and openai-dotnet (which buffers the
+/// AudioSdk's <see cref="SpeechStream.CopyToAsync"/>, chunk enumeration (new arrays) and pooled chunk enumeration
+/// (<see cref="SpeechStream.ReadPooledChunksAsync"/>), and openai-dotnet (which buffers the
 /// whole body). The first-byte benchmarks stop at the first audio byte.
 /// </summary>
 [MemoryDiagnoser]
@@ -147,6 +148,19 @@ public class SpeechBenchmarks
     {
         long total = 0;
         await foreach (var chunk in _sdk.StreamSpeechAsync("Hello there, this is a benchmark.", _options))
+        {
+            total += chunk.Length;
+        }
+
+        return total;
+    }
+
+    /// <summary>Enumeration through one pooled buffer (each chunk valid until the next move).</summary>
+    [Benchmark]
+    public async Task<long> Sdk_EnumeratePooled()
+    {
+        long total = 0;
+        await foreach (var chunk in _sdk.StreamSpeechAsync("Hello there, this is a benchmark.", _options).ReadPooledChunksAsync())
         {
             total += chunk.Length;
         }

@@ -211,7 +211,12 @@ public sealed class VoiceAgentOptions
     /// <summary>A system message at the start of the history.</summary>
     public string? Instructions { get; set; }
 
-    /// <summary>A sentence longer than this is cut at a clause break (default 200 characters).</summary>
+    /// <summary>
+    /// The longest piece of the answer sent to speech in one request (default 200 characters, at most
+    /// <see cref="SpeechOptions.MaxInputLength"/>): a sentence that reaches it is cut at its last clause break, else at its
+    /// last space, else (a script without spaces) at the limit on a grapheme boundary, so speech starts without waiting
+    /// for a sentence end that may never come.
+    /// </summary>
     public int MaxSentenceLength { get; set; } = 200;
 
     /// <summary>Sentences synthesized ahead of the one being played (default 3): bounds the speech requests in flight.</summary>

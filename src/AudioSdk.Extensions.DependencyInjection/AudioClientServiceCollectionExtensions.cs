@@ -10,6 +10,14 @@ using Microsoft.Extensions.Options;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers <see cref="AudioClient"/>s with dependency injection, on top of <c>IHttpClientFactory</c>.</summary>
+/// <remarks>
+/// The factory's request logging for an audio client (categories <c>System.Net.Http.HttpClient.{name}.LogicalHandler</c>
+/// and <c>.ClientHandler</c>, event ids 100-104) is the SDK's own: the same lines, but header values that carry a secret
+/// (the key's headers, any header named like a key, token, secret or cookie, and those named with
+/// <c>RedactLoggedHeaders</c>) are masked in the message and absent from the structured state and scopes. Calling
+/// <c>AddDefaultLogger()</c> on the returned builder brings back the factory's own logging, whose structured state
+/// carries header values unmasked at Trace.
+/// </remarks>
 public static class AudioClientServiceCollectionExtensions
 {
     /// <summary>The HTTP client name of the default (unnamed) audio client.</summary>
@@ -122,8 +130,14 @@ public static class AudioClientServiceCollectionExtensions
 
     private static readonly HashSet<string> SensitiveHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Authorization", "Proxy-Authorization", "WWW-Authenticate", "Proxy-Authenticate", "api-key", "x-api-key",
+        "Authorization", "Proxy-Authorization", "WWW-Authenticate", "Proxy-Authenticate", "api-key", "x-api-key", "Cookie", "Set-Cookie",
     };
+
+    private static readonly string[] SensitiveNameParts = ["key", "token", "secret", "auth", "password", "credential", "signature", "cookie", "session"];
+
+    /// <summary>Headers whose values are never logged: the ones that carry the key, and any whose name says it holds a secret.</summary>
+    internal static bool IsSensitiveHeader(string name) =>
+        SensitiveHeaders.Contains(name) || SensitiveNameParts.Any(part => name.Contains(part, StringComparison.OrdinalIgnoreCase));
 
     private static IHttpClientBuilder Add(IServiceCollection services, string? name, Action<AudioClientOptions> configure)
     {
@@ -143,13 +157,21 @@ public static class AudioClientServiceCollectionExtensions
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
 
-        // The factory's own logging shows header values at Trace: the headers that carry the key are redacted,
-        // after every other configuration, so a later RedactLoggedHeaders(...) adds to this rather than replacing it.
+        // Header values are logged at Trace: the headers that carry the key (and any whose name says it holds a secret)
+        // are redacted, after every other configuration, so a later RedactLoggedHeaders(...) adds to this rather than
+        // replacing it.
         services.PostConfigure<HttpClientFactoryOptions>(clientName, factory =>
         {
             var others = factory.ShouldRedactHeaderValue;
-            factory.ShouldRedactHeaderValue = header => SensitiveHeaders.Contains(header) || others(header);
+            factory.ShouldRedactHeaderValue = header => IsSensitiveHeader(header) || others(header);
         });
+
+        // The factory's own logging masks a redacted header in the message but keeps its value in the record's
+        // structured state, which OpenTelemetry, Serilog or Application Insights store: it is replaced by the same
+        // lines (categories, event ids, levels, messages, scope) whose state holds only the redacted text.
+        builder.RemoveAllLoggers()
+            .AddLogger(sp => CreateLogger(sp, clientName, logical: true), wrapHandlersPipeline: true)
+            .AddLogger(sp => CreateLogger(sp, clientName, logical: false), wrapHandlersPipeline: false);
 
         if (name is null)
         {
@@ -161,6 +183,14 @@ public static class AudioClientServiceCollectionExtensions
         }
 
         return builder;
+    }
+
+    private static RedactingHttpClientLogger CreateLogger(IServiceProvider services, string clientName, bool logical)
+    {
+        var loggers = services.GetService<ILoggerFactory>() ?? Logging.Abstractions.NullLoggerFactory.Instance;
+        var redact = services.GetRequiredService<IOptionsMonitor<HttpClientFactoryOptions>>().Get(clientName).ShouldRedactHeaderValue;
+        var category = $"System.Net.Http.HttpClient.{clientName}.{(logical ? "LogicalHandler" : "ClientHandler")}";
+        return new RedactingHttpClientLogger(loggers.CreateLogger(category), header => IsSensitiveHeader(header) || redact(header), logical);
     }
 
     private static void ReadTime(IConfiguration section, string key, Action<TimeSpan> set, List<string> problems)

@@ -176,6 +176,180 @@ public sealed class VoiceAgentTests : ServerTest
         Assert.Equal(text, string.Join(" ", parts));
     }
 
+    [Fact]
+    public async Task AnAnswerWithoutPunctuation_IsSpokenInPieces_NoneOverTheLimit()
+    {
+        var text = Unpunctuated(10_000);
+        var agent = new VoiceAgent(Client, new ScriptedChat(text), new VoiceAgentOptions { Speech = Speech });
+
+        var chunks = new List<VoiceAgentChunk>();
+        await foreach (var chunk in agent.RespondToTextAsync("talk"))
+        {
+            chunks.Add(chunk);
+        }
+
+        var sentences = SentencesOf(chunks);
+        Assert.True(sentences.Count >= 10_000 / 200, $"{sentences.Count} pieces");
+        Assert.All(sentences, s => Assert.InRange(s.Length, 1, 200));
+        Assert.All(sentences, s => Assert.False(char.IsWhiteSpace(s[0]) || char.IsWhiteSpace(s[^1]), "pieces are cut at spaces, trimmed"));
+        Assert.Equal(text, string.Join(" ", sentences));
+        Assert.True(chunks.Sum(c => c.Audio.Length) > 0);
+    }
+
+    [Fact]
+    public async Task TheFirstAudioOfALongUnpunctuatedAnswer_ComesBeforeTheAnswerHasArrived()
+    {
+        // The chat streams 1,500 characters without punctuation, then holds its last words until the agent has produced
+        // audio (or a fallback delay, so that a splitter that waits for the whole answer fails the ordering, not a timeout).
+        var events = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var firstAudio = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var chat = new ScriptedChat(Unpunctuated(1_500) + " ", "and that is all")
+        {
+            Gate = Task.WhenAny(firstAudio.Task, Task.Delay(TimeSpan.FromSeconds(10))),
+            Events = events,
+        };
+        var agent = new VoiceAgent(Client, chat, new VoiceAgentOptions { Speech = Speech });
+
+        var sentences = new List<string>();
+        await foreach (var chunk in agent.RespondToTextAsync("talk"))
+        {
+            events.Enqueue("audio");
+            firstAudio.TrySetResult();
+            sentences.Add(chunk.Sentence);
+        }
+
+        var order = events.ToList();
+        Assert.Contains("chat finished", order);
+        Assert.True(order.IndexOf("audio") < order.IndexOf("chat finished"), string.Join(", ", order.Distinct()));
+        Assert.All(sentences.Distinct(), s => Assert.InRange(s.Length, 1, 200));
+    }
+
+    [Fact]
+    public async Task FullWidthCommas_AreCutPoints_ForALongSentence()
+    {
+        // 1,203 characters of Chinese clauses and no full stop: every request stays within MaxSentenceLength.
+        var clause = "今天我们讨论了项目的进度和下一步的计划";
+        var text = string.Concat(Enumerable.Repeat(clause + "，", 60)) + "好的";
+        Assert.Equal(1_202, text.Length);
+        var agent = new VoiceAgent(Client, new ScriptedChat(text), new VoiceAgentOptions { Speech = Speech });
+
+        var chunks = new List<VoiceAgentChunk>();
+        await foreach (var chunk in agent.RespondToTextAsync("进度"))
+        {
+            chunks.Add(chunk);
+        }
+
+        var sentences = SentencesOf(chunks);
+        Assert.True(sentences.Count >= 6, $"{sentences.Count} pieces");
+        Assert.All(sentences, s => Assert.InRange(s.Length, 1, 200));
+        Assert.All(sentences.SkipLast(1), s => Assert.EndsWith("，", s, StringComparison.Ordinal));
+        Assert.Equal(text, string.Concat(sentences));
+    }
+
+    [Theory]
+    [InlineData("كيف حالك اليوم؟ أنا بخير والحمد لله.", "كيف حالك اليوم؟", "أنا بخير والحمد لله.")]
+    [InlineData("आप कैसे हैं। मैं ठीक हूँ।", "आप कैसे हैं।", "मैं ठीक हूँ।")]
+    [InlineData("ሰላም ነው። ደህና ነኝ።", "ሰላም ነው።", "ደህና ነኝ።")]
+    [InlineData("Բարև ձեզ։ Ես լավ եմ։", "Բարև ձեզ։", "Ես լավ եմ։")]
+    public async Task OtherScriptsSentenceTerminals_EndSentences(string answer, string first, string second)
+    {
+        var agent = new VoiceAgent(Client, new ScriptedChat(answer), new VoiceAgentOptions { Speech = Speech });
+
+        var sentences = new List<string>();
+        await foreach (var chunk in agent.RespondToTextAsync("hi"))
+        {
+            sentences.Add(chunk.Sentence);
+        }
+
+        Assert.Equal([first, second], sentences.Distinct());
+    }
+
+    [Fact]
+    public void TextWithoutSpaces_IsCutAtTheLimit_NeverInsideASurrogatePairOrAGrapheme()
+    {
+        // Thai-like run without spaces, with emoji (surrogate pairs), a family emoji (ZWJ sequence) and combining accents.
+        var unit = "กขค😀e\u0301👨\u200D👩\u200D👧ง";
+        var text = string.Concat(Enumerable.Repeat(unit, 120));
+        for (var seed = 0; seed < 5; seed++)
+        {
+            var random = new Random(seed);
+            var tokens = new List<string>();
+            for (var i = 0; i < text.Length;)
+            {
+                var n = Math.Min(text.Length - i, random.Next(1, 9));
+                tokens.Add(text.Substring(i, n));
+                i += n;
+            }
+
+            var parts = Split(tokens, 40);
+            Assert.Equal(text, string.Concat(parts));
+            Assert.All(parts, p => Assert.InRange(p.Length, 1, 40));
+            Assert.All(parts, p => Assert.False(char.IsHighSurrogate(p[^1]) || char.IsLowSurrogate(p[0])));
+            Assert.All(parts, p => Assert.False(p[0] is '\u0301' or '\u200D' || p[^1] == '\u200D', $"grapheme split: {p}"));
+        }
+    }
+
+    [Fact]
+    public void ALongRunWithoutSpaces_ThatIsOneGrapheme_IsStillCutOnACodePoint()
+    {
+        var text = "a" + new string('\u0301', 100) + "😀" + new string('\u0301', 100);
+        var parts = Split(text.Select(c => c.ToString()), 30);
+        Assert.Equal(text, string.Concat(parts));
+        Assert.All(parts, p => Assert.InRange(p.Length, 1, 30));
+        Assert.All(parts, p => Assert.False(char.IsHighSurrogate(p[^1]) || char.IsLowSurrogate(p[0])));
+    }
+
+    [Fact]
+    public void UnpunctuatedText_IsCutAtTheLastSpaceBeforeTheLimit()
+    {
+        var text = Unpunctuated(2_000);
+        var parts = Split(text.Select(c => c.ToString()), 100);
+        Assert.Equal(text, string.Join(" ", parts));
+        Assert.All(parts, p => Assert.InRange(p.Length, 1, 100));
+        foreach (var (part, next) in parts.Zip(parts.Skip(1)))
+        {
+            // The next word would not have fitted: the cut is at the last space before the limit.
+            Assert.True(part.Length + 1 + next.Split(' ')[0].Length > 100, $"'{part}' + '{next.Split(' ')[0]}'");
+        }
+    }
+
+    [Fact]
+    public void FullWidthPunctuation_EndsSentences_AndFullWidthClauseMarksCutLongOnes()
+    {
+        Assert.Equal(["你好！", "今天怎么样？", "很好。", "谢谢"], Split("你好！今天怎么样？很好。谢谢".Select(c => c.ToString()), 200));
+        var text = string.Concat(Enumerable.Repeat("这是一个比较长的分句、", 20));
+        var parts = Split(text.Select(c => c.ToString()), 50);
+        Assert.Equal(text, string.Concat(parts));
+        Assert.All(parts, p => Assert.True(p.Length <= 50 && p.EndsWith('、'), p));
+    }
+
+    private static List<string> SentencesOf(List<VoiceAgentChunk> chunks) =>
+        chunks.GroupBy(c => c.SentenceIndex).OrderBy(g => g.Key).Select(g => g.First().Sentence).ToList();
+
+    private static string Unpunctuated(int length)
+    {
+        string[] words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo", "lima"];
+        var text = new StringBuilder();
+        for (var i = 0; text.Length < length; i++)
+        {
+            text.Append(words[(i * 7) % words.Length]).Append(' ');
+        }
+
+        return text.ToString(0, length).TrimEnd();
+    }
+
+    private static List<string> Split(IEnumerable<string> tokens, int maxLength)
+    {
+        var splitter = new SentenceSplitter(maxLength);
+        var sentences = tokens.SelectMany(splitter.Add).ToList();
+        if (splitter.Flush() is { } last)
+        {
+            sentences.Add(last);
+        }
+
+        return sentences;
+    }
+
     private static List<string> Split(string text, IEnumerable<string> tokens)
     {
         var splitter = new SentenceSplitter();
@@ -200,6 +374,8 @@ public sealed class VoiceAgentTests : ServerTest
         public Task? Gate { get; init; }
 
         public bool? GateWasOpenWhenReached { get; private set; }
+
+        public System.Collections.Concurrent.ConcurrentQueue<string>? Events { get; init; }
 
         public TaskCompletionSource<bool> Cancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -227,6 +403,8 @@ public sealed class VoiceAgentTests : ServerTest
                         yield return new ChatResponseUpdate(ChatRole.Assistant, word + " ");
                     }
                 }
+
+                Events?.Enqueue("chat finished");
             }
             finally
             {
