@@ -4,6 +4,8 @@
 #
 #   scripts/mutation.sh                 every target
 #   scripts/mutation.sh subtitles wav   some of them: security tinfoil http subtitles wav longform
+#   scripts/mutation.sh tinfoil-amd     one part of the verifier (tinfoil-amd tinfoil-sev tinfoil-sigstore tinfoil-v3),
+#                                       with the tests of that part only: minutes instead of the whole target's hour
 #
 # STRYKER_CONCURRENCY (default 1) sets how many test runs go at once.
 set -euo pipefail
@@ -17,11 +19,15 @@ mutate_of() {
   case "$1" in
     security) echo '"**/Security/*.cs"' ;;
     tinfoil) echo '"**/Security/Tinfoil/**/*.cs"' ;;
+    tinfoil-amd) echo '"**/Security/Tinfoil/AmdCrl.cs", "**/Security/Tinfoil/AmdChain.cs"' ;;
+    tinfoil-sev) echo '"**/Security/Tinfoil/SevSnpVerifier.cs", "**/Security/Tinfoil/SevSnpReport.cs"' ;;
+    tinfoil-sigstore) echo '"**/Security/Tinfoil/Sigstore/SigstoreVerifier.cs", "**/Security/Tinfoil/Sigstore/TransparencyLog.cs", "**/Security/Tinfoil/Sigstore/CertificateTransparency.cs"' ;;
+    tinfoil-v3) echo '"**/Security/Tinfoil/V3/AttestationDocument.cs"' ;;
     http) echo '"**/Internal/Http/**/*.cs"' ;;
     subtitles) echo '"**/Subtitles/**/*.cs"' ;;
     wav) echo '"**/Audio/WavFile.cs"' ;;
     longform) echo '"**/LongForm/**/*.cs"' ;;
-    *) echo "unknown target '$1' (security tinfoil http subtitles wav longform)" >&2; exit 2 ;;
+    *) echo "unknown target '$1' (security tinfoil tinfoil-amd tinfoil-sev tinfoil-sigstore tinfoil-v3 http subtitles wav longform)" >&2; exit 2 ;;
   esac
 }
 
@@ -33,6 +39,9 @@ filter_of() {
   case "$1" in
     security) echo 'FullyQualifiedName~AudioSdk.Tests.Security|FullyQualifiedName~DependencyInjectionTests' ;;
     tinfoil) echo 'FullyQualifiedName~AudioSdk.Tests.Security.Tinfoil' ;;
+    tinfoil-amd|tinfoil-sev) echo 'FullyQualifiedName~AmdCrlTests|FullyQualifiedName~AmdChainTests|FullyQualifiedName~SevSnpVerifierTests|FullyQualifiedName~TinfoilConformanceTests.SevSnpAttestation' ;;
+    tinfoil-sigstore) echo 'FullyQualifiedName~SigstoreVerifierTests|FullyQualifiedName~TransparencyLogTests|FullyQualifiedName~TinfoilConformanceTests.Sigstore|FullyQualifiedName~TinfoilHostileNumberTests' ;;
+    tinfoil-v3) echo 'FullyQualifiedName~AttestationDocumentTests|FullyQualifiedName~TinfoilConformanceTests.V3|FullyQualifiedName~TinfoilDocumentVerifierTests' ;;
     # The pipeline carries every REST call, so every REST test may kill its mutants (perTest coverage runs only those
     # that reach a mutant); realtime, the audio toolkit, subtitles and the generators stay out.
     http) echo 'FullyQualifiedName!~AudioSdk.Tests.Realtime&FullyQualifiedName!~AudioSdk.Tests.Audio.&FullyQualifiedName!~AudioSdk.Tests.Subtitles&FullyQualifiedName!~Tinfoil&FullyQualifiedName!~PublicApi&FullyQualifiedName!~Fuzz&FullyQualifiedName!~Mutated' ;;
