@@ -4,8 +4,13 @@
 #
 #   scripts/mutation.sh                 every target
 #   scripts/mutation.sh subtitles wav   some of them: security tinfoil http subtitles wav longform
+#   scripts/mutation.sh tinfoil-amd     one part of the verifier (tinfoil-amd: CRL, chain and report checks; tinfoil-sev:
+#                                       the report layout; tinfoil-sigstore; tinfoil-v3;
+#                                       tinfoil-checks: the report, chain, Sigstore, Rekor and CT checks together),
+#                                       with the tests of that part only: minutes instead of the whole target's hour
 #
 # STRYKER_CONCURRENCY (default 1) sets how many test runs go at once.
+# Stryker swaps the mutated assembly into the test project's bin folder: do not build the test project while it runs.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tools="$root/.tools/stryker"
@@ -17,11 +22,16 @@ mutate_of() {
   case "$1" in
     security) echo '"**/Security/*.cs"' ;;
     tinfoil) echo '"**/Security/Tinfoil/**/*.cs"' ;;
+    tinfoil-amd) echo '"**/Security/Tinfoil/AmdCrl.cs", "**/Security/Tinfoil/AmdChain.cs", "**/Security/Tinfoil/SevSnpVerifier.cs"' ;;
+    tinfoil-sev) echo '"**/Security/Tinfoil/SevSnpReport.cs"' ;;
+    tinfoil-sigstore) echo '"**/Security/Tinfoil/Sigstore/SigstoreVerifier.cs", "**/Security/Tinfoil/Sigstore/TransparencyLog.cs", "**/Security/Tinfoil/Sigstore/CertificateTransparency.cs"' ;;
+    tinfoil-v3) echo '"**/Security/Tinfoil/V3/AttestationDocument.cs"' ;;
+    tinfoil-checks) echo '"**/Security/Tinfoil/SevSnpVerifier.cs", "**/Security/Tinfoil/Sigstore/SigstoreVerifier.cs", "**/Security/Tinfoil/Sigstore/TransparencyLog.cs", "**/Security/Tinfoil/Sigstore/CertificateTransparency.cs"' ;;
     http) echo '"**/Internal/Http/**/*.cs"' ;;
     subtitles) echo '"**/Subtitles/**/*.cs"' ;;
     wav) echo '"**/Audio/WavFile.cs"' ;;
     longform) echo '"**/LongForm/**/*.cs"' ;;
-    *) echo "unknown target '$1' (security tinfoil http subtitles wav longform)" >&2; exit 2 ;;
+    *) echo "unknown target '$1' (security tinfoil tinfoil-amd tinfoil-sev tinfoil-sigstore tinfoil-v3 tinfoil-checks http subtitles wav longform)" >&2; exit 2 ;;
   esac
 }
 
@@ -33,6 +43,10 @@ filter_of() {
   case "$1" in
     security) echo 'FullyQualifiedName~AudioSdk.Tests.Security|FullyQualifiedName~DependencyInjectionTests' ;;
     tinfoil) echo 'FullyQualifiedName~AudioSdk.Tests.Security.Tinfoil' ;;
+    tinfoil-amd|tinfoil-sev) echo 'FullyQualifiedName~AmdCrlTests|FullyQualifiedName~AmdChainTests|FullyQualifiedName~SevSnpVerifierTests|FullyQualifiedName~TinfoilConformanceTests.SevSnpAttestation' ;;
+    tinfoil-sigstore) echo 'FullyQualifiedName~SigstoreVerifierTests|FullyQualifiedName~TransparencyLogTests|FullyQualifiedName~CertificateTransparencyTests|FullyQualifiedName~TinfoilConformanceTests.Sigstore|FullyQualifiedName~TinfoilHostileNumberTests' ;;
+    tinfoil-checks) echo 'FullyQualifiedName~SevSnpVerifierTests|FullyQualifiedName~SigstoreVerifierTests|FullyQualifiedName~TransparencyLogTests|FullyQualifiedName~CertificateTransparencyTests|FullyQualifiedName~TinfoilConformanceTests.SevSnpAttestation|FullyQualifiedName~TinfoilConformanceTests.Sigstore' ;;
+    tinfoil-v3) echo 'FullyQualifiedName~AttestationDocumentTests|FullyQualifiedName~TinfoilConformanceTests.V3|FullyQualifiedName~TinfoilDocumentVerifierTests' ;;
     # The pipeline carries every REST call, so every REST test may kill its mutants (perTest coverage runs only those
     # that reach a mutant); realtime, the audio toolkit, subtitles and the generators stay out.
     http) echo 'FullyQualifiedName!~AudioSdk.Tests.Realtime&FullyQualifiedName!~AudioSdk.Tests.Audio.&FullyQualifiedName!~AudioSdk.Tests.Subtitles&FullyQualifiedName!~Tinfoil&FullyQualifiedName!~PublicApi&FullyQualifiedName!~Fuzz&FullyQualifiedName!~Mutated' ;;

@@ -25,9 +25,9 @@ internal static class AmdCrl
             }
 
             var t = new AsnReader(tbs, AsnEncodingRules.DER).ReadSequence();
-            if (t.PeekTag().HasSameClassAndValue(Asn1Tag.Integer))
+            if (t.PeekTag().HasSameClassAndValue(Asn1Tag.Integer) && (!t.TryReadInt32(out var version) || version != 1))
             {
-                t.ReadInteger();
+                throw Invalid("the CRL's version is not v2 (1)");
             }
 
             if (!t.ReadEncodedValue().Span.SequenceEqual(outerAlgorithm.Span))

@@ -54,18 +54,29 @@ internal static class PlatformEndorsements
                 throw Fail("the endorsed policy allows debugging or migration, which this verifier never accepts");
             }
 
-            var api = (sev.GetProperty("minimum_api_version").GetString() ?? throw Fail("minimum_api_version is not a string")).Split('.');
+            Version(sev, "minimum_abi_version");
+            if (sev.GetProperty("minimum_launch_mitigation_vector").GetUInt64() != 0 || sev.GetProperty("minimum_current_mitigation_vector").GetUInt64() != 0)
+            {
+                throw Fail("the policy requires mitigation vectors, which this verifier does not check");
+            }
+
+            var vmpl = sev.GetProperty("vmpl").GetUInt32();
+            if (vmpl > 3)
+            {
+                throw Fail($"vmpl {vmpl} is not a VM privilege level (0 to 3)");
+            }
+
             var policy = new SevSnpPolicy
             {
-                MinimumBuild = sev.GetProperty("minimum_build").GetInt32(),
-                MinimumFirmwareVersion = (int.Parse(api[0], CultureInfo.InvariantCulture), int.Parse(api[1], CultureInfo.InvariantCulture)),
+                MinimumBuild = sev.GetProperty("minimum_build").GetByte(),
+                MinimumFirmwareVersion = Version(sev, "minimum_api_version"),
                 MinimumGuestSvn = sev.GetProperty("minimum_guest_svn").GetUInt32(),
                 MinimumTcb = Tcb(sev.GetProperty("minimum_tcb"), turin),
                 MinimumLaunchTcb = Tcb(sev.GetProperty("minimum_launch_tcb"), turin),
                 RequireSmt = guest.GetProperty("smt").GetBoolean(),
                 RequireSingleSocket = guest.GetProperty("single_socket").GetBoolean(),
                 PermitProvisionalFirmware = sev.GetProperty("permit_provisional_firmware").GetBoolean(),
-                Vmpl = sev.GetProperty("vmpl").GetUInt32(),
+                Vmpl = vmpl,
                 ExpectedHostData = Hex.TryDecodeCanonical(sev.GetProperty("host_data").GetString(), 32) ?? throw Fail("host_data is not 32 bytes of hex"),
                 ExpectedImageId = Hex.TryDecodeCanonical(sev.GetProperty("image_id").GetString(), 16) ?? throw Fail("image_id is not 16 bytes of hex"),
                 ExpectedFamilyId = Hex.TryDecodeCanonical(sev.GetProperty("family_id").GetString(), 16) ?? throw Fail("family_id is not 16 bytes of hex"),
@@ -83,12 +94,33 @@ internal static class PlatformEndorsements
         }
     }
 
+    /// <summary>A firmware version "major.minor", each part a decimal byte (the report holds bytes).</summary>
+    private static (int Major, int Minor) Version(JsonElement sev, string name)
+    {
+        var parts = (sev.GetProperty(name).GetString() ?? throw Fail($"{name} is not a string")).Split('.');
+        if (parts.Length != 2 ||
+            !byte.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var major) ||
+            !byte.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var minor))
+        {
+            throw Fail($"{name} is not 'major.minor' with parts from 0 to 255");
+        }
+
+        return (major, minor);
+    }
+
     private static SevSnpTcb Tcb(JsonElement tcb, bool turin)
     {
         string[] required = ["bl_spl", "tee_spl", "snp_spl", "ucode_spl"];
         StrictJson.Object(tcb, "a minimum TCB", required, "fmc_spl");
+        // fmc_spl is range-checked wherever it appears; a Turin minimum must name it (Turin's TCB has an FMC field).
+        var fmc = tcb.TryGetProperty("fmc_spl", out var fmcValue) ? fmcValue.GetByte() : (byte?)null;
+        if (turin && fmc is null)
+        {
+            throw Fail("a Turin minimum TCB has no fmc_spl");
+        }
+
         return new SevSnpTcb(
-            turin && tcb.TryGetProperty("fmc_spl", out var fmc) ? fmc.GetByte() : (byte)0,
+            turin ? fmc!.Value : (byte)0,
             tcb.GetProperty("bl_spl").GetByte(),
             tcb.GetProperty("tee_spl").GetByte(),
             tcb.GetProperty("snp_spl").GetByte(),

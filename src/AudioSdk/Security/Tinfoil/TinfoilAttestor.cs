@@ -18,6 +18,9 @@ public sealed class TinfoilAttestor : IEndpointAttestor, IDisposable
     private const int MaxDocumentBytes = AttestationDocument.MaxBytes;
     private static readonly TimeSpan CrlCacheLifetime = TimeSpan.FromHours(1);
 
+    /// <summary>The longest timer a <see cref="CancellationTokenSource"/> accepts (2^32 - 2 milliseconds).</summary>
+    private static readonly TimeSpan MaxFetchTimeout = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     private readonly string _repository;
     private readonly TinfoilAttestorOptions _options;
     private readonly TinfoilTrust _trust;
@@ -46,14 +49,25 @@ public sealed class TinfoilAttestor : IEndpointAttestor, IDisposable
         }
 
         options ??= new TinfoilAttestorOptions();
-        if (options.FetchTimeout <= TimeSpan.Zero || options.MaxAge <= TimeSpan.Zero)
+        var problems = new List<string>();
+        if (options.FetchTimeout <= TimeSpan.Zero || options.FetchTimeout > MaxFetchTimeout)
         {
-            throw new ArgumentException("FetchTimeout and MaxAge must be positive.", nameof(options));
+            problems.Add($"FetchTimeout must be positive and at most {MaxFetchTimeout}; it is {options.FetchTimeout}.");
+        }
+
+        if (options.MaxAge <= TimeSpan.Zero)
+        {
+            problems.Add($"MaxAge must be positive; it is {options.MaxAge}.");
         }
 
         if (options.AttestationEndpoint is { } a && a.Scheme != Uri.UriSchemeHttps)
         {
-            throw new ArgumentException($"The attestation endpoint must be https; '{a}' is not.", nameof(options));
+            problems.Add($"The attestation endpoint must be https; '{a}' is not.");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", problems), nameof(options));
         }
 
         _repository = repository;
@@ -132,7 +146,8 @@ public sealed class TinfoilAttestor : IEndpointAttestor, IDisposable
 
         var now = _options.TimeProvider.GetUtcNow();
         var verified = new TinfoilDocumentVerifier(_trust).Verify(document, _repository, now, vcek, crl);
-        var until = verified.ValidUntil < now + _options.MaxAge ? verified.ValidUntil : now + _options.MaxAge;
+        var maxUntil = SafeTime.Add(now, _options.MaxAge);
+        var until = verified.ValidUntil < maxUntil ? verified.ValidUntil : maxUntil;
         return new AttestedEndpoint(endpoint.Authority, [verified.TlsPin], verified.HpkePublicKey, until);
     }
 
@@ -164,7 +179,7 @@ public sealed class TinfoilAttestor : IEndpointAttestor, IDisposable
         }
 
         var bytes = await FetchAsync(uri, what, 64 * 1024, cancellationToken).ConfigureAwait(false);
-        _collateral[key] = (bytes, lifetime == TimeSpan.MaxValue ? DateTimeOffset.MaxValue : now + lifetime);
+        _collateral[key] = (bytes, SafeTime.Add(now, lifetime));
         return bytes;
     }
 

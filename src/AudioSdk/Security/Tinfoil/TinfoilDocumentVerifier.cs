@@ -150,12 +150,13 @@ internal sealed class TinfoilDocumentVerifier
         }
 
         var seen = witness.IntegratedTime;
-        if (seen > now + FutureSkew || now - seen > FreshnessWindow)
+        // The appraisal time may be any DateTimeOffset and the log time any second up to year 9999: sums saturate.
+        if (seen > SafeTime.Add(now, FutureSkew) || SafeTime.Add(seen, FreshnessWindow) < now)
         {
             throw Reject.With(AttestationStage.Freshness, "FRESHNESS_EXPIRED", $"the '{id}' witness was logged at {seen:O}; at {now:O} it is outside the {FreshnessWindow.TotalDays}-day window");
         }
 
-        return seen + FreshnessWindow;
+        return SafeTime.Add(seen, FreshnessWindow);
     }
 
     private static CollateralItem Reference(AttestationDocument document, string format, string what) =>

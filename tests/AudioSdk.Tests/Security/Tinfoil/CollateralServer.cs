@@ -11,6 +11,7 @@ internal sealed class CollateralServer : IAsyncDisposable
     private readonly Dictionary<string, byte[]> _files;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private readonly List<string> _targets = [];
     private int _requests;
 
     public CollateralServer(Dictionary<string, byte[]> files)
@@ -24,6 +25,18 @@ internal sealed class CollateralServer : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>The request targets (path and query) in the order they came.</summary>
+    public IReadOnlyList<string> Targets
+    {
+        get
+        {
+            lock (_targets)
+            {
+                return [.. _targets];
+            }
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -65,7 +78,13 @@ internal sealed class CollateralServer : IAsyncDisposable
                 }
 
                 Interlocked.Increment(ref _requests);
-                var path = head.ToString().Split(' ')[1].Split('?')[0];
+                var target = head.ToString().Split(' ')[1];
+                lock (_targets)
+                {
+                    _targets.Add(target);
+                }
+
+                var path = target.Split('?')[0];
                 var found = _files.TryGetValue(path, out var body);
                 body ??= [];
                 var header = $"HTTP/1.1 {(found ? "200 OK" : "404 Not Found")}\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n";

@@ -21,6 +21,7 @@ internal sealed class SyntheticEnclave
     private readonly ECDsa _vcekKey;
     private readonly byte[] _vcek;
     private readonly byte[] _crl;
+    private readonly byte[] _template;
 
     public SyntheticEnclave()
     {
@@ -41,6 +42,7 @@ internal sealed class SyntheticEnclave
         var askSigner = X509SignatureGenerator.CreateForRSA(askKey, RSASignaturePadding.Pss);
 
         var report = CapturedReport;
+        _template = report;
         _vcekKey = ECDsa.Create(ECCurve.NamedCurves.nistP384);
         var vcekRequest = new CertificateRequest("CN=SEV-VCEK-Test", _vcekKey, HashAlgorithmName.SHA384);
         vcekRequest.CertificateExtensions.Add(new X509Extension("1.3.6.1.4.1.3704.1.4", report.AsSpan(0x1A0, 64).ToArray(), false));
@@ -59,6 +61,16 @@ internal sealed class SyntheticEnclave
         _crl = crlBuilder.Build(ark.SubjectName, arkSigner, BigInteger.One, notAfter, HashAlgorithmName.SHA384,
             X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ark, true, false), notBefore);
         Trust = new TinfoilTrust([new AmdChain("test", DerCertificate.Parse(ask.RawData), DerCertificate.Parse(ark.RawData))], SigstoreTrustedRoot.Production);
+    }
+
+    /// <summary>An enclave on a synthetic chain of any generation: its report layout, chip id, VCEK and CRL.</summary>
+    public SyntheticEnclave(SyntheticAmdChain amd)
+    {
+        _vcekKey = amd.VcekKey;
+        _vcek = amd.Vcek;
+        _crl = amd.Crl();
+        _template = amd.Report();
+        Trust = new TinfoilTrust([amd.Chain], SigstoreTrustedRoot.Production);
     }
 
     public static SyntheticEnclave Instance => Shared.Value;
@@ -88,7 +100,7 @@ internal sealed class SyntheticEnclave
             $$"""{"format":"https://tinfoil.sh/crypto-material/v1","items":[{"id":"tls","format":"https://tinfoil.sh/key/spki-fp-sha256/v1","data":"{{tls.Hex}}"},{"id":"hpke","format":"https://tinfoil.sh/key/x25519-hpke/v1","data":"{{new string('5', 64)}}"}]}""");
         var device = """{"format":"https://tinfoil.sh/device-evidence/v1","items":[]}"""u8.ToArray();
         var reportData = ReportDataBinding.ComputeV3(nonce, crypto, device);
-        var report = CapturedReport;
+        var report = (byte[])_template.Clone();
         reportData.CopyTo(report, 0x50);
         beforeSigning?.Invoke(report);
         var signature = _vcekKey.SignData(report.AsSpan(0, 0x2A0), HashAlgorithmName.SHA384, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);

@@ -153,6 +153,49 @@ public sealed class TinfoilAttestorEndToEndTests
         Assert.Equal(SyntheticEnclave.Time + TimeSpan.FromHours(1), third.ValidUntil);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ClockAtAnEndOfTime_IsRefusedAtFreshness_NotWithAnArithmeticError(bool end)
+    {
+        await using var setup = await Setup.StartAsync(null, null, end ? DateTimeOffset.MaxValue : DateTimeOffset.MinValue);
+        using var attestor = setup.Attestor(null);
+
+        var ex = await Assert.ThrowsAsync<AttestationException>(async () => await attestor.AttestAsync(setup.Inference.Endpoint, true, CancellationToken.None));
+
+        Assert.Equal(AttestationStage.Freshness, ex.Stage);
+        Assert.Equal("FRESHNESS_EXPIRED", ex.Code);
+        Assert.Equal(1, setup.DocumentsServed);
+    }
+
+    [Fact]
+    public async Task UnboundedMaxAge_KeepsTheDocumentsOwnExpiry()
+    {
+        await using var setup = await Setup.StartAsync(null, null);
+        using var attestor = setup.Attestor(null, maxAge: TimeSpan.MaxValue);
+
+        var attested = await attestor.AttestAsync(setup.Inference.Endpoint, true, CancellationToken.None);
+
+        // The earliest of the witnesses' windows, the CRL's nextUpdate and the VCEK's expiry: the code witness, 7 days after its log time.
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1786661878) + TimeSpan.FromDays(7), attested.ValidUntil);
+    }
+
+    [Fact]
+    public void Constructor_ListsEveryOptionProblem_AndRefusesAFetchTimeoutNoTimerTakes()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new TinfoilAttestor("a/b", new TinfoilAttestorOptions
+        {
+            FetchTimeout = TimeSpan.FromDays(50),
+            MaxAge = TimeSpan.Zero,
+            AttestationEndpoint = new Uri("http://example.com/"),
+        }));
+
+        Assert.Contains("FetchTimeout", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxAge", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("https", ex.Message, StringComparison.Ordinal);
+        using var longest = new TinfoilAttestor("a/b", new TinfoilAttestorOptions { FetchTimeout = TimeSpan.FromDays(49) });
+    }
+
     [Fact]
     public void Constructor_RefusesARepositoryThatIsNotOwnerSlashName()
     {
@@ -211,8 +254,9 @@ public sealed class TinfoilAttestorEndToEndTests
             return setup;
         }
 
-        public TinfoilAttestor Attestor(Uri? collateral, TimeSpan? fetchTimeout = null) => new(RealFrozenDocument.Repository, new TinfoilAttestorOptions
+        public TinfoilAttestor Attestor(Uri? collateral, TimeSpan? fetchTimeout = null, TimeSpan? maxAge = null) => new(RealFrozenDocument.Repository, new TinfoilAttestorOptions
         {
+            MaxAge = maxAge ?? TimeSpan.FromHours(1),
             AttestationEndpoint = new Uri(AttestationServer.BaseAddress, ".well-known/tinfoil-attestation"),
             CollateralEndpoint = collateral ?? new Uri("https://127.0.0.1:1/"),
             HttpHandler = new SocketsHttpHandler { SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, _, _, _) => true } },

@@ -83,13 +83,16 @@ internal static class SigstoreVerifier
             throw Reject.With(AttestationStage.Provenance, "TLOG_COUNT_OUT_OF_RANGE", $"the bundle has {entries.Count} transparency-log entries");
         }
 
-        var observed = entries.Count(e => e.GetInt64("integratedTime") is > 0 && e.Get("inclusionPromise")?.GetString("signedEntryTimestamp") is not null);
+        // integratedTime and the log indexes are outside every signature but the SET's, so they are range-checked before use.
+        var logTimes = entries.Select(IntegratedTime).ToList();
+        var observed = entries.Where((e, i) => logTimes[i] is > 0 && e.Get("inclusionPromise")?.GetString("signedEntryTimestamp") is not null).Count();
         if (observed < policy.ObserverTimestampsMin)
         {
             throw Reject.With(AttestationStage.Provenance, "OBSERVER_TIMESTAMP_INSUFFICIENT", $"{observed} observer timestamps, {policy.ObserverTimestampsMin} needed");
         }
 
-        var integratedTime = DateTimeOffset.FromUnixTimeSeconds(entries.Min(e => e.GetInt64("integratedTime") ?? long.MaxValue));
+        var earliest = logTimes.Min() ?? throw Reject.With(AttestationStage.Provenance, "OBSERVER_TIMESTAMP_INSUFFICIENT", "no transparency-log entry dates the signature");
+        var integratedTime = DateTimeOffset.FromUnixTimeSeconds(earliest);
 
         DerCertificate leaf;
         try
@@ -208,8 +211,8 @@ internal static class SigstoreVerifier
             throw Malformed("a log entry is not a dsse 0.0.1 entry");
         }
 
-        var integrated = entry.GetInt64("integratedTime") ?? throw Malformed("a log entry has no integrated time");
-        var logIndex = entry.GetInt64("logIndex") ?? throw Malformed("a log entry has no log index");
+        var integrated = IntegratedTime(entry) ?? throw Malformed("a log entry has no integrated time");
+        var logIndex = entry.GetInt64InRange("logIndex", 0, long.MaxValue, why => Malformed("a log entry's " + why)) ?? throw Malformed("a log entry has no log index");
         var key = root.RekorKeys.FirstOrDefault(k => k.LogId.AsSpan().SequenceEqual(logId) && k.ValidAt(DateTimeOffset.FromUnixTimeSeconds(integrated)))
             ?? throw Reject.With(AttestationStage.Provenance, "REKOR_KEY_NOT_TRUSTED", $"log {Hex.Lower(logId)} is not a trusted Rekor log at the entry's time");
         var body = entry.GetString("canonicalizedBody") ?? throw Malformed("a log entry has no body");
@@ -226,8 +229,9 @@ internal static class SigstoreVerifier
         OnlyMembers(proof, "an inclusion proof", "logIndex", "rootHash", "treeSize", "hashes", "checkpoint");
         var hashes = proof.GetArray("hashes").Select(h => Base64Strict.TryDecode(h.ValueKind == JsonValueKind.String ? h.GetString() : null) ?? []).ToList();
         var rootHash = Base64Strict.TryDecode(proof.GetString("rootHash")) ?? throw Inclusion("the inclusion proof has no root");
-        var treeSize = proof.GetInt64("treeSize") ?? -1;
-        var computed = TransparencyLog.RootFromInclusionProof(proof.GetInt64("logIndex") ?? -1, treeSize, TransparencyLog.LeafHash(bodyBytes), hashes);
+        var treeSize = proof.GetInt64InRange("treeSize", 1, long.MaxValue, why => Inclusion("the inclusion proof's " + why)) ?? throw Inclusion("the inclusion proof has no tree size");
+        var proofIndex = proof.GetInt64InRange("logIndex", 0, long.MaxValue, why => Inclusion("the inclusion proof's " + why)) ?? throw Inclusion("the inclusion proof has no log index");
+        var computed = TransparencyLog.RootFromInclusionProof(proofIndex, treeSize, TransparencyLog.LeafHash(bodyBytes), hashes);
         if (computed is null || !computed.AsSpan().SequenceEqual(rootHash))
         {
             throw Reject.With(AttestationStage.Provenance, "REKOR_INCLUSION_INVALID", "the inclusion proof does not lead to the stated root");
@@ -242,6 +246,10 @@ internal static class SigstoreVerifier
 
         return logId;
     }
+
+    /// <summary>An entry's integratedTime in Unix seconds, from 0 to the last second a <see cref="DateTimeOffset"/> holds; null when absent.</summary>
+    private static long? IntegratedTime(JsonElement entry) =>
+        entry.GetInt64InRange("integratedTime", 0, SafeTime.MaxUnixSeconds, why => Malformed("a log entry's " + why));
 
     private static void CheckBodyMatchesEnvelope(byte[] bodyBytes, DerCertificate leaf, byte[] payload, byte[] signature)
     {

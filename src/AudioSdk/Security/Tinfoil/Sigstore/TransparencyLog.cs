@@ -97,7 +97,9 @@ internal static class TransparencyLog
                 continue;
             }
 
-            if (Base64Strict.TryDecode(parts[2]) is not { Length: > 4 } blob || !blob.AsSpan(0, 4).SequenceEqual(key.LogId.AsSpan(0, 4)))
+            // The key hint (4 bytes of the log id), then the signature.
+            var blob = Base64Strict.TryDecode(parts[2]);
+            if (blob is null || blob.Length <= 4 || !blob.AsSpan(0, 4).SequenceEqual(key.LogId.AsSpan(0, 4)))
             {
                 continue;
             }
