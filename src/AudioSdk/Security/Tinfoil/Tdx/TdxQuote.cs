@@ -122,12 +122,15 @@ internal sealed class TdxQuote
             throw Fail("QE_VENDOR_UNKNOWN", $"QE vendor {Hex.Lower(quote.Slice(12, 16))} is not Intel");
         }
 
-        var reader = new Reader(quote, HeaderSize + BodySize);
-        var signedSize = reader.UInt32("the signature data size");
-        if (signedSize != (uint)(quote.Length - reader.Position))
+        var sizeReader = new Reader(quote, HeaderSize + BodySize);
+        var signedSize = sizeReader.UInt32("the signature data size");
+        if (signedSize > (uint)sizeReader.Remaining)
         {
-            throw Fail("QUOTE_FORMAT_UNSUPPORTED", $"the signature data is said to be {signedSize} bytes but {quote.Length - reader.Position} follow");
+            throw Fail("QUOTE_TRUNCATED", $"the signature data is said to be {signedSize} bytes but {sizeReader.Remaining} follow");
         }
+
+        // Bytes after the declared signature data belong to no structure (Intel's sample quotes carry some); they are ignored.
+        var reader = new Reader(quote[..(sizeReader.Position + (int)signedSize)], sizeReader.Position);
 
         var signature = reader.Bytes(64, "the quote signature");
         var key = reader.Bytes(64, "the attestation key");
