@@ -13,10 +13,41 @@ internal static partial class ConformanceAdapters
         var collateral = TdxCollateralOf(input["collateral"]!.AsObject());
         var time = DateTimeOffset.FromUnixTimeSeconds(input["expiration_check_date_unix"]!.GetValue<long>());
         var root = input["collateral"]!["intel_root_ca_pem"]?.GetValue<string>() is { Length: > 0 } rootPem ? DerCertificate.ParsePem(rootPem)[0] : IntelRoots.SgxRootCa;
-        var publicApi = input["execution_mode"]?.GetValue<string>() == "public_api";
-        var policy = TdxPolicyOf(input["policy"] as JsonObject, publicApi ? TdxPolicy.Tinfoil : TdxPolicy.Bare);
-        var verified = new TdxVerifier(root).Verify(quote, collateral, time, policy);
+        if (input["execution_mode"]?.GetValue<string>() == "public_api")
+        {
+            // The attestor's own path: Tinfoil's policy, collateral fetched over HTTP from a loopback PCS.
+            return TdxOutputs(VerifyThroughAttestorAsync(quote, input["collateral"]!.AsObject(), root, time).GetAwaiter().GetResult().Verification);
+        }
+
+        var verified = new TdxVerifier(root).Verify(quote, collateral, time, TdxPolicyOf(input["policy"] as JsonObject, TdxPolicy.Bare));
         return TdxOutputs(verified);
+    }
+
+    /// <summary>Serves the collateral at Intel PCS paths (issuer chains in the PCS headers) and verifies through <see cref="TinfoilAttestor"/>.</summary>
+    internal static async Task<TdxEnclave> VerifyThroughAttestorAsync(byte[] quote, JsonObject c, DerCertificate root, DateTimeOffset time)
+    {
+        static string Header(string name, JsonNode? pem) => pem is null ? string.Empty : $"{name}: {Uri.EscapeDataString(pem.GetValue<string>())}";
+        await using var pcs = new CollateralServer(
+            new Dictionary<string, byte[]>
+            {
+                ["/tdx/certification/v4/tcb"] = System.Text.Encoding.UTF8.GetBytes(c["tcb_info_json"]!.GetValue<string>()),
+                ["/tdx/certification/v4/qe/identity"] = System.Text.Encoding.UTF8.GetBytes(c["qe_identity_json"]!.GetValue<string>()),
+                ["/sgx/certification/v4/pckcrl"] = Convert.FromBase64String(c["pck_crl_der_b64"]!.GetValue<string>()),
+                ["/IntelSGXRootCA.der"] = Convert.FromBase64String(c["root_crl_der_b64"]!.GetValue<string>()),
+            },
+            new Dictionary<string, string>
+            {
+                ["/tdx/certification/v4/tcb"] = Header("TCB-Info-Issuer-Chain", c["tcb_info_issuer_chain_pem"]),
+                ["/tdx/certification/v4/qe/identity"] = Header("SGX-Enclave-Identity-Issuer-Chain", c["qe_identity_issuer_chain_pem"]),
+            });
+        var options = new TinfoilAttestorOptions
+        {
+            IntelCollateralEndpoint = pcs.BaseAddress,
+            IntelRootCrlEndpoint = new Uri(pcs.BaseAddress, "IntelSGXRootCA.der"),
+            TimeProvider = new FixedClock(time),
+        };
+        using var attestor = new TinfoilAttestor("tinfoilsh/confidential-model-router", options, TinfoilTrust.Production with { IntelRoot = root }, null);
+        return await attestor.VerifyTdxQuoteAsync(quote, CancellationToken.None);
     }
 
     internal static TdxCollateral TdxCollateralOf(JsonObject c) => new()

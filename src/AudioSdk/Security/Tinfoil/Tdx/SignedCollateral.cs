@@ -48,7 +48,7 @@ internal static class SignedCollateral
 
             return body.Clone();
         }
-        catch (Exception ex) when (ex is JsonException or CryptographicException)
+        catch (Exception ex) when (ex is JsonException or CryptographicException or PlatformNotSupportedException)
         {
             return null;
         }

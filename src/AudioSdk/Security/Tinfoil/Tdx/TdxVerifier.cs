@@ -408,7 +408,7 @@ internal sealed class TdxVerifier
             });
             return key.VerifyData(quote.SignedBytes, quote.Signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         }
-        catch (CryptographicException)
+        catch (Exception ex) when (ex is CryptographicException or PlatformNotSupportedException)
         {
             return false;
         }
