@@ -133,8 +133,9 @@ internal sealed class DerCertificate
                     return false;
             }
         }
-        catch (CryptographicException)
+        catch (Exception ex) when (ex is CryptographicException or PlatformNotSupportedException)
         {
+            // A key on a curve this platform does not implement verifies nothing.
             return false;
         }
     }
@@ -148,8 +149,9 @@ internal sealed class DerCertificate
             ec.ImportSubjectPublicKeyInfo(spki, out _);
             return ec.VerifyData(data, derSignature, hash, DSASignatureFormat.Rfc3279DerSequence);
         }
-        catch (CryptographicException)
+        catch (Exception ex) when (ex is CryptographicException or PlatformNotSupportedException)
         {
+            // A key on a curve this platform does not implement verifies nothing.
             return false;
         }
     }

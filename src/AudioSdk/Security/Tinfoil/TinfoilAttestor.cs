@@ -29,6 +29,7 @@ public sealed class TinfoilAttestor : IEndpointAttestor, IDisposable
     private readonly ConcurrentDictionary<string, (byte[] Bytes, DateTimeOffset Until)> _collateral = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private (Uri Endpoint, AttestedEndpoint Result)? _cached;
+    private Tdx.TdxEnclaveVerifier? _tdx;
 
     /// <summary>Creates the attestor.</summary>
     /// <param name="repository">The GitHub repository whose signed release must run in the enclave, such as <c>tinfoilsh/confidential-model-router</c>.</param>
@@ -122,6 +123,19 @@ public sealed class TinfoilAttestor : IEndpointAttestor, IDisposable
 
         using var parsed = AttestationDocument.Parse(document, nonce);
         return new TinfoilAttestation(new TinfoilDocumentVerifier(TinfoilTrust.Production).Verify(parsed, repository, time));
+    }
+
+    /// <summary>
+    /// Verifies an Intel TDX quote under Tinfoil's TDX policy at the options' clock, with its collateral fetched from
+    /// <see cref="TinfoilAttestorOptions.IntelCollateralEndpoint"/> (cached), and returns the keys its REPORT_DATA binds.
+    /// </summary>
+    internal Task<Tdx.TdxEnclave> VerifyTdxQuoteAsync(byte[] quote, CancellationToken cancellationToken)
+    {
+        _tdx ??= new Tdx.TdxEnclaveVerifier(
+            new Tdx.TdxCollateralFetcher(_http, _options.IntelCollateralEndpoint, _options.IntelRootCrlEndpoint, _options.FetchTimeout, _options.TimeProvider),
+            _trust.IntelRoot,
+            Tdx.TdxPolicy.Tinfoil);
+        return _tdx.VerifyAsync(quote, _options.TimeProvider.GetUtcNow(), cancellationToken);
     }
 
     /// <summary>Releases the HTTP client (not a handler passed in the options).</summary>

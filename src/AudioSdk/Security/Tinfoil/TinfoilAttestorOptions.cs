@@ -16,6 +16,16 @@ public sealed class TinfoilAttestorOptions
     public Uri CollateralEndpoint { get; set; } = new("https://kdsintf.amd.com/");
 
     /// <summary>
+    /// Intel's provisioning certification service, for a TDX quote's collateral (TCB info, QE identity, PCK CRL under
+    /// <c>{base}/tdx/certification/v4/</c> and <c>{base}/sgx/certification/v4/</c>), or a caching service with the
+    /// same paths. Fetched values are cached for an hour.
+    /// </summary>
+    public Uri IntelCollateralEndpoint { get; set; } = new("https://api.trustedservices.intel.com/");
+
+    /// <summary>Where the Intel SGX root CA's CRL is fetched for TDX quotes.</summary>
+    public Uri IntelRootCrlEndpoint { get; set; } = new("https://certificates.trustedservices.intel.com/IntelSGXRootCA.der");
+
+    /// <summary>
     /// The handler for the attestation and collateral requests (a proxy, for example); <see langword="null"/> for a
     /// default <see cref="SocketsHttpHandler"/> with normal certificate validation. The attestor does not dispose it.
     /// </summary>

@@ -6,4 +6,7 @@ namespace AudioSdk.Security.Tinfoil;
 internal sealed record TinfoilTrust(IReadOnlyList<AmdChain> AmdChains, SigstoreTrustedRoot Sigstore)
 {
     public static TinfoilTrust Production { get; } = new(AmdChain.Production, SigstoreTrustedRoot.Production);
+
+    /// <summary>Intel's SGX root CA, for TDX quotes.</summary>
+    public DerCertificate IntelRoot { get; init; } = Tdx.IntelRoots.SgxRootCa;
 }

@@ -4,19 +4,21 @@ using System.Text;
 
 namespace AudioSdk.Tests.Security.Tinfoil;
 
-/// <summary>A plain-HTTP loopback server for AMD KDS paths: answers GET with the bytes registered for the path (query ignored), 404 otherwise, and counts the requests.</summary>
+/// <summary>A plain-HTTP loopback server for AMD KDS paths: answers GET with the bytes (and optional header line) registered for the path (query ignored), 404 otherwise, and counts the requests.</summary>
 internal sealed class CollateralServer : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly Dictionary<string, byte[]> _files;
+    private readonly Dictionary<string, string> _headers;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private readonly List<string> _targets = [];
     private int _requests;
 
-    public CollateralServer(Dictionary<string, byte[]> files)
+    public CollateralServer(Dictionary<string, byte[]> files, Dictionary<string, string>? headers = null)
     {
         _files = files;
+        _headers = headers ?? [];
         _listener.Start();
         BaseAddress = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
         _loop = Task.Run(AcceptAsync);
@@ -87,7 +89,8 @@ internal sealed class CollateralServer : IAsyncDisposable
                 var path = target.Split('?')[0];
                 var found = _files.TryGetValue(path, out var body);
                 body ??= [];
-                var header = $"HTTP/1.1 {(found ? "200 OK" : "404 Not Found")}\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n";
+                var extra = _headers.TryGetValue(path, out var line) ? line + "\r\n" : string.Empty;
+                var header = $"HTTP/1.1 {(found ? "200 OK" : "404 Not Found")}\r\nContent-Length: {body.Length}\r\n{extra}Connection: close\r\n\r\n";
                 await stream.WriteAsync(Encoding.ASCII.GetBytes(header), _stop.Token);
                 await stream.WriteAsync(body, _stop.Token);
             }

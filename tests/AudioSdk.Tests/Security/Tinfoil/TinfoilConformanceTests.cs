@@ -13,6 +13,9 @@ public sealed class TinfoilConformanceTests(ITestOutputHelper output)
     public void SevSnpAttestation() => RunStage("verify-attestation-sev", ConformanceVector.LoadStage("attestation-sev"), ConformanceAdapters.AttestationSev, 26);
 
     [Fact]
+    public void TdxAttestation() => RunStage("verify-attestation-tdx", ConformanceVector.LoadStage("attestation-tdx"), ConformanceAdapters.AttestationTdx, 65);
+
+    [Fact]
     public void Sigstore() => RunStage("verify-sigstore", ConformanceVector.LoadStage("sigstore"), ConformanceAdapters.Sigstore, 53);
 
     [Fact]

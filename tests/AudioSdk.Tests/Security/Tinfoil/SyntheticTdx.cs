@@ -1,0 +1,203 @@
+using System.Buffers.Binary;
+using System.Formats.Asn1;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using AudioSdk.Security.Tinfoil;
+using AudioSdk.Security.Tinfoil.Tdx;
+
+namespace AudioSdk.Tests.Security.Tinfoil;
+
+/// <summary>
+/// A synthetic Intel TDX platform built with the BCL: an SGX-style root, PCK CA and PCK certificate (with the SGX
+/// extension), a TCB signing certificate, CRLs, signed TCB info and QE identity, and a quote signed by a fresh
+/// attestation key bound in a QE report signed by the PCK. Each knob changes one thing, so a test can reach a
+/// verifier branch no vector reaches.
+/// </summary>
+internal sealed record SyntheticTdx
+{
+    private const string Suffix = ", O=Intel Corporation, L=Santa Clara, ST=CA, C=US";
+
+    public static readonly DateTimeOffset Now = new(2026, 6, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public byte[] TeeTcbSvn { get; init; } = Convert.FromHexString("03010200000000000000000000000000");
+    public byte[] SgxComponents { get; init; } = Enumerable.Repeat((byte)5, 16).ToArray();
+    public int PceSvn { get; init; } = 11;
+    public string PlatformStatus { get; init; } = "UpToDate";
+    public string QeStatus { get; init; } = "UpToDate";
+    public string? ModuleStatus { get; init; }
+    public byte[] ModuleSigner { get; init; } = new byte[48];
+    public bool RevokePck { get; init; }
+    public bool RevokeTcbSigner { get; init; }
+    public string CaName { get; init; } = "Intel SGX PCK Platform CA";
+    public int LevelPceSvn { get; init; } = 11;
+
+    public sealed record Built(byte[] Quote, TdxCollateral Collateral, DerCertificate Root);
+
+    public Built Build()
+    {
+        using var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var pckKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var tcbKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var ak = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var from = Now.AddYears(-1);
+        var to = Now.AddYears(5);
+
+        using var root = Ca("CN=Intel SGX Root CA" + Suffix, rootKey).CreateSelfSigned(from, to);
+        using var ca = Ca($"CN={CaName}" + Suffix, caKey).Create(root, from, to, [1, 1]);
+        var leafRequest = new CertificateRequest("CN=Intel SGX PCK Certificate" + Suffix, pckKey, HashAlgorithmName.SHA256);
+        leafRequest.CertificateExtensions.Add(new X509Extension("1.2.840.113741.1.13.1", SgxExtension(), false));
+        using var pck = leafRequest.Create(ca.SubjectName, X509SignatureGenerator.CreateForECDsa(caKey), from, to, [2, 2]);
+        using var tcbSigner = new CertificateRequest("CN=Intel SGX TCB Signing" + Suffix, tcbKey, HashAlgorithmName.SHA256).Create(root, from, to, [3, 3]);
+
+        var rootCrl = new CertificateRevocationListBuilder();
+        if (RevokeTcbSigner)
+        {
+            rootCrl.AddEntry(tcbSigner);
+        }
+
+        var pckCrl = new CertificateRevocationListBuilder();
+        if (RevokePck)
+        {
+            pckCrl.AddEntry(pck);
+        }
+
+        using var caWithKey = ca.CopyWithPrivateKey(caKey);
+        var chain = Pem(pck) + Pem(ca) + Pem(root);
+        var quote = Quote(ak, pckKey, chain);
+        var tcbInfo = Sign(tcbKey, "tcbInfo", TcbInfoBody());
+        var qeIdentity = Sign(tcbKey, "enclaveIdentity", QeIdentityBody());
+        return new Built(
+            quote,
+            new TdxCollateral
+            {
+                TcbInfoJson = tcbInfo,
+                QeIdentityJson = qeIdentity,
+                RootCrl = rootCrl.Build(root, 1, Now.AddDays(30), HashAlgorithmName.SHA256, thisUpdate: Now.AddDays(-1)),
+                PckCrl = pckCrl.Build(caWithKey, 1, Now.AddDays(30), HashAlgorithmName.SHA256, thisUpdate: Now.AddDays(-1)),
+                TcbInfoIssuerChainPem = Pem(tcbSigner) + Pem(root),
+                QeIdentityIssuerChainPem = Pem(tcbSigner) + Pem(root),
+            },
+            DerCertificate.Parse(root.RawData));
+    }
+
+    private static CertificateRequest Ca(string name, ECDsa key)
+    {
+        var request = new CertificateRequest(name, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        return request;
+    }
+
+    private static string Pem(X509Certificate2 certificate) => certificate.ExportCertificatePem() + "\n";
+
+    private byte[] SgxExtension()
+    {
+        const string Sgx = "1.2.840.113741.1.13.1";
+        var w = new AsnWriter(AsnEncodingRules.DER);
+        using (w.PushSequence())
+        {
+            Entry(w, Sgx + ".1", () => w.WriteOctetString(new byte[16]));
+            using (w.PushSequence())
+            {
+                w.WriteObjectIdentifier(Sgx + ".2");
+                using (w.PushSequence())
+                {
+                    for (var i = 0; i < 16; i++)
+                    {
+                        var index = i;
+                        Entry(w, $"{Sgx}.2.{i + 1}", () => w.WriteInteger(SgxComponents[index]));
+                    }
+
+                    Entry(w, Sgx + ".2.17", () => w.WriteInteger(PceSvn));
+                    Entry(w, Sgx + ".2.18", () => w.WriteOctetString(SgxComponents));
+                }
+            }
+
+            Entry(w, Sgx + ".3", () => w.WriteOctetString(new byte[2]));
+            Entry(w, Sgx + ".4", () => w.WriteOctetString(Convert.FromHexString("00906ed50000")));
+            Entry(w, Sgx + ".5", () => w.WriteEncodedValue([0x0A, 0x01, 0x00]));
+        }
+
+        return w.Encode();
+    }
+
+    private static void Entry(AsnWriter w, string oid, Action value)
+    {
+        using (w.PushSequence())
+        {
+            w.WriteObjectIdentifier(oid);
+            value();
+        }
+    }
+
+    private byte[] Quote(ECDsa ak, ECDsa pckKey, string chain)
+    {
+        var signed = new byte[TdxQuote.HeaderSize + TdxQuote.BodySize];
+        BinaryPrimitives.WriteUInt16LittleEndian(signed, 4);
+        BinaryPrimitives.WriteUInt16LittleEndian(signed.AsSpan(2), 2);
+        BinaryPrimitives.WriteUInt32LittleEndian(signed.AsSpan(4), 0x81);
+        TdxQuote.IntelQeVendorId.CopyTo(signed.AsSpan(12));
+        var body = signed.AsSpan(TdxQuote.HeaderSize);
+        TeeTcbSvn.CopyTo(body);
+        Convert.FromHexString(TdxPolicy.TinfoilMrSeams[3]).CopyTo(body[16..]);
+        Convert.FromHexString("0000001000000000").CopyTo(body[120..]);
+        Convert.FromHexString("e702060000000000").CopyTo(body[128..]);
+        RandomNumberGenerator.Fill(body.Slice(136, 48));
+        RandomNumberGenerator.Fill(body.Slice(520, 64));
+
+        var parameters = ak.ExportParameters(false);
+        byte[] key = [.. parameters.Q.X!, .. parameters.Q.Y!];
+        var auth = Encoding.ASCII.GetBytes("synthetic qe authentication data");
+        var qeReport = new byte[TdxQuote.QeReportSize];
+        new byte[32].AsSpan().CopyTo(qeReport.AsSpan(128));
+        BinaryPrimitives.WriteUInt16LittleEndian(qeReport.AsSpan(256), 2);
+        BinaryPrimitives.WriteUInt16LittleEndian(qeReport.AsSpan(258), 8);
+        SHA256.HashData([.. key, .. auth], qeReport.AsSpan(320));
+
+        var pem = Encoding.ASCII.GetBytes(chain);
+        var certification = new List<byte>();
+        certification.AddRange(qeReport);
+        certification.AddRange(pckKey.SignData(qeReport, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+        certification.AddRange(BitConverter.GetBytes((ushort)auth.Length));
+        certification.AddRange(auth);
+        certification.AddRange(BitConverter.GetBytes((ushort)5));
+        certification.AddRange(BitConverter.GetBytes(pem.Length));
+        certification.AddRange(pem);
+
+        var signature = new List<byte>();
+        signature.AddRange(ak.SignData(signed, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+        signature.AddRange(key);
+        signature.AddRange(BitConverter.GetBytes((ushort)6));
+        signature.AddRange(BitConverter.GetBytes(certification.Count));
+        signature.AddRange(certification);
+        return [.. signed, .. BitConverter.GetBytes(signature.Count), .. signature];
+    }
+
+    private string TcbInfoBody()
+    {
+        static string Components(IEnumerable<byte> svns) => "[" + string.Join(",", svns.Select(s => $"{{\"svn\":{s}}}")) + "]";
+        var module = ModuleStatus is null
+            ? string.Empty
+            : $",\"tdxModuleIdentities\":[{{\"id\":\"TDX_{TeeTcbSvn[1]:X2}\",\"mrsigner\":\"{Convert.ToHexString(ModuleSigner)}\",\"attributes\":\"0000000000000000\",\"attributesMask\":\"FFFFFFFFFFFFFFFF\",\"tcbLevels\":[{{\"tcb\":{{\"isvsvn\":0}},\"tcbDate\":\"2025-01-01T00:00:00Z\",\"tcbStatus\":\"{ModuleStatus}\"}}]}}]";
+        var tdx = TeeTcbSvn.ToArray();
+        return "{\"id\":\"TDX\",\"version\":3,\"issueDate\":\"" + Time(Now.AddDays(-1)) + "\",\"nextUpdate\":\"" + Time(Now.AddDays(30)) +
+            "\",\"fmspc\":\"00906ED50000\",\"pceId\":\"0000\",\"tcbType\":0,\"tcbEvaluationDataNumber\":18," +
+            $"\"tdxModule\":{{\"mrsigner\":\"{Convert.ToHexString(ModuleSigner)}\",\"attributes\":\"0000000000000000\",\"attributesMask\":\"FFFFFFFFFFFFFFFF\"}}" + module +
+            $",\"tcbLevels\":[{{\"tcb\":{{\"sgxtcbcomponents\":{Components(SgxComponents)},\"pcesvn\":{LevelPceSvn},\"tdxtcbcomponents\":{Components(tdx)}}},\"tcbDate\":\"2025-01-01T00:00:00Z\",\"tcbStatus\":\"{PlatformStatus}\"}}]}}";
+    }
+
+    private string QeIdentityBody() =>
+        "{\"id\":\"TD_QE\",\"version\":2,\"issueDate\":\"" + Time(Now.AddDays(-1)) + "\",\"nextUpdate\":\"" + Time(Now.AddDays(30)) +
+        "\",\"tcbEvaluationDataNumber\":18,\"miscselect\":\"00000000\",\"miscselectMask\":\"FFFFFFFF\",\"attributes\":\"00000000000000000000000000000000\"," +
+        "\"attributesMask\":\"FBFFFFFFFFFFFFFF0000000000000000\",\"mrsigner\":\"" + new string('0', 64) + "\",\"isvprodid\":2," +
+        $"\"tcbLevels\":[{{\"tcb\":{{\"isvsvn\":8}},\"tcbDate\":\"2025-01-01T00:00:00Z\",\"tcbStatus\":\"{QeStatus}\"}}]}}";
+
+    private static string Sign(ECDsa key, string member, string body)
+    {
+        var signature = key.SignData(Encoding.UTF8.GetBytes(body), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        return $"{{\"{member}\":{body},\"signature\":\"{Convert.ToHexString(signature).ToLowerInvariant()}\"}}";
+    }
+
+    private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+}
