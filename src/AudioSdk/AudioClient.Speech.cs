@@ -20,7 +20,7 @@ public partial class AudioClient
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The audio with its content type and the response's metadata.</returns>
     /// <exception cref="ArgumentException">The text is empty or too long, or an option is invalid (checked before sending).</exception>
-    /// <exception cref="AudioServiceException">The service answered with an error.</exception>
+    /// <exception cref="AudioServiceException">The service answered with an error, or with a success that carries no audio (<see cref="AudioErrorCodes.InvalidResponse"/>).</exception>
     /// <exception cref="TimeoutException">An attempt exceeded <see cref="AudioClientOptions.NetworkTimeout"/> and no retry was left.</exception>
     /// <exception cref="System.Net.Http.HttpRequestException">The connection failed after the retries, or the response was not valid HTTP.</exception>
     public virtual async Task<SpeechResult> GenerateSpeechAsync(string input, SpeechOptions options, CancellationToken cancellationToken = default)
@@ -46,6 +46,12 @@ public partial class AudioClient
                 }
 
                 var bytes = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+                if (bytes.Length == 0)
+                {
+                    // A success without a byte of audio is never speech: say so rather than hand back silence.
+                    throw ResponseReader.InvalidResponse(response, $"The service answered {(int)response.StatusCode} to a speech request with an empty body: no audio came back.");
+                }
+
                 return new SpeechResult(bytes, SpeechRequest.ContentTypeOf(response.Content.Headers.ContentType?.MediaType, bytes, options.ResponseFormat), metadata);
             },
             cancellationToken).ConfigureAwait(false);

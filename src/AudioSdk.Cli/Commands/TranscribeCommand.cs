@@ -27,7 +27,7 @@ internal static class TranscribeCommand
         var output = new Option<string?>("--out", "-o") { Description = "Folder for outputs (default: beside each input); the layout below folders and patterns is kept" };
         var parallel = new Option<int>("--parallel", "-p") { Description = "Files in flight at once (1 to 64)", DefaultValueFactory = _ => 4 };
         var force = new Option<bool>("--force") { Description = "Redo files whose output already exists" };
-        var maxChunk = new Option<TimeSpan?>("--max-chunk") { Description = "Split recordings longer than this (default 10m; files over 24 MiB are split too)", CustomParser = GlobalOptions.ParseDuration };
+        var maxChunk = new Option<TimeSpan?>("--max-chunk") { Description = "Split recordings longer than this (default 10m; files over 24 MB are split too)", CustomParser = GlobalOptions.ParseDuration };
 
         var command = new Command(
             translate ? "translate" : "transcribe",
