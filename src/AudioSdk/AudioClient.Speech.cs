@@ -16,11 +16,11 @@ public partial class AudioClient
     /// latency, <see cref="StreamSpeechAsync"/> hands the audio over as it arrives.
     /// </summary>
     /// <param name="input">The text, at most 4096 characters.</param>
-    /// <param name="options">The request's fields; <see cref="SpeechOptions.Model"/> and <see cref="SpeechOptions.Voice"/> are required.</param>
+    /// <param name="options">The request's fields; <see cref="SpeechOptions.Model"/> and <see cref="SpeechOptions.Voice"/> may be left null where the provider has defaults.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The audio with its content type and the response's metadata.</returns>
     /// <exception cref="ArgumentException">The text is empty or too long, or an option is invalid (checked before sending).</exception>
-    /// <exception cref="AudioServiceException">The service answered with an error.</exception>
+    /// <exception cref="AudioServiceException">The service answered with an error, or with a success that carries no audio (<see cref="AudioErrorCodes.InvalidResponse"/>).</exception>
     /// <exception cref="TimeoutException">An attempt exceeded <see cref="AudioClientOptions.NetworkTimeout"/> and no retry was left.</exception>
     /// <exception cref="System.Net.Http.HttpRequestException">The connection failed after the retries, or the response was not valid HTTP.</exception>
     public virtual async Task<SpeechResult> GenerateSpeechAsync(string input, SpeechOptions options, CancellationToken cancellationToken = default)
@@ -46,7 +46,13 @@ public partial class AudioClient
                 }
 
                 var bytes = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
-                return new SpeechResult(bytes, response.Content.Headers.ContentType?.MediaType ?? SpeechRequest.ContentTypeFor(options.ResponseFormat), metadata);
+                if (bytes.Length == 0)
+                {
+                    // A success without a byte of audio is never speech: say so rather than hand back silence.
+                    throw ResponseReader.InvalidResponse(response, $"The service answered {(int)response.StatusCode} to a speech request with an empty body: no audio came back.");
+                }
+
+                return new SpeechResult(bytes, SpeechRequest.ContentTypeOf(response.Content.Headers.ContentType?.MediaType, bytes, options.ResponseFormat), metadata);
             },
             cancellationToken).ConfigureAwait(false);
     }
@@ -57,7 +63,7 @@ public partial class AudioClient
     /// <c>speech.audio.delta</c> events (<see cref="SpeechOptions.StreamFormat"/> = <see cref="SpeechStreamFormat.Sse"/>).
     /// </summary>
     /// <param name="input">The text, at most 4096 characters.</param>
-    /// <param name="options">The request's fields; <see cref="SpeechOptions.Model"/> and <see cref="SpeechOptions.Voice"/> are required.</param>
+    /// <param name="options">The request's fields; <see cref="SpeechOptions.Model"/> and <see cref="SpeechOptions.Voice"/> may be left null where the provider has defaults.</param>
     /// <param name="cancellationToken">Cancels the request and the stream.</param>
     /// <returns>The audio chunks; enumerate once.</returns>
     /// <exception cref="ArgumentException">The text is empty or too long, or an option is invalid (thrown at the call).</exception>
@@ -152,12 +158,8 @@ public partial class AudioClient
             throw new ArgumentException($"The text to speak has {SpeechRequest.CountCharacters(input)} characters; the limit is {SpeechOptions.MaxInputLength}. Split it into several requests.", nameof(input));
         }
 
-        Guard.Model(options.Model, nameof(SpeechOptions));
-        if (options.Voice is null)
-        {
-            throw new ArgumentException("SpeechOptions.Voice is required (for example SpeechVoice.Alloy).", nameof(options));
-        }
-
+        // Model and voice may be left out: a provider with documented defaults (TIE) applies them, one without answers with its own error.
+        Guard.OptionalModel(options.Model, nameof(SpeechOptions));
         if (options.Speed is { } speed && (double.IsNaN(speed) || speed < SpeechOptions.MinSpeed || speed > SpeechOptions.MaxSpeed))
         {
             throw new ArgumentOutOfRangeException(nameof(options), speed, $"SpeechOptions.Speed must be between {SpeechOptions.MinSpeed} and {SpeechOptions.MaxSpeed}.");

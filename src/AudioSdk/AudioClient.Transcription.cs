@@ -18,7 +18,7 @@ public partial class AudioClient
     /// use <see cref="TranscribeToTextAsync"/>.
     /// </summary>
     /// <param name="audio">The audio to upload.</param>
-    /// <param name="options">The request's fields; <see cref="TranscriptionOptions.Model"/> is required.</param>
+    /// <param name="options">The request's fields; <see cref="TranscriptionOptions.Model"/> may be left null where the provider has a default.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The transcript, with the response's metadata.</returns>
     /// <exception cref="ArgumentException">An option is invalid or the audio is empty (checked before sending).</exception>
@@ -41,7 +41,7 @@ public partial class AudioClient
     /// or any other format's body unparsed.
     /// </summary>
     /// <param name="audio">The audio to upload.</param>
-    /// <param name="options">The request's fields; <see cref="TranscriptionOptions.Model"/> is required.</param>
+    /// <param name="options">The request's fields; <see cref="TranscriptionOptions.Model"/> may be left null where the provider has a default.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The body, with the response's metadata; converts implicitly to <see cref="string"/>.</returns>
     /// <exception cref="ArgumentException">An option is invalid or the audio is empty (checked before sending).</exception>
@@ -61,7 +61,7 @@ public partial class AudioClient
     /// Servers that stream in vLLM's chunk form (<c>choices[].delta.content</c>) are understood too.
     /// </summary>
     /// <param name="audio">The audio to upload.</param>
-    /// <param name="options">The request's fields; <see cref="TranscriptionOptions.Model"/> is required.</param>
+    /// <param name="options">The request's fields; <see cref="TranscriptionOptions.Model"/> may be left null where the provider has a default.</param>
     /// <param name="cancellationToken">Cancels the request and the stream.</param>
     /// <returns>The updates, in the order the service sent them.</returns>
     /// <exception cref="ArgumentException">An option is invalid (thrown at the call, before enumeration).</exception>

@@ -28,7 +28,7 @@ internal static class TranscribeCommand
         var parallel = new Option<int>("--parallel", "-p") { Description = "Files in flight at once (1 to 64)", DefaultValueFactory = _ => 4 };
         var force = new Option<bool>("--force") { Description = "Redo files whose output already exists" };
         var shard = new Option<string?>("--shard") { Description = "Take only part INDEX of COUNT of the files (0/3, 1/3, 2/3; split by a hash of each relative path), or auto: the index from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID, the count from AUDIO_SHARD_COUNT or SLURM_ARRAY_TASK_COUNT" };
-        var maxChunk = new Option<TimeSpan?>("--max-chunk") { Description = "Split recordings longer than this (default 10m; files over 24 MiB are split too)", CustomParser = GlobalOptions.ParseDuration };
+        var maxChunk = new Option<TimeSpan?>("--max-chunk") { Description = "Split recordings longer than this (default 10m; files over 24 MB are split too)", CustomParser = GlobalOptions.ParseDuration };
 
         var command = new Command(
             translate ? "translate" : "transcribe",

@@ -13,6 +13,18 @@ internal static class Guard
         return model;
     }
 
+    /// <summary>
+    /// A model the caller may leave out (<see langword="null"/>: no <c>model</c> field is sent and the provider applies
+    /// its documented default), but never set to an empty or blank name, which is always a mistake.
+    /// </summary>
+    public static void OptionalModel(string? model, string optionsName)
+    {
+        if (model is not null && string.IsNullOrWhiteSpace(model))
+        {
+            throw new ArgumentException($"{optionsName}.Model is blank; set a model id (for example \"whisper-1\") or leave it null so the provider applies its default.", "options");
+        }
+    }
+
     public static void Temperature(float? temperature, string optionsName)
     {
         if (temperature is { } t && (float.IsNaN(t) || t < 0 || t > 1))

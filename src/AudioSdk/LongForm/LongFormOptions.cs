@@ -3,8 +3,11 @@ namespace AudioSdk.LongForm;
 /// <summary>How a long recording is split, sent and reported.</summary>
 public sealed record LongFormOptions
 {
-    /// <summary>The largest chunk in bytes. Default 24 MiB, under OpenAI's 25 MB upload limit.</summary>
-    public long MaxChunkBytes { get; init; } = 24L * 1024 * 1024;
+    /// <summary>
+    /// The largest chunk in bytes. Default 24,000,000: under the 25 MB that OpenAI and Infery (whisper-1) document,
+    /// whether MB is read as 10^6 or 2^20 bytes.
+    /// </summary>
+    public long MaxChunkBytes { get; init; } = 24_000_000;
 
     /// <summary>The longest chunk. Default 10 minutes, within every provider's limit and their advice of 10 to 15 minute segments.</summary>
     public TimeSpan MaxChunkDuration { get; init; } = TimeSpan.FromMinutes(10);

@@ -14,16 +14,26 @@ public sealed record SpeechOptions
     /// <summary>The fastest <c>speed</c>: 4.0.</summary>
     public const double MaxSpeed = 4.0;
 
-    /// <summary><c>model</c> (required), such as <c>tts-1</c>, <c>gpt-4o-mini-tts</c> or a provider's.</summary>
+    /// <summary>
+    /// <c>model</c>, such as <c>tts-1</c>, <c>gpt-4o-mini-tts</c> or a provider's. Most providers require it; when left
+    /// <see langword="null"/> no field is sent and a provider that documents a default (TIE: <c>gpt-4o-mini-tts</c>)
+    /// applies it. A blank name is rejected before sending.
+    /// </summary>
     public string? Model { get; set; }
 
-    /// <summary><c>voice</c> (required): a built-in name or <see cref="SpeechVoice.Custom(string)"/>.</summary>
+    /// <summary>
+    /// <c>voice</c>: a built-in name or <see cref="SpeechVoice.Custom(string)"/>. Most providers require it; when left
+    /// <see langword="null"/> no field is sent and a provider that documents a default (TIE: <c>alloy</c>) applies it.
+    /// </summary>
     public SpeechVoice? Voice { get; set; }
 
     /// <summary><c>instructions</c>: how to speak (not for <c>tts-1</c>); at most 4096 characters.</summary>
     public string? Instructions { get; set; }
 
-    /// <summary><c>response_format</c>; the service's default is <c>mp3</c>.</summary>
+    /// <summary>
+    /// <c>response_format</c>; the service's default is <c>mp3</c>. Some providers answer in one format whatever is asked
+    /// (Tinfoil: always WAV), so read the format from <see cref="SpeechResult.ContentType"/>, which follows the response.
+    /// </summary>
     public SpeechFormat? ResponseFormat { get; set; }
 
     /// <summary><c>speed</c>, from 0.25 to 4.0; the service's default is 1.0.</summary>

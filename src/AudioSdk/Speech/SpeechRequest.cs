@@ -14,16 +14,20 @@ internal static class SpeechRequest
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            writer.WriteString("model", options.Model);
+            if (options.Model is { } model)
+            {
+                writer.WriteString("model", model);
+            }
+
             writer.WriteString("input", input);
-            var voice = options.Voice!.Value;
-            if (voice.IsCustom)
+            // With no voice, no field is sent: the provider applies its default (TIE: alloy) or answers with its own error.
+            if (options.Voice is { IsCustom: true } custom)
             {
                 writer.WriteStartObject("voice");
-                writer.WriteString("id", voice.ToString());
+                writer.WriteString("id", custom.ToString());
                 writer.WriteEndObject();
             }
-            else
+            else if (options.Voice is { } voice)
             {
                 writer.WriteString("voice", voice.ToString());
             }
@@ -93,6 +97,20 @@ internal static class SpeechRequest
         }
 
         return count;
+    }
+
+    /// <summary>
+    /// The content type of a whole speech body: the response's own, else what the bytes are (a provider that answers
+    /// in one format whatever is asked, such as Tinfoil's WAV, may label it generically or not at all), else the one asked for.
+    /// </summary>
+    internal static string ContentTypeOf(string? responseType, ReadOnlySpan<byte> audio, SpeechFormat? requested)
+    {
+        if (responseType is { Length: > 0 } && !responseType.EndsWith("/octet-stream", StringComparison.OrdinalIgnoreCase))
+        {
+            return responseType;
+        }
+
+        return AudioSdk.Audio.AudioFormatSniffer.Detect(audio) is { } sniffed ? sniffed.ContentType : ContentTypeFor(requested);
     }
 
     internal static string ContentTypeFor(SpeechFormat? format)

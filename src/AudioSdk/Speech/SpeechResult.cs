@@ -19,7 +19,11 @@ public sealed class SpeechResult
     /// <summary>The audio bytes.</summary>
     public ReadOnlyMemory<byte> Audio { get; }
 
-    /// <summary>The content type the service sent (for SSE, the one that matches the requested format).</summary>
+    /// <summary>
+    /// The content type the service sent; when it sent none or a generic <c>application/octet-stream</c>, the type the
+    /// audio's first bytes show (a provider may answer WAV whatever was asked), else the requested format's. For SSE,
+    /// the one that matches the requested format.
+    /// </summary>
     public string ContentType { get; }
 
     /// <summary>The response's status, request id and headers.</summary>

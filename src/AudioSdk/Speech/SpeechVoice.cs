@@ -40,16 +40,16 @@ public readonly struct SpeechVoice : IEquatable<SpeechVoice>
     public static SpeechVoice Marin { get; } = new("marin");
     public static SpeechVoice Cedar { get; } = new("cedar");
 
-    // Qwen3-TTS CustomVoice speakers.
-    public static SpeechVoice Vivian { get; } = new("Vivian");
-    public static SpeechVoice Serena { get; } = new("Serena");
-    public static SpeechVoice UncleFu { get; } = new("Uncle_Fu");
-    public static SpeechVoice Dylan { get; } = new("Dylan");
-    public static SpeechVoice Eric { get; } = new("Eric");
-    public static SpeechVoice Ryan { get; } = new("Ryan");
-    public static SpeechVoice Aiden { get; } = new("Aiden");
-    public static SpeechVoice OnoAnna { get; } = new("Ono_Anna");
-    public static SpeechVoice Sohee { get; } = new("Sohee");
+    // Qwen3-TTS CustomVoice speakers, spelled as Tinfoil documents them (lower case; Qwen3-TTS matches speakers without regard to case).
+    public static SpeechVoice Vivian { get; } = new("vivian");
+    public static SpeechVoice Serena { get; } = new("serena");
+    public static SpeechVoice UncleFu { get; } = new("uncle_fu");
+    public static SpeechVoice Dylan { get; } = new("dylan");
+    public static SpeechVoice Eric { get; } = new("eric");
+    public static SpeechVoice Ryan { get; } = new("ryan");
+    public static SpeechVoice Aiden { get; } = new("aiden");
+    public static SpeechVoice OnoAnna { get; } = new("ono_anna");
+    public static SpeechVoice Sohee { get; } = new("sohee");
 
     // Voxtral TTS preset voices.
     public static SpeechVoice CasualMale { get; } = new("casual_male");

@@ -6,7 +6,12 @@ namespace AudioSdk.Transcriptions;
 /// </summary>
 public sealed record TranscriptionOptions
 {
-    /// <summary><c>model</c> (required): <c>whisper-1</c>, <c>gpt-4o-transcribe</c>, <c>whisper-large-v3-turbo</c>, or whatever the provider serves.</summary>
+    /// <summary>
+    /// <c>model</c>: <c>whisper-1</c>, <c>gpt-4o-transcribe</c>, <c>whisper-large-v3-turbo</c>, or whatever the provider serves.
+    /// Most providers require it; when left <see langword="null"/> no field is sent and a provider that documents a
+    /// default (TIE: <c>whisper-1</c>) applies it, while one that requires it answers with its own error. A blank name
+    /// is rejected before sending.
+    /// </summary>
     public string? Model { get; set; }
 
     /// <summary><c>language</c>: the spoken language as ISO-639-1 (<c>en</c>), which improves accuracy and latency.</summary>

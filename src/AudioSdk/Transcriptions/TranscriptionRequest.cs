@@ -16,7 +16,7 @@ internal static class TranscriptionRequest
     {
         ArgumentNullException.ThrowIfNull(audio);
         ArgumentNullException.ThrowIfNull(options);
-        Guard.Model(options.Model, nameof(TranscriptionOptions));
+        Guard.OptionalModel(options.Model, nameof(TranscriptionOptions));
         Guard.Temperature(options.Temperature, nameof(TranscriptionOptions));
         var names = options.KnownSpeakerNames?.Count ?? 0;
         var references = options.KnownSpeakerReferences?.Count ?? 0;
@@ -43,7 +43,8 @@ internal static class TranscriptionRequest
 
     internal static List<KeyValuePair<string, string>> TranscriptionFields(TranscriptionOptions options, TranscriptionFormat format, bool stream)
     {
-        var fields = new List<KeyValuePair<string, string>> { new("model", options.Model!) };
+        var fields = new List<KeyValuePair<string, string>>();
+        Add(fields, "model", options.Model);
         Add(fields, "language", options.Language);
         AddEach(fields, "languages[]", options.Languages);
         AddEach(fields, "keywords[]", options.Keywords);

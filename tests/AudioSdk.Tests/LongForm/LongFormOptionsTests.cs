@@ -15,7 +15,7 @@ public sealed class LongFormOptionsTests : ServerTest
     {
         var options = new LongFormOptions();
 
-        Assert.Equal(24L * 1024 * 1024, options.MaxChunkBytes);
+        Assert.Equal(24_000_000, options.MaxChunkBytes);
         Assert.Equal(TimeSpan.FromMinutes(10), options.MaxChunkDuration);
         Assert.Equal(TimeSpan.FromSeconds(15), options.BoundarySearchWindow);
         Assert.Equal(3, options.MaxParallelism);

@@ -24,7 +24,7 @@ public sealed class TwoHourRecordingTests(ITestOutputHelper output) : ServerTest
         watch.Stop();
         await heap.DisposeAsync();
         Assert.InRange(Server.Requests.Count, 12, 13);
-        Assert.All(Server.Requests, r => Assert.True(r.Audio!.Duration <= TimeSpan.FromMinutes(10) && r.Audio.Length <= 24L * 1024 * 1024));
+        Assert.All(Server.Requests, r => Assert.True(r.Audio!.Duration <= TimeSpan.FromMinutes(10) && r.Audio.Length <= 24_000_000));
         Assert.Equal(TimeSpan.FromHours(2), t.Duration);
         Assert.Equal(recording.Bursts.Count, t.Segments.Count);
         for (var i = 0; i < recording.Bursts.Count; i++)

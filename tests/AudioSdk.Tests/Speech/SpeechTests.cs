@@ -228,8 +228,7 @@ public sealed class SpeechTests : ServerTest
     public async Task MissingFields_AreRejectedBeforeSending()
     {
         await Assert.ThrowsAsync<ArgumentException>(() => Client.GenerateSpeechAsync("", new SpeechOptions { Model = "tts-1", Voice = "alloy" }));
-        await Assert.ThrowsAsync<ArgumentException>(() => Client.GenerateSpeechAsync("Hi", new SpeechOptions { Voice = "alloy" }));
-        await Assert.ThrowsAsync<ArgumentException>(() => Client.GenerateSpeechAsync("Hi", new SpeechOptions { Model = "tts-1" }));
+        await Assert.ThrowsAsync<ArgumentException>(() => Client.GenerateSpeechAsync("Hi", new SpeechOptions { Model = " ", Voice = "alloy" }));
         await Assert.ThrowsAsync<ArgumentException>(() => Client.GenerateSpeechAsync("Hi", new SpeechOptions { Model = "tts-1", Voice = "alloy", AdditionalProperties = { ["voice"] = "x" } }));
         Assert.Empty(Server.Requests);
     }
@@ -243,6 +242,6 @@ public sealed class SpeechTests : ServerTest
         Assert.Equal(42, SpeechVoice.OpenAIVoices.Concat(SpeechVoice.Qwen3TtsVoices).Concat(SpeechVoice.VoxtralTtsVoices).Select(v => v.ToString()).Distinct(StringComparer.OrdinalIgnoreCase).Count());
         Assert.Equal(SpeechVoice.Alloy, (SpeechVoice)"ALLOY");
         Assert.NotEqual(SpeechVoice.Custom("alloy"), SpeechVoice.Alloy);
-        Assert.Equal("Uncle_Fu", SpeechVoice.UncleFu.ToString());
+        Assert.Equal("uncle_fu", SpeechVoice.UncleFu.ToString());
     }
 }

@@ -116,7 +116,7 @@ public sealed class StreamingTranscriptionTests : ServerTest
     [Fact]
     public void InvalidOptions_ThrowAtTheCall_BeforeEnumeration()
     {
-        Assert.Throws<ArgumentException>(() => Client.TranscribeStreamingAsync(AudioInput.FromBytes(TestAudio.SineWav(1)), new TranscriptionOptions()));
+        Assert.Throws<ArgumentException>(() => Client.TranscribeStreamingAsync(AudioInput.FromBytes(TestAudio.SineWav(1)), new TranscriptionOptions { Model = "" }));
         Assert.Empty(Server.Requests);
     }
 

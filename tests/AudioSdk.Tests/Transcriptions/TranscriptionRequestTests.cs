@@ -98,9 +98,9 @@ public sealed class TranscriptionRequestTests : ServerTest
     }
 
     [Fact]
-    public async Task MissingModel_IsRejectedBeforeSending()
+    public async Task BlankModel_IsRejectedBeforeSending()
     {
-        var ex = await Assert.ThrowsAsync<ArgumentException>(() => Client.TranscribeAsync(AudioInput.FromBytes(TestAudio.SineWav(0.1)), new TranscriptionOptions()));
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => Client.TranscribeAsync(AudioInput.FromBytes(TestAudio.SineWav(0.1)), new TranscriptionOptions { Model = "  " }));
         Assert.Contains("Model", ex.Message);
         Assert.Empty(Server.Requests);
     }
