@@ -80,11 +80,17 @@ public sealed class CliProcess : IDisposable
         return new CliProcess(Process.Start(info)!);
     }
 
-    /// <summary>Sends a signal (INT, TERM, KILL) with <c>kill</c>, as a shell or a scheduler does.</summary>
+    /// <summary>Sends a signal (INT, TERM, KILL) with kill(2), as a shell or a scheduler does.</summary>
     public void Signal(string name)
     {
-        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-s", name, Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })!;
-        kill.WaitForExit();
+        var number = name switch
+        {
+            "INT" => 2,
+            "KILL" => 9,
+            "TERM" => 15,
+            _ => throw new ArgumentOutOfRangeException(nameof(name), name, "INT, KILL or TERM"),
+        };
+        Assert.True(NativeMethods.Kill(Process.Id, number) == 0, $"kill({Process.Id}, {number}) failed");
     }
 
     /// <summary>Waits for the exit; a process still running after <paramref name="limit"/> is killed and the test fails with what it printed.</summary>
@@ -127,5 +133,11 @@ public sealed class CliProcess : IDisposable
         {
             target.AppendLine(line);
         }
+    }
+
+    private static class NativeMethods
+    {
+        [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+        public static extern int Kill(int pid, int signal);
     }
 }

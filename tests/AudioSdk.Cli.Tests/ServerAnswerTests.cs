@@ -51,6 +51,8 @@ public sealed class ServerAnswerTests : IDisposable
     [InlineData("json", "<!DOCTYPE html><html><body>Gateway</body></html>", "text/html", "it is an HTML page")]
     [InlineData("json", "{\"text\": \"cut in the mid", "application/json", "not JSON")]
     [InlineData("verbose_json", "[1, 2]", "application/json", "a JSON object with a \"text\" string was expected")]
+    [InlineData("verbose_json", "{\"text\": \"ok\", \"segments\": \"x\"}", "application/json", "\"segments\" is not a list")]
+    [InlineData("text", "\0\0\0", "text/plain", "control character U+0000")]
     [InlineData("srt", "<html><body>Bad gateway</body></html>", "text/html", "it is an HTML page")]
     [InlineData("srt", "just some words", "text/plain", "")]
     [InlineData("vtt", "", "text/plain", "the body is empty")]

@@ -63,6 +63,25 @@ public sealed class SignalTests : IDisposable
         Assert.False(File.Exists(_cli.Path("out.wav")));
     }
 
+    [Fact]
+    public async Task Sigint_AfterAWalkThroughLinkLoops_EndsTheRunWithExitCode130()
+    {
+        _cli.WriteWav("d/a/x.wav", 1);
+        Directory.CreateDirectory(_cli.Path("d", "b"));
+        foreach (var (folder, name) in new[] { ("a", "up"), ("b", "up"), ("a", "up2"), ("b", "up2") })
+        {
+            File.CreateSymbolicLink(_cli.Path("d", folder, name), "..");
+        }
+
+        using var run = CliProcess.Start(_cli.Directory, ["transcribe", "d", "--offline", "--offline-latency", "60s"]);
+        await WaitUntilAsync(() => run.Error.Contains("1 file(s)", StringComparison.Ordinal) || run.Process.HasExited);
+        run.Signal("INT");
+        var code = await run.ExitAsync(TimeSpan.FromSeconds(15));
+
+        Assert.True(code == 130, $"exit {code}\n{run}");
+        Assert.Contains("1 files: 0 done, 0 skipped, 0 failed, 1 not finished", run.Out);
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);

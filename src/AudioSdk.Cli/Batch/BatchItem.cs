@@ -9,7 +9,7 @@ internal sealed record BatchItem(string Input, string Output, string Display)
     /// <summary>Set when expansion already knows the file will not be sent (found in a folder but not audio).</summary>
     public string? SkipReason { get; init; }
 
-    /// <summary>The input's path relative to its folder or pattern root (else as shown), with '/': what shards split on.</summary>
+    /// <summary>The input's path relative to its folder or pattern root (else to the working directory), with '/': what shards split on.</summary>
     public string Key { get; init; } = string.Empty;
 
     /// <summary>Set when expansion already knows the input is wrong (a path or pattern that matches nothing).</summary>

@@ -99,7 +99,7 @@ internal static class InputExpander
             }
 
             var display = Display(path, workingDirectory);
-            var key = (root is null ? display : Path.GetRelativePath(root, path)).Replace('\\', '/');
+            var key = Path.GetRelativePath(root ?? workingDirectory, path).Replace('\\', '/');
             var item = new BatchItem(path, string.Empty, display) { Key = key };
             var identity = FileIdentity.Of(path);
             if (fromListing && !AudioExtensions.Contains(Path.GetExtension(path)))
@@ -182,10 +182,12 @@ internal static class InputExpander
         return Path.GetFullPath(Path.Combine(outDirectory, relativeDirectory, name));
     }
 
+    /// <summary>The path as shown in lines and tables: relative when inside the working directory; control characters (a newline in a name) as '?'.</summary>
     private static string Display(string path, string workingDirectory)
     {
         var relative = Path.GetRelativePath(workingDirectory, path);
-        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : relative;
+        var shown = relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : relative;
+        return shown.Any(char.IsControl) ? string.Concat(shown.Select(c => char.IsControl(c) ? '?' : c)) : shown;
     }
 
     /// <summary>

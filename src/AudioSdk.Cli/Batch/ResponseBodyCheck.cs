@@ -9,7 +9,8 @@ namespace AudioSdk.Cli.Batch;
 /// Checks a server's answer against the format asked for before it counts as done: <c>json</c> and
 /// <c>verbose_json</c> must be a JSON object with a <c>text</c> string that reads as the SDK's
 /// <see cref="Transcription"/> (or <see cref="Translation"/>); <c>srt</c> and <c>vtt</c> must read with
-/// <see cref="SubtitleFile"/> (SRT with at least one cue); every format must be non-empty and not an HTML page.
+/// <see cref="SubtitleFile"/> (SRT with at least one cue); every format must be non-empty, free of control
+/// characters other than whitespace, and not an HTML page.
 /// A body that fails is not saved, so the file fails and a rerun tries it again.
 /// </summary>
 internal static class ResponseBodyCheck
@@ -20,6 +21,14 @@ internal static class ResponseBodyCheck
         if (string.IsNullOrWhiteSpace(body))
         {
             throw Invalid(format, "the body is empty");
+        }
+
+        foreach (var c in body)
+        {
+            if (char.IsControl(c) && !char.IsWhiteSpace(c))
+            {
+                throw Invalid(format, $"it holds the control character U+{(int)c:X4}");
+            }
         }
 
         var start = body.AsSpan().TrimStart();
@@ -62,6 +71,14 @@ internal static class ResponseBodyCheck
                 || !document.RootElement.TryGetProperty("text", out var text) || text.ValueKind != JsonValueKind.String)
             {
                 throw new FormatException("not a transcript: a JSON object with a \"text\" string was expected");
+            }
+
+            foreach (var list in new[] { "segments", "words" })
+            {
+                if (document.RootElement.TryGetProperty(list, out var items) && items.ValueKind is not (JsonValueKind.Array or JsonValueKind.Null))
+                {
+                    throw new FormatException($"\"{list}\" is not a list");
+                }
             }
         }
 
