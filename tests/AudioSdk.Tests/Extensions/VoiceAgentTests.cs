@@ -323,6 +323,45 @@ public sealed class VoiceAgentTests : ServerTest
         Assert.All(parts, p => Assert.True(p.Length <= 50 && p.EndsWith('、'), p));
     }
 
+    [Theory]
+    [InlineData(11)]
+    [InlineData(12)]
+    [InlineData(13)]
+    public void GeneratedText_InAnyScriptAndTokenization_GivesPiecesWithinTheLimit_AndLosesNothing(int seed)
+    {
+        // Seeded, bounded hostile input: letters of several scripts, spaces, terminals, clause marks, quotes, ellipses,
+        // emoji, combining marks and long runs of any of them, streamed in random token sizes.
+        string[] alphabet = ["a", "Z", "q", " ", " ", "  ", "\n", ".", "...", "!", "?", ",", ", ", ";", ":", "\"", ")", "。", "！", "？", "，", "、",
+            "؟", "،", "।", "።", "։", "字", "ب", "क", "😀", "e\u0301", "👨\u200D👩", "Mr.", " e.g. ", "3.14", "‽"];
+        var random = new Random(seed);
+        for (var round = 0; round < 40; round++)
+        {
+            var text = new StringBuilder();
+            while (text.Length < 3_000)
+            {
+                var piece = alphabet[random.Next(alphabet.Length)];
+                text.Append(random.Next(20) == 0 ? string.Concat(Enumerable.Repeat(piece, random.Next(50, 400))) : piece);
+            }
+
+            var limit = random.Next(20, 300);
+            var tokens = new List<string>();
+            for (var i = 0; i < text.Length;)
+            {
+                var n = Math.Min(text.Length - i, random.Next(1, random.Next(2) == 0 ? 4 : 600));
+                tokens.Add(text.ToString(i, n));
+                i += n;
+            }
+
+            var parts = Split(tokens, limit);
+            Assert.All(parts, p => Assert.InRange(p.Length, 1, limit));
+            Assert.All(parts, p => Assert.False(char.IsWhiteSpace(p[0]) || char.IsWhiteSpace(p[^1])));
+            Assert.All(parts, p => Assert.False(char.IsHighSurrogate(p[^1]) || char.IsLowSurrogate(p[0]), "a surrogate pair was split"));
+            Assert.Equal(NonWhiteSpace(text.ToString()), NonWhiteSpace(string.Concat(parts)));
+        }
+
+        static string NonWhiteSpace(string s) => string.Concat(s.Where(c => !char.IsWhiteSpace(c)));
+    }
+
     private static List<string> SentencesOf(List<VoiceAgentChunk> chunks) =>
         chunks.GroupBy(c => c.SentenceIndex).OrderBy(g => g.Key).Select(g => g.First().Sentence).ToList();
 
