@@ -112,13 +112,18 @@ public partial class RealtimeSession
 
         var description = Redact(end.Description);
         Fault(
-            end.Status is null ? $"the connection dropped ({description})" : $"the server closed the connection ({(int)end.Status} {end.Status}{(description is { Length: > 0 } d ? ": " + d : string.Empty)})",
+            end.Status is null ? $"the connection dropped ({description})" : $"the server closed the connection ({CloseStatusText(end.Status.Value)}{(description is { Length: > 0 } d ? ": " + d : string.Empty)})",
             new Closed(end.Status, description, byClient: false));
     }
 
-    /// <summary>One server message. Nothing in it can end the session: whatever goes wrong is logged at Debug and the loop goes on.</summary>
+    /// <summary>
+    /// One server message. Nothing in it can end the session: whatever goes wrong is logged at Debug and the loop goes on.
+    /// The waits it settles complete only after its event is in the stream (<see cref="Drivers.Settlement"/>), so a caller
+    /// that waits and then reads finds the event there.
+    /// </summary>
     private void Handle(ReadOnlySpan<byte> message, int generation)
     {
+        Drivers.Settlement.Begin();
         try
         {
             var evt = _driver.Codec.Parse(message, _driver.CurrentItemId, out var problem);
@@ -158,7 +163,15 @@ public partial class RealtimeSession
         {
             Log.RealtimeMessageNotUnderstood(Logger, "(unhandled)", message.Length, ex.GetType().Name);
         }
+        finally
+        {
+            Drivers.Settlement.Flush();
+        }
     }
+
+    /// <summary>A close status as a reader wants it: <c>1000 NormalClosure</c>, or just <c>1012</c> when it has no name.</summary>
+    internal static string CloseStatusText(WebSocketCloseStatus status) =>
+        Enum.IsDefined(status) ? $"{(int)status} {status}" : ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The session is over: every waiter fails, the stream ends with <paramref name="closed"/>.</summary>
     private void Fault(string reason, Closed closed)

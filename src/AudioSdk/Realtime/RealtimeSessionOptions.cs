@@ -1,6 +1,6 @@
 namespace AudioSdk.Realtime;
 
-/// <summary>How a realtime transcription session connects, what it declares and how it sends audio.</summary>
+/// <summary>How a realtime session connects, what it declares and how it sends audio, in any of the three dialects.</summary>
 public sealed record RealtimeSessionOptions
 {
     /// <summary>The protocol. Default <see cref="RealtimeDialect.OpenAITranscription"/>.</summary>
@@ -28,8 +28,9 @@ public sealed record RealtimeSessionOptions
     public int? SessionSampleRate { get; init; }
 
     /// <summary>
-    /// Turn detection for an open microphone: the server's VAD (OpenAI dialect) or the SDK's own (<see cref="RealtimeTurnDetection.OnClient"/>,
-    /// both dialects); <see langword="null"/> is push-to-talk (<c>turn_detection: null</c>): you commit each utterance.
+    /// Turn detection for an open microphone: the server's VAD (OpenAI dialects) or the SDK's own (<see cref="RealtimeTurnDetection.OnClient"/>,
+    /// the two transcription dialects; the conversation dialect refuses client turns when the session starts);
+    /// <see langword="null"/> is push-to-talk (<c>turn_detection: null</c>): you commit each utterance.
     /// </summary>
     public RealtimeTurnDetection? TurnDetection { get; init; }
 
@@ -69,7 +70,8 @@ public sealed record RealtimeSessionOptions
 
     /// <summary>
     /// Reconnects after a dropped connection without losing audio (see <see cref="RealtimeReconnectOptions"/>);
-    /// <see langword="null"/> (the default) ends the session when the connection drops.
+    /// <see langword="null"/> (the default) ends the session when the connection drops. The two transcription dialects
+    /// only: the conversation dialect refuses it when the session starts (a new socket is a new conversation).
     /// </summary>
     public RealtimeReconnectOptions? Reconnect { get; init; }
 
