@@ -169,6 +169,15 @@ public partial class RealtimeSession : IAsyncDisposable
             await connection.DisposeAsync().ConfigureAwait(false);
         }
 
+        IRealtimeConnection[] retained;
+        lock (_retained)
+        {
+            retained = [.. _retained.Values];
+            _retained.Clear();
+        }
+
+        await Task.WhenAll(retained.Select(CloseQuietlyAsync)).ConfigureAwait(false);
+
         Fault("the session was disposed", new Closed(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "client closing", byClient: true));
         _json.Dispose();
         _lifetime.Dispose();

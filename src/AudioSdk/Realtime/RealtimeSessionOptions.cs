@@ -49,6 +49,14 @@ public sealed record RealtimeSessionOptions
     /// <summary>How long a commit may wait for the service (its acknowledgment, or the native dialect's final text). Default 60 s.</summary>
     public TimeSpan ResponseTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The native dialect's bound on utterances under way at once, each on its own connection: the next utterance starts
+    /// at once while earlier ones wait for their transcripts, and only past this many does it wait for the oldest
+    /// transcript. Results still come out in order. 1 makes each utterance wait for the last one's transcript. Between 1
+    /// and 16; default 4.
+    /// </summary>
+    public int MaxConcurrentUtterances { get; init; } = 4;
+
     /// <summary>WebSocket keep-alive ping interval. Default 20 s.</summary>
     public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(20);
 
@@ -108,6 +116,11 @@ public sealed record RealtimeSessionOptions
         if (ConnectTimeout <= TimeSpan.Zero || ResponseTimeout <= TimeSpan.Zero)
         {
             problems.Add("ConnectTimeout and ResponseTimeout must be positive.");
+        }
+
+        if (MaxConcurrentUtterances is < 1 or > 16)
+        {
+            problems.Add("MaxConcurrentUtterances must be between 1 and 16.");
         }
 
         if (MaxMessageBytes < 1024)

@@ -77,7 +77,7 @@ public sealed class WaitsAndStreamTests : RealtimeTestBase
     }
 
     [Fact]
-    public void WhileAMessageIsHandled_ItsWaitsStayOpen_UntilItsEventIsPublished()
+    public async Task WhileAMessageIsHandled_ItsWaitsStayOpen_UntilItsEventIsPublished()
     {
         // The mechanism the socket tests rely on, without their timing: completions wait for the flush that follows the write.
         var transcripts = new AudioSdk.Realtime.Drivers.KeyedWaiters<TranscriptCompleted>(static t => t.ItemId);
@@ -100,8 +100,9 @@ public sealed class WaitsAndStreamTests : RealtimeTestBase
             AudioSdk.Realtime.Drivers.Settlement.Flush();
         }
 
-        Assert.Same(completed, waiting.Result);
-        Assert.Equal("item_000", ((Committed)reply.Result).ItemId);
+        Assert.True(waiting.IsCompletedSuccessfully);
+        Assert.Same(completed, await waiting);
+        Assert.Equal("item_000", ((Committed)await reply).ItemId);
         Assert.True(transcripts.WaitAsync("item_000").IsCompletedSuccessfully);
     }
 
