@@ -12,8 +12,17 @@ public sealed record RealtimeSessionOptions
     /// <summary>The spoken language (ISO-639-1), for the OpenAI dialect.</summary>
     public string? Language { get; init; }
 
-    /// <summary>A prompt that guides the transcription, for the OpenAI dialect.</summary>
+    /// <summary>A prompt that guides the transcription (free text context), for the OpenAI dialect. <c>gpt-realtime-whisper</c> takes none.</summary>
     public string? Prompt { get; init; }
+
+    /// <summary>
+    /// Keyword hints for the transcription (<c>audio.input.transcription.keywords</c>): domain terms and names the model
+    /// should expect. OpenAI transcription dialect; <c>gpt-live-transcribe</c> and <c>gpt-transcribe</c> document them.
+    /// </summary>
+    public IReadOnlyList<string>? Keywords { get; init; }
+
+    /// <summary>Input noise reduction, near or far field (<c>audio.input.noise_reduction</c>), for the OpenAI transcription dialect; unset sends none.</summary>
+    public RealtimeNoiseReduction? NoiseReduction { get; init; }
 
     /// <summary>
     /// The sample rate of the audio you send through <see cref="RealtimeSession.SendAudioAsync(ReadOnlyMemory{byte}, CancellationToken)"/>.
@@ -131,6 +140,11 @@ public sealed record RealtimeSessionOptions
         Reconnect?.Validate(problems);
         TurnDetection?.Validate(problems);
         Conversation?.Validate(problems);
+        if ((Keywords is not null || NoiseReduction is not null) && Dialect != RealtimeDialect.OpenAITranscription)
+        {
+            problems.Add("Keywords and NoiseReduction apply to the OpenAI transcription dialect only.");
+        }
+
         if (Conversation is not null && Dialect != RealtimeDialect.OpenAIConversation)
         {
             problems.Add("Conversation applies to the conversation dialect (RealtimeDialect.OpenAIConversation) only.");
