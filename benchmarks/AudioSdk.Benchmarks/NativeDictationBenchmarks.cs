@@ -3,7 +3,6 @@ using AudioSdk.Audio;
 using AudioSdk.Realtime;
 using AudioSdk.Testing;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 
 namespace AudioSdk.Benchmarks;
 
@@ -12,8 +11,9 @@ namespace AudioSdk.Benchmarks;
 /// 0.5 s sent at real-time pace, then every transcript awaited. MaxConcurrentUtterances = 1 is the old behaviour (each
 /// utterance waits for the last transcript before its audio goes out); 4 is the default. The op time is the whole
 /// dictation; the longest single send (audio + commit of one utterance) is printed per op as "longest send".
+/// Each op takes seconds: run it as
+/// <c>-- --filter '*NativeDictation*' --inProcess --strategy Monitoring --warmupCount 0 --iterationCount 3</c>.
 /// </summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 0, iterationCount: 3)]
 public class NativeDictationBenchmarks
 {
     private const int Utterances = 10;
