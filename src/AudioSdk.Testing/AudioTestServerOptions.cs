@@ -33,6 +33,12 @@ public sealed class AudioTestServerOptions
     /// <summary>How the OpenAI realtime dialect behaves: as OpenAI (default) or as Tinfoil serves it.</summary>
     public RealtimeServerFlavor RealtimeFlavor { get; set; } = RealtimeServerFlavor.OpenAI;
 
+    /// <summary>
+    /// How late the native realtime dialect answers a final commit (its deltas and <c>transcription.done</c>), as a slow
+    /// model would; the connection's other utterances are not held up. Default zero.
+    /// </summary>
+    public TimeSpan RealtimeTranscriptDelay { get; set; }
+
     /// <summary>Models the native realtime dialect accepts in <c>session.update</c>; others get <c>model_not_found</c>.</summary>
     public ISet<string> RealtimeModels { get; } = new HashSet<string> { "voxtral-mini-4b-realtime", "whisper-large-v3-turbo" };
 

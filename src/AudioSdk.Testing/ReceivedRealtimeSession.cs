@@ -42,6 +42,12 @@ public sealed class ReceivedRealtimeSession
     /// <summary>Conversation dialect: the responses produced, once each has ended.</summary>
     public ConcurrentQueue<ReceivedResponse> Responses { get; } = new();
 
+    /// <summary>Native dialect: when each final commit arrived (server clock).</summary>
+    public ConcurrentQueue<DateTimeOffset> FinalCommits { get; } = new();
+
+    /// <summary>Native dialect: when each <c>transcription.done</c> was sent (server clock).</summary>
+    public ConcurrentQueue<DateTimeOffset> TranscriptsSent { get; } = new();
+
     /// <summary>Whether the connection has ended.</summary>
     public bool Ended { get; internal set; }
 }

@@ -7,10 +7,10 @@ namespace AudioSdk;
 public partial class AudioClient
 {
     /// <summary>
-    /// Opens a realtime transcription session (<c>/v1/realtime</c> over a WebSocket) in the OpenAI transcription
-    /// dialect or vLLM's native one. The socket goes through the same handler as the client's HTTP requests, so
+    /// Opens a realtime session (<c>/v1/realtime</c> over a WebSocket) in one of three dialects: OpenAI's transcription
+    /// dialect, vLLM's native one, or OpenAI's conversational dialect for voice agents. The socket goes through the same handler as the client's HTTP requests, so
     /// proxy, TLS and pinning settings apply; it sends the Bearer key and no subprotocols. For the OpenAI dialect
-    /// the call returns once the server has confirmed the configuration (<c>session.updated</c>).
+    /// and conversation dialects the call returns once the server has confirmed the configuration (<c>session.updated</c>).
     /// </summary>
     /// <param name="options">The dialect, model, rates and timeouts; <see cref="RealtimeSessionOptions.Model"/> is required.</param>
     /// <param name="cancellationToken">Cancels the connection attempt.</param>

@@ -1,6 +1,6 @@
 namespace AudioSdk.Realtime;
 
-/// <summary>The WebSocket protocol a realtime transcription endpoint speaks.</summary>
+/// <summary>The WebSocket protocol a realtime endpoint speaks: two transcription dialects and one conversational.</summary>
 public enum RealtimeDialect
 {
     /// <summary>

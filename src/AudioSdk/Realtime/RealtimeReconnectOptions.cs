@@ -6,7 +6,10 @@ namespace AudioSdk.Realtime;
 /// How a realtime session recovers when its connection drops (<see cref="RealtimeSessionOptions.Reconnect"/>): it opens
 /// a new connection through the same handler (so pinning still holds), configures it as before, replays the audio of
 /// every utterance that has no final transcript yet, commits what had been committed, and goes on. Item ids you hold
-/// stay valid. Sends made during the outage wait for it to end.
+/// stay valid, and an id you have seen is never given to another utterance (a new item whose server id repeats one gets a
+/// <c>~n</c> suffix, see <see cref="RealtimeSession"/>). Sends made during the outage wait for it to end. The two
+/// transcription dialects only: the conversation dialect refuses it when the session starts (a new socket is a new
+/// conversation).
 /// </summary>
 /// <remarks>
 /// A dropped connection (a reset, a lost TCP connection, no close handshake) is always recoverable; a close is recoverable

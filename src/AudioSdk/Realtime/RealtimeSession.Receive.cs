@@ -10,6 +10,7 @@ namespace AudioSdk.Realtime;
 public partial class RealtimeSession
 {
     private readonly object _publishGate = new();
+    private readonly Dictionary<int, IRealtimeConnection> _retained = [];
     private IRealtimeConnection? _connection;
     private Task _receiveTask = Task.CompletedTask;
     private int _generation;
@@ -21,16 +22,29 @@ public partial class RealtimeSession
     /// <summary>The number of the connection under way; events of an older one are stale.</summary>
     internal int Generation => Volatile.Read(ref _generation);
 
-    /// <summary>Opens a connection (closing the one before, if any) and starts reading it.</summary>
+    /// <summary>
+    /// Opens a connection and starts reading it. The one before is closed, or, with <paramref name="keepPrevious"/>, kept
+    /// open and read on (its events keep their generation) until the driver lets it go with <see cref="Release"/>.
+    /// </summary>
     /// <returns>Its generation number (1 for the first).</returns>
-    internal async Task<int> ConnectAsync(CancellationToken cancellationToken)
+    internal async Task<int> ConnectAsync(CancellationToken cancellationToken, bool keepPrevious = false)
     {
         await WaitForOutageAsync(cancellationToken).ConfigureAwait(false);
         if (_connection is { } old)
         {
-            Interlocked.Increment(ref _generation);
-            await old.CloseAsync(RealtimeConnection.CloseTimeout).ConfigureAwait(false);
-            await old.DisposeAsync().ConfigureAwait(false);
+            if (keepPrevious)
+            {
+                lock (_retained)
+                {
+                    _retained[Generation] = old;
+                }
+            }
+            else
+            {
+                Interlocked.Increment(ref _generation);
+                await old.CloseAsync(RealtimeConnection.CloseTimeout).ConfigureAwait(false);
+                await old.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         IRealtimeConnection connection;
@@ -48,9 +62,31 @@ public partial class RealtimeSession
 
         _created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var generation = Interlocked.Increment(ref _generation);
+        if (keepPrevious && Volatile.Read(ref _closing) != 0)
+        {
+            // Disposed meanwhile: the new connection goes at once.
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw new ObjectDisposedException(nameof(RealtimeSession));
+        }
+
         _connection = connection;
         _receiveTask = Task.Run(() => ReceiveLoopAsync(connection, generation), CancellationToken.None);
         return generation;
+    }
+
+    /// <summary>Closes a connection kept open by <see cref="ConnectAsync"/> (its utterance is finished), in the background.</summary>
+    internal void Release(int generation)
+    {
+        IRealtimeConnection? connection;
+        lock (_retained)
+        {
+            _retained.Remove(generation, out connection);
+        }
+
+        if (connection is not null)
+        {
+            _ = CloseQuietlyAsync(connection);
+        }
     }
 
     /// <summary>
@@ -102,6 +138,19 @@ public partial class RealtimeSession
 
         if (Generation != generation)
         {
+            bool wasKept;
+            lock (_retained)
+            {
+                wasKept = _retained.Remove(generation);
+            }
+
+            if (wasKept && !_faulted)
+            {
+                // A connection kept for its transcript ended first: the driver settles what it still owed.
+                _driver.OnConnectionLost(generation, end.Status is null ? "the connection dropped (" + Redact(end.Description) + ")" : "the server closed the connection (" + CloseStatusText(end.Status.Value) + ")");
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+
             return;
         }
 
@@ -112,16 +161,21 @@ public partial class RealtimeSession
 
         var description = Redact(end.Description);
         Fault(
-            end.Status is null ? $"the connection dropped ({description})" : $"the server closed the connection ({(int)end.Status} {end.Status}{(description is { Length: > 0 } d ? ": " + d : string.Empty)})",
+            end.Status is null ? $"the connection dropped ({description})" : $"the server closed the connection ({CloseStatusText(end.Status.Value)}{(description is { Length: > 0 } d ? ": " + d : string.Empty)})",
             new Closed(end.Status, description, byClient: false));
     }
 
-    /// <summary>One server message. Nothing in it can end the session: whatever goes wrong is logged at Debug and the loop goes on.</summary>
+    /// <summary>
+    /// One server message. Nothing in it can end the session: whatever goes wrong is logged at Debug and the loop goes on.
+    /// The waits it settles complete only after its event is in the stream (<see cref="Drivers.Settlement"/>), so a caller
+    /// that waits and then reads finds the event there.
+    /// </summary>
     private void Handle(ReadOnlySpan<byte> message, int generation)
     {
+        Drivers.Settlement.Begin();
         try
         {
-            var evt = _driver.Codec.Parse(message, _driver.CurrentItemId, out var problem);
+            var evt = _driver.Codec.Parse(message, _driver.ItemIdOf(generation), out var problem);
             if (evt is null)
             {
                 return;
@@ -158,7 +212,27 @@ public partial class RealtimeSession
         {
             Log.RealtimeMessageNotUnderstood(Logger, "(unhandled)", message.Length, ex.GetType().Name);
         }
+        finally
+        {
+            Drivers.Settlement.Flush();
+        }
     }
+
+    private static async Task CloseQuietlyAsync(IRealtimeConnection connection)
+    {
+        try
+        {
+            await connection.CloseAsync(RealtimeConnection.CloseTimeout).ConfigureAwait(false);
+        }
+        finally
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A close status as a reader wants it: <c>1000 NormalClosure</c>, or just <c>1012</c> when it has no name.</summary>
+    internal static string CloseStatusText(WebSocketCloseStatus status) =>
+        Enum.IsDefined(status) ? $"{(int)status} {status}" : ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The session is over: every waiter fails, the stream ends with <paramref name="closed"/>.</summary>
     private void Fault(string reason, Closed closed)

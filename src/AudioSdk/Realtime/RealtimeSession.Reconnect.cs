@@ -57,7 +57,7 @@ public partial class RealtimeSession
         }
 
         Replies.SettleForReconnect();
-        var reason = status is null ? $"the connection dropped ({Redact(description)})" : $"the server closed the connection ({(int)status} {status})";
+        var reason = status is null ? $"the connection dropped ({Redact(description)})" : $"the server closed the connection ({CloseStatusText(status.Value)})";
         _reconnectTask = Task.Run(() => ReconnectLoopAsync(reconnect, status, reason), CancellationToken.None);
         return true;
     }

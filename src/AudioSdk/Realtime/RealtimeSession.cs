@@ -10,11 +10,13 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace AudioSdk.Realtime;
 
 /// <summary>
-/// A realtime transcription session over a WebSocket, the same in both dialects: send PCM16 audio, commit
-/// each utterance, read one ordered stream of events. Audio at another rate than the wire's is resampled
-/// (band-limited). In the native dialect each utterance gets its own connection; the session reconnects
-/// by itself and the stream stays one. Sends are serialised, so several tasks may send at once.
-/// Dispose it to close the connection with a proper close handshake.
+/// A realtime session over a WebSocket in one of three dialects (<see cref="RealtimeDialect"/>): OpenAI's transcription
+/// dialect and vLLM's native one (send PCM16 audio, commit each utterance, read its transcript), and OpenAI's
+/// conversational dialect for voice agents (responses, function calls, barge-in; see <see cref="CreateResponseAsync"/>).
+/// All three give one ordered stream of events. Audio at another rate than the wire's is resampled (band-limited).
+/// In the native dialect each utterance gets its own connection; the session opens them by itself and the stream stays
+/// one. Sends are serialised, so several tasks may send at once. Dispose it to close the connection with a proper
+/// close handshake.
 /// </summary>
 /// <remarks>
 /// The stream always begins with <see cref="SessionCreated"/> and ends with <see cref="Closed"/>. No server message
@@ -23,6 +25,18 @@ namespace AudioSdk.Realtime;
 /// are <see cref="RealtimeException"/> (the server refused, or the connection closed) or <see cref="TimeoutException"/>;
 /// an <see cref="OperationCanceledException"/> only when your token asked for it. Transcript text is never logged,
 /// at any level; the API key never appears in events, exceptions or logs.
+/// <para>
+/// Waits and the stream agree: <see cref="WaitForTranscriptAsync"/>, <see cref="WaitForResponseAsync"/>,
+/// <see cref="CommitAsync"/> and the other calls that wait for a server event complete only after that event (and
+/// every event before it) is readable from <see cref="ReadEventsAsync"/>, so code that waits and then reads finds it.
+/// </para>
+/// <para>
+/// Item ids are the server's, except where the SDK has to make them up: the native dialect names its utterances
+/// <c>item_000</c>, <c>item_001</c>, ...; after a reconnect (<see cref="RealtimeSessionOptions.Reconnect"/>) a server
+/// that numbers items per connection may name a new item with an id the caller has already been shown, in any event
+/// (a delta that came before its commit included): the SDK then gives it that id with a suffix, <c>item_001~1</c>
+/// (<c>~n</c> for the n-th reconnect). An id shown once is never given to another utterance.
+/// </para>
 /// </remarks>
 public partial class RealtimeSession : IAsyncDisposable
 {
@@ -154,6 +168,15 @@ public partial class RealtimeSession : IAsyncDisposable
         {
             await connection.DisposeAsync().ConfigureAwait(false);
         }
+
+        IRealtimeConnection[] retained;
+        lock (_retained)
+        {
+            retained = [.. _retained.Values];
+            _retained.Clear();
+        }
+
+        await Task.WhenAll(retained.Select(CloseQuietlyAsync)).ConfigureAwait(false);
 
         Fault("the session was disposed", new Closed(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "client closing", byClient: true));
         _json.Dispose();

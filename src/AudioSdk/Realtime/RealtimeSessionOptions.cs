@@ -1,6 +1,6 @@
 namespace AudioSdk.Realtime;
 
-/// <summary>How a realtime transcription session connects, what it declares and how it sends audio.</summary>
+/// <summary>How a realtime session connects, what it declares and how it sends audio, in any of the three dialects.</summary>
 public sealed record RealtimeSessionOptions
 {
     /// <summary>The protocol. Default <see cref="RealtimeDialect.OpenAITranscription"/>.</summary>
@@ -12,8 +12,17 @@ public sealed record RealtimeSessionOptions
     /// <summary>The spoken language (ISO-639-1), for the OpenAI dialect.</summary>
     public string? Language { get; init; }
 
-    /// <summary>A prompt that guides the transcription, for the OpenAI dialect.</summary>
+    /// <summary>A prompt that guides the transcription (free text context), for the OpenAI dialect. <c>gpt-realtime-whisper</c> takes none.</summary>
     public string? Prompt { get; init; }
+
+    /// <summary>
+    /// Keyword hints for the transcription (<c>audio.input.transcription.keywords</c>): domain terms and names the model
+    /// should expect. OpenAI transcription dialect; <c>gpt-live-transcribe</c> and <c>gpt-transcribe</c> document them.
+    /// </summary>
+    public IReadOnlyList<string>? Keywords { get; init; }
+
+    /// <summary>Input noise reduction, near or far field (<c>audio.input.noise_reduction</c>), for the OpenAI transcription dialect; unset sends none.</summary>
+    public RealtimeNoiseReduction? NoiseReduction { get; init; }
 
     /// <summary>
     /// The sample rate of the audio you send through <see cref="RealtimeSession.SendAudioAsync(ReadOnlyMemory{byte}, CancellationToken)"/>.
@@ -28,8 +37,9 @@ public sealed record RealtimeSessionOptions
     public int? SessionSampleRate { get; init; }
 
     /// <summary>
-    /// Turn detection for an open microphone: the server's VAD (OpenAI dialect) or the SDK's own (<see cref="RealtimeTurnDetection.OnClient"/>,
-    /// both dialects); <see langword="null"/> is push-to-talk (<c>turn_detection: null</c>): you commit each utterance.
+    /// Turn detection for an open microphone: the server's VAD (OpenAI dialects) or the SDK's own (<see cref="RealtimeTurnDetection.OnClient"/>,
+    /// the two transcription dialects; the conversation dialect refuses client turns when the session starts);
+    /// <see langword="null"/> is push-to-talk (<c>turn_detection: null</c>): you commit each utterance.
     /// </summary>
     public RealtimeTurnDetection? TurnDetection { get; init; }
 
@@ -47,6 +57,14 @@ public sealed record RealtimeSessionOptions
 
     /// <summary>How long a commit may wait for the service (its acknowledgment, or the native dialect's final text). Default 60 s.</summary>
     public TimeSpan ResponseTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The native dialect's bound on utterances under way at once, each on its own connection: the next utterance starts
+    /// at once while earlier ones wait for their transcripts, and only past this many does it wait for the oldest
+    /// transcript. Results still come out in order. 1 makes each utterance wait for the last one's transcript. Between 1
+    /// and 16; default 4.
+    /// </summary>
+    public int MaxConcurrentUtterances { get; init; } = 4;
 
     /// <summary>WebSocket keep-alive ping interval. Default 20 s.</summary>
     public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(20);
@@ -69,7 +87,8 @@ public sealed record RealtimeSessionOptions
 
     /// <summary>
     /// Reconnects after a dropped connection without losing audio (see <see cref="RealtimeReconnectOptions"/>);
-    /// <see langword="null"/> (the default) ends the session when the connection drops.
+    /// <see langword="null"/> (the default) ends the session when the connection drops. The two transcription dialects
+    /// only: the conversation dialect refuses it when the session starts (a new socket is a new conversation).
     /// </summary>
     public RealtimeReconnectOptions? Reconnect { get; init; }
 
@@ -108,6 +127,11 @@ public sealed record RealtimeSessionOptions
             problems.Add("ConnectTimeout and ResponseTimeout must be positive.");
         }
 
+        if (MaxConcurrentUtterances is < 1 or > 16)
+        {
+            problems.Add("MaxConcurrentUtterances must be between 1 and 16.");
+        }
+
         if (MaxMessageBytes < 1024)
         {
             problems.Add("MaxMessageBytes must be at least 1024.");
@@ -116,6 +140,11 @@ public sealed record RealtimeSessionOptions
         Reconnect?.Validate(problems);
         TurnDetection?.Validate(problems);
         Conversation?.Validate(problems);
+        if ((Keywords is not null || NoiseReduction is not null) && Dialect != RealtimeDialect.OpenAITranscription)
+        {
+            problems.Add("Keywords and NoiseReduction apply to the OpenAI transcription dialect only.");
+        }
+
         if (Conversation is not null && Dialect != RealtimeDialect.OpenAIConversation)
         {
             problems.Add("Conversation applies to the conversation dialect (RealtimeDialect.OpenAIConversation) only.");

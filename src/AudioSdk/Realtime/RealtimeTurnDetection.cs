@@ -3,7 +3,8 @@ namespace AudioSdk.Realtime;
 /// <summary>
 /// Turn detection: who decides where an utterance ends when the microphone stays open. <see cref="RealtimeTurnDetectionMode.Server"/>
 /// is OpenAI's server VAD (<c>turn_detection</c>, OpenAI dialect only); <see cref="RealtimeTurnDetectionMode.Client"/>
-/// lets the SDK decide (both dialects: the push-to-talk servers, vLLM and Tinfoil, have no server VAD). Leaving
+/// lets the SDK decide (the two transcription dialects: the push-to-talk servers, vLLM and Tinfoil, have no server VAD; the
+/// conversation dialect refuses client turns when the session starts). Leaving
 /// <see cref="RealtimeSessionOptions.TurnDetection"/> unset means push-to-talk: you commit each utterance.
 /// </summary>
 /// <remarks>
@@ -103,6 +104,6 @@ public enum RealtimeTurnDetectionMode
     /// <summary>The server's VAD (OpenAI's <c>server_vad</c>; OpenAI dialect only).</summary>
     Server,
 
-    /// <summary>The SDK, on the audio it sends (both dialects).</summary>
+    /// <summary>The SDK, on the audio it sends (the two transcription dialects; the conversation dialect refuses it).</summary>
     Client,
 }

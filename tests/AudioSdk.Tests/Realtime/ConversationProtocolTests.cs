@@ -133,9 +133,17 @@ public sealed class ConversationProtocolTests
         var error = Assert.IsType<ServerError>(Parse("""{"type":"error","event_id":"event_24","error":{"type":"invalid_request_error","code":"conversation_already_has_active_response","message":"Conversation already has an active response in progress: resp_1.","param":null,"event_id":"evt_3"}}"""));
         Assert.Equal(("conversation_already_has_active_response", "evt_3"), (error.Code, error.ClientEventId));
 
-        // Listed by the reference, not modelled: passed on as they came.
-        Assert.IsType<UnknownMessage>(Parse("""{"type":"response.output_item.added","response_id":"resp_1","output_index":0,"item":{"id":"item_2"}}"""));
-        Assert.IsType<UnknownMessage>(Parse("""{"type":"response.content_part.added","response_id":"resp_1","item_id":"item_2","output_index":0,"content_index":0,"part":{"type":"audio","transcript":""}}"""));
+        // Output items and content parts, in the reference's shapes (part types "audio"/"text" and "output_*" alike).
+        var itemAdded = Assert.IsType<OutputItemAdded>(Parse("""{"type":"response.output_item.added","event_id":"event_11","response_id":"resp_1","output_index":0,"item":{"id":"item_2","object":"realtime.item","type":"message","status":"in_progress","role":"assistant","content":[]}}"""));
+        Assert.Equal(("resp_1", 0, "item_2", "message", "assistant", "in_progress"), (itemAdded.ResponseId, itemAdded.OutputIndex, itemAdded.Item.Id, itemAdded.Item.Type, itemAdded.Item.Role, itemAdded.Item.Status));
+        var itemDone = Assert.IsType<OutputItemDone>(Parse("""{"type":"response.output_item.done","event_id":"event_12","response_id":"resp_1","output_index":1,"item":{"id":"item_2","type":"message","status":"completed","role":"assistant","content":[{"type":"output_text","text":"Sure."}]}}"""));
+        Assert.Equal((1, "completed", "Sure."), (itemDone.OutputIndex, itemDone.Item.Status, itemDone.Item.Text));
+        var partAdded = Assert.IsType<ContentPartAdded>(Parse("""{"type":"response.content_part.added","event_id":"event_13","response_id":"resp_1","item_id":"item_2","output_index":0,"content_index":0,"part":{"type":"audio","transcript":""}}"""));
+        Assert.Equal(("resp_1", "item_2", 0, 0, "audio", string.Empty), (partAdded.ResponseId, partAdded.ItemId, partAdded.OutputIndex, partAdded.ContentIndex, partAdded.PartType, partAdded.Text));
+        var partDone = Assert.IsType<ContentPartDone>(Parse("""{"type":"response.content_part.done","event_id":"event_14","response_id":"resp_1","item_id":"item_2","output_index":0,"content_index":1,"part":{"type":"text","text":"Sure."}}"""));
+        Assert.Equal((1, "text", "Sure."), (partDone.ContentIndex, partDone.PartType, partDone.Text));
+        Assert.Equal("Sure.", Assert.IsType<ContentPartDone>(Parse("""{"type":"response.content_part.done","item_id":"item_2","part":{"type":"output_audio","transcript":"Sure."}}""")).Text);
+        Assert.Equal("response.content_part.done", partDone.EventType);
     }
 
     [Fact]

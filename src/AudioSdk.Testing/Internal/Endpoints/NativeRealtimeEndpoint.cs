@@ -101,6 +101,12 @@ internal sealed class NativeRealtimeEndpoint(WebSocket socket, ReceivedRealtimeS
 
         _finalReceived = true;
         var utterance = Transcribe(string.Empty, Rate);
+        Record.FinalCommits.Enqueue(DateTimeOffset.UtcNow);
+        if (Options.RealtimeTranscriptDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(Options.RealtimeTranscriptDelay, Aborted).ConfigureAwait(false);
+        }
+
         var sent = new StringBuilder();
         foreach (var word in utterance.Transcript.Split(' '))
         {
@@ -117,6 +123,7 @@ internal sealed class NativeRealtimeEndpoint(WebSocket socket, ReceivedRealtimeS
             ["text"] = sent.ToString(),
             ["usage"] = new JsonObject { ["prompt_tokens"] = 39, ["total_tokens"] = 39 + completion, ["completion_tokens"] = completion, ["prompt_tokens_details"] = null },
         }).ConfigureAwait(false);
+        Record.TranscriptsSent.Enqueue(DateTimeOffset.UtcNow);
         _generating = false;
     }
 

@@ -26,6 +26,9 @@ internal abstract class RealtimeEndpoint(WebSocket socket, ReceivedRealtimeSessi
 
     protected AudioTestServerOptions Options => options;
 
+    /// <summary>Ends with the connection.</summary>
+    protected CancellationToken Aborted => aborted;
+
     /// <summary>Closes the TCP connection without a close handshake.</summary>
     public Action? Abort { get; init; }
 

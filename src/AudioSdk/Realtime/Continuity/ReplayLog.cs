@@ -4,8 +4,14 @@ namespace AudioSdk.Realtime.Continuity;
 /// What a reconnect needs: the audio of every utterance that has no final transcript yet (bounded), whether each was
 /// committed and under which item id the caller knows it, and, on the connection after a reconnect, the map from the
 /// server's new item ids to those ids. Appends, commits and clears are recorded by the send path before they go on the
-/// wire; commits and transcripts are observed as events are published. Thread-safe.
+/// wire; events are observed as they are published. Thread-safe.
 /// </summary>
+/// <remarks>
+/// Servers number items per connection (Tinfoil: <c>item_000</c>, <c>item_001</c>, ...) and may send an utterance's
+/// deltas before its commit. So every item id the caller has been shown, in any event, is remembered: an utterance named
+/// by an early delta keeps that name through a replay, and a new server id that repeats one the caller has seen is
+/// made unique with a <c>~n</c> suffix (<c>item_001~1</c>), never given to another utterance.
+/// </remarks>
 internal sealed class ReplayLog
 {
     private const int IssuedKept = 4096;
@@ -13,7 +19,7 @@ internal sealed class ReplayLog
     private readonly List<Utterance> _held = [];
     private readonly Dictionary<string, Mapping> _map = new(StringComparer.Ordinal);
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
-    private readonly Queue<Utterance> _expected = new();
+    private readonly List<Utterance> _expected = [];
     private readonly HashSet<string> _issued = new(StringComparer.Ordinal);
     private readonly Queue<string> _issuedOrder = new();
     private readonly long _maxBytes;
@@ -95,6 +101,7 @@ internal sealed class ReplayLog
         {
             if (_held.Count > 0 && !_held[^1].Committed)
             {
+                _expected.Remove(_held[^1]);
                 Remove(_held.Count - 1);
             }
         }
@@ -108,15 +115,17 @@ internal sealed class ReplayLog
             var index = _held.FindIndex(u => u.ItemId == itemId);
             if (index >= 0)
             {
+                _expected.Remove(_held[index]);
                 Remove(index);
             }
         }
     }
 
     /// <summary>
-    /// An event on its way to the caller (item ids already the caller's): a commit names the oldest committed utterance
-    /// without a name (or, with server-side turns, commits the one under way); a final transcript or a failure lets its
-    /// utterance go.
+    /// An event on its way to the caller (item ids already the caller's): every item id in it is remembered as shown; a
+    /// commit names the oldest committed utterance without a name (or, with server-side turns, commits the one under way)
+    /// and marks it confirmed; an early delta or a speech start names the utterance it belongs to; a final transcript or
+    /// a failure lets its utterance go.
     /// </summary>
     public void Observe(RealtimeEvent evt)
     {
@@ -126,28 +135,37 @@ internal sealed class ReplayLog
                 lock (_gate)
                 {
                     Issue(committed.ItemId);
-                    if (_held.Exists(u => u.ItemId == committed.ItemId))
+                    var named = Name(committed.ItemId, commit: true);
+                    if (named is not null)
                     {
-                        return;
-                    }
-
-                    var unnamed = _held.Find(u => u.Committed && u.ItemId is null);
-                    if (unnamed is not null)
-                    {
-                        unnamed.ItemId = committed.ItemId;
-                    }
-                    else if (_held.Count > 0 && _held[^1] is { Committed: false, Bytes: > 0 } open)
-                    {
-                        open.Committed = true;
-                        open.ItemId = committed.ItemId;
+                        named.Confirmed = true;
                     }
                 }
 
                 break;
+            case TranscriptDelta { ItemId: { } id }:
+                NameEarly(id);
+                break;
+            case SpeechStarted { ItemId: { } id }:
+                NameEarly(id);
+                break;
+            case SpeechStopped { ItemId: { } id }:
+                NameEarly(id);
+                break;
             case TranscriptCompleted { ItemId: { } done }:
+                lock (_gate)
+                {
+                    Issue(done);
+                }
+
                 Abandon(done);
                 break;
             case TranscriptFailed { ItemId: { } failed }:
+                lock (_gate)
+                {
+                    Issue(failed);
+                }
+
                 Abandon(failed);
                 break;
         }
@@ -169,9 +187,10 @@ internal sealed class ReplayLog
             long bytes = 0;
             foreach (var utterance in _held)
             {
-                if (utterance.Committed)
+                // Committed ones, and the one under way when the caller has seen its id: the new connection names them first.
+                if (utterance.Committed || utterance.ItemId is not null)
                 {
-                    _expected.Enqueue(utterance);
+                    _expected.Add(utterance);
                 }
 
                 utterances.Add(new ReplayedUtterance([.. utterance.Chunks], utterance.Bytes, utterance.Committed, utterance.ItemId));
@@ -212,14 +231,16 @@ internal sealed class ReplayLog
             }
 
             Mapping mapping;
-            if (_expected.TryDequeue(out var replayed))
+            if (_expected.Count > 0)
             {
-                mapping = replayed.ItemId is { } callerId ? new Mapping(callerId, true) : new Mapping(serverId, false);
-                replayed.ItemId ??= serverId;
+                var replayed = _expected[0];
+                _expected.RemoveAt(0);
+                mapping = replayed.ItemId is { } callerId ? new Mapping(callerId, replayed.Confirmed) : new Mapping(Unique(serverId), false);
+                replayed.ItemId ??= mapping.CallerId;
             }
             else
             {
-                mapping = new Mapping(_issued.Contains(serverId) ? $"{serverId}~{_reconnects}" : serverId, false);
+                mapping = new Mapping(Unique(serverId), false);
             }
 
             _map[serverId] = mapping;
@@ -237,6 +258,62 @@ internal sealed class ReplayLog
             _expected.Clear();
             _bytes = 0;
         }
+    }
+
+    /// <summary>Names the utterance an early event (a delta or speech start before the commit) belongs to.</summary>
+    private void NameEarly(string itemId)
+    {
+        lock (_gate)
+        {
+            Issue(itemId);
+            Name(itemId, commit: false);
+        }
+    }
+
+    /// <summary>
+    /// The held utterance <paramref name="itemId"/> belongs to: the one already named so; else the oldest committed one
+    /// without a name; else the one under way (committed by the server when <paramref name="commit"/>).
+    /// </summary>
+    private Utterance? Name(string itemId, bool commit)
+    {
+        var known = _held.Find(u => u.ItemId == itemId);
+        if (known is not null)
+        {
+            return known;
+        }
+
+        var unnamed = _held.Find(u => u.Committed && u.ItemId is null);
+        if (unnamed is not null)
+        {
+            unnamed.ItemId = itemId;
+            return unnamed;
+        }
+
+        if (_held.Count > 0 && _held[^1] is { Committed: false, Bytes: > 0, ItemId: null } open)
+        {
+            open.Committed = commit;
+            open.ItemId = itemId;
+            return open;
+        }
+
+        return null;
+    }
+
+    /// <summary>A server id as the caller may see it: itself, unless the caller was shown it already for another item.</summary>
+    private string Unique(string serverId)
+    {
+        if (!_issued.Contains(serverId))
+        {
+            return serverId;
+        }
+
+        var candidate = $"{serverId}~{_reconnects}";
+        for (var n = 2; _issued.Contains(candidate) || _map.Values.Any(m => m.CallerId == candidate); n++)
+        {
+            candidate = $"{serverId}~{_reconnects}.{n}";
+        }
+
+        return candidate;
     }
 
     private TimeSpan Duration(long bytes) => TimeSpan.FromSeconds((double)bytes / _bytesPerSecond);
@@ -305,6 +382,9 @@ internal sealed class ReplayLog
         public bool Committed { get; set; }
 
         public string? ItemId { get; set; }
+
+        /// <summary>The caller has seen its <see cref="Realtime.Committed"/>.</summary>
+        public bool Confirmed { get; set; }
     }
 
     private readonly record struct Mapping(string CallerId, bool WasConfirmed);

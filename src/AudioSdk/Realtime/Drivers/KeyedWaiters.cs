@@ -38,7 +38,13 @@ internal sealed class KeyedWaiters<T>(Func<T, string?> key)
         }
     }
 
-    public void Complete(T completed)
+    /// <summary>Records an outcome and completes its waiter, once its event is readable (see <see cref="Settlement"/>).</summary>
+    public void Complete(T completed) => Settlement.Run(() => CompleteNow(completed));
+
+    /// <summary>Fails the waiter of <paramref name="itemId"/>, once the event that says so is readable.</summary>
+    public void Fail(string itemId, Exception exception) => Settlement.Run(() => FailNow(itemId, exception));
+
+    private void CompleteNow(T completed)
     {
         if (key(completed) is not { } itemId)
         {
@@ -67,7 +73,7 @@ internal sealed class KeyedWaiters<T>(Func<T, string?> key)
         waiter?.TrySetResult(completed);
     }
 
-    public void Fail(string itemId, Exception exception)
+    private void FailNow(string itemId, Exception exception)
     {
         TaskCompletionSource<T>? waiter;
         lock (_gate)

@@ -10,6 +10,8 @@ internal class OpenAITranscriptionDriver(RealtimeSessionOptions options, Realtim
 {
     public override int WireSampleRate => Options.SessionSampleRate ?? OpenAITranscriptionProtocol.DefaultRate;
 
+    public override void Validate(List<string> problems) => OpenAITranscriptionProtocol.Validate(Options, problems);
+
     public override async Task OpenAsync(CancellationToken cancellationToken)
     {
         await Session.ConnectAsync(cancellationToken).ConfigureAwait(false);

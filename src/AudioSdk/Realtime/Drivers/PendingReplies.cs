@@ -35,7 +35,13 @@ internal sealed class PendingReplies
             }
         }
 
-        return found?.Done.TrySetResult(reply) ?? false;
+        if (found is null)
+        {
+            return false;
+        }
+
+        Settlement.Run(() => found.Done.TrySetResult(reply));
+        return true;
     }
 
     /// <summary>Fails the waiter whose event id the server echoed, or the oldest when it echoed none.</summary>
@@ -52,7 +58,13 @@ internal sealed class PendingReplies
             }
         }
 
-        return found?.Done.TrySetException(exception) ?? false;
+        if (found is null)
+        {
+            return false;
+        }
+
+        Settlement.Run(() => found.Done.TrySetException(exception));
+        return true;
     }
 
     /// <summary>

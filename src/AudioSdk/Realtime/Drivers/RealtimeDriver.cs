@@ -23,6 +23,9 @@ internal abstract class RealtimeDriver(RealtimeProtocol codec, RealtimeSessionOp
     /// <summary>The item id of the utterance under way, when the SDK makes them up.</summary>
     public virtual string? CurrentItemId => null;
 
+    /// <summary>The item id to give the events of connection <paramref name="generation"/> that carry none (the native dialect's).</summary>
+    public virtual string? ItemIdOf(int generation) => CurrentItemId;
+
     /// <summary>True when the server names the items (a new connection names them anew, so ids are mapped back after a reconnect).</summary>
     public virtual bool ServerNamesItems => true;
 
@@ -69,6 +72,11 @@ internal abstract class RealtimeDriver(RealtimeProtocol codec, RealtimeSessionOp
 
     /// <summary>Before a client close: what the dialect owes the server (the native final commit).</summary>
     public virtual ValueTask OnClosingAsync() => default;
+
+    /// <summary>A connection kept open for what it still owed (<see cref="RealtimeSession.ConnectAsync"/> with keepPrevious) ended first.</summary>
+    public virtual void OnConnectionLost(int generation, string reason)
+    {
+    }
 
     /// <summary>The connection is gone: fail what only the driver holds.</summary>
     public virtual void OnClosed(RealtimeException exception)

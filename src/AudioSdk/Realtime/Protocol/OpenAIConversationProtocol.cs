@@ -170,6 +170,17 @@ internal sealed class OpenAIConversationProtocol : OpenAITranscriptionProtocol
                 return new FunctionCallArgumentsDelta(String(root, "response_id"), String(root, "item_id"), String(root, "call_id"), String(root, "delta") ?? string.Empty, root);
             case "response.function_call_arguments.done":
                 return new FunctionCallArgumentsDone(String(root, "response_id"), String(root, "item_id"), String(root, "call_id"), String(root, "name"), String(root, "arguments") ?? string.Empty, root);
+            case "response.output_item.added":
+                return new OutputItemAdded(String(root, "response_id"), Int(root, "output_index") ?? 0, Item(Member(root, "item")), root);
+            case "response.output_item.done":
+                return new OutputItemDone(String(root, "response_id"), Int(root, "output_index") ?? 0, Item(Member(root, "item")), root);
+            case "response.content_part.added":
+            case "response.content_part.done":
+                var part = Member(root, "part");
+                var partText = String(part, "text") ?? String(part, "transcript") ?? string.Empty;
+                return type == "response.content_part.added"
+                    ? new ContentPartAdded(String(root, "response_id"), String(root, "item_id"), Int(root, "output_index") ?? 0, Int(root, "content_index") ?? 0, String(part, "type"), partText, root)
+                    : new ContentPartDone(String(root, "response_id"), String(root, "item_id"), Int(root, "output_index") ?? 0, Int(root, "content_index") ?? 0, String(part, "type"), partText, root);
             case "conversation.item.added":
             case "conversation.item.created":
                 return new ConversationItemAdded(Item(Member(root, "item")), String(root, "previous_item_id"), root);

@@ -13,7 +13,52 @@ internal class OpenAITranscriptionProtocol : RealtimeProtocol
     /// <summary>The rate declared when the options name none: OpenAI's only PCM rate.</summary>
     public const int DefaultRate = 24000;
 
+    /// <summary>
+    /// OpenAI's transcription models that have no server-side turn detection: the VAD guide says <c>gpt-live-transcribe</c>
+    /// and <c>gpt-realtime-whisper</c> "require turn detection to be omitted or set to null" and that each audio turn is
+    /// finished with <c>input_audio_buffer.commit</c> (https://developers.openai.com/api/docs/guides/realtime-vad);
+    /// <c>gpt-transcribe</c> transcribes "committed turns in Realtime sessions"
+    /// (https://developers.openai.com/api/docs/models/gpt-transcribe). With them the SDK sends <c>turn_detection: null</c>
+    /// and refuses <see cref="RealtimeTurnDetectionMode.Server"/> before connecting.
+    /// </summary>
+    private static readonly string[] CommitOnlyModels = ["gpt-live-transcribe", "gpt-realtime-whisper", "gpt-transcribe"];
+
+    /// <summary>
+    /// No <c>model</c> in the URL: the transcription guide warns that a model-based URL "creates a conversation session
+    /// and doesn't accept the transcription update" (https://developers.openai.com/api/docs/guides/realtime-transcription).
+    /// </summary>
     public override string Query(RealtimeSessionOptions options) => "intent=transcription";
+
+    /// <summary>The transcription dialect's own checks, field by field, before any connection.</summary>
+    public static void Validate(RealtimeSessionOptions options, List<string> problems)
+    {
+        var model = options.Model ?? string.Empty;
+        var commitOnly = Array.Exists(CommitOnlyModels, m => model.StartsWith(m, StringComparison.OrdinalIgnoreCase));
+        if (commitOnly && options.TurnDetection is { Mode: RealtimeTurnDetectionMode.Server })
+        {
+            problems.Add($"{model} has no server-side turn detection: leave TurnDetection unset and commit each utterance, or use RealtimeTurnDetection.OnClient.");
+        }
+
+        if (options.Prompt is not null && model.StartsWith("gpt-realtime-whisper", StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add("gpt-realtime-whisper takes no Prompt; use Keywords or leave Prompt unset.");
+        }
+
+        if (options.Keywords is { } keywords && (keywords.Count == 0 || keywords.Any(string.IsNullOrWhiteSpace)))
+        {
+            problems.Add("Keywords must be non-empty words or phrases (leave it unset for none).");
+        }
+
+        if (options.NoiseReduction is { } noise && !Enum.IsDefined(noise))
+        {
+            problems.Add("NoiseReduction must be NearField or FarField.");
+        }
+
+        if (options.AdditionalQueryParameters.Keys.Any(k => string.Equals(k, "model", StringComparison.OrdinalIgnoreCase)))
+        {
+            problems.Add("AdditionalQueryParameters must not carry 'model' in the transcription dialect: a model in the URL opens a conversation session instead; set Model.");
+        }
+    }
 
     public override void WriteSessionUpdate(Utf8JsonWriter writer, RealtimeSessionOptions options, int eventId)
     {
@@ -40,8 +85,25 @@ internal class OpenAITranscriptionProtocol : RealtimeProtocol
             writer.WriteString("prompt"u8, prompt);
         }
 
+        if (options.Keywords is { Count: > 0 } keywords)
+        {
+            writer.WriteStartArray("keywords"u8);
+            foreach (var keyword in keywords)
+            {
+                writer.WriteStringValue(keyword);
+            }
+
+            writer.WriteEndArray();
+        }
+
         writer.WriteEndObject();
         WriteTurnDetection(writer, options.TurnDetection, conversation: false);
+        if (options.NoiseReduction is { } noise)
+        {
+            writer.WriteStartObject("noise_reduction"u8);
+            writer.WriteString("type"u8, noise == RealtimeNoiseReduction.FarField ? "far_field"u8 : "near_field"u8);
+            writer.WriteEndObject();
+        }
 
         writer.WriteEndObject();
         writer.WriteEndObject();
