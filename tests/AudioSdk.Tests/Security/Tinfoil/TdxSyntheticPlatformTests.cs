@@ -27,6 +27,27 @@ public sealed class TdxSyntheticPlatformTests
         Assert.Equal(SyntheticTdx.Now.AddDays(30), verified.ValidUntil);
     }
 
+    [Theory]
+    [InlineData(0, 1)]    // r = 00 01 ...: a DER integer may not keep that zero
+    [InlineData(32, 1)]   // s likewise
+    [InlineData(0, 32)]   // r = 0
+    [InlineData(32, 32)]  // s = 0
+    public void AQeReportSignatureWithLeadingZeros_IsRefusedAsASignature_NotAnArgumentError(int component, int zeros)
+    {
+        var built = new SyntheticTdx().Build();
+        var quote = built.Quote.ToArray();
+        var offset = TdxQuote.HeaderSize + TdxQuote.BodySize + 4 + 64 + 64 + 2 + 4 + TdxQuote.QeReportSize + component;
+        quote.AsSpan(offset, zeros).Clear();
+        if (zeros < 32)
+        {
+            quote[offset + zeros] = 0x01;
+        }
+
+        var refused = Assert.Throws<AttestationException>(
+            () => new TdxVerifier(built.Root).Verify(quote, built.Collateral, SyntheticTdx.Now, TdxPolicy.Tinfoil));
+        Assert.Equal("QE_REPORT_SIGNATURE_INVALID", refused.Code);
+    }
+
     [Fact]
     public void ARevokedPckIsRefused() => Assert.Equal("PCK_REVOKED", Refused(new SyntheticTdx { RevokePck = true }).Code);
 

@@ -419,11 +419,19 @@ internal sealed class TdxVerifier
         var writer = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
         using (writer.PushSequence())
         {
-            writer.WriteIntegerUnsigned(p1363.AsSpan(0, 32));
-            writer.WriteIntegerUnsigned(p1363.AsSpan(32, 32));
+            // DER integers carry no redundant leading zero bytes (AsnWriter refuses them), and a signature
+            // component may start with any number of zeros: a hostile quote must not turn that into an exception.
+            writer.WriteIntegerUnsigned(Minimal(p1363.AsSpan(0, 32)));
+            writer.WriteIntegerUnsigned(Minimal(p1363.AsSpan(32, 32)));
         }
 
         return writer.Encode();
+    }
+
+    private static ReadOnlySpan<byte> Minimal(ReadOnlySpan<byte> value)
+    {
+        var zeros = value.IndexOfAnyExcept((byte)0);
+        return zeros < 0 ? value[^1..] : value[zeros..];
     }
 
     private static void Pin(byte[]? expected, ReadOnlySpan<byte> actual, AttestationStage stage, string code, string field)
