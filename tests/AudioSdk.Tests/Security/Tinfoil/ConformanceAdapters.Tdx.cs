@@ -26,8 +26,22 @@ internal static partial class ConformanceAdapters
     /// <summary>Serves the collateral at Intel PCS paths (issuer chains in the PCS headers) and verifies through <see cref="TinfoilAttestor"/>.</summary>
     internal static async Task<TdxEnclave> VerifyThroughAttestorAsync(byte[] quote, JsonObject c, DerCertificate root, DateTimeOffset time)
     {
+        await using var pcs = ServePcs(c);
+        var options = new TinfoilAttestorOptions
+        {
+            IntelCollateralEndpoint = pcs.BaseAddress,
+            IntelRootCrlEndpoint = new Uri(pcs.BaseAddress, "IntelSGXRootCA.der"),
+            TimeProvider = new FixedClock(time),
+        };
+        using var attestor = new TinfoilAttestor("tinfoilsh/confidential-model-router", options, TinfoilTrust.Production with { IntelRoot = root }, null);
+        return await attestor.VerifyTdxQuoteAsync(quote, CancellationToken.None);
+    }
+
+    /// <summary>A loopback PCS serving a vector's collateral at Intel's paths, the issuer chains in PCS's headers, the root CRL at <c>/IntelSGXRootCA.der</c>.</summary>
+    internal static CollateralServer ServePcs(JsonObject c)
+    {
         static string Header(string name, JsonNode? pem) => pem is null ? string.Empty : $"{name}: {Uri.EscapeDataString(pem.GetValue<string>())}";
-        await using var pcs = new CollateralServer(
+        return new CollateralServer(
             new Dictionary<string, byte[]>
             {
                 ["/tdx/certification/v4/tcb"] = System.Text.Encoding.UTF8.GetBytes(c["tcb_info_json"]!.GetValue<string>()),
@@ -40,14 +54,6 @@ internal static partial class ConformanceAdapters
                 ["/tdx/certification/v4/tcb"] = Header("TCB-Info-Issuer-Chain", c["tcb_info_issuer_chain_pem"]),
                 ["/tdx/certification/v4/qe/identity"] = Header("SGX-Enclave-Identity-Issuer-Chain", c["qe_identity_issuer_chain_pem"]),
             });
-        var options = new TinfoilAttestorOptions
-        {
-            IntelCollateralEndpoint = pcs.BaseAddress,
-            IntelRootCrlEndpoint = new Uri(pcs.BaseAddress, "IntelSGXRootCA.der"),
-            TimeProvider = new FixedClock(time),
-        };
-        using var attestor = new TinfoilAttestor("tinfoilsh/confidential-model-router", options, TinfoilTrust.Production with { IntelRoot = root }, null);
-        return await attestor.VerifyTdxQuoteAsync(quote, CancellationToken.None);
     }
 
     internal static TdxCollateral TdxCollateralOf(JsonObject c) => new()

@@ -48,20 +48,11 @@ public sealed class TdxVerifierTests
     public async Task FetchedCollateralIsCachedAcrossVerifications()
     {
         var (quote, c, root, time) = Synthetic();
-        await using var pcs = new CollateralServer(new Dictionary<string, byte[]>
-        {
-            ["/tdx/certification/v4/tcb"] = System.Text.Encoding.UTF8.GetBytes(c["tcb_info_json"]!.GetValue<string>()),
-            ["/tdx/certification/v4/qe/identity"] = System.Text.Encoding.UTF8.GetBytes(c["qe_identity_json"]!.GetValue<string>()),
-            ["/sgx/certification/v4/pckcrl"] = Convert.FromBase64String(c["pck_crl_der_b64"]!.GetValue<string>()),
-            ["/root.der"] = Convert.FromBase64String(c["root_crl_der_b64"]!.GetValue<string>()),
-        }, new Dictionary<string, string>
-        {
-            ["/tdx/certification/v4/tcb"] = "TCB-Info-Issuer-Chain: " + Uri.EscapeDataString(c["tcb_info_issuer_chain_pem"]!.GetValue<string>()),
-        });
+        await using var pcs = ConformanceAdapters.ServePcs(c);
         using var attestor = new TinfoilAttestor("a/b", new TinfoilAttestorOptions
         {
             IntelCollateralEndpoint = pcs.BaseAddress,
-            IntelRootCrlEndpoint = new Uri(pcs.BaseAddress, "root.der"),
+            IntelRootCrlEndpoint = new Uri(pcs.BaseAddress, "IntelSGXRootCA.der"),
             TimeProvider = new FixedClock(time),
         }, TinfoilTrust.Production with { IntelRoot = root }, null);
 
