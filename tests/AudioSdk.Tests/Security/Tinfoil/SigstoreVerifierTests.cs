@@ -76,6 +76,27 @@ public sealed class SigstoreVerifierTests
         Refused(Bundle(), code, policy: policy);
     }
 
+    [Theory]
+    [InlineData(false)]  // the same entry twice, byte for byte
+    [InlineData(true)]   // the same log and index, the index written another way ("007" is 7)
+    public void OneLogEntryListedTwice_DoesNotCountTwice_TowardsTheMinimums(bool otherSpelling)
+    {
+        var twice = Bundle(b =>
+        {
+            var entries = b["verificationMaterial"]!["tlogEntries"]!.AsArray();
+            var copy = entries[0]!.DeepClone();
+            if (otherSpelling)
+            {
+                copy["logIndex"] = "0" + copy["logIndex"]!.ToString();
+            }
+
+            entries.Add(copy);
+        });
+
+        var refused = Refused(twice, "BUNDLE_MALFORMED", policy: Policy with { TlogEntriesMin = 2, ObserverTimestampsMin = 2 });
+        Assert.Contains("same transparency-log entry twice", refused.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void PolicyAtItsBounds_Accepts()
     {

@@ -83,6 +83,20 @@ internal static class SigstoreVerifier
             throw Reject.With(AttestationStage.Provenance, "TLOG_COUNT_OUT_OF_RANGE", $"the bundle has {entries.Count} transparency-log entries");
         }
 
+        // One log entry listed twice would count twice towards the entry and observer minimums: a bundle names each
+        // (log, index) once, compared by value ("7", "007" and 7 are one index). Each entry's own check below refuses
+        // what does not parse.
+        var named = new HashSet<(string?, long?)>();
+        foreach (var entry in entries)
+        {
+            var log = Base64Strict.TryDecode(entry.Get("logId")?.GetString("keyId")) is { } id ? Convert.ToHexString(id) : null;
+            var index = entry.GetInt64InRange("logIndex", 0, long.MaxValue, why => Malformed("a log entry's " + why));
+            if (!named.Add((log, index)))
+            {
+                throw Malformed("the bundle lists the same transparency-log entry twice");
+            }
+        }
+
         // integratedTime and the log indexes are outside every signature but the SET's, so they are range-checked before use.
         var logTimes = entries.Select(IntegratedTime).ToList();
         var observed = entries.Where((e, i) => logTimes[i] is > 0 && e.Get("inclusionPromise")?.GetString("signedEntryTimestamp") is not null).Count();
