@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using AudioSdk.Internal.Http;
 
 namespace AudioSdk.Security.Ehbp;
 
@@ -11,7 +10,7 @@ namespace AudioSdk.Security.Ehbp;
 /// only as its bytes arrive. The end of the body inside a prefix or a frame, a tag failure, or any read after a failure
 /// throws the exception <c>fail</c> makes: never silently shorter data.
 /// </summary>
-internal sealed class EhbpFrameReader : ReadOnlyStream
+internal sealed class EhbpFrameReader : Stream
 {
     private const int InitialFrameBuffer = 64 * 1024;
 
@@ -32,6 +31,47 @@ internal sealed class EhbpFrameReader : ReadOnlyStream
         _inner = inner;
         _cipher = cipher;
         _fail = fail;
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    /// <summary>
+    /// Opens the first frame without handing anything out: false for an empty body. A server uses it to tell a body
+    /// sealed to another key (the first frame fails) from one that breaks later.
+    /// </summary>
+    public async ValueTask<bool> PrimeAsync(CancellationToken cancellationToken)
+    {
+        if (_plainStart < _plainEnd)
+        {
+            return true;
+        }
+
+        var opened = await NextFrameAsync(cancellationToken).ConfigureAwait(false);
+        _ended = !opened;
+        return opened;
     }
 
     public override int Read(Span<byte> buffer)

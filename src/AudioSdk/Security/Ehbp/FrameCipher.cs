@@ -18,7 +18,6 @@ internal sealed class FrameCipher : IDisposable
     public FrameCipher(byte[] key, byte[] baseNonce)
     {
         _aes = new AesGcm(key, Hpke.TagLength);
-        CryptographicOperations.ZeroMemory(key);
         _baseNonce = baseNonce;
     }
 
