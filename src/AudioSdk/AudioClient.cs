@@ -162,9 +162,9 @@ public partial class AudioClient : IDisposable
         var endpoint = options.Endpoint ?? AudioClientOptions.DefaultEndpoint;
         return new Security.Ehbp.EhbpHttpHandler(
             endpoint,
-            attestor,
+            pinned,
             Security.Ehbp.EhbpHttpHandler.CreateTransport(endpoint, options.ConfigurePinnedHandler, options.DangerousAllowSelfSignedLoopbackCertificatesForTesting),
-            options.AttestedTransport == Security.AttestedTransport.Automatic ? pinned : null,
+            fallBackToPinning: options.AttestedTransport == Security.AttestedTransport.Automatic,
             options.TimeProvider);
     }
 

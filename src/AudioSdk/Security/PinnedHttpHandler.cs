@@ -62,6 +62,26 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
     /// <summary>The attestation in force, once the first request has run.</summary>
     public AttestedEndpoint? CurrentAttestation => _current?.Attested;
 
+    /// <summary>
+    /// The attestation in force, attesting first when there is none, it expired, or <paramref name="refresh"/> asks for a
+    /// new one: the EHBP stage shares it, so REST and realtime rest on one attestation.
+    /// </summary>
+    internal async ValueTask<AttestedEndpoint> AttestationAsync(bool refresh, AttestedEndpoint? seen, CancellationToken cancellationToken)
+    {
+        if (refresh)
+        {
+            lock (_retired)
+            {
+                if (_current is not null && ReferenceEquals(_current.Attested, seen))
+                {
+                    _stale = true;
+                }
+            }
+        }
+
+        return (await GetGenerationAsync(cancellationToken).ConfigureAwait(false)).Attested;
+    }
+
     /// <inheritdoc />
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

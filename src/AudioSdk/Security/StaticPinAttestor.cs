@@ -42,7 +42,7 @@ public sealed class StaticPinAttestor : IEndpointAttestor
     public IReadOnlyList<TlsPin> Pins => _pins;
 
     /// <summary>The HPKE key, when one was given.</summary>
-    public ReadOnlyMemory<byte>? HpkePublicKey => _hpkePublicKey is null ? null : _hpkePublicKey;
+    public ReadOnlyMemory<byte>? HpkePublicKey => _hpkePublicKey is null ? (ReadOnlyMemory<byte>?)null : _hpkePublicKey;
 
     /// <inheritdoc />
     public ValueTask<AttestedEndpoint> AttestAsync(Uri endpoint, bool forceRefresh, CancellationToken cancellationToken)

@@ -31,6 +31,7 @@ internal sealed class EhbpHttpHandler : HttpMessageHandler
     private readonly IEndpointAttestor _attestor;
     private readonly HttpMessageInvoker _inner;
     private readonly HttpMessageInvoker? _pinnedFallback;
+    private readonly PinnedHttpHandler? _shared;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _attesting = new(1, 1);
     private Generation? _current;
@@ -49,6 +50,18 @@ internal sealed class EhbpHttpHandler : HttpMessageHandler
         _inner = new HttpMessageInvoker(inner, disposeHandler: true);
         _pinnedFallback = pinnedFallback is null ? null : new HttpMessageInvoker(pinnedFallback, disposeHandler: false);
         _time = timeProvider;
+    }
+
+    /// <summary>The client's stage: attests through <paramref name="pinned"/> (one attestation for REST and realtime), and falls back to it when asked.</summary>
+    /// <param name="endpoint">The attested endpoint.</param>
+    /// <param name="pinned">The pinned handler realtime uses (not owned).</param>
+    /// <param name="inner">The transport underneath (owned).</param>
+    /// <param name="fallBackToPinning">Send through <paramref name="pinned"/> when the attestation carries no HPKE key.</param>
+    /// <param name="timeProvider">The clock for attestation expiry.</param>
+    public EhbpHttpHandler(Uri endpoint, PinnedHttpHandler pinned, HttpMessageHandler inner, bool fallBackToPinning, TimeProvider timeProvider)
+        : this(endpoint, new SharedAttestation(pinned), inner, fallBackToPinning ? pinned : null, timeProvider)
+    {
+        _shared = pinned;
     }
 
     /// <summary>True when an attestation without an HPKE key falls back to TLS pinning.</summary>
@@ -281,6 +294,22 @@ internal sealed class EhbpHttpHandler : HttpMessageHandler
     private async ValueTask<Generation> GetGenerationAsync(CancellationToken cancellationToken)
     {
         var current = _current;
+        if (_shared is not null)
+        {
+            // The pinned handler owns the attestation; a new one there is a new generation here.
+            var stale = _stale;
+            var attested = await _shared.AttestationAsync(stale, current?.Attested, cancellationToken).ConfigureAwait(false);
+            if (current is not null && ReferenceEquals(current.Attested, attested))
+            {
+                return current;
+            }
+
+            _stale = false;
+            var next = new Generation(attested, CheckedKey(attested));
+            _current = next;
+            return next;
+        }
+
         if (current is not null && !_stale && !current.Expired(_time))
         {
             return current;
@@ -322,12 +351,7 @@ internal sealed class EhbpHttpHandler : HttpMessageHandler
                 throw new AttestationException($"The attestation is for {attested.Authority}, not {_endpoint.Authority}.", AttestationStage.Authority);
             }
 
-            if (attested.HpkePublicKey is { } key && key.Length != Hpke.KeyLength)
-            {
-                throw new AttestationException($"The attested HPKE key of {attested.Authority} is {key.Length} bytes, not 32.", AttestationStage.Binding) { Code = KeyBindingMismatchCode };
-            }
-
-            var next = new Generation(attested, attested.HpkePublicKey?.ToArray());
+            var next = new Generation(attested, CheckedKey(attested));
             _current = next;
             _stale = false;
             return next;
@@ -336,6 +360,26 @@ internal sealed class EhbpHttpHandler : HttpMessageHandler
         {
             _attesting.Release();
         }
+    }
+
+    /// <summary>The attested HPKE key (32 bytes); <see langword="null"/> when the attestation carries none.</summary>
+    private static byte[]? CheckedKey(AttestedEndpoint attested)
+    {
+        if (attested.HpkePublicKey is not { IsEmpty: false } key)
+        {
+            return null;
+        }
+
+        return key.Length == Hpke.KeyLength
+            ? key.ToArray()
+            : throw new AttestationException($"The attested HPKE key of {attested.Authority} is {key.Length} bytes, not 32.", AttestationStage.Binding) { Code = KeyBindingMismatchCode };
+    }
+
+    /// <summary>Stands for the pinned handler's attestation where an <see cref="IEndpointAttestor"/> is expected; never called.</summary>
+    private sealed class SharedAttestation(PinnedHttpHandler pinned) : IEndpointAttestor
+    {
+        public ValueTask<AttestedEndpoint> AttestAsync(Uri endpoint, bool forceRefresh, CancellationToken cancellationToken) =>
+            pinned.AttestationAsync(forceRefresh, null, cancellationToken);
     }
 
     private sealed class Generation(AttestedEndpoint attested, byte[]? key)
