@@ -183,33 +183,8 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
                 return current;
             }
 
-            var force = _stale;
-            AttestedEndpoint attested;
-            try
-            {
-                Interlocked.Increment(ref _attestations);
-                attested = await _attestor.AttestAsync(_endpoint, force, cancellationToken).ConfigureAwait(false);
-            }
-            catch (AttestationException)
-            {
-                throw;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                throw new AttestationException($"Attesting {_endpoint.Authority} failed: {ex.Message}", AttestationStage.Attestor, ex);
-            }
-
-            if (attested.ValidUntil is { } until && until <= _time.GetUtcNow())
-            {
-                throw new AttestationException($"The attestation of {attested.Authority} expired at {until:O} before it could be used.", AttestationStage.Verify);
-            }
-
-            if (!string.Equals(attested.Authority, Authority(_endpoint), StringComparison.OrdinalIgnoreCase) &&
-                !string.Equals(attested.Authority, _endpoint.Authority, StringComparison.OrdinalIgnoreCase))
-            {
-                throw new AttestationException($"The attestation is for {attested.Authority}, not {_endpoint.Authority}.", AttestationStage.Authority);
-            }
-
+            Interlocked.Increment(ref _attestations);
+            var attested = await AttestationRun.RunAsync(_attestor, _endpoint, _stale, _time, cancellationToken).ConfigureAwait(false);
             var next = new Generation(attested, CreateInvoker(attested));
             lock (_retired)
             {

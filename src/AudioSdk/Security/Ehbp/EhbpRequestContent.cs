@@ -7,48 +7,26 @@ namespace AudioSdk.Security.Ehbp;
 /// <see cref="EhbpFrameWriter"/>, one frame per <see cref="EhbpProtocol.RequestFramePlaintext"/> bytes, sent chunked.
 /// Nothing is buffered beyond one frame. The original's headers (Content-Type) go out unchanged, its length does not.
 /// </summary>
-internal sealed class EhbpRequestContent : HttpContent
+internal sealed class EhbpRequestContent(HttpContent inner, HpkeContext context) : SealedBodyContent(inner)
 {
-    private readonly HttpContent _inner;
-    private readonly HpkeContext _context;
-
-    public EhbpRequestContent(HttpContent inner, HpkeContext context)
-    {
-        _inner = inner;
-        _context = context;
-        foreach (var header in inner.Headers)
-        {
-            if (!string.Equals(header.Key, "Content-Length", StringComparison.OrdinalIgnoreCase))
-            {
-                Headers.TryAddWithoutValidation(header.Key, header.Value);
-            }
-        }
-    }
-
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => SerializeToStreamAsync(stream, context, CancellationToken.None);
 
-    protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+    protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? transport, CancellationToken cancellationToken)
     {
-        var writer = new EhbpFrameWriter(stream, _context.CreateFrames(), EhbpProtocol.RequestFramePlaintext);
+        // A fresh cipher from sequence 0 each time: a body serialized again (a connection retried) gives the same bytes.
+        var writer = new EhbpFrameWriter(stream, context.CreateFrames(), EhbpProtocol.RequestFramePlaintext);
         await using (writer.ConfigureAwait(false))
         {
-            await _inner.CopyToAsync(writer, cancellationToken).ConfigureAwait(false);
+            await Inner.CopyToAsync(writer, cancellationToken).ConfigureAwait(false);
             await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    protected override bool TryComputeLength(out long length)
-    {
-        length = 0;
-        return false;
     }
 
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
-            _inner.Dispose();
-            _context.Dispose();
+            context.Dispose();
         }
 
         base.Dispose(disposing);

@@ -6,28 +6,10 @@ namespace AudioSdk.Security.Ehbp;
 /// A sealed response body, opened frame by frame as it is read (never buffered whole): each frame's plaintext is
 /// handed out once its tag verified. The original's headers are kept except its length, which describes the ciphertext.
 /// </summary>
-internal sealed class EhbpResponseContent : HttpContent
+internal sealed class EhbpResponseContent(HttpContent inner, FrameCipher cipher, Func<string, Exception> fail) : SealedBodyContent(inner)
 {
-    private readonly HttpContent _inner;
-    private readonly FrameCipher _cipher;
-    private readonly Func<string, Exception> _fail;
-
-    public EhbpResponseContent(HttpContent inner, FrameCipher cipher, Func<string, Exception> fail)
-    {
-        _inner = inner;
-        _cipher = cipher;
-        _fail = fail;
-        foreach (var header in inner.Headers)
-        {
-            if (!string.Equals(header.Key, "Content-Length", StringComparison.OrdinalIgnoreCase))
-            {
-                Headers.TryAddWithoutValidation(header.Key, header.Value);
-            }
-        }
-    }
-
     protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) =>
-        new EhbpFrameReader(await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _cipher, _fail);
+        new EhbpFrameReader(await Inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), cipher, fail);
 
     protected override Task<Stream> CreateContentReadStreamAsync() => CreateContentReadStreamAsync(CancellationToken.None);
 
@@ -42,18 +24,11 @@ internal sealed class EhbpResponseContent : HttpContent
         }
     }
 
-    protected override bool TryComputeLength(out long length)
-    {
-        length = 0;
-        return false;
-    }
-
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
-            _inner.Dispose();
-            _cipher.Dispose();
+            cipher.Dispose();
         }
 
         base.Dispose(disposing);
