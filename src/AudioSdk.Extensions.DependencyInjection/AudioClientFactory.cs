@@ -31,7 +31,7 @@ internal sealed class AudioClientFactory(IServiceProvider services, IHttpClientF
         var holder = services.GetRequiredKeyedService<PinnedHandlerHolder>(clientName);
         var http = httpClients.CreateClient(clientName);
         HttpMessageHandler? realtime = holder.Handler;
-        if (holder.Handler is { } pinned && PrimaryOf(handlers.CreateHandler(clientName)) is var primary && !ReferenceEquals(primary, pinned))
+        if (holder.Primary is { } pinned && PrimaryOf(handlers.CreateHandler(clientName)) is var primary && !ReferenceEquals(primary, pinned))
         {
             // A builder call replaced the pinned primary handler: this client refuses to send anything, REST or realtime.
             var refusing = new RefusingHandler(clientName, primary.GetType().Name);

@@ -153,7 +153,7 @@ public static class AudioClientServiceCollectionExtensions
         // kept for the client's life (the factory never rotates it), and handed to the client for the realtime socket too.
         services.AddKeyedSingleton<PinnedHandlerHolder>(clientName, (sp, _) => new PinnedHandlerHolder(sp.GetRequiredService<IOptionsMonitor<AudioClientOptions>>().Get(optionsName)));
         var builder = services.AddHttpClient(clientName)
-            .ConfigurePrimaryHttpMessageHandler(sp => (HttpMessageHandler?)sp.GetRequiredKeyedService<PinnedHandlerHolder>(clientName).Handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .ConfigurePrimaryHttpMessageHandler(sp => (HttpMessageHandler?)sp.GetRequiredKeyedService<PinnedHandlerHolder>(clientName).Primary ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
 

@@ -57,6 +57,9 @@ public sealed class AudioTestServer : IAsyncDisposable
     /// <summary>Application bytes received over all connections (decrypted; a refused TLS handshake adds nothing).</summary>
     public long ApplicationBytesReceived => _state.Counters.Bytes;
 
+    /// <summary>The server's X25519 HPKE public key (32 bytes) when <see cref="AudioTestServerOptions.Ehbp"/> is on; empty otherwise.</summary>
+    public ReadOnlyMemory<byte> HpkePublicKey => _state.Ehbp?.PublicKey ?? ReadOnlyMemory<byte>.Empty;
+
     /// <summary>Responses that have started and not yet finished.</summary>
     public int ActiveResponses => _state.ActiveResponses;
 

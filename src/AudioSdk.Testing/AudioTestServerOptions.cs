@@ -63,4 +63,12 @@ public sealed class AudioTestServerOptions
     /// request's nonce (hex; empty when absent): a captured document, or one built for the nonce.
     /// </summary>
     public Func<string, byte[]>? AttestationDocument { get; set; }
+
+    /// <summary>
+    /// Speak EHBP (encrypted HTTP bodies) as a Tinfoil enclave does: serve <c>/.well-known/hpke-keys</c>, open request
+    /// bodies sealed to the server's HPKE key (<see cref="AudioTestServer.HpkePublicKey"/>) and seal every answer to them.
+    /// Plaintext requests are still answered in plaintext. Pair it with <see cref="Certificate"/> and give the client
+    /// <c>new StaticPinAttestor([pin], server.HpkePublicKey)</c>.
+    /// </summary>
+    public bool Ehbp { get; set; }
 }

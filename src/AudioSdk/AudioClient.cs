@@ -23,6 +23,7 @@ public partial class AudioClient : IDisposable
     private readonly Uri _baseUri = null!;
     private readonly HttpMessageHandler? _handler;
     private readonly bool _ownsHandler;
+    private readonly Security.Ehbp.EhbpHttpHandler? _ehbp;
 
     /// <summary>Creates a client against OpenAI's endpoint with the given key.</summary>
     /// <param name="apiKey">The API key.</param>
@@ -80,7 +81,10 @@ public partial class AudioClient : IDisposable
                     ? new Security.PinnedHttpHandler(_options.Endpoint!, attestor, _options.ConfigurePinnedHandler, _options.DangerousAllowSelfSignedLoopbackCertificatesForTesting, _options.TimeProvider)
                     : CreateHandler());
             _ownsHandler = _options.HttpHandler is null;
-            _http = new HttpClient(_handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+
+            // EHBP is a stage chosen once here: REST goes through it; realtime (and a pins-only attestation) keeps the pinned handler.
+            _ehbp = _options.HttpHandler is null ? CreateEhbpHandler(_options, _handler as Security.PinnedHttpHandler) : null;
+            _http = new HttpClient((HttpMessageHandler?)_ehbp ?? _handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
             _ownsHttpClient = true;
         }
         else
@@ -123,6 +127,7 @@ public partial class AudioClient : IDisposable
 
             if (_ownsHandler)
             {
+                _ehbp?.Dispose();
                 _handler?.Dispose();
             }
         }
@@ -144,6 +149,24 @@ public partial class AudioClient : IDisposable
         Http.SendStreamingAsync(spec, cancellationToken);
 
     private Task<Stream> ReadStreamedBodyAsync(StreamingResponse streaming, RequestSpec spec, bool events = false) => Http.ReadStreamedBodyAsync(streaming, spec, events);
+
+    /// <summary>The EHBP stage for an attested endpoint, when the options choose it; <see langword="null"/> for pinning or no attestation.</summary>
+    internal static Security.Ehbp.EhbpHttpHandler? CreateEhbpHandler(AudioClientOptions options, Security.PinnedHttpHandler? pinned)
+    {
+        if (options.Attestor is not { } attestor || pinned is null || options.AttestedTransport == Security.AttestedTransport.TlsPinning
+            || (options.AttestedTransport == Security.AttestedTransport.Automatic && attestor is Security.StaticPinAttestor { HpkePublicKey: null }))
+        {
+            return null;
+        }
+
+        var endpoint = options.Endpoint ?? AudioClientOptions.DefaultEndpoint;
+        return new Security.Ehbp.EhbpHttpHandler(
+            endpoint,
+            pinned,
+            Security.Ehbp.EhbpHttpHandler.CreateTransport(endpoint, options.ConfigurePinnedHandler, options.DangerousAllowSelfSignedLoopbackCertificatesForTesting),
+            fallBackToPinning: options.AttestedTransport == Security.AttestedTransport.Automatic,
+            options.TimeProvider);
+    }
 
     private static SocketsHttpHandler CreateHandler() =>
         new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };

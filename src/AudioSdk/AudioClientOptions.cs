@@ -61,6 +61,13 @@ public sealed class AudioClientOptions
     /// <summary>Where attested TLS pins come from (a confidential-computing verifier, for example); see <see cref="Security.IEndpointAttestor"/>.</summary>
     public Security.IEndpointAttestor? Attestor { get; set; }
 
+    /// <summary>
+    /// How requests to an attested endpoint (<see cref="Attestor"/>) are protected: <see cref="Security.AttestedTransport.Automatic"/>
+    /// (the default) seals bodies with EHBP when the attestation carries an HPKE key and pins TLS otherwise;
+    /// <see cref="Security.AttestedTransport.TlsPinning"/> always pins; <see cref="Security.AttestedTransport.Ehbp"/> always seals.
+    /// </summary>
+    public Security.AttestedTransport AttestedTransport { get; set; }
+
     /// <summary>Adjusts the <see cref="SocketsHttpHandler"/> the client builds for pinning (proxy, connection limits); its certificate callback is the SDK's.</summary>
     public Action<SocketsHttpHandler>? ConfigurePinnedHandler { get; set; }
 
@@ -165,6 +172,15 @@ public sealed class AudioClientOptions
             problems.Add("TLS pinning needs an https endpoint.");
         }
 
+        if (!Enum.IsDefined(AttestedTransport))
+        {
+            problems.Add($"{nameof(AttestedTransport)} {(int)AttestedTransport} is not a defined value.");
+        }
+        else if (AttestedTransport == Security.AttestedTransport.Ehbp && Attestor is null)
+        {
+            problems.Add($"{nameof(AttestedTransport)} Ehbp needs an {nameof(Attestor)} whose attestation carries the HPKE key (static {nameof(TlsPins)} carry none).");
+        }
+
         if (TlsPins.Any(p => p.Bytes.Length != Security.TlsPin.Length))
         {
             problems.Add($"{nameof(TlsPins)} has an empty pin.");
@@ -191,6 +207,7 @@ public sealed class AudioClientOptions
             TimeProvider = TimeProvider!,
             Attestor = Attestor ?? (TlsPins.Count > 0 ? new Security.StaticPinAttestor(TlsPins) : null),
             ConfigurePinnedHandler = ConfigurePinnedHandler,
+            AttestedTransport = AttestedTransport,
             DangerousAllowSelfSignedLoopbackCertificatesForTesting = DangerousAllowSelfSignedLoopbackCertificatesForTesting,
         };
         foreach (var header in DefaultHeaders)

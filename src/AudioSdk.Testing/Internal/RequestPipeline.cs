@@ -20,7 +20,14 @@ internal sealed class RequestPipeline(ServerState state)
                 return;
             }
 
-            await HandleCoreAsync(context, next).ConfigureAwait(false);
+            if (state.Ehbp is { } ehbp)
+            {
+                await ehbp.InvokeAsync(context, c => HandleCoreAsync(c, next)).ConfigureAwait(false);
+            }
+            else
+            {
+                await HandleCoreAsync(context, next).ConfigureAwait(false);
+            }
         }
         finally
         {

@@ -27,6 +27,9 @@ internal sealed class ServerState(AudioTestServerOptions options)
 
     public ConnectionCounters Counters { get; } = new();
 
+    /// <summary>The EHBP side of the server, when <see cref="AudioTestServerOptions.Ehbp"/> is on.</summary>
+    public Ehbp.EhbpServer? Ehbp { get; } = options.Ehbp ? new Ehbp.EhbpServer() : null;
+
     public int ActiveResponses => Volatile.Read(ref _activeResponses);
 
     public int CompletedResponses => Volatile.Read(ref _completedResponses);

@@ -62,6 +62,26 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
     /// <summary>The attestation in force, once the first request has run.</summary>
     public AttestedEndpoint? CurrentAttestation => _current?.Attested;
 
+    /// <summary>
+    /// The attestation in force, attesting first when there is none, it expired, or <paramref name="refresh"/> asks for a
+    /// new one: the EHBP stage shares it, so REST and realtime rest on one attestation.
+    /// </summary>
+    internal async ValueTask<AttestedEndpoint> AttestationAsync(bool refresh, AttestedEndpoint? seen, CancellationToken cancellationToken)
+    {
+        if (refresh)
+        {
+            lock (_retired)
+            {
+                if (_current is not null && ReferenceEquals(_current.Attested, seen))
+                {
+                    _stale = true;
+                }
+            }
+        }
+
+        return (await GetGenerationAsync(cancellationToken).ConfigureAwait(false)).Attested;
+    }
+
     /// <inheritdoc />
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -163,33 +183,8 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
                 return current;
             }
 
-            var force = _stale;
-            AttestedEndpoint attested;
-            try
-            {
-                Interlocked.Increment(ref _attestations);
-                attested = await _attestor.AttestAsync(_endpoint, force, cancellationToken).ConfigureAwait(false);
-            }
-            catch (AttestationException)
-            {
-                throw;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                throw new AttestationException($"Attesting {_endpoint.Authority} failed: {ex.Message}", AttestationStage.Attestor, ex);
-            }
-
-            if (attested.ValidUntil is { } until && until <= _time.GetUtcNow())
-            {
-                throw new AttestationException($"The attestation of {attested.Authority} expired at {until:O} before it could be used.", AttestationStage.Verify);
-            }
-
-            if (!string.Equals(attested.Authority, Authority(_endpoint), StringComparison.OrdinalIgnoreCase) &&
-                !string.Equals(attested.Authority, _endpoint.Authority, StringComparison.OrdinalIgnoreCase))
-            {
-                throw new AttestationException($"The attestation is for {attested.Authority}, not {_endpoint.Authority}.", AttestationStage.Authority);
-            }
-
+            Interlocked.Increment(ref _attestations);
+            var attested = await AttestationRun.RunAsync(_attestor, _endpoint, _stale, _time, cancellationToken).ConfigureAwait(false);
             var next = new Generation(attested, CreateInvoker(attested));
             lock (_retired)
             {

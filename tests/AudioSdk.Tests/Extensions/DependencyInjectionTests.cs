@@ -106,6 +106,37 @@ public sealed class DependencyInjectionTests : ServerTest
         await using var rt = await provider.GetRequiredKeyedService<AudioClient>("right").StartRealtimeSessionAsync(new AudioSdk.Realtime.RealtimeSessionOptions { Dialect = AudioSdk.Realtime.RealtimeDialect.VllmNative, Model = "voxtral-mini-4b-realtime" });
     }
 
+    [Fact]
+    public async Task Ehbp_IsTheDefault_UnderTheFactory_WhenTheAttestationCarriesAnHpkeKey()
+    {
+        using var certificate = TestCertificates.CreateSelfSigned();
+        await using var tls = await AudioTestServer.StartAsync(new AudioTestServerOptions { Certificate = certificate, Ehbp = true });
+        var services = new ServiceCollection();
+        services.AddAudioClient("sealed", o =>
+        {
+            o.Endpoint = tls.Endpoint;
+            o.Attestor = new StaticPinAttestor([TlsPin.Compute(certificate)], tls.HpkePublicKey);
+            o.DangerousAllowSelfSignedLoopbackCertificatesForTesting = true;
+        });
+        services.AddAudioClient("pinned", o =>
+        {
+            o.Endpoint = tls.Endpoint;
+            o.Attestor = new StaticPinAttestor([TlsPin.Compute(certificate)], tls.HpkePublicKey);
+            o.AttestedTransport = AttestedTransport.TlsPinning;
+            o.DangerousAllowSelfSignedLoopbackCertificatesForTesting = true;
+        });
+        await using var provider = services.BuildServiceProvider();
+        var speech = new AudioSdk.Speech.SpeechOptions { Model = "tts-1", Voice = "alloy" };
+
+        await provider.GetRequiredKeyedService<AudioClient>("sealed").GenerateSpeechAsync("sealed words", speech);
+        await provider.GetRequiredKeyedService<AudioClient>("pinned").GenerateSpeechAsync("pinned words", speech);
+
+        Assert.True(tls.Requests[0].Headers.ContainsKey("Ehbp-Encapsulated-Key"));
+        Assert.Contains("sealed words", tls.Requests[0].JsonBody);
+        Assert.False(tls.Requests[1].Headers.ContainsKey("Ehbp-Encapsulated-Key"));
+        await using var rt = await provider.GetRequiredKeyedService<AudioClient>("sealed").StartRealtimeSessionAsync(new AudioSdk.Realtime.RealtimeSessionOptions { Dialect = AudioSdk.Realtime.RealtimeDialect.VllmNative, Model = "voxtral-mini-4b-realtime" });
+    }
+
     private sealed class CountingHandler : DelegatingHandler
     {
         public int Count { get; private set; }

@@ -188,6 +188,95 @@ public sealed class RawExchange(RawRequest request, NetworkStream stream, Socket
         return total;
     }
 
+    /// <summary>Reads the whole body, de-chunked when chunked (Content-Length otherwise), up to <paramref name="limit"/> bytes.</summary>
+    public async Task<byte[]> ReadBodyBytesAsync(int limit = 64 * 1024 * 1024)
+    {
+        var reader = new BufferedBody(Request.Leftover, stream, Stopping);
+        var body = new MemoryStream();
+        if (Request.Headers.TryGetValue("Transfer-Encoding", out var te) && te.Contains("chunked", StringComparison.OrdinalIgnoreCase))
+        {
+            while (true)
+            {
+                var size = Convert.ToInt32((await reader.LineAsync()).Split(';')[0].Trim(), 16);
+                if (size == 0)
+                {
+                    while ((await reader.LineAsync()).Length > 0)
+                    {
+                    }
+
+                    break;
+                }
+
+                body.Write(await reader.BytesAsync(size));
+                await reader.LineAsync();
+                if (body.Length > limit)
+                {
+                    throw new IOException("Body too large.");
+                }
+            }
+        }
+        else if (Request.Headers.TryGetValue("Content-Length", out var cl))
+        {
+            body.Write(await reader.BytesAsync(int.Parse(cl, System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        _bodyRead = true;
+        Request.BodyBytesRead = body.Length;
+        return body.ToArray();
+    }
+
+    /// <summary>Writes raw bytes and flushes.</summary>
+    public async Task WriteAsync(ReadOnlyMemory<byte> bytes)
+    {
+        await stream.WriteAsync(bytes, Stopping);
+        await stream.FlushAsync(Stopping);
+    }
+
+    private sealed class BufferedBody(byte[] leftover, Stream stream, CancellationToken token)
+    {
+        private readonly List<byte> _pending = [.. leftover];
+
+        public async Task<string> LineAsync()
+        {
+            while (true)
+            {
+                var at = _pending.IndexOf((byte)'\n');
+                if (at >= 0)
+                {
+                    var line = Encoding.ASCII.GetString(_pending.GetRange(0, at).ToArray()).TrimEnd('\r');
+                    _pending.RemoveRange(0, at + 1);
+                    return line;
+                }
+
+                await MoreAsync();
+            }
+        }
+
+        public async Task<byte[]> BytesAsync(int count)
+        {
+            while (_pending.Count < count)
+            {
+                await MoreAsync();
+            }
+
+            var bytes = _pending.GetRange(0, count).ToArray();
+            _pending.RemoveRange(0, count);
+            return bytes;
+        }
+
+        private async Task MoreAsync()
+        {
+            var buffer = new byte[16 * 1024];
+            var read = await stream.ReadAsync(buffer, token);
+            if (read == 0)
+            {
+                throw new IOException("The client closed the connection inside the body.");
+            }
+
+            _pending.AddRange(buffer.AsSpan(0, read).ToArray());
+        }
+    }
+
     /// <summary>Writes raw bytes and flushes.</summary>
     public async Task WriteAsync(string ascii)
     {

@@ -72,6 +72,9 @@ internal sealed class HttpPipeline(AudioClientOptions options, HttpClient http, 
     /// <summary>The one forced re-attestation: only through a pinned handler, only for a request that can be sent again.</summary>
     private bool RetriesPinMismatch(bool replayable) => replayable && _handler is Security.PinnedHttpHandler;
 
+    /// <summary>A 422 key-config answer to a sealed request: the EHBP stage has marked its attestation stale.</summary>
+    private static bool IsKeyConfigMismatch(Exception ex) => ex is Security.AttestationException { Code: Security.Ehbp.EhbpHttpHandler.KeyConfigMismatchCode };
+
     /// <summary>Sends a request with retries and the network timeout, and reads the successful response inside the attempt.</summary>
     public Task<T> SendAsync<T>(RequestSpec spec, Func<HttpResponseMessage, CancellationToken, Task<T>> readResponse, CancellationToken cancellationToken) =>
         ExecuteAsync(spec, cancellationToken, async (attempt, timeout, token, callerToken) =>
@@ -165,6 +168,11 @@ internal sealed class HttpPipeline(AudioClientOptions options, HttpClient http, 
                 // Inline rather than through WithPinRetryAsync: no extra state machine on every request.
                 result = await _resilience.ExecuteAsync(run, context).ConfigureAwait(false);
             }
+            catch (Exception ex) when (IsKeyConfigMismatch(ex) && spec.Replayable)
+            {
+                // The server could not open the sealed body: attest again (the stage marked itself stale) and resend once.
+                result = await _resilience.ExecuteAsync(run, context).ConfigureAwait(false);
+            }
 
             activity?.SetStatus(ActivityStatusCode.Ok);
             return result;
@@ -233,6 +241,11 @@ internal sealed class HttpPipeline(AudioClientOptions options, HttpClient http, 
                     service.RawBody,
                     service.Metadata,
                     service.RetryAfter);
+            case Security.AttestationException attestation when IsKeyConfigMismatch(attestation) && !spec.Replayable:
+                return new Security.AttestationException(
+                    attestation.Message + $" The body of {spec.Description} is a stream that cannot be read twice, so it was not resent: send it again.",
+                    attestation.Stage,
+                    attestation) { Code = attestation.Code };
             default:
                 return ex;
         }
@@ -265,12 +278,26 @@ internal sealed class HttpPipeline(AudioClientOptions options, HttpClient http, 
         {
             using (response)
             {
-                throw await ErrorResponseReader.ReadAsync(response, _options.ApiKey, _options.TimeProvider, token).ConfigureAwait(false);
+                var error = await ErrorResponseReader.ReadAsync(response, _options.ApiKey, _options.TimeProvider, token).ConfigureAwait(false);
+                throw Security.Ehbp.EhbpHttpHandler.IsUnauthenticated(response) ? Unauthenticated(error) : error;
             }
         }
 
         return response;
     }
+
+    /// <summary>An error answer to a sealed request that came without a response nonce: kept, and said to be unauthenticated.</summary>
+    private static AudioServiceException Unauthenticated(AudioServiceException error) => new(
+        "Unauthenticated error: the answer to this sealed (EHBP) request carried no response nonce, so it may come from an intermediary (a proxy, " +
+        "load balancer or rate limiter) rather than the attested service. " + error.Message,
+        error.Status,
+        error.ErrorType,
+        error.Code,
+        error.Param,
+        error.RequestId,
+        error.RawBody,
+        error.Metadata,
+        error.RetryAfter);
 
     private void ApplyHeaders(HttpRequestMessage request) =>
         WriteHeaders(request.Headers, static (headers, name, value) =>

@@ -269,6 +269,7 @@ public sealed class TinfoilAttestorEndToEndTests
             Endpoint = Inference.Endpoint,
             ApiKey = "sk-test",
             Attestor = Attestor(null),
+            AttestedTransport = AttestedTransport.TlsPinning, // these tests are about the pin; EHBP is tested in Security/Ehbp
             TimeProvider = Clock,
             DangerousAllowSelfSignedLoopbackCertificatesForTesting = true,
         });

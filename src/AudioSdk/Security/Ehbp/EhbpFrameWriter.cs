@@ -1,0 +1,137 @@
+using System.Buffers;
+using System.Buffers.Binary;
+
+namespace AudioSdk.Security.Ehbp;
+
+/// <summary>
+/// Writes an EHBP body: plaintext is gathered up to <c>framePlaintext</c> bytes and sealed as one frame
+/// (<c>LEN</c> ‖ ciphertext ‖ tag); <see cref="FlushAsync(CancellationToken)"/> seals what is gathered at once, so a
+/// streaming writer (an event stream) frames each flush. Dispose seals the rest; the inner stream is not disposed.
+/// </summary>
+internal sealed class EhbpFrameWriter : Stream
+{
+    private readonly Stream _inner;
+    private readonly FrameCipher _cipher;
+    private readonly int _framePlaintext;
+    private readonly bool _sealEachWrite;
+    private byte[] _gathered;
+    private byte[] _sealed;
+    private int _count;
+    private bool _completed;
+
+    /// <param name="inner">Where frames go.</param>
+    /// <param name="cipher">The direction's cipher (owned: disposed with the writer).</param>
+    /// <param name="framePlaintext">The most plaintext per frame.</param>
+    /// <param name="sealEachWrite">Seal each write as it comes (a server streaming its writes), not only full frames.</param>
+    public EhbpFrameWriter(Stream inner, FrameCipher cipher, int framePlaintext, bool sealEachWrite = false)
+    {
+        _inner = inner;
+        _cipher = cipher;
+        _framePlaintext = framePlaintext;
+        _sealEachWrite = sealEachWrite;
+        _gathered = ArrayPool<byte>.Shared.Rent(framePlaintext);
+        _sealed = ArrayPool<byte>.Shared.Rent(framePlaintext + Hpke.TagLength + EhbpProtocol.FramePrefixLength);
+    }
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Flush() => FlushAsync(CancellationToken.None).GetAwaiter().GetResult();
+
+    public override async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await SealGatheredAsync(cancellationToken).ConfigureAwait(false);
+        await _inner.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_completed, this);
+        while (!buffer.IsEmpty)
+        {
+            var n = Math.Min(buffer.Length, _framePlaintext - _count);
+            buffer[..n].CopyTo(_gathered.AsMemory(_count));
+            _count += n;
+            buffer = buffer[n..];
+            if (_count == _framePlaintext)
+            {
+                await SealGatheredAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (_sealEachWrite)
+        {
+            await SealGatheredAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Seals what is gathered and stops; later writes fail.</summary>
+    public async ValueTask CompleteAsync(CancellationToken cancellationToken)
+    {
+        if (!_completed)
+        {
+            await SealGatheredAsync(cancellationToken).ConfigureAwait(false);
+            _completed = true;
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Return();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        Return();
+        return base.DisposeAsync();
+    }
+
+    private void Return()
+    {
+        if (_gathered.Length > 0)
+        {
+            _completed = true;
+            ArrayPool<byte>.Shared.Return(_gathered, clearArray: true);
+            ArrayPool<byte>.Shared.Return(_sealed);
+            _gathered = _sealed = [];
+            _cipher.Dispose();
+        }
+    }
+
+    private async ValueTask SealGatheredAsync(CancellationToken cancellationToken)
+    {
+        if (_count == 0 || _completed)
+        {
+            return;
+        }
+
+        var length = _count + Hpke.TagLength;
+        BinaryPrimitives.WriteUInt32BigEndian(_sealed, (uint)length);
+        _cipher.Seal(_gathered.AsSpan(0, _count), _sealed.AsSpan(EhbpProtocol.FramePrefixLength, length));
+        _count = 0;
+        await _inner.WriteAsync(_sealed.AsMemory(0, EhbpProtocol.FramePrefixLength + length), cancellationToken).ConfigureAwait(false);
+    }
+}
