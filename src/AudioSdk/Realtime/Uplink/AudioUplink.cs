@@ -81,6 +81,10 @@ internal sealed class AudioUplink
         await SendWireAsync(resample.Flush(), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Audio already converted to the wire format by a <see cref="FrameStage"/> (a live source in its own format).</summary>
+    public ValueTask SendConvertedAsync(ReadOnlyMemory<byte> wirePcm16, CancellationToken cancellationToken) =>
+        wirePcm16.IsEmpty ? default : SendWireAsync(wirePcm16, cancellationToken);
+
     /// <summary>Ends the utterance's audio before a commit: the resampler's tail goes out, a dangling odd byte is dropped.</summary>
     /// <returns>Whether an odd byte was dropped.</returns>
     public async ValueTask<bool> EndUtteranceAsync(CancellationToken cancellationToken)
