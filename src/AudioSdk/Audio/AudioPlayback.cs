@@ -189,19 +189,17 @@ public sealed class AudioPlayback : IWaveProvider
         }
     }
 
-#if NET9_0_OR_GREATER
     /// <summary>Fills the player's buffer: queued audio, then silence (or 0 after <see cref="Complete"/>).</summary>
     /// <param name="buffer">The player's buffer.</param>
     /// <returns>The bytes written.</returns>
     public int Read(Span<byte> buffer) => ReadCore(buffer);
-#else
+
     /// <summary>Fills the player's buffer: queued audio, then silence (or 0 after <see cref="Complete"/>).</summary>
     /// <param name="buffer">The player's buffer.</param>
     /// <param name="offset">Where to start.</param>
     /// <param name="count">The bytes wanted.</param>
     /// <returns>The bytes written.</returns>
     public int Read(byte[] buffer, int offset, int count) => ReadCore(buffer.AsSpan(offset, count));
-#endif
 
     private int ReadCore(Span<byte> buffer)
     {
