@@ -8,7 +8,7 @@ namespace AudioSdk;
 /// never buffer it whole. The file name and content type come from the name given or, when there is
 /// none, from the first bytes (WAV, MP3, FLAC, OGG, WebM, MP4/M4A, AAC).
 /// </summary>
-public sealed class AudioInput
+public sealed partial class AudioInput
 {
     private readonly string? _path;
     private readonly Stream? _stream;

@@ -25,6 +25,19 @@ public sealed record RealtimeConversationOptions
     /// <summary><c>auto</c> (default), <c>none</c>, <c>required</c>, or a function's name to force it.</summary>
     public string? ToolChoice { get; init; }
 
+    /// <summary>
+    /// The audio sent on the wire to the model (<c>audio.input.format</c>): 24 kHz PCM16 (default), or G.711 μ-law/A-law at
+    /// 8 kHz for telephony. What you pass to <c>SendAudioAsync</c> is still set by <see cref="RealtimeSessionOptions.InputEncoding"/>
+    /// and <see cref="RealtimeSessionOptions.InputSampleRate"/>: the SDK resamples and encodes.
+    /// </summary>
+    public RealtimeAudioFormat InputAudioFormat { get; init; } = RealtimeAudioFormat.Pcm16;
+
+    /// <summary>
+    /// The model's spoken answer (<c>audio.output.format</c>): 24 kHz PCM16 (default), or G.711 at 8 kHz, which
+    /// <see cref="OutputAudioDelta.Audio"/> then carries as received (<see cref="OutputAudioDelta.ToPcm16"/> decodes it).
+    /// </summary>
+    public RealtimeAudioFormat OutputAudioFormat { get; init; } = RealtimeAudioFormat.Pcm16;
+
     /// <summary>The most tokens per response, tool calls included (1 to 4096); unlimited when unset.</summary>
     public int? MaxOutputTokens { get; init; }
 

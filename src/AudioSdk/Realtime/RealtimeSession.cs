@@ -74,8 +74,8 @@ public partial class RealtimeSession : IAsyncDisposable
             _log = new Continuity.ReplayLog(driver.WireSampleRate, reconnect.MaxReplayDuration);
         }
         _uplink = options.TurnDetection is { Mode: RealtimeTurnDetectionMode.Client } turns
-            ? new AudioUplink(options.InputSampleRate, driver.WireSampleRate, options.ChunkDuration, options.RealTimePacing, time, driver, new TurnGate(driver.WireSampleRate, turns.ToDetectorSettings()), new ClientTurns(this))
-            : new AudioUplink(options.InputSampleRate, driver.WireSampleRate, options.ChunkDuration, options.RealTimePacing, time, driver);
+            ? new AudioUplink(options.InputSampleRate, driver.WireSampleRate, options.ChunkDuration, options.RealTimePacing, time, driver, new TurnGate(driver.WireSampleRate, turns.ToDetectorSettings()), new ClientTurns(this), options.InputEncoding.Law(), driver.WireLaw)
+            : new AudioUplink(options.InputSampleRate, driver.WireSampleRate, options.ChunkDuration, options.RealTimePacing, time, driver, inputLaw: options.InputEncoding.Law(), wireLaw: driver.WireLaw);
     }
 
     /// <summary>The dialect the session speaks.</summary>

@@ -31,6 +31,13 @@ public sealed record RealtimeSessionOptions
     public int InputSampleRate { get; init; } = 16000;
 
     /// <summary>
+    /// How the bytes passed to <see cref="RealtimeSession.SendAudioAsync(ReadOnlyMemory{byte}, CancellationToken)"/> are
+    /// encoded: PCM16 (default), or G.711 μ-law/A-law codes (one byte per sample, usually at 8000 Hz: set
+    /// <see cref="InputSampleRate"/>), which the SDK decodes before resampling to the wire rate.
+    /// </summary>
+    public RealtimeAudioFormat InputEncoding { get; init; } = RealtimeAudioFormat.Pcm16;
+
+    /// <summary>
     /// The rate sent on the wire: 16000 for the native dialect (the only one vLLM takes); for the OpenAI dialect
     /// the declared <c>audio.input.format.rate</c>, 24000 by default (OpenAI's only rate; Tinfoil also takes 16000).
     /// </summary>

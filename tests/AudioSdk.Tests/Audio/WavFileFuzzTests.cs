@@ -9,7 +9,7 @@ public sealed class WavFileFuzzTests
 {
     public const int CasesPerSeed = 25_000;
 
-    private static byte[][] Seeds() =>
+    internal static byte[][] Seeds() =>
     [
         WavFile.Write(Enumerable.Range(0, 100).Select(i => (short)(i * 300)).ToArray(), 16000),
         WavFile.Write(Enumerable.Range(0, 60).Select(i => i / 60f).ToArray(), new WavFormat(WavEncoding.IeeeFloat, 48000, 2, 32)),

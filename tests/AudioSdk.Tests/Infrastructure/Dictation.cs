@@ -75,6 +75,18 @@ public static class Dictation
         return new Recording(mixed, sampleRate, truths);
     }
 
+    /// <summary>The first <paramref name="count"/> sentences spoken one after another, clean, at <paramref name="sampleRate"/>.</summary>
+    public static float[] CleanSpeech(int sampleRate, int count)
+    {
+        var all = new List<float>();
+        for (var i = 0; i < count; i++)
+        {
+            all.AddRange(Speak(Sentences[i % Sentences.Length], Voices[i % Voices.Length], sampleRate));
+        }
+
+        return all.ToArray();
+    }
+
     private static float[] Speak(string text, (string Voice, int Speed) voice, int sampleRate)
     {
         var cache = Path.Combine(Path.GetTempPath(), "audiosdk-dictation");

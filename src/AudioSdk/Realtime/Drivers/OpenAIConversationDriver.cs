@@ -14,7 +14,13 @@ internal sealed class OpenAIConversationDriver(RealtimeSessionOptions options) :
     private readonly Dictionary<string, OutputAudio> _audio = new(StringComparer.Ordinal);
     private readonly Queue<string> _audioOrder = new();
 
-    public override int WireSampleRate => OpenAIConversationProtocol.Rate;
+    public override int WireSampleRate => Conversation.InputAudioFormat == RealtimeAudioFormat.Pcm16 ? OpenAIConversationProtocol.Rate : Audio.G711.SampleRate;
+
+    public override Audio.G711Law? WireLaw => Conversation.InputAudioFormat.Law();
+
+    private RealtimeConversationOptions Conversation => Options.Conversation ?? DefaultConversation;
+
+    private static readonly RealtimeConversationOptions DefaultConversation = new();
 
     /// <summary>Finished responses by id.</summary>
     public KeyedWaiters<ResponseDone> Responses { get; } = new(static r => r.ResponseId);
@@ -23,7 +29,7 @@ internal sealed class OpenAIConversationDriver(RealtimeSessionOptions options) :
     {
         if (Options.SessionSampleRate is { } rate && rate != OpenAIConversationProtocol.Rate)
         {
-            problems.Add("The conversation dialect takes 24000 Hz PCM only; leave SessionSampleRate unset.");
+            problems.Add("The conversation dialect takes 24000 Hz PCM or 8000 Hz G.711 (Conversation.InputAudioFormat); leave SessionSampleRate unset.");
         }
 
         if (Options.TurnDetection is { Mode: RealtimeTurnDetectionMode.Client })
@@ -45,7 +51,7 @@ internal sealed class OpenAIConversationDriver(RealtimeSessionOptions options) :
     {
         lock (_gate)
         {
-            return _audio.TryGetValue(itemId, out var audio) ? (TimeSpan.FromTicks(audio.Bytes * TimeSpan.TicksPerSecond / (OpenAIConversationProtocol.Rate * 2)), audio.Done) : (TimeSpan.Zero, false);
+            return _audio.TryGetValue(itemId, out var audio) ? (OutputAudioDelta.DurationOf(audio.Bytes, Conversation.OutputAudioFormat), audio.Done) : (TimeSpan.Zero, false);
         }
     }
 
@@ -54,6 +60,7 @@ internal sealed class OpenAIConversationDriver(RealtimeSessionOptions options) :
         switch (evt)
         {
             case OutputAudioDelta { ItemId: { } item } delta:
+                delta.Format = Conversation.OutputAudioFormat;
                 lock (_gate)
                 {
                     Track(item).Bytes += delta.Audio.Length;

@@ -20,6 +20,9 @@ internal abstract class RealtimeDriver(RealtimeProtocol codec, RealtimeSessionOp
     /// <summary>The sample rate sent on the wire.</summary>
     public abstract int WireSampleRate { get; }
 
+    /// <summary>The G.711 law the wire carries, or null for PCM16 (the uplink encodes each chunk last).</summary>
+    public virtual Audio.G711Law? WireLaw => null;
+
     /// <summary>The item id of the utterance under way, when the SDK makes them up.</summary>
     public virtual string? CurrentItemId => null;
 

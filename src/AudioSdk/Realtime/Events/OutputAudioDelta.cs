@@ -4,7 +4,8 @@ namespace AudioSdk.Realtime;
 
 /// <summary>
 /// A piece of the assistant's spoken answer (<c>response.output_audio.delta</c>, conversation dialect), decoded once
-/// from base64 into PCM16 (24 kHz mono, little-endian) owned by the event. The received JSON is not kept;
+/// from base64 into the session's output format (<see cref="RealtimeConversationOptions.OutputAudioFormat"/>: PCM16 at
+/// 24 kHz mono, little-endian, by default; G.711 codes at 8 kHz for telephony) owned by the event. The received JSON is not kept;
 /// <see cref="RealtimeEvent.Raw"/> is rebuilt from the fields when read.
 /// </summary>
 public sealed class OutputAudioDelta : RealtimeEvent
@@ -31,11 +32,24 @@ public sealed class OutputAudioDelta : RealtimeEvent
     /// <summary>The content part within the item.</summary>
     public int ContentIndex { get; }
 
-    /// <summary>The PCM16 audio of this delta.</summary>
+    /// <summary>The audio of this delta, in <see cref="Format"/>: PCM16 (24 kHz) or G.711 codes (8 kHz) as received.</summary>
     public ReadOnlyMemory<byte> Audio { get; }
 
-    /// <summary>The length of <see cref="Audio"/> at 24 kHz.</summary>
-    public TimeSpan Duration => TimeSpan.FromTicks(Audio.Length * TimeSpan.TicksPerSecond / 48000);
+    /// <summary>How <see cref="Audio"/> is encoded (the session's <see cref="RealtimeConversationOptions.OutputAudioFormat"/>).</summary>
+    public RealtimeAudioFormat Format { get; internal set; }
+
+    /// <summary>The sample rate of <see cref="Audio"/>: 24000 for PCM16, 8000 for G.711.</summary>
+    public int SampleRate => Format == RealtimeAudioFormat.Pcm16 ? 24000 : AudioSdk.Audio.G711.SampleRate;
+
+    /// <summary>The length of <see cref="Audio"/>.</summary>
+    public TimeSpan Duration => DurationOf(Audio.Length, Format);
+
+    /// <summary>The audio as little-endian PCM16 at <see cref="SampleRate"/>: G.711 decoded, PCM16 copied.</summary>
+    /// <returns>A new array.</returns>
+    public byte[] ToPcm16() => Format.Law() is { } law ? AudioSdk.Audio.G711.DecodeToPcmBytes(Audio.Span, law) : Audio.ToArray();
+
+    internal static TimeSpan DurationOf(long bytes, RealtimeAudioFormat format) =>
+        format == RealtimeAudioFormat.Pcm16 ? TimeSpan.FromTicks(bytes * TimeSpan.TicksPerSecond / 48000) : TimeSpan.FromTicks(bytes * TimeSpan.TicksPerSecond / AudioSdk.Audio.G711.SampleRate);
 
     /// <inheritdoc />
     public override string ToString() => $"OutputAudioDelta {ItemId} {Audio.Length} bytes";

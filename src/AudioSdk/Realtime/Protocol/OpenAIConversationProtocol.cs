@@ -35,7 +35,7 @@ internal sealed class OpenAIConversationProtocol : OpenAITranscriptionProtocol
         WriteModality(writer, conversation.OutputModality);
         writer.WriteStartObject("audio"u8);
         writer.WriteStartObject("input"u8);
-        WritePcmFormat(writer);
+        WriteFormat(writer, conversation.InputAudioFormat);
         if (conversation.InputTranscriptionModel is { } transcription)
         {
             writer.WriteStartObject("transcription"u8);
@@ -51,7 +51,7 @@ internal sealed class OpenAIConversationProtocol : OpenAITranscriptionProtocol
         WriteTurnDetection(writer, options.TurnDetection, conversation: true);
         writer.WriteEndObject();
         writer.WriteStartObject("output"u8);
-        WritePcmFormat(writer);
+        WriteFormat(writer, conversation.OutputAudioFormat);
         if (conversation.Voice is { } voice)
         {
             writer.WriteString("voice"u8, voice);
@@ -382,11 +382,23 @@ internal sealed class OpenAIConversationProtocol : OpenAITranscriptionProtocol
         return list;
     }
 
-    private static void WritePcmFormat(Utf8JsonWriter writer)
+    private static void WriteFormat(Utf8JsonWriter writer, RealtimeAudioFormat format)
     {
         writer.WriteStartObject("format"u8);
-        writer.WriteString("type"u8, "audio/pcm"u8);
-        writer.WriteNumber("rate"u8, Rate);
+        switch (format)
+        {
+            case RealtimeAudioFormat.G711MuLaw:
+                writer.WriteString("type"u8, "audio/pcmu"u8);
+                break;
+            case RealtimeAudioFormat.G711ALaw:
+                writer.WriteString("type"u8, "audio/pcma"u8);
+                break;
+            default:
+                writer.WriteString("type"u8, "audio/pcm"u8);
+                writer.WriteNumber("rate"u8, Rate);
+                break;
+        }
+
         writer.WriteEndObject();
     }
 

@@ -1,3 +1,5 @@
+using AudioSdk.Audio;
+
 namespace AudioSdk.Realtime.Uplink;
 
 /// <summary>Where the uplink delivers wire-rate PCM16, one chunk at a time: the dialect's driver.</summary>
@@ -31,9 +33,14 @@ internal sealed class AudioUplink
     private readonly int _wireRate;
     private readonly TurnGate? _gate;
     private readonly ITurnListener? _turns;
+    private readonly G711Law? _inputLaw;
+    private readonly G711Law? _wireLaw;
+    private byte[] _decoded = [];
 
-    public AudioUplink(int inputRate, int wireRate, TimeSpan chunkDuration, bool pacing, TimeProvider time, IUplinkSink sink, TurnGate? gate = null, ITurnListener? turns = null)
+    public AudioUplink(int inputRate, int wireRate, TimeSpan chunkDuration, bool pacing, TimeProvider time, IUplinkSink sink, TurnGate? gate = null, ITurnListener? turns = null, G711Law? inputLaw = null, G711Law? wireLaw = null)
     {
+        _inputLaw = inputLaw;
+        _wireLaw = wireLaw;
         _wireRate = wireRate;
         _gate = gate;
         _turns = turns;
@@ -43,9 +50,14 @@ internal sealed class AudioUplink
         _sink = sink;
     }
 
-    /// <summary>PCM16 mono at the input rate, in any byte count.</summary>
+    /// <summary>PCM16 mono at the input rate, in any byte count (or G.711 codes, one per sample, when the input is G.711).</summary>
     public ValueTask SendPcmAsync(ReadOnlyMemory<byte> pcm16, CancellationToken cancellationToken)
     {
+        if (_inputLaw is { } law)
+        {
+            return pcm16.IsEmpty ? default : SendWireAsync(_resample.Process(DecodeInput(pcm16.Span, law)), cancellationToken);
+        }
+
         var whole = _carry.Take(pcm16);
         return whole.IsEmpty ? default : SendWireAsync(_resample.Process(whole), cancellationToken);
     }
@@ -68,6 +80,10 @@ internal sealed class AudioUplink
 
         await SendWireAsync(resample.Flush(), cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Audio already converted to the wire format by a <see cref="FrameStage"/> (a live source in its own format).</summary>
+    public ValueTask SendConvertedAsync(ReadOnlyMemory<byte> wirePcm16, CancellationToken cancellationToken) =>
+        wirePcm16.IsEmpty ? default : SendWireAsync(wirePcm16, cancellationToken);
 
     /// <summary>Ends the utterance's audio before a commit: the resampler's tail goes out, a dangling odd byte is dropped.</summary>
     /// <returns>Whether an odd byte was dropped.</returns>
@@ -135,7 +151,22 @@ internal sealed class AudioUplink
         foreach (var chunk in _chunker.Split(pcm))
         {
             await _pacer.WaitAsync(chunk.Length, cancellationToken).ConfigureAwait(false);
-            await _sink.SendAudioAsync(chunk, cancellationToken).ConfigureAwait(false);
+            // The last stage: G.711 on the wire (the stages before, turn detection included, work on PCM16).
+            var wire = _wireLaw is { } law ? G711.EncodePcmBytes(chunk.Span, law) : chunk;
+            await _sink.SendAudioAsync(wire, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>G.711 input: the codes to PCM16 bytes, in a buffer reused from call to call.</summary>
+    private ReadOnlyMemory<byte> DecodeInput(ReadOnlySpan<byte> codes, G711Law law)
+    {
+        var bytes = checked(codes.Length * 2);
+        if (_decoded.Length < bytes)
+        {
+            _decoded = new byte[Math.Max(bytes, _decoded.Length * 2)];
+        }
+
+        G711.Decode(codes, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(_decoded.AsSpan(0, bytes)), law);
+        return _decoded.AsMemory(0, bytes);
     }
 }
