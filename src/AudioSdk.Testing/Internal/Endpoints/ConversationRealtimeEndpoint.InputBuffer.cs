@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Net.WebSockets;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using static AudioSdk.Testing.Internal.ConversationConfig;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.WebSockets;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using static AudioSdk.Testing.Internal.ConversationConfig;
 
