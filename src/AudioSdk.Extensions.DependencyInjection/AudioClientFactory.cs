@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Builds each named client once, over the factory's HttpClient, with the logger factory and clock from the container.</summary>
-internal sealed class AudioClientFactory(IServiceProvider services, IHttpClientFactory httpClients, IHttpMessageHandlerFactory handlers, IOptionsMonitor<AudioClientOptions> options) : IAudioClientFactory, IDisposable
+internal sealed class AudioClientFactory(IServiceProvider services, IHttpClientFactory httpClients, IHttpMessageHandlerFactory handlers, IOptionsMonitor<AudioClientOptions> options, IOptionsFactory<AudioClientOptions> freshOptions) : IAudioClientFactory, IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<AudioClient>> _clients = new();
 
@@ -39,12 +39,14 @@ internal sealed class AudioClientFactory(IServiceProvider services, IHttpClientF
             realtime = refusing;
         }
 
-        var copy = PinnedHandlerHolder.WithoutPins(configured, realtime);
-        copy.LoggerFactory ??= services.GetService<ILoggerFactory>();
-        if (copy.TimeProvider == TimeProvider.System && services.GetService<TimeProvider>() is { } time)
-        {
-            copy.TimeProvider = time;
-        }
+        // The client gets its own instance of the named options (the shared one stays as configured), with the pins
+        // moved into the handler, which also carries the realtime socket; the client freezes its own copy in turn.
+        var copy = freshOptions.Create(name ?? Options.Options.DefaultName);
+        copy.TlsPins.Clear();
+        copy.Attestor = null;
+        copy.HttpHandler = realtime ?? configured.HttpHandler;
+        copy.LoggerFactory = configured.LoggerFactory ?? services.GetService<ILoggerFactory>();
+        copy.TimeProvider = configured.TimeProvider == TimeProvider.System && services.GetService<TimeProvider>() is { } time ? time : configured.TimeProvider;
 
         http.BaseAddress ??= configured.Endpoint;
         return new AudioClient(http, copy);

@@ -9,7 +9,16 @@ internal sealed class AudioClientOptionsValidator : IValidateOptions<AudioClient
 {
     public ValidateOptionsResult Validate(string? name, AudioClientOptions options)
     {
-        var problems = BindingProblems.Get(options).Concat(options.Problems(null)).ToList();
+        var problems = BindingProblems.Get(options).ToList();
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            problems.Add(ex.Message);
+        }
+
         return problems.Count == 0
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail($"AudioClient '{(string.IsNullOrEmpty(name) ? "(default)" : name)}' is misconfigured: " + string.Join(" ", problems));

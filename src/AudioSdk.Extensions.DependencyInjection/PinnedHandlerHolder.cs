@@ -27,31 +27,6 @@ internal sealed class PinnedHandlerHolder : IDisposable
     /// <summary>The HttpClient's primary handler: the EHBP stage when chosen, else the pinned handler.</summary>
     public HttpMessageHandler? Primary => (HttpMessageHandler?)Ehbp ?? Handler;
 
-    /// <summary>A copy for <c>new AudioClient(HttpClient, options)</c>: pins moved into the handler, which also carries the realtime socket.</summary>
-    public static AudioClientOptions WithoutPins(AudioClientOptions source, HttpMessageHandler? handler)
-    {
-        var copy = new AudioClientOptions
-        {
-            Endpoint = source.Endpoint,
-            ApiKey = source.ApiKey,
-            Organization = source.Organization,
-            Project = source.Project,
-            NetworkTimeout = source.NetworkTimeout,
-            StreamIdleTimeout = source.StreamIdleTimeout,
-            Retry = source.Retry,
-            HttpHandler = handler ?? source.HttpHandler,
-            ApplicationId = source.ApplicationId,
-            LoggerFactory = source.LoggerFactory,
-            TimeProvider = source.TimeProvider,
-        };
-        foreach (var header in source.DefaultHeaders)
-        {
-            copy.DefaultHeaders[header.Key] = header.Value;
-        }
-
-        return copy;
-    }
-
     public void Dispose()
     {
         Ehbp?.Dispose();

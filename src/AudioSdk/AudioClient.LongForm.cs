@@ -1,3 +1,4 @@
+using AudioSdk.Internal;
 using AudioSdk.LongForm;
 using AudioSdk.Transcriptions;
 using AudioSdk.Translations;
@@ -24,12 +25,7 @@ public partial class AudioClient
     {
         ArgumentNullException.ThrowIfNull(options);
         var format = options.ResponseFormat ?? TranscriptionFormat.VerboseJson;
-        if (!format.IsJson)
-        {
-            throw new ArgumentException($"TranscribeLongAsync needs a JSON response format; for '{format}' use TranscribeLongToTextAsync.", nameof(options));
-        }
-
-        TranscriptionRequest.ValidateTranscription(audio, options);
+        TranscriptionRequest.Validate(audio, options, Validation.JsonFormat(format, nameof(TranscribeLongAsync), "one typed transcript", nameof(TranscribeLongToTextAsync)));
         var chunkOptions = options with { ResponseFormat = format };
         return await LongFormRunner.RunAsync(
             audio,
@@ -54,7 +50,7 @@ public partial class AudioClient
     {
         ArgumentNullException.ThrowIfNull(options);
         var format = LongFormRunner.TextFormat(options.ResponseFormat);
-        TranscriptionRequest.ValidateTranscription(audio, options);
+        TranscriptionRequest.Validate(audio, options, LongFormRunner.TextFormatProblem(format));
         var chunkOptions = options with { ResponseFormat = format };
         return await LongFormRunner.RunAsync(
             audio,
@@ -76,11 +72,7 @@ public partial class AudioClient
     {
         ArgumentNullException.ThrowIfNull(options);
         var format = options.ResponseFormat ?? TranscriptionFormat.VerboseJson;
-        if (!format.IsJson)
-        {
-            throw new ArgumentException($"TranslateLongAsync needs a JSON response format; for '{format}' use TranslateLongToTextAsync.", nameof(options));
-        }
-
+        TranslationRequest.Validate(audio, options, Validation.JsonFormat(format, nameof(TranslateLongAsync), "one typed translation", nameof(TranslateLongToTextAsync)));
         var chunkOptions = options with { ResponseFormat = format };
         return await LongFormRunner.RunAsync(
             audio,
@@ -102,6 +94,7 @@ public partial class AudioClient
     {
         ArgumentNullException.ThrowIfNull(options);
         var format = LongFormRunner.TextFormat(options.ResponseFormat);
+        TranslationRequest.Validate(audio, options, LongFormRunner.TextFormatProblem(format));
         var chunkOptions = options with { ResponseFormat = format };
         return await LongFormRunner.RunAsync(
             audio,

@@ -20,7 +20,7 @@ public partial class AudioClient
     public virtual Task<RealtimeClientSecret> CreateRealtimeClientSecretAsync(RealtimeClientSecretOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new RealtimeClientSecretOptions();
-        options.Validate();
+        ClientSecretRequest.Validate(options);
         var body = ClientSecretRequest.Body(options);
         var spec = new RequestSpec(HttpMethod.Post, ClientSecretRequest.Path, () => ClientSecretRequest.Content(body), replayable: true)
         {

@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
-using AudioSdk.Internal;
 using AudioSdk.Internal.Diagnostics;
 using AudioSdk.Internal.Http;
 using AudioSdk.Speech;
@@ -9,8 +8,6 @@ namespace AudioSdk;
 
 public partial class AudioClient
 {
-    private const string SpeechPath = "audio/speech";
-
     /// <summary>
     /// Generates speech (<c>POST /audio/speech</c>) and returns the whole audio. For long texts or low
     /// latency, <see cref="StreamSpeechAsync"/> hands the audio over as it arrives.
@@ -146,38 +143,15 @@ public partial class AudioClient
 
     private RequestSpec PrepareSpeech(string input, SpeechOptions options)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrWhiteSpace(input))
-        {
-            throw new ArgumentException("The text to speak is empty.", nameof(input));
-        }
-
-        if (SpeechRequest.CountCharacters(input) > SpeechOptions.MaxInputLength)
-        {
-            throw new ArgumentException($"The text to speak has {SpeechRequest.CountCharacters(input)} characters; the limit is {SpeechOptions.MaxInputLength}. Split it into several requests.", nameof(input));
-        }
-
-        // Model and voice may be left out: a provider with documented defaults (TIE) applies them, one without answers with its own error.
-        Guard.OptionalModel(options.Model, nameof(SpeechOptions));
-        if (options.Speed is { } speed && (double.IsNaN(speed) || speed < SpeechOptions.MinSpeed || speed > SpeechOptions.MaxSpeed))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), speed, $"SpeechOptions.Speed must be between {SpeechOptions.MinSpeed} and {SpeechOptions.MaxSpeed}.");
-        }
-
-        if (options.Instructions is { } instructions && SpeechRequest.CountCharacters(instructions) > SpeechOptions.MaxInputLength)
-        {
-            throw new ArgumentException($"SpeechOptions.Instructions is longer than {SpeechOptions.MaxInputLength} characters.", nameof(options));
-        }
-
-        var body = SpeechRequest.BuildSpeechBody(input, options);
+        SpeechRequest.Validate(input, options);
+        var body = SpeechRequest.Body(input, options);
         if (Telemetry.CharactersSynthesized.Enabled)
         {
             Telemetry.CharactersSynthesized.Add(SpeechRequest.CountCharacters(input), new KeyValuePair<string, object?>("gen_ai.request.model", options.Model));
         }
 
         var accept = options.StreamFormat == SpeechStreamFormat.Sse ? RequestSpec.EventStreamMediaType : SpeechRequest.ContentTypeFor(options.ResponseFormat) + ", */*";
-        return new RequestSpec(HttpMethod.Post, SpeechPath, () => SpeechRequest.JsonContent(body), replayable: true) { Operation = "speech", Model = options.Model, UploadBytes = body.Length, Accept = accept };
+        return new RequestSpec(HttpMethod.Post, SpeechRequest.Path, () => SpeechRequest.Content(body), replayable: true) { Operation = "speech", Model = options.Model, UploadBytes = body.Length, Accept = accept };
     }
 
     /// <summary>An enumerator that ends its body, its response (with its timers) and the owned token source when disposed.</summary>

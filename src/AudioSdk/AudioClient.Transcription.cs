@@ -1,6 +1,7 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using AudioSdk.Internal;
 using AudioSdk.Internal.Diagnostics;
 using AudioSdk.Internal.Http;
 using AudioSdk.Internal.Json;
@@ -10,8 +11,6 @@ namespace AudioSdk;
 
 public partial class AudioClient
 {
-    private const string TranscriptionsPath = "audio/transcriptions";
-
     /// <summary>
     /// Transcribes audio into a typed transcript (<c>POST /audio/transcriptions</c>) in <c>json</c> (the
     /// default), <c>verbose_json</c> or <c>diarized_json</c>. For <c>text</c>, <c>srt</c> and <c>vtt</c>
@@ -28,12 +27,8 @@ public partial class AudioClient
     public virtual Task<Transcription> TranscribeAsync(AudioInput audio, TranscriptionOptions options, CancellationToken cancellationToken = default)
     {
         var format = options?.ResponseFormat ?? TranscriptionFormat.Json;
-        if (!format.IsJson)
-        {
-            return Task.FromException<Transcription>(new ArgumentException($"TranscribeAsync returns a typed transcript and needs a JSON response format; '{format}' has a text body, so use TranscribeToTextAsync.", nameof(options)));
-        }
-
-        return SendAsync(PrepareTranscriptionAsync(audio, options!, format, stream: false, cancellationToken), ReadTranscriptionAsync, cancellationToken);
+        var formatProblem = Validation.JsonFormat(format, nameof(TranscribeAsync), "a typed transcript", nameof(TranscribeToTextAsync));
+        return SendAsync(PrepareTranscriptionAsync(audio, options!, format, stream: false, formatProblem, cancellationToken), ReadTranscriptionAsync, cancellationToken);
     }
 
     /// <summary>
@@ -51,7 +46,7 @@ public partial class AudioClient
     public virtual async Task<AudioTextResult> TranscribeToTextAsync(AudioInput audio, TranscriptionOptions options, CancellationToken cancellationToken = default)
     {
         var format = options?.ResponseFormat ?? TranscriptionFormat.Text;
-        var spec = await PrepareTranscriptionAsync(audio, options!, format, stream: false, cancellationToken).ConfigureAwait(false);
+        var spec = await PrepareTranscriptionAsync(audio, options!, format, stream: false, formatProblem: null, cancellationToken).ConfigureAwait(false);
         return await SendAsync(spec, (response, ct) => ResponseReader.TextAsync(response, format.ToString(), ct), cancellationToken).ConfigureAwait(false);
     }
 
@@ -71,13 +66,13 @@ public partial class AudioClient
     /// <exception cref="System.IO.IOException">The connection broke, or its framing was malformed, while the body was streaming.</exception>
     public virtual IAsyncEnumerable<TranscriptionUpdate> TranscribeStreamingAsync(AudioInput audio, TranscriptionOptions options, CancellationToken cancellationToken = default)
     {
-        TranscriptionRequest.ValidateTranscription(audio, options);
+        TranscriptionRequest.Validate(audio, options);
         return StreamTranscriptionAsync(audio, options, cancellationToken);
     }
 
     private async IAsyncEnumerable<TranscriptionUpdate> StreamTranscriptionAsync(AudioInput audio, TranscriptionOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var spec = await PrepareTranscriptionAsync(audio, options, options.ResponseFormat ?? TranscriptionFormat.Json, stream: true, cancellationToken).ConfigureAwait(false);
+        var spec = await PrepareTranscriptionAsync(audio, options, options.ResponseFormat ?? TranscriptionFormat.Json, stream: true, formatProblem: null, cancellationToken).ConfigureAwait(false);
         using var streaming = await SendStreamingAsync(spec, cancellationToken).ConfigureAwait(false);
         var mediaType = streaming.Response.Content.Headers.ContentType?.MediaType;
         if (!string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase))
@@ -181,13 +176,13 @@ public partial class AudioClient
         };
     }
 
-    private async ValueTask<RequestSpec> PrepareTranscriptionAsync(AudioInput audio, TranscriptionOptions options, TranscriptionFormat format, bool stream, CancellationToken cancellationToken)
+    private async ValueTask<RequestSpec> PrepareTranscriptionAsync(AudioInput audio, TranscriptionOptions options, TranscriptionFormat format, bool stream, string? formatProblem, CancellationToken cancellationToken)
     {
-        TranscriptionRequest.ValidateTranscription(audio, options);
+        TranscriptionRequest.Validate(audio, options, formatProblem);
         var prepared = await audio.PrepareAsync(cancellationToken).ConfigureAwait(false);
-        var fields = TranscriptionRequest.TranscriptionFields(options, format, stream);
+        var fields = TranscriptionRequest.Fields(options, format, stream);
         var body = MultipartBuilder.Create(prepared, fields);
-        return new RequestSpec(HttpMethod.Post, TranscriptionsPath, body.CreateContent, body.IsReplayable)
+        return new RequestSpec(HttpMethod.Post, TranscriptionRequest.Path, body.CreateContent, body.IsReplayable)
         {
             Operation = stream ? "transcribe.stream" : "transcribe",
             Accept = stream ? RequestSpec.EventStreamMediaType : format.IsJson ? RequestSpec.JsonMediaType : RequestSpec.TextMediaType,

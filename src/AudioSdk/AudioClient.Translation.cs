@@ -1,3 +1,4 @@
+using AudioSdk.Internal;
 using AudioSdk.Internal.Http;
 using AudioSdk.Internal.Json;
 using AudioSdk.Transcriptions;
@@ -7,8 +8,6 @@ namespace AudioSdk;
 
 public partial class AudioClient
 {
-    private const string TranslationsPath = "audio/translations";
-
     /// <summary>Translates audio into English text (<c>POST /audio/translations</c>) in <c>json</c> (the default) or <c>verbose_json</c>.</summary>
     /// <param name="audio">The audio to upload.</param>
     /// <param name="options">The request's fields; <see cref="TranslationOptions.Model"/> is required.</param>
@@ -21,12 +20,8 @@ public partial class AudioClient
     public virtual async Task<Translation> TranslateAsync(AudioInput audio, TranslationOptions options, CancellationToken cancellationToken = default)
     {
         var format = options?.ResponseFormat ?? TranscriptionFormat.Json;
-        if (!format.IsJson)
-        {
-            throw new ArgumentException($"TranslateAsync returns a typed translation and needs a JSON response format; '{format}' has a text body, so use TranslateToTextAsync.", nameof(options));
-        }
-
-        var spec = await PrepareTranslationAsync(audio, options!, format, cancellationToken).ConfigureAwait(false);
+        var formatProblem = Validation.JsonFormat(format, nameof(TranslateAsync), "a typed translation", nameof(TranslateToTextAsync));
+        var spec = await PrepareTranslationAsync(audio, options!, format, formatProblem, cancellationToken).ConfigureAwait(false);
         return await SendAsync(spec, ReadTranslationAsync, cancellationToken).ConfigureAwait(false);
     }
 
@@ -42,16 +37,16 @@ public partial class AudioClient
     public virtual async Task<AudioTextResult> TranslateToTextAsync(AudioInput audio, TranslationOptions options, CancellationToken cancellationToken = default)
     {
         var format = options?.ResponseFormat ?? TranscriptionFormat.Text;
-        var spec = await PrepareTranslationAsync(audio, options!, format, cancellationToken).ConfigureAwait(false);
+        var spec = await PrepareTranslationAsync(audio, options!, format, formatProblem: null, cancellationToken).ConfigureAwait(false);
         return await SendAsync(spec, (response, ct) => ResponseReader.TextAsync(response, format.ToString(), ct), cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask<RequestSpec> PrepareTranslationAsync(AudioInput audio, TranslationOptions options, TranscriptionFormat format, CancellationToken cancellationToken)
+    private async ValueTask<RequestSpec> PrepareTranslationAsync(AudioInput audio, TranslationOptions options, TranscriptionFormat format, string? formatProblem, CancellationToken cancellationToken)
     {
-        TranslationRequest.Validate(audio, options);
+        TranslationRequest.Validate(audio, options, formatProblem);
         var prepared = await audio.PrepareAsync(cancellationToken).ConfigureAwait(false);
         var body = MultipartBuilder.Create(prepared, TranslationRequest.Fields(options, format));
-        return new RequestSpec(HttpMethod.Post, TranslationsPath, body.CreateContent, body.IsReplayable)
+        return new RequestSpec(HttpMethod.Post, TranslationRequest.Path, body.CreateContent, body.IsReplayable)
         {
             Operation = "translate",
             Accept = format.IsJson ? RequestSpec.JsonMediaType : RequestSpec.TextMediaType,

@@ -16,8 +16,9 @@ public partial class AudioClient
     /// <exception cref="System.Net.Http.HttpRequestException">The connection failed after the retries, or the response was not valid HTTP.</exception>
     public virtual Task<UsageReport> GetUsageAsync(UsageQuery? query = null, CancellationToken cancellationToken = default)
     {
+        UsageRequest.Validate(query);
         return SendAsync(
-            RequestSpec.Get(UsageRequest.Path(query), "usage"),
+            RequestSpec.Get(UsageRequest.PathAndQuery(query), "usage"),
             async (response, ct) =>
             {
                 var report = await ResponseReader.JsonAsync(response, AudioSdkJsonContext.Default.UsageReport, ct).ConfigureAwait(false);

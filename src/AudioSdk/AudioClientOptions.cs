@@ -1,3 +1,4 @@
+using AudioSdk.Internal;
 using Microsoft.Extensions.Logging;
 
 namespace AudioSdk;
@@ -90,16 +91,23 @@ public sealed class AudioClientOptions
     public override string ToString() =>
         $"AudioClientOptions {{ Endpoint = {Endpoint?.ToString() ?? "(default)"}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(none)" : "***")}, NetworkTimeout = {NetworkTimeout}, MaxRetries = {Retry?.MaxRetries} }}";
 
+    /// <summary>
+    /// Checks every setting, as the client's constructor does, and throws one <see cref="ArgumentException"/> whose
+    /// message names every problem. Useful at start-up, before any client is built.
+    /// </summary>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names every problem.</exception>
+    public void Validate() => Validation.ThrowIfAny(Problems(null), nameof(AudioClientOptions), paramName: null);
+
     /// <summary>Checks every setting and returns a frozen copy; throws one exception naming every problem.</summary>
     internal AudioClientOptions ValidateAndFreeze(Uri? fallbackEndpoint)
     {
-        var problems = Problems(fallbackEndpoint);
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException("Invalid AudioClientOptions: " + string.Join(" ", problems), "options");
-        }
-
-        return Freeze(fallbackEndpoint);
+        Validation.ThrowIfAny(Problems(fallbackEndpoint), nameof(AudioClientOptions));
+        var copy = Clone();
+        copy.TlsPins.Clear();
+        copy.Endpoint = Endpoint ?? fallbackEndpoint ?? DefaultEndpoint;
+        copy.Retry = Retry!.Clone();
+        copy.Attestor = Attestor ?? (TlsPins.Count > 0 ? new Security.StaticPinAttestor(TlsPins) : null);
+        return copy;
     }
 
     /// <summary>Every problem with these settings (empty when they are valid).</summary>
@@ -189,30 +197,35 @@ public sealed class AudioClientOptions
         return problems;
     }
 
-    private AudioClientOptions Freeze(Uri? fallbackEndpoint)
+    /// <summary>A copy of every setting: the collections are new, the objects they hold and the handler, logger factory, clock and attestor are shared.</summary>
+    internal AudioClientOptions Clone()
     {
-        var endpoint = Endpoint ?? fallbackEndpoint ?? DefaultEndpoint;
         var copy = new AudioClientOptions
         {
-            Endpoint = endpoint,
+            Endpoint = Endpoint,
             ApiKey = ApiKey,
             Organization = Organization,
             Project = Project,
             NetworkTimeout = NetworkTimeout,
             StreamIdleTimeout = StreamIdleTimeout,
-            Retry = Retry!.Clone(),
+            Retry = Retry,
             HttpHandler = HttpHandler,
-            ApplicationId = ApplicationId,
-            LoggerFactory = LoggerFactory,
-            TimeProvider = TimeProvider!,
-            Attestor = Attestor ?? (TlsPins.Count > 0 ? new Security.StaticPinAttestor(TlsPins) : null),
+            Attestor = Attestor,
             ConfigurePinnedHandler = ConfigurePinnedHandler,
             AttestedTransport = AttestedTransport,
             DangerousAllowSelfSignedLoopbackCertificatesForTesting = DangerousAllowSelfSignedLoopbackCertificatesForTesting,
+            ApplicationId = ApplicationId,
+            LoggerFactory = LoggerFactory,
+            TimeProvider = TimeProvider,
         };
         foreach (var header in DefaultHeaders)
         {
             copy.DefaultHeaders[header.Key] = header.Value;
+        }
+
+        foreach (var pin in TlsPins)
+        {
+            copy.TlsPins.Add(pin);
         }
 
         return copy;

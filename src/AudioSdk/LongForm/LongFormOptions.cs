@@ -1,3 +1,5 @@
+using AudioSdk.Internal;
+
 namespace AudioSdk.LongForm;
 
 /// <summary>How a long recording is split, sent and reported.</summary>
@@ -55,9 +57,6 @@ public sealed record LongFormOptions
             problems.Add($"MaxParallelism must be at least 1 (was {MaxParallelism}).");
         }
 
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException("Invalid LongFormOptions: " + string.Join(" ", problems), "longForm");
-        }
+        Validation.ThrowIfAny(problems, nameof(LongFormOptions), "longForm");
     }
 }

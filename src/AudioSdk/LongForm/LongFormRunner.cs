@@ -5,17 +5,14 @@ namespace AudioSdk.LongForm;
 /// <summary>The long-form loop shared by the four long-form methods: plan, send in parallel, stitch.</summary>
 internal static class LongFormRunner
 {
-    /// <summary>The text format for the long-form text methods (<c>text</c> by default); throws <see cref="ArgumentException"/> for another.</summary>
-    internal static TranscriptionFormat TextFormat(TranscriptionFormat? requested)
-    {
-        var format = requested ?? TranscriptionFormat.Text;
-        if (format != TranscriptionFormat.Text && format != TranscriptionFormat.Srt && format != TranscriptionFormat.Vtt)
-        {
-            throw new ArgumentException($"The long-form text methods stitch text, srt and vtt; for '{format}' use the typed long-form method.", "options");
-        }
+    /// <summary>The text format for the long-form text methods (<c>text</c> by default).</summary>
+    internal static TranscriptionFormat TextFormat(TranscriptionFormat? requested) => requested ?? TranscriptionFormat.Text;
 
-        return format;
-    }
+    /// <summary>What is wrong with a format for the long-form text methods, or <see langword="null"/>.</summary>
+    internal static string? TextFormatProblem(TranscriptionFormat format) =>
+        format == TranscriptionFormat.Text || format == TranscriptionFormat.Srt || format == TranscriptionFormat.Vtt
+            ? null
+            : $"The long-form text methods stitch text, srt and vtt; for '{format}' use the typed long-form method.";
 
     /// <summary>
     /// Plans the chunks, sends up to <see cref="LongFormOptions.MaxParallelism"/> at once, reports progress in

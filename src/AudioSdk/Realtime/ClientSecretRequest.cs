@@ -13,6 +13,9 @@ internal static class ClientSecretRequest
     /// <summary>The path, relative to the endpoint.</summary>
     internal const string Path = "realtime/client_secrets";
 
+    /// <summary>Checks the options before anything is sent and throws one <see cref="ArgumentException"/> naming every problem.</summary>
+    internal static void Validate(RealtimeClientSecretOptions options) => options.Validate();
+
     /// <summary>The JSON body: the lifetime, and the session with the model where the session type keeps it, merged with the caller's extra fields.</summary>
     internal static byte[] Body(RealtimeClientSecretOptions options)
     {

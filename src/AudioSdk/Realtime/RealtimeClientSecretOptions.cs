@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AudioSdk.Internal;
 
 namespace AudioSdk.Realtime;
 
@@ -50,9 +51,6 @@ public sealed record RealtimeClientSecretOptions
             problems.Add("Model must not be empty when set.");
         }
 
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException("Invalid RealtimeClientSecretOptions: " + string.Join(" ", problems), "options");
-        }
+        Validation.ThrowIfAny(problems, nameof(RealtimeClientSecretOptions));
     }
 }

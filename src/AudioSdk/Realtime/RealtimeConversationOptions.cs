@@ -1,3 +1,5 @@
+using AudioSdk.Internal;
+
 namespace AudioSdk.Realtime;
 
 /// <summary>
@@ -141,9 +143,6 @@ public sealed record RealtimeResponseOptions
             tool?.Validate(problems);
         }
 
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException("Invalid RealtimeResponseOptions: " + string.Join(" ", problems), "options");
-        }
+        Validation.ThrowIfAny(problems, nameof(RealtimeResponseOptions));
     }
 }

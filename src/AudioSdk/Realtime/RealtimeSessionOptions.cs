@@ -1,3 +1,5 @@
+using AudioSdk.Internal;
+
 namespace AudioSdk.Realtime;
 
 /// <summary>How a realtime session connects, what it declares and how it sends audio, in any of the three dialects.</summary>
@@ -157,9 +159,6 @@ public sealed record RealtimeSessionOptions
             problems.Add("Conversation applies to the conversation dialect (RealtimeDialect.OpenAIConversation) only.");
         }
         driver.Validate(problems);
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException("Invalid RealtimeSessionOptions: " + string.Join(" ", problems), "options");
-        }
+        Validation.ThrowIfAny(problems, nameof(RealtimeSessionOptions));
     }
 }

@@ -1,15 +1,66 @@
 using System.Buffers;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using AudioSdk.Internal;
 
 namespace AudioSdk.Speech;
 
-/// <summary>The speech request: its JSON body from the options, and what each format is sent as.</summary>
+/// <summary>The speech request: what is checked before anything is sent, its JSON body from the options, and what each format is sent as.</summary>
 internal static class SpeechRequest
 {
-    internal static byte[] BuildSpeechBody(string input, SpeechOptions options)
+    internal const string Path = "audio/speech";
+
+    private static readonly string[] FieldNames = ["model", "input", "voice", "instructions", "response_format", "speed", "stream_format"];
+
+    /// <summary>Checks the text and the options before anything is sent and throws one <see cref="ArgumentException"/> naming every problem.</summary>
+    internal static void Validate(string input, SpeechOptions options)
     {
-        var reserved = new[] { "model", "input", "voice", "instructions", "response_format", "speed", "stream_format" };
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(input))
+        {
+            problems.Add("The text to speak is empty.");
+        }
+        else if (CountCharacters(input) is var length && length > SpeechOptions.MaxInputLength)
+        {
+            problems.Add($"The text to speak has {length} characters; the limit is {SpeechOptions.MaxInputLength}. Split it into several requests.");
+        }
+
+        var textProblems = problems.Count;
+
+        // Model and voice may be left out: a provider with documented defaults (TIE) applies them, one without answers with its own error.
+        Validation.OptionalModel(problems, options.Model);
+        if (options.Voice is { } voice && string.IsNullOrWhiteSpace(voice.ToString()))
+        {
+            problems.Add("Voice is blank; set a voice or leave it null so the provider applies its default.");
+        }
+
+        if (options.Speed is { } speed && (double.IsNaN(speed) || speed < SpeechOptions.MinSpeed || speed > SpeechOptions.MaxSpeed))
+        {
+            problems.Add($"Speed must be between {SpeechOptions.MinSpeed} and {SpeechOptions.MaxSpeed} (was {speed}).");
+        }
+
+        if (options.Instructions is { } instructions && CountCharacters(instructions) > SpeechOptions.MaxInputLength)
+        {
+            problems.Add($"Instructions is longer than {SpeechOptions.MaxInputLength} characters.");
+        }
+
+        foreach (var property in options.AdditionalProperties ?? new Dictionary<string, System.Text.Json.Nodes.JsonNode?>())
+        {
+            if (Array.IndexOf(FieldNames, property.Key) >= 0)
+            {
+                problems.Add($"AdditionalProperties sets '{property.Key}', which a property of SpeechOptions already sets; use that property.");
+            }
+        }
+
+        // When only the text is wrong, the exception names the text's parameter.
+        Validation.ThrowIfAny(problems, "speech request", textProblems == problems.Count ? nameof(input) : nameof(options));
+    }
+
+    /// <summary>The JSON body of a request that <see cref="Validate"/> accepted.</summary>
+    internal static byte[] Body(string input, SpeechOptions options)
+    {
         var buffer = new ArrayBufferWriter<byte>(input.Length + 256);
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -54,11 +105,6 @@ internal static class SpeechRequest
 
             foreach (var property in options.AdditionalProperties ?? new Dictionary<string, System.Text.Json.Nodes.JsonNode?>())
             {
-                if (Array.IndexOf(reserved, property.Key) >= 0)
-                {
-                    throw new ArgumentException($"SpeechOptions.AdditionalProperties sets '{property.Key}', which a property of SpeechOptions already sets; use that property.", nameof(options));
-                }
-
                 writer.WritePropertyName(property.Key);
                 if (property.Value is null)
                 {
@@ -76,7 +122,7 @@ internal static class SpeechRequest
         return buffer.WrittenSpan.ToArray();
     }
 
-    internal static ByteArrayContent JsonContent(byte[] body)
+    internal static ByteArrayContent Content(byte[] body)
     {
         var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };

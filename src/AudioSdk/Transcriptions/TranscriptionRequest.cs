@@ -6,42 +6,53 @@ namespace AudioSdk.Transcriptions;
 /// <summary>The transcription request: what is checked before anything is sent, and the multipart fields from the options.</summary>
 internal static class TranscriptionRequest
 {
-    internal static readonly HashSet<string> TranscriptionFieldNames = new(StringComparer.Ordinal)
+    internal const string Path = "audio/transcriptions";
+
+    internal static readonly HashSet<string> FieldNames = new(StringComparer.Ordinal)
     {
         "file", "model", "language", "languages[]", "keywords[]", "prompt", "response_format", "temperature", "timestamp_granularities[]",
         "include[]", "chunking_strategy", "stream", "known_speaker_names[]", "known_speaker_references[]",
     };
 
-    internal static void ValidateTranscription(AudioInput audio, TranscriptionOptions options)
+    /// <summary>
+    /// Checks the request before anything is sent and throws one <see cref="ArgumentException"/> naming every problem,
+    /// <paramref name="formatProblem"/> (what the calling method finds wrong with the response format) among them.
+    /// </summary>
+    internal static void Validate(AudioInput audio, TranscriptionOptions options, string? formatProblem = null)
     {
         ArgumentNullException.ThrowIfNull(audio);
         ArgumentNullException.ThrowIfNull(options);
-        Guard.OptionalModel(options.Model, nameof(TranscriptionOptions));
-        Guard.Temperature(options.Temperature, nameof(TranscriptionOptions));
+        var problems = new List<string>();
+        if (formatProblem is not null)
+        {
+            problems.Add(formatProblem);
+        }
+
+        Validation.OptionalModel(problems, options.Model);
+        Validation.Temperature(problems, options.Temperature);
         var names = options.KnownSpeakerNames?.Count ?? 0;
         var references = options.KnownSpeakerReferences?.Count ?? 0;
         if (names > 4 || references > 4)
         {
-            throw new ArgumentException("At most 4 known speakers are supported.", nameof(options));
+            problems.Add("At most 4 known speakers are supported.");
         }
 
         if (names != references)
         {
-            throw new ArgumentException($"KnownSpeakerNames has {names} entries and KnownSpeakerReferences {references}; each name needs one reference sample.", nameof(options));
+            problems.Add($"KnownSpeakerNames has {names} entries and KnownSpeakerReferences {references}; each name needs one reference sample.");
         }
 
-        foreach (var reference in options.KnownSpeakerReferences ?? [])
+        if ((options.KnownSpeakerReferences ?? []).Any(reference => reference is null || !reference.StartsWith("data:", StringComparison.Ordinal)))
         {
-            if (reference is null || !reference.StartsWith("data:", StringComparison.Ordinal))
-            {
-                throw new ArgumentException("KnownSpeakerReferences must be data URLs (data:audio/wav;base64,...); AddKnownSpeaker builds them.", nameof(options));
-            }
+            problems.Add("KnownSpeakerReferences must be data URLs (data:audio/wav;base64,...); AddKnownSpeaker builds them.");
         }
 
-        Guard.AdditionalFields(options.AdditionalFields, TranscriptionFieldNames, nameof(TranscriptionOptions));
+        Validation.AdditionalFields(problems, options.AdditionalFields, FieldNames, nameof(TranscriptionOptions));
+        Validation.ThrowIfAny(problems, nameof(TranscriptionOptions));
     }
 
-    internal static List<KeyValuePair<string, string>> TranscriptionFields(TranscriptionOptions options, TranscriptionFormat format, bool stream)
+    /// <summary>The form fields other than the file.</summary>
+    internal static List<KeyValuePair<string, string>> Fields(TranscriptionOptions options, TranscriptionFormat format, bool stream)
     {
         var fields = new List<KeyValuePair<string, string>>();
         Add(fields, "model", options.Model);

@@ -7,16 +7,28 @@ namespace AudioSdk.Translations;
 /// <summary>The fields of <c>POST /audio/translations</c>: checked before sending, then written in the schema's order.</summary>
 internal static class TranslationRequest
 {
+    internal const string Path = "audio/translations";
+
     private static readonly HashSet<string> FieldNames = new(StringComparer.Ordinal) { "file", "model", "prompt", "response_format", "temperature" };
 
-    /// <summary>Throws <see cref="ArgumentException"/> for a missing model, a temperature out of range or an additional field that shadows a typed one.</summary>
-    internal static void Validate(AudioInput audio, TranslationOptions options)
+    /// <summary>
+    /// Checks the request before anything is sent and throws one <see cref="ArgumentException"/> naming every problem,
+    /// <paramref name="formatProblem"/> (what the calling method finds wrong with the response format) among them.
+    /// </summary>
+    internal static void Validate(AudioInput audio, TranslationOptions options, string? formatProblem = null)
     {
         ArgumentNullException.ThrowIfNull(audio);
         ArgumentNullException.ThrowIfNull(options);
-        Guard.Model(options.Model, nameof(TranslationOptions));
-        Guard.Temperature(options.Temperature, nameof(TranslationOptions));
-        Guard.AdditionalFields(options.AdditionalFields, FieldNames, nameof(TranslationOptions));
+        var problems = new List<string>();
+        if (formatProblem is not null)
+        {
+            problems.Add(formatProblem);
+        }
+
+        Validation.RequiredModel(problems, options.Model);
+        Validation.Temperature(problems, options.Temperature);
+        Validation.AdditionalFields(problems, options.AdditionalFields, FieldNames, nameof(TranslationOptions));
+        Validation.ThrowIfAny(problems, nameof(TranslationOptions));
     }
 
     /// <summary>The form fields other than the file.</summary>

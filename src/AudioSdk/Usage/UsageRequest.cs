@@ -1,28 +1,43 @@
 using System.Globalization;
 using System.Text;
+using AudioSdk.Internal;
 
 namespace AudioSdk.Usage;
 
 /// <summary>The path and query of <c>GET /usage</c>, checked before sending.</summary>
 internal static class UsageRequest
 {
-    /// <summary>The relative path with the query's parameters, escaped; throws <see cref="ArgumentException"/> for a window that ends before it starts or a limit that is not positive.</summary>
-    internal static string Path(UsageQuery? query)
+    internal const string Path = "usage";
+
+    /// <summary>Checks the query before anything is sent and throws one <see cref="ArgumentException"/> naming every problem.</summary>
+    internal static void Validate(UsageQuery? query)
     {
-        var path = new StringBuilder("usage");
         if (query is null)
         {
-            return path.ToString();
+            return;
         }
 
+        var problems = new List<string>();
         if (query.StartTime is { } start && query.EndTime is { } end && end < start)
         {
-            throw new ArgumentException("UsageQuery.EndTime is before StartTime.", nameof(query));
+            problems.Add("EndTime is before StartTime.");
         }
 
         if (query.Limit is <= 0)
         {
-            throw new ArgumentException("UsageQuery.Limit must be positive.", nameof(query));
+            problems.Add("Limit must be positive.");
+        }
+
+        Validation.ThrowIfAny(problems, nameof(UsageQuery), nameof(query));
+    }
+
+    /// <summary>The relative path with the parameters of a query that <see cref="Validate"/> accepted, escaped.</summary>
+    internal static string PathAndQuery(UsageQuery? query)
+    {
+        var path = new StringBuilder(Path);
+        if (query is null)
+        {
+            return path.ToString();
         }
 
         var separator = '?';

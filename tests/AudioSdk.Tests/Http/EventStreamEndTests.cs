@@ -20,8 +20,7 @@ public sealed class EventStreamEndTests
         await x.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n" + events);
     });
 
-    private static AudioClient Client(RawHttpServer server) =>
-        new(new AudioClientOptions { Endpoint = server.Endpoint, ApiKey = "sk-events", Retry = AudioClientRetryOptions.None });
+    private static AudioClient Client(RawHttpServer server) => server.CreateClient("sk-events");
 
     [Fact]
     public async Task ASpeechStreamCutBeforeItsDoneEvent_IsInvalidResponse_AfterTheAudioThatCame()

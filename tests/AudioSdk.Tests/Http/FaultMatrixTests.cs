@@ -17,15 +17,7 @@ public sealed class FaultMatrixTests
     private static readonly TimeSpan Slack = TimeSpan.FromSeconds(10);
 
     private static AudioClient Client(RawHttpServer server, int retries = 0, TimeSpan? networkTimeout = null, TimeSpan? idle = null, TimeProvider? time = null) =>
-        new(new AudioClientOptions
-        {
-            Endpoint = server.Endpoint,
-            ApiKey = "sk-fault",
-            Retry = new AudioClientRetryOptions { MaxRetries = retries, BaseDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(50), UseJitter = false },
-            NetworkTimeout = networkTimeout ?? TimeSpan.FromSeconds(30),
-            StreamIdleTimeout = idle ?? TimeSpan.FromSeconds(60),
-            TimeProvider = time ?? TimeProvider.System,
-        });
+        server.CreateClient("sk-fault", retries, networkTimeout, idle, time);
 
     private static AudioInput Wav(double seconds = 0.2) => AudioInput.FromBytes(TestAudio.SineWav(seconds));
 

@@ -14,8 +14,7 @@ public sealed class SecretInFramingTests
     private static readonly SpeechOptions Pcm = new() { Model = "tts-1", Voice = SpeechVoice.Nova, ResponseFormat = SpeechFormat.Pcm };
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
 
-    private static AudioClient Client(RawHttpServer server, TimeSpan? idle = null) =>
-        new(new AudioClientOptions { Endpoint = server.Endpoint, ApiKey = Secret, Retry = AudioClientRetryOptions.None, StreamIdleTimeout = idle ?? TimeSpan.FromSeconds(60) });
+    private static AudioClient Client(RawHttpServer server, TimeSpan? idle = null) => server.CreateClient(Secret, idle: idle);
 
     private static RawHttpServer Answering(string response) => new(async x =>
     {

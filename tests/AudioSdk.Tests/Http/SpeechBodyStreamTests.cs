@@ -15,14 +15,7 @@ public sealed class SpeechBodyStreamTests
     private static readonly SpeechOptions Pcm = new() { Model = "tts-1", Voice = SpeechVoice.Nova, ResponseFormat = SpeechFormat.Pcm };
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
 
-    private static AudioClient Client(RawHttpServer server, TimeSpan? networkTimeout = null, int retries = 0) =>
-        new(new AudioClientOptions
-        {
-            Endpoint = server.Endpoint,
-            ApiKey = "sk-body",
-            NetworkTimeout = networkTimeout ?? TimeSpan.FromSeconds(30),
-            Retry = new AudioClientRetryOptions { MaxRetries = retries, BaseDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(20), UseJitter = false },
-        });
+    private static AudioClient Client(RawHttpServer server, TimeSpan? networkTimeout = null, int retries = 0) => server.CreateClient("sk-body", retries, networkTimeout);
 
     private static string Chunk(string text) => $"{Encoding.ASCII.GetByteCount(text):x}\r\n{text}\r\n";
 

@@ -34,6 +34,18 @@ public sealed class RawHttpServer : IAsyncDisposable
 
     public Uri Endpoint => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/v1");
 
+    /// <summary>A client against this server: no retries unless asked (then short fixed delays), the given timeouts and clock.</summary>
+    public AudioClient CreateClient(string apiKey, int retries = 0, TimeSpan? networkTimeout = null, TimeSpan? idle = null, TimeProvider? time = null) =>
+        new(new AudioClientOptions
+        {
+            Endpoint = Endpoint,
+            ApiKey = apiKey,
+            Retry = new AudioClientRetryOptions { MaxRetries = retries, BaseDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(50), UseJitter = false },
+            NetworkTimeout = networkTimeout ?? TimeSpan.FromSeconds(30),
+            StreamIdleTimeout = idle ?? TimeSpan.FromSeconds(60),
+            TimeProvider = time ?? TimeProvider.System,
+        });
+
     /// <summary>How many requests arrived (their request line and headers were read).</summary>
     public int Attempts => Volatile.Read(ref _attempts);
 

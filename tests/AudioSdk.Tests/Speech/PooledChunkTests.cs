@@ -156,8 +156,7 @@ public sealed class PooledChunkTests
         closed.TrySetResult();
     });
 
-    private static AudioClient Client(RawHttpServer server) =>
-        new(new AudioClientOptions { Endpoint = server.Endpoint, ApiKey = "sk-test", Retry = AudioClientRetryOptions.None });
+    private static AudioClient Client(RawHttpServer server) => server.CreateClient("sk-test");
 
     private static byte[] Body(int length, int seed)
     {

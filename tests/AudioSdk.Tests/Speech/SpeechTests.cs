@@ -192,8 +192,8 @@ public sealed class SpeechTests : ServerTest
     [InlineData(double.NaN)]
     public async Task Speed_OutsideRange_IsRejectedBeforeSending(double speed)
     {
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Client.GenerateSpeechAsync("Hi", new SpeechOptions { Model = "tts-1", Voice = "alloy", Speed = speed }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Client.StreamSpeechAsync("Hi", new SpeechOptions { Model = "tts-1", Voice = "alloy", Speed = speed }));
+        await Assert.ThrowsAsync<ArgumentException>(() => Client.GenerateSpeechAsync("Hi", new SpeechOptions { Model = "tts-1", Voice = "alloy", Speed = speed }));
+        Assert.Throws<ArgumentException>(() => Client.StreamSpeechAsync("Hi", new SpeechOptions { Model = "tts-1", Voice = "alloy", Speed = speed }));
         Assert.Empty(Server.Requests);
     }
 

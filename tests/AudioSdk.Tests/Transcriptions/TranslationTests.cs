@@ -50,7 +50,7 @@ public sealed class TranslationTests : ServerTest
     public async Task InvalidOptions_AreRejectedBeforeSending()
     {
         await Assert.ThrowsAsync<ArgumentException>(() => Client.TranslateAsync(AudioInput.FromBytes(TestAudio.SineWav(1)), new TranslationOptions()));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Client.TranslateAsync(AudioInput.FromBytes(TestAudio.SineWav(1)), new TranslationOptions { Model = "m", Temperature = 2 }));
+        await Assert.ThrowsAsync<ArgumentException>(() => Client.TranslateAsync(AudioInput.FromBytes(TestAudio.SineWav(1)), new TranslationOptions { Model = "m", Temperature = 2 }));
         await Assert.ThrowsAsync<ArgumentException>(() => Client.TranslateAsync(AudioInput.FromBytes(TestAudio.SineWav(1)), new TranslationOptions { Model = "m", ResponseFormat = TranscriptionFormat.Vtt }));
         Assert.Empty(Server.Requests);
     }

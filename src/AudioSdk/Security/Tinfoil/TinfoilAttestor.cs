@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
+using AudioSdk.Internal;
 using AudioSdk.Security.Tinfoil.V3;
 
 namespace AudioSdk.Security.Tinfoil;
@@ -66,10 +67,7 @@ public sealed class TinfoilAttestor : IEndpointAttestor, IDisposable
             problems.Add($"The attestation endpoint must be https; '{a}' is not.");
         }
 
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException(string.Join(" ", problems), nameof(options));
-        }
+        Validation.ThrowIfAny(problems, nameof(TinfoilAttestorOptions));
 
         _repository = repository;
         _options = options;
