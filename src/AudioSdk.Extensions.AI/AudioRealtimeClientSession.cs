@@ -20,7 +20,8 @@ namespace AudioSdk.Extensions.AI;
 /// <see cref="DataContent"/> of <c>audio/pcm</c>, PCM16 mono at the session's input rate) and
 /// <see cref="InputAudioBufferCommitRealtimeClientMessage"/>. In the conversation dialect also
 /// <see cref="CreateConversationItemRealtimeClientMessage"/> (a user or system <see cref="TextContent"/>, or a
-/// <see cref="FunctionResultContent"/>, whose result is sent as is when a string and as JSON otherwise) and
+/// <see cref="FunctionResultContent"/>, whose result is sent as is when a string or a JSON string, and as JSON
+/// otherwise) and
 /// <see cref="CreateResponseRealtimeClientMessage"/> (instructions, voice, modalities, tools, tool mode, token limit,
 /// out of band; after a function result it first waits for the calling response to end, as
 /// <see cref="SdkRealtime.RealtimeSession.AnswerFunctionCallAsync"/> does). Everything else is refused with a
@@ -183,6 +184,7 @@ public sealed class AudioRealtimeClientSession : IRealtimeClientSession
     {
         null => string.Empty,
         string s => s,
+        JsonElement { ValueKind: JsonValueKind.String } text => text.GetString()!,
         JsonElement element => element.GetRawText(),
         _ => JsonSerializer.Serialize(result, AIJsonUtilities.DefaultOptions.GetTypeInfo(result.GetType())),
     };
