@@ -1,3 +1,6 @@
+// The speech abstractions are experimental in Microsoft.Extensions.AI (MEAI001).
+#pragma warning disable MEAI001
+
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using AudioSdk.Transcriptions;
