@@ -278,6 +278,28 @@ public sealed class SigstoreVerifierTests
         Assert.Contains(reason, ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(2, true)]
+    public void OneLogEntryListedTwice_IsRefused_NotCountedTwice(int tlogEntriesMin, bool indexAsNumber)
+    {
+        var bundle = Bundle(b =>
+        {
+            var entries = b["verificationMaterial"]!["tlogEntries"]!.AsArray();
+            var copy = entries[0]!.DeepClone();
+            if (indexAsNumber)
+            {
+                copy["logIndex"] = long.Parse(copy["logIndex"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            entries.Add(copy);
+        });
+
+        var ex = Refused(bundle, "BUNDLE_MALFORMED", policy: Policy with { TlogEntriesMin = tlogEntriesMin });
+        Assert.Contains("entry twice", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void BundleThatIsNotJsonOrTooLarge_IsMalformed()
     {

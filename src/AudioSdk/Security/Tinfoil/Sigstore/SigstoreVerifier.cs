@@ -83,6 +83,12 @@ internal static class SigstoreVerifier
             throw Reject.With(AttestationStage.Provenance, "TLOG_COUNT_OUT_OF_RANGE", $"the bundle has {entries.Count} transparency-log entries");
         }
 
+        // One log entry listed twice would count twice toward the minimum.
+        if (entries.Select(EntryKey).Distinct().Count() != entries.Count)
+        {
+            throw Malformed("the bundle lists one transparency-log entry twice");
+        }
+
         // integratedTime and the log indexes are outside every signature but the SET's, so they are range-checked before use.
         var logTimes = entries.Select(IntegratedTime).ToList();
         var observed = entries.Where((e, i) => logTimes[i] is > 0 && e.Get("inclusionPromise")?.GetString("signedEntryTimestamp") is not null).Count();
@@ -331,6 +337,12 @@ internal static class SigstoreVerifier
             return null;
         }
     }
+
+    private static (string LogId, string LogIndex) EntryKey(JsonElement entry) =>
+        (Hex.Lower(Base64Strict.TryDecode(entry.Get("logId")?.GetString("keyId")) ?? []),
+         long.TryParse(entry.Get("logIndex")?.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index)
+            ? index.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : entry.Get("logIndex")?.ToString() ?? string.Empty);
 
     private static AttestationException Malformed(string why, Exception? inner = null) => Reject.With(AttestationStage.Provenance, "BUNDLE_MALFORMED", why, inner);
 
