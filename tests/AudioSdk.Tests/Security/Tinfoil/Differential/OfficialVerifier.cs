@@ -14,7 +14,7 @@ internal static class OfficialVerifier
 {
     public static string Folder { get; } = Path.GetDirectoryName(ThisFile())!;
 
-    public static string? Node { get; } = Find("node");
+    public static string? Node { get; } = Infrastructure.Dictation.Find("node");
 
     /// <summary>Why the official verifier cannot run here, or null when it can.</summary>
     public static string? Unavailable =>
@@ -72,20 +72,6 @@ internal static class OfficialVerifier
     }
 
     private static string ThisFile([CallerFilePath] string path = "") => path;
-
-    private static string? Find(string tool)
-    {
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator))
-        {
-            var candidate = Path.Combine(dir, tool);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
 }
 
 /// <summary>A fact that needs node and the official verifier package: skipped, with the reason, where either is absent.</summary>
