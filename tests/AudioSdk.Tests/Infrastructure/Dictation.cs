@@ -188,7 +188,7 @@ public static class Dictation
         return noise;
     }
 
-    private static string? Find(string tool)
+    internal static string? Find(string tool)
     {
         foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator))
         {
