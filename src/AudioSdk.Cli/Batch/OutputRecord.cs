@@ -5,7 +5,8 @@ using System.Text.Json;
 namespace AudioSdk.Cli.Batch;
 
 /// <summary>
-/// What produced an output: the input's size, modification time and a hash of its first MiB, and the options that
+/// What produced an output: the input's size, modification time and a hash of its content (the whole file up to
+/// 64 MiB; above that its first, middle and last MiB), and the options that
 /// shape the output. Kept in a hidden <c>.audio</c> folder beside the output (<c>.audio/talk.srt.json</c>), one file
 /// per output, so shards writing into one folder never share a file. An output counts as done only when its record
 /// matches the input and options as they are now, so a future-dated input is not redone, a changed input is, and
@@ -16,7 +17,10 @@ internal sealed record OutputRecord(long Size, long ModifiedTicks, string Head, 
     /// <summary>The hidden folder holding the records (skipped by the folder walk).</summary>
     public const string Folder = ".audio";
 
-    private const int HeadBytes = 1024 * 1024;
+    /// <summary>Files up to this size are hashed whole; larger ones by three samples of <see cref="SampleBytes"/> (start, middle, end).</summary>
+    private const long WholeHashLimit = 64L * 1024 * 1024;
+
+    private const int SampleBytes = 1024 * 1024;
 
     public static string PathFor(string output) => Path.Combine(Path.GetDirectoryName(output)!, Folder, Path.GetFileName(output) + ".json");
 
@@ -36,7 +40,7 @@ internal sealed record OutputRecord(long Size, long ModifiedTicks, string Head, 
             return false;
         }
 
-        var input = new FileInfo(item.Input);
+        var input = new FileInfo(item.ReadPath);
         var recordPath = PathFor(item.Output);
         var record = Read(recordPath);
         if (record is null)
@@ -49,7 +53,7 @@ internal sealed record OutputRecord(long Size, long ModifiedTicks, string Head, 
                 return false;
             }
 
-            TryWrite(recordPath, await OfInputAsync(item.Input, options, cancellationToken).ConfigureAwait(false));
+            TryWrite(recordPath, await OfInputAsync(item.ReadPath, options, cancellationToken).ConfigureAwait(false));
             return true;
         }
 
@@ -58,9 +62,8 @@ internal sealed record OutputRecord(long Size, long ModifiedTicks, string Head, 
             return false;
         }
 
-        // Same size and time: unchanged. Same size, other time (copied, touched): compare the first MiB.
-        return record.ModifiedTicks == input.LastWriteTimeUtc.Ticks
-            || record.Head == await HeadHashAsync(item.Input, cancellationToken).ConfigureAwait(false);
+        // Same size: compare the content hash, whatever the time says (an edit that restores the time is still seen).
+        return record.Head == await HeadHashAsync(item.ReadPath, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes the record atomically (before the output is renamed into place, so an output never lacks one).</summary>
@@ -114,6 +117,7 @@ internal sealed record OutputRecord(long Size, long ModifiedTicks, string Head, 
         }
     }
 
+    /// <summary>A hash of the whole file up to 64 MiB (an edit anywhere is seen); above, of its first, middle and last MiB (a rerun reads 3 MiB per large file, not all of it).</summary>
     private static async Task<string> HeadHashAsync(string path, CancellationToken cancellationToken)
     {
         try
@@ -121,9 +125,28 @@ internal sealed record OutputRecord(long Size, long ModifiedTicks, string Head, 
             var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous);
             await using (stream.ConfigureAwait(false))
             {
-                var buffer = new byte[(int)Math.Min(HeadBytes, Math.Max(0, stream.Length))];
-                var read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-                return Convert.ToHexStringLower(SHA256.HashData(buffer.AsSpan(0, read)).AsSpan(0, 8));
+                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                var length = stream.Length;
+                var buffer = new byte[SampleBytes];
+                long[] starts = length <= WholeHashLimit ? [0] : [0, (length / 2) - (SampleBytes / 2), length - SampleBytes];
+                foreach (var start in starts)
+                {
+                    stream.Position = start;
+                    var left = length <= WholeHashLimit ? length : SampleBytes;
+                    while (left > 0)
+                    {
+                        var read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, left)), cancellationToken).ConfigureAwait(false);
+                        if (read == 0)
+                        {
+                            break;
+                        }
+
+                        hash.AppendData(buffer, 0, read);
+                        left -= read;
+                    }
+                }
+
+                return Convert.ToHexStringLower(hash.GetHashAndReset().AsSpan(0, 8));
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

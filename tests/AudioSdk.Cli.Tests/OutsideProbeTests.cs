@@ -1,0 +1,161 @@
+using System.Text.Json;
+using AudioSdk.Testing;
+
+namespace AudioSdk.Cli.Tests;
+
+/// <summary>Defects found by probing the hardened tool from outside: key echo after a typo, links hiding files, retries on retries, full disks, long names, same-size edits.</summary>
+public sealed class OutsideProbeTests : IDisposable
+{
+    private const string Secret = "sk-SUPERSECRET-4242";
+
+    private readonly CliHarness _cli = new();
+
+    public void Dispose() => _cli.Dispose();
+
+    [Theory]
+    [InlineData("transcribe", "--apikey", Secret)]
+    [InlineData("transcribe", "--api_key", Secret)]
+    [InlineData("transcribe", "--key", Secret)]
+    [InlineData("transcribe", "-k", Secret)]
+    [InlineData("translate", "--apikey", Secret)]
+    [InlineData("transcribe", "--apikey=" + Secret, null)]
+    [InlineData("transcribe", "--bogus=" + Secret, null)]
+    public async Task MistypedOption_IsAUsageError_ThatNeverShowsTheValue_AndSendsNothing(string command, string option, string? value)
+    {
+        await using var server = await AudioTestServer.StartAsync();
+        _cli.WriteWav("a.wav", 1);
+        string[] args = value is null
+            ? [command, "a.wav", "--base-url", server.Endpoint.ToString(), option, "--json"]
+            : [command, "a.wav", "--base-url", server.Endpoint.ToString(), option, value, "--json"];
+
+        var result = await _cli.RunAsync(args);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.DoesNotContain("SUPERSECRET", result.All);
+        Assert.Contains("Unrecognized option '" + option.Split('=')[0] + "'", result.Error);
+        Assert.Contains("not shown", result.Error);
+        using var json = JsonDocument.Parse(result.Out);
+        Assert.Equal(2, json.RootElement.GetProperty("exitCode").GetInt32());
+        Assert.Empty(server.Requests);
+    }
+
+    [Fact]
+    public async Task AFileNamedLikeAnOption_IsReachable_AsDotSlash_OrAfterDoubleDash()
+    {
+        _cli.WriteWav("-x.wav", 1);
+
+        var bare = await _cli.RunAsync("transcribe", "-x.wav", "--offline");
+        var dotted = await _cli.RunAsync("transcribe", "./-x.wav", "--offline", "--force");
+        var dashed = await _cli.RunAsync("transcribe", "--offline", "--force", "--", "-x.wav");
+
+        Assert.True(bare.ExitCode == 2, bare.ToString());
+        Assert.True(dotted.ExitCode == 0, dotted.ToString());
+        Assert.True(dashed.ExitCode == 0, dashed.ToString());
+        Assert.Contains("Sound of 440 Hz", File.ReadAllText(_cli.Path("-x.txt")));
+    }
+
+    [Fact]
+    public async Task ALinkToAFile_DoesNotHideTheRealFile_WhichIsSentOnceUnderItsOwnName()
+    {
+        await using var server = await AudioTestServer.StartAsync();
+        _cli.WriteWav("fl/b_real.wav", 2);
+        File.CreateSymbolicLink(_cli.Path("fl", "a_link.wav"), "b_real.wav");
+
+        var result = await _cli.RunAsync("transcribe", "fl", "--retries", "0", "--base-url", server.Endpoint.ToString());
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Single(server.Requests);
+        Assert.Contains("Sound of 440 Hz", File.ReadAllText(_cli.Path("fl", "b_real.txt")));
+        Assert.False(File.Exists(_cli.Path("fl", "a_link.txt")));
+        Assert.Contains("the same file as " + Path.Combine("fl", "b_real.wav"), result.Out);
+    }
+
+    [Fact]
+    public async Task ALinkGivenAlone_IsUploadedWithTheFilesSize()
+    {
+        await using var server = await AudioTestServer.StartAsync();
+        _cli.WriteWav("real/b.wav", 2);
+        File.CreateSymbolicLink(_cli.Path("a_link.wav"), _cli.Path("real", "b.wav"));
+
+        var result = await _cli.RunAsync("transcribe", "a_link.wav", "--retries", "0", "--base-url", server.Endpoint.ToString());
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Single(server.Requests);
+        Assert.Contains("Sound of 440 Hz", File.ReadAllText(_cli.Path("a_link.txt")));
+    }
+
+    [Theory]
+    [InlineData("0", 1)]
+    [InlineData("2", 3)]
+    public async Task Retries_BoundTheRequestsPerFile_AndA500IsNotASlowDown(string retries, int requests)
+    {
+        await using var server = await AudioTestServer.StartAsync();
+        for (var i = 0; i < 40; i++)
+        {
+            server.Enqueue(ScriptedResponse.Error(500, "server_error", "Broken."));
+        }
+
+        _cli.WriteWav("a.wav", 1);
+
+        var result = await _cli.RunAsync("transcribe", "a.wav", "--retries", retries, "--base-url", server.Endpoint.ToString());
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Equal(requests, server.Requests.Count);
+        Assert.DoesNotContain("slow down", result.All);
+    }
+
+    [Fact]
+    public async Task AFileSizeLimit_StopsTheBatch_AfterTheFirstFailedWrite_WithExitFour()
+    {
+        await using var server = await AudioTestServer.StartAsync();
+        for (var i = 0; i < 12; i++)
+        {
+            _cli.WriteWav($"in/f{i:00}.wav", 0.5);
+        }
+
+        using var run = CliProcess.Start(_cli.Directory, ["transcribe", "in", "-o", "out", "--parallel", "1", "--base-url", server.Endpoint.ToString()], fileSizeLimitKb: 0);
+        var code = await run.ExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(code == 4, $"exit {code}\n{run}");
+        Assert.Single(server.Requests);
+        Assert.Contains("outputs cannot be written: the file size limit is reached (EFBIG); no new file was sent", run.Out + run.Error);
+    }
+
+    [Fact]
+    public async Task ANameNear255Bytes_IsWritten_AndOneWhoseRecordWouldNotFit_FailsBeforeSending()
+    {
+        await using var server = await AudioTestServer.StartAsync();
+        var fits = new string('L', 240) + ".wav";
+        var tooLong = new string('M', 247) + ".wav";
+        _cli.WriteWav(fits, 1);
+        _cli.WriteWav(tooLong, 1);
+
+        var result = await _cli.RunAsync("transcribe", fits, tooLong, "--retries", "0", "--base-url", server.Endpoint.ToString());
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Single(server.Requests);
+        Assert.Contains("Sound of 440 Hz", File.ReadAllText(_cli.Path(new string('L', 240) + ".txt")));
+        Assert.Contains("is too long", result.Out);
+        Assert.Empty(Directory.EnumerateFiles(_cli.Directory, "*.tmp"));
+    }
+
+    [Fact]
+    public async Task AnEditThatKeepsSizeAndTime_IsRedone()
+    {
+        await using var server = await AudioTestServer.StartAsync();
+        var path = _cli.WriteWav("a.wav", 1);
+        var first = await _cli.RunAsync("transcribe", "a.wav", "--base-url", server.Endpoint.ToString());
+        Assert.True(first.ExitCode == 0, first.ToString());
+
+        var time = File.GetLastWriteTimeUtc(path);
+        var bytes = File.ReadAllBytes(path);
+        bytes[100] ^= 0xFF;
+        File.WriteAllBytes(path, bytes);
+        File.SetLastWriteTimeUtc(path, time);
+
+        var rerun = await _cli.RunAsync("transcribe", "a.wav", "--base-url", server.Endpoint.ToString());
+
+        Assert.True(rerun.ExitCode == 0, rerun.ToString());
+        Assert.Equal(2, server.Requests.Count);
+    }
+}
