@@ -39,6 +39,25 @@ internal static class CliApp
     {
         var json = args.Contains("--json", StringComparer.Ordinal);
         var root = Build(console);
+        var before = args.TakeWhile(a => a != "--").ToList();
+        if (json && before.FirstOrDefault(a => a is "--version" or "--help" or "-h" or "-?") is { } asked)
+        {
+            // Under --json, help and version are JSON too: the text as a string member.
+            var text = new StringWriter();
+            var rest = args.Where((a, i) => i >= before.Count || a != "--json").ToArray();
+            var code = await root.Parse(rest).InvokeAsync(new InvocationConfiguration { Output = text, Error = text }, cancellationToken).ConfigureAwait(false);
+            await console.Out.WriteLineAsync(JsonText.Write(
+                w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString(asked == "--version" ? "version" : "help", text.ToString().Trim());
+                    w.WriteNumber("exitCode", code);
+                    w.WriteEndObject();
+                },
+                indented: false)).ConfigureAwait(false);
+            return code;
+        }
+
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

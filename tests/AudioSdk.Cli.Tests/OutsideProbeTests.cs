@@ -158,4 +158,79 @@ public sealed class OutsideProbeTests : IDisposable
         Assert.True(rerun.ExitCode == 0, rerun.ToString());
         Assert.Equal(2, server.Requests.Count);
     }
+
+    [Fact]
+    public async Task AHandEmptiedOutput_IsRedone()
+    {
+        await using var server = await AudioTestServer.StartAsync();
+        _cli.WriteWav("a.wav", 1);
+        var first = await _cli.RunAsync("transcribe", "a.wav", "--base-url", server.Endpoint.ToString());
+        Assert.True(first.ExitCode == 0, first.ToString());
+
+        File.WriteAllBytes(_cli.Path("a.txt"), []);
+        var rerun = await _cli.RunAsync("transcribe", "a.wav", "--base-url", server.Endpoint.ToString());
+        var again = await _cli.RunAsync("transcribe", "a.wav", "--base-url", server.Endpoint.ToString());
+
+        Assert.True(rerun.ExitCode == 0, rerun.ToString());
+        Assert.Equal(2, server.Requests.Count);
+        Assert.Contains("Sound of 440 Hz", File.ReadAllText(_cli.Path("a.txt")));
+        Assert.Contains("already done", again.Out);
+    }
+
+    [Theory]
+    [InlineData("--version", "version")]
+    [InlineData("--help", "help")]
+    public async Task VersionAndHelp_UnderJson_AreJson(string option, string member)
+    {
+        var result = await _cli.RunAsync("--json", option);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var json = JsonDocument.Parse(result.Out);
+        Assert.False(string.IsNullOrWhiteSpace(json.RootElement.GetProperty(member).GetString()));
+        Assert.Equal(0, json.RootElement.GetProperty("exitCode").GetInt32());
+    }
+
+    [Fact]
+    public async Task AHugeAnswerToATranscript_FailsAtOnce_WithoutRetrying()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var requests = 0;
+        using var stop = new CancellationTokenSource();
+        var serve = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var client = await listener.AcceptTcpClientAsync(stop.Token);
+                Interlocked.Increment(ref requests);
+                var stream = client.GetStream();
+                var buffer = new byte[65536];
+                var seen = new System.Text.StringBuilder();
+                while (!seen.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+                {
+                    var n = await stream.ReadAsync(buffer, stop.Token);
+                    if (n == 0)
+                    {
+                        break;
+                    }
+
+                    seen.Append(System.Text.Encoding.Latin1.GetString(buffer, 0, n));
+                }
+
+                var head = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3000000000\r\nConnection: close\r\n\r\n";
+                await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(head + new string('a', 4096)), stop.Token);
+                await Task.Delay(3000, stop.Token);
+            }
+        });
+        _cli.WriteWav("a.wav", 1);
+
+        var result = await _cli.RunAsync("transcribe", "a.wav", "--retries", "3", "--base-url", $"http://127.0.0.1:{port}/v1");
+        await stop.CancelAsync();
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("too large for a transcript", result.Out);
+        Assert.Equal(1, Volatile.Read(ref requests));
+        Assert.False(File.Exists(_cli.Path("a.txt")));
+    }
 }

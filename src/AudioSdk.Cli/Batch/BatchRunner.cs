@@ -158,11 +158,13 @@ internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
         try
         {
             var text = await produce(item, probe, progress, cancellationToken).ConfigureAwait(false);
+            var bytes = Utf8.GetBytes(text);
+            record = record with { Output = OutputRecord.DescribeOutput(bytes) };
             AtomicFile? file = null;
             try
             {
                 file = AtomicFile.Create(item.Output);
-                await file.Stream.WriteAsync(Utf8.GetBytes(text), cancellationToken).ConfigureAwait(false);
+                await file.Stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
                 await file.Stream.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)

@@ -14,6 +14,13 @@ namespace AudioSdk.Cli.Batch;
 /// </summary>
 internal sealed record OutputRecord(long Size, long ModifiedTicks, string Head, string Options)
 {
+    /// <summary>The output as written: its size and a hash of its bytes (<c>size:hex</c>). An output changed since (emptied, edited, truncated) is redone.</summary>
+    public string? Output { get; init; }
+
+    /// <summary>The <see cref="Output"/> value for these bytes.</summary>
+    public static string DescribeOutput(ReadOnlySpan<byte> bytes) =>
+        bytes.Length.ToString(CultureInfo.InvariantCulture) + ":" + Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 8));
+
     /// <summary>The hidden folder holding the records (skipped by the folder walk).</summary>
     public const string Folder = ".audio";
 
@@ -53,11 +60,16 @@ internal sealed record OutputRecord(long Size, long ModifiedTicks, string Head, 
                 return false;
             }
 
-            TryWrite(recordPath, await OfInputAsync(item.ReadPath, options, cancellationToken).ConfigureAwait(false));
+            TryWrite(recordPath, (await OfInputAsync(item.ReadPath, options, cancellationToken).ConfigureAwait(false)) with { Output = await OutputNowAsync(output, cancellationToken).ConfigureAwait(false) });
             return true;
         }
 
         if (record.Options != options || record.Size != input.Length)
+        {
+            return false;
+        }
+
+        if (record.Output is { } written && written != await OutputNowAsync(output, cancellationToken).ConfigureAwait(false))
         {
             return false;
         }
@@ -77,6 +89,11 @@ internal sealed record OutputRecord(long Size, long ModifiedTicks, string Head, 
             w.WriteString("modified", new DateTime(ModifiedTicks, DateTimeKind.Utc).ToString("o", CultureInfo.InvariantCulture));
             w.WriteString("head", Head);
             w.WriteString("options", Options);
+            if (Output is { } written)
+            {
+                w.WriteString("output", written);
+            }
+
             w.WriteEndObject();
         }) + "\n"));
         file.Commit();
@@ -97,7 +114,10 @@ internal sealed record OutputRecord(long Size, long ModifiedTicks, string Head, 
                 root.GetProperty("size").GetInt64(),
                 DateTime.Parse(root.GetProperty("modified").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind).ToUniversalTime().Ticks,
                 root.GetProperty("head").GetString()!,
-                root.GetProperty("options").GetString()!);
+                root.GetProperty("options").GetString()!)
+            {
+                Output = root.TryGetProperty("output", out var written) ? written.GetString() : null,
+            };
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
@@ -114,6 +134,19 @@ internal sealed record OutputRecord(long Size, long ModifiedTicks, string Head, 
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // Without a record the next run applies the old rule again.
+        }
+    }
+
+    /// <summary>The output file as it is now, in the form of <see cref="Output"/> (an output over 64 MiB, which the tool never writes, does not match).</summary>
+    private static async Task<string?> OutputNowAsync(FileInfo output, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return output.Length > WholeHashLimit ? null : DescribeOutput(await File.ReadAllBytesAsync(output.FullName, cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 

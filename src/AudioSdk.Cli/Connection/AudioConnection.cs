@@ -149,7 +149,7 @@ internal sealed class AudioConnection : IAsyncDisposable
             primary = new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1), ConnectTimeout = TimeSpan.FromSeconds(15) };
         }
 
-        var http = new HttpClient(new PauseHandler(pause, primary), disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        var http = new HttpClient(new PauseHandler(pause, new TranscriptSizeCapHandler(primary)), disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
         AudioClient client;
         try
         {
