@@ -59,6 +59,8 @@ public sealed class ServerAnswerTests : IDisposable
     [InlineData("vtt", "", "text/plain", "the body is empty")]
     [InlineData("text", "  \n", "text/plain", "the body is empty")]
     [InlineData("text", "<html><head><title>502</title></head></html>", "text/html", "it is an HTML page")]
+    [InlineData("text", "{\"text\": \"Sound of 440 Hz\"}", "application/json", "it is a JSON transcript object, not plain text")]
+    [InlineData("verbose_json", "{\"text\": \"Sound of 440 Hz\"}", "application/json", "no verbose field")]
     public async Task BodyNotInTheFormatAskedFor_FailsTheFile_IsNotSaved_AndARerunRetriesIt(string format, string body, string contentType, string why)
     {
         await using var server = await AudioTestServer.StartAsync();
