@@ -233,4 +233,18 @@ public sealed class OutsideProbeTests : IDisposable
         Assert.Equal(1, Volatile.Read(ref requests));
         Assert.False(File.Exists(_cli.Path("a.txt")));
     }
+
+    [Fact]
+    public async Task AServerThatNeverAnswers_FailsTheFileAfterTimeout()
+    {
+        await using var server = await AudioTestServer.StartAsync();
+        server.Enqueue(new ScriptedResponse { Delay = TimeSpan.FromSeconds(80) });
+        _cli.WriteWav("a.wav", 1);
+
+        var result = await _cli.RunAsync("transcribe", "a.wav", "--timeout", "2s", "--retries", "0", "--base-url", server.Endpoint.ToString());
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("[1/1] failed", result.Out);
+        Assert.False(File.Exists(_cli.Path("a.txt")));
+    }
 }
