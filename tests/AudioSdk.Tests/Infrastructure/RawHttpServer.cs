@@ -284,13 +284,6 @@ public sealed class RawExchange(RawRequest request, NetworkStream stream, Socket
         await stream.FlushAsync(Stopping);
     }
 
-    /// <summary>Writes raw bytes and flushes.</summary>
-    public async Task WriteAsync(ReadOnlyMemory<byte> bytes)
-    {
-        await stream.WriteAsync(bytes, Stopping);
-        await stream.FlushAsync(Stopping);
-    }
-
     /// <summary>A whole answer with Content-Length and <c>Connection: close</c>, after reading the request body.</summary>
     public async Task RespondAsync(int status, string reason, string body, string contentType = "application/json", params string[] headers)
     {
