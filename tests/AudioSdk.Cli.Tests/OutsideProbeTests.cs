@@ -247,4 +247,75 @@ public sealed class OutsideProbeTests : IDisposable
         Assert.Contains("[1/1] failed", result.Out);
         Assert.False(File.Exists(_cli.Path("a.txt")));
     }
+
+    [TmpfsFact]
+    public async Task AFullDisk_StopsTheBatch_AfterTheFirstFailedWrite_WithExitFour()
+    {
+        await using var server = await AudioTestServer.StartAsync();
+        for (var i = 0; i < 40; i++)
+        {
+            _cli.WriteWav($"in/f{i:00}.wav", 0.5);
+        }
+
+        var mount = _cli.Path("out");
+        Directory.CreateDirectory(mount);
+        Assert.True(TmpfsFactAttribute.Run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mount) == 0, "mount failed");
+        try
+        {
+            var result = await _cli.RunAsync("transcribe", "in", "-o", "out", "--parallel", "1", "--base-url", server.Endpoint.ToString());
+
+            Assert.True(result.ExitCode == 4, result.ToString());
+            Assert.Contains("the output disk is full (ENOSPC); no new file was sent", result.All);
+            Assert.InRange(server.Requests.Count, 1, 20);
+        }
+        finally
+        {
+            TmpfsFactAttribute.Run("umount", mount);
+        }
+    }
+}
+
+/// <summary>A fact that mounts a small tmpfs: skipped, with the reason, unless running as root where mount works.</summary>
+public sealed class TmpfsFactAttribute : FactAttribute
+{
+    public TmpfsFactAttribute()
+    {
+        var probe = Path.Combine(Path.GetTempPath(), "audio-tmpfs-probe-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(probe);
+        try
+        {
+            if (!OperatingSystem.IsLinux() || Environment.UserName != "root" || Run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", probe) != 0)
+            {
+                Skip = "needs root and a working 'mount -t tmpfs' to fill a disk";
+                return;
+            }
+
+            Run("umount", probe);
+        }
+        finally
+        {
+            Directory.Delete(probe);
+        }
+    }
+
+    public static int Run(string program, params string[] args)
+    {
+        try
+        {
+            var info = new System.Diagnostics.ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+            foreach (var arg in args)
+            {
+                info.ArgumentList.Add(arg);
+            }
+
+            using var process = System.Diagnostics.Process.Start(info)!;
+            process.StandardOutput.ReadToEnd();
+            process.StandardError.ReadToEnd();
+            return process.WaitForExit(10_000) ? process.ExitCode : -1;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return -1;
+        }
+    }
 }
