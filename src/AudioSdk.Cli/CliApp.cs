@@ -9,7 +9,7 @@ namespace AudioSdk.Cli;
 internal static class CliApp
 {
     private const string ExitCodeHelp =
-        "Exit codes: 0 all done (or already done), 1 some files failed, 2 bad usage or configuration, 3 server unreachable or key refused, 130 cancelled (Ctrl-C), 143 terminated (SIGTERM).";
+        "Exit codes: 0 all done (or already done), 1 some files failed, 2 bad usage or configuration, 3 server unreachable or key refused, 4 outputs cannot be written (disk full, read-only, quota, size limit: no new file is sent), 130 cancelled (Ctrl-C), 143 terminated (SIGTERM).";
 
     public static RootCommand Build(CliConsole console)
     {
@@ -39,6 +39,25 @@ internal static class CliApp
     {
         var json = args.Contains("--json", StringComparer.Ordinal);
         var root = Build(console);
+        var before = args.TakeWhile(a => a != "--").ToList();
+        if (json && before.FirstOrDefault(a => a is "--version" or "--help" or "-h" or "-?") is { } asked)
+        {
+            // Under --json, help and version are JSON too: the text as a string member.
+            var text = new StringWriter();
+            var rest = args.Where((a, i) => i >= before.Count || a != "--json").ToArray();
+            var code = await root.Parse(rest).InvokeAsync(new InvocationConfiguration { Output = text, Error = text }, cancellationToken).ConfigureAwait(false);
+            await console.Out.WriteLineAsync(JsonText.Write(
+                w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString(asked == "--version" ? "version" : "help", text.ToString().Trim());
+                    w.WriteNumber("exitCode", code);
+                    w.WriteEndObject();
+                },
+                indented: false)).ConfigureAwait(false);
+            return code;
+        }
+
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -50,6 +69,14 @@ internal static class CliApp
 
             await console.Error.WriteLineAsync("Run 'audio --help' or 'audio <command> --help' for usage.").ConfigureAwait(false);
             WriteJsonError(console, json, string.Join(" ", messages), ExitCodes.Usage);
+            return ExitCodes.Usage;
+        }
+
+        if (UnknownOption(parse, args) is { } unknown)
+        {
+            await console.Error.WriteLineAsync("audio: " + unknown).ConfigureAwait(false);
+            await console.Error.WriteLineAsync("Run 'audio --help' or 'audio <command> --help' for usage.").ConfigureAwait(false);
+            WriteJsonError(console, json, unknown, ExitCodes.Usage);
             return ExitCodes.Usage;
         }
 
@@ -123,6 +150,40 @@ internal static class CliApp
         }
 
         return message;
+    }
+
+    /// <summary>
+    /// A token before <c>--</c> that starts with '-' and was taken as a file or text argument is a mistyped option
+    /// (<c>--apikey KEY</c>, <c>-k KEY</c>, <c>--bogus=KEY</c>): a usage error naming the option, never its value
+    /// (which may be a secret). A file whose name starts with '-' is given as <c>./-x.wav</c> or after <c>--</c>.
+    /// </summary>
+    internal static string? UnknownOption(ParseResult parse, IReadOnlyList<string> args)
+    {
+        var values = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var argument in parse.CommandResult.Command.Arguments)
+        {
+            if (parse.GetResult(argument) is { } result)
+            {
+                values.UnionWith(result.Tokens.Select(t => t.Value));
+            }
+        }
+
+        for (var i = 0; i < args.Count && args[i] != "--"; i++)
+        {
+            var token = args[i];
+            if (token.Length < 2 || token[0] != '-' || !values.Contains(token))
+            {
+                continue;
+            }
+
+            var eq = token.IndexOf('=', StringComparison.Ordinal);
+            var name = eq > 0 ? token[..eq] : token;
+            var value = eq > 0 ? " (its value after '=' not shown)"
+                : i + 1 < args.Count && args[i + 1] != "--" ? $" (the value after {name}, not shown)" : string.Empty;
+            return $"Unrecognized option '{name}'{value}. A file whose name starts with '-' is given as ./{name} or after --.";
+        }
+
+        return null;
     }
 
     /// <summary>The connection failure under a realtime or HTTP error (refused, no route, name not found), if that is what it is.</summary>

@@ -15,6 +15,9 @@ internal static class ExitCodes
     /// <summary>The server could not be reached or refused the API key: nothing more could be done.</summary>
     public const int Connection = 3;
 
+    /// <summary>Outputs could not be written (disk full, read-only, quota, file size limit): the batch stopped sending new files.</summary>
+    public const int OutputFailed = 4;
+
     /// <summary>Cancelled (Ctrl-C); finished outputs are kept and a rerun resumes.</summary>
     public const int Cancelled = 130;
 

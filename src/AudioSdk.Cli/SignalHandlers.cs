@@ -5,8 +5,9 @@ namespace AudioSdk.Cli;
 /// <summary>
 /// SIGINT (Ctrl-C) and SIGTERM: the first stops the command cleanly (no new file starts, files in flight are
 /// abandoned and their temporary files removed, finished outputs kept; exit code 130, or 143 for SIGTERM); a second
-/// one ends the process at once with the same code, whatever is running (a folder walk, a blocked read, the embedded
-/// server's own handlers). SIGXFSZ (a file size limit, <c>ulimit -f</c>) is caught so the write fails with an error
+/// one at least <see cref="SecondSignalGap"/> later ends the process at once with the same code, whatever is running
+/// (a folder walk, a blocked read, the embedded server's own handlers). Signals closer together count as one: GNU
+/// <c>timeout</c> and process-group kills deliver the same SIGTERM twice, which must not skip the summary. SIGXFSZ (a file size limit, <c>ulimit -f</c>) is caught so the write fails with an error
 /// the command reports (and its temporary file is removed) instead of the process dying.
 /// </summary>
 internal sealed class SignalHandlers : IDisposable
@@ -14,7 +15,11 @@ internal sealed class SignalHandlers : IDisposable
     /// <summary>SIGXFSZ on Linux (x64, arm64) and macOS.</summary>
     private const PosixSignal FileSizeLimitExceeded = (PosixSignal)25;
 
+    /// <summary>How long after the first signal a second one means "stop at once".</summary>
+    public static readonly TimeSpan SecondSignalGap = TimeSpan.FromSeconds(1);
+
     private readonly CancellationTokenSource _stop;
+    private long _firstSignal;
     private readonly CliConsole _console;
     private readonly PosixSignalRegistration[] _registrations;
     private int _terminated;
@@ -52,7 +57,13 @@ internal sealed class SignalHandlers : IDisposable
                 _console.Terminated = true;
             }
 
+            Volatile.Write(ref _firstSignal, System.Diagnostics.Stopwatch.GetTimestamp());
             _stop.Cancel();
+            return;
+        }
+
+        if (System.Diagnostics.Stopwatch.GetElapsedTime(Volatile.Read(ref _firstSignal)) < SecondSignalGap)
+        {
             return;
         }
 

@@ -68,6 +68,26 @@ public sealed class HostileUseTests : IDisposable
     }
 
     [Fact]
+    public async Task Speak_ToStandardOutputRedirectedToAFile_UnderAFileSizeLimit_ExitsOne()
+    {
+        File.WriteAllText(_cli.Path("long.txt"), string.Concat(Enumerable.Repeat("This sentence is spoken many times over. ", 300)));
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+        var info = new System.Diagnostics.ProcessStartInfo("bash") { WorkingDirectory = _cli.Directory, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add("ulimit -f 200; exec \"$0\" \"$1\" speak long.txt -o - --offline > out.wav");
+        info.ArgumentList.Add(dotnet);
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "audio.dll"));
+        info.Environment["DOTNET_EnableWriteXorExecute"] = "0";
+
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(process.ExitCode == 1, $"exit {process.ExitCode}\n{await error}");
+        Assert.Contains("Cannot write standard output", await error);
+    }
+
+    [Fact]
     public async Task Speak_RemovesTheTemporaryFileAKilledRunLeft()
     {
         var leftover = _cli.Path(".out.wav.0123456789abcdef0123456789abcdef.tmp");

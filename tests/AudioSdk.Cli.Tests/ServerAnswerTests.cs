@@ -40,9 +40,10 @@ public sealed class ServerAnswerTests : IDisposable
         server.Enqueue(ScriptedResponse.RateLimited(seconds: 2));
         _cli.WriteWav("a.wav", 1);
 
-        var result = await _cli.RunAsync("transcribe", "a.wav", "--retries", "0", "--base-url", server.Endpoint.ToString());
+        var result = await _cli.RunAsync("transcribe", "a.wav", "--retries", "1", "--base-url", server.Endpoint.ToString());
 
         Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("the server asked to slow down 1 time(s)", result.All);
         Assert.Matches(@"waiting 2s, until \d\d:\d\d:\d\d UTC, before sending more: the server answered 429 with Retry-After", result.Error);
         Assert.Equal(2, server.Requests.Count);
     }
@@ -58,6 +59,8 @@ public sealed class ServerAnswerTests : IDisposable
     [InlineData("vtt", "", "text/plain", "the body is empty")]
     [InlineData("text", "  \n", "text/plain", "the body is empty")]
     [InlineData("text", "<html><head><title>502</title></head></html>", "text/html", "it is an HTML page")]
+    [InlineData("text", "{\"text\": \"Sound of 440 Hz\"}", "application/json", "it is a JSON transcript object, not plain text")]
+    [InlineData("verbose_json", "{\"text\": \"Sound of 440 Hz\"}", "application/json", "no verbose field")]
     public async Task BodyNotInTheFormatAskedFor_FailsTheFile_IsNotSaved_AndARerunRetriesIt(string format, string body, string contentType, string why)
     {
         await using var server = await AudioTestServer.StartAsync();

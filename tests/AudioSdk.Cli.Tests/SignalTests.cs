@@ -82,6 +82,49 @@ public sealed class SignalTests : IDisposable
         Assert.Contains("1 files: 0 done, 0 skipped, 0 failed, 1 not finished", run.Out);
     }
 
+    [Fact]
+    public async Task TwoSigtermsAtOnce_CountAsOne_SoJsonStillPrintsTheSummary()
+    {
+        // GNU timeout and process-group kills deliver the same SIGTERM twice within microseconds.
+        await using var server = await AudioTestServer.StartAsync();
+        server.Enqueue(new ScriptedResponse { Delay = TimeSpan.FromSeconds(30) });
+        _cli.WriteWav("a.wav", 1);
+
+        using var run = CliProcess.Start(_cli.Directory, ["transcribe", "a.wav", "--json", "--base-url", server.Endpoint.ToString()]);
+        await WaitUntilAsync(() => server.Requests.Count > 0 || run.Process.HasExited);
+        run.Signal("TERM");
+        run.Signal("TERM");
+        var code = await run.ExitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.True(code == 143, $"exit {code}\n{run}");
+        using var json = JsonDocument.Parse(run.Out);
+        Assert.Equal(143, json.RootElement.GetProperty("exitCode").GetInt32());
+        Assert.Equal(1, json.RootElement.GetProperty("notFinished").GetInt32());
+    }
+
+    [GnuTimeoutFact]
+    public async Task UnderGnuTimeout_JsonPrintsTheSummary()
+    {
+        await using var server = await AudioTestServer.StartAsync();
+        server.Enqueue(new ScriptedResponse { Delay = TimeSpan.FromSeconds(60) });
+        _cli.WriteWav("a.wav", 1);
+        var info = new System.Diagnostics.ProcessStartInfo("/usr/bin/timeout") { WorkingDirectory = _cli.Directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "5", Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet", Path.Combine(AppContext.BaseDirectory, "audio.dll"), "transcribe", "a.wav", "--json", "--base-url", server.Endpoint.ToString() })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(40));
+
+        // timeout exits 124 when it had to stop the command.
+        Assert.True(process.ExitCode == 124, $"exit {process.ExitCode}\n{await output}\n{await error}");
+        using var json = JsonDocument.Parse(await output);
+        Assert.Equal(143, json.RootElement.GetProperty("exitCode").GetInt32());
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -89,6 +132,18 @@ public sealed class SignalTests : IDisposable
         {
             Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 60 s");
             await Task.Delay(20);
+        }
+    }
+}
+
+/// <summary>A fact that needs GNU <c>timeout</c> (coreutils): skipped, with the reason, where it is not installed.</summary>
+public sealed class GnuTimeoutFactAttribute : FactAttribute
+{
+    public GnuTimeoutFactAttribute()
+    {
+        if (!File.Exists("/usr/bin/timeout"))
+        {
+            Skip = "GNU timeout (coreutils) is not installed at /usr/bin/timeout";
         }
     }
 }

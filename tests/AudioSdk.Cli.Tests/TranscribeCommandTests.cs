@@ -167,7 +167,7 @@ public sealed class TranscribeCommandTests : IDisposable
             _cli.WriteWav($"in/{i}.wav", 1);
         }
 
-        var result = await _cli.RunAsync("transcribe", "in", "--retries", "0", "--base-url", server.Endpoint.ToString());
+        var result = await _cli.RunAsync("transcribe", "in", "--retries", "1", "--base-url", server.Endpoint.ToString());
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("4 done", result.Out);

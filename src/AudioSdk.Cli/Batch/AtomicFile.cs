@@ -27,7 +27,7 @@ internal sealed class AtomicFile : IDisposable
     {
         var directory = System.IO.Path.GetDirectoryName(path)!;
         Directory.CreateDirectory(directory);
-        var temp = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        var temp = System.IO.Path.Combine(directory, $"{TempPrefix(System.IO.Path.GetFileName(path))}{Guid.NewGuid():N}.tmp");
         return new AtomicFile(path, temp, new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 16 * 1024, FileOptions.Asynchronous));
     }
 
@@ -72,17 +72,33 @@ internal sealed class AtomicFile : IDisposable
             }
 
             var names = folder.Select(System.IO.Path.GetFileName).ToHashSet(StringComparer.Ordinal);
+            var prefixes = names.Select(n => TempPrefix(n!)).ToHashSet(StringComparer.Ordinal);
             foreach (var file in Directory.EnumerateFiles(folder.Key, ".*.tmp"))
             {
                 var name = System.IO.Path.GetFileName(file);
+
+                // .audio-<16 hex of the name>-<32 hex>.tmp; the older form was .<name>.<32 hex>.tmp.
                 var cut = name.LastIndexOf('.', name.Length - 5);
-                if (cut > 1 && names.Contains(name[1..cut]))
+                if ((name.Length == TempPrefixLength + 36 && prefixes.Contains(name[..TempPrefixLength]))
+                    || (cut > 1 && names.Contains(name[1..cut])))
                 {
                     TryDelete(file);
                 }
             }
         }
     }
+
+    /// <summary>The longest file name (in UTF-8 bytes) the tool writes: outputs and their records must fit in it.</summary>
+    public const int MaxNameBytes = 255;
+
+    private const int TempPrefixLength = 24;
+
+    /// <summary>
+    /// <c>.audio-&lt;16 hex&gt;-</c>: a hash of the final name, so a temporary name is short whatever the final
+    /// name's length (a final name of 250 bytes still gets a temporary name that fits), and leftovers are still found by name.
+    /// </summary>
+    private static string TempPrefix(string name) =>
+        ".audio-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name)).AsSpan(0, 8)) + "-";
 
     private static void TryDelete(string path)
     {

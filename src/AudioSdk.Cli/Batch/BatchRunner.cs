@@ -11,9 +11,10 @@ internal delegate Task<string> ProduceOutput(BatchItem item, FileProbe probe, IP
 /// <summary>
 /// Runs a batch <c>--parallel</c> files at a time. A file whose output exists with a matching
 /// <see cref="OutputRecord"/> (same input, same options) is skipped, so rerunning an interrupted batch redoes nothing
-/// finished; outputs are written atomically, each after its record; a 429 or 5xx after the SDK's own retries pauses
-/// the whole batch (up to <see cref="MaxWait"/>; a longer wait fails the file) and the file is tried again; a refused key or an unreachable
-/// server stops the batch (every file left says why); Ctrl-C stops it and keeps what is finished.
+/// finished; outputs are written atomically, each after its record; a 429 or 503 with Retry-After pauses the whole
+/// batch (up to <see cref="MaxWait"/>; a longer wait fails the file) while the SDK retries the request (<c>--retries</c>
+/// is the only retry budget: at most N+1 requests per file); a refused key, an unreachable server or an output disk
+/// that cannot take more (full, read-only, quota, size limit) stops the batch (every file left says why); Ctrl-C stops it and keeps what is finished.
 /// </summary>
 internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
 {
@@ -23,11 +24,6 @@ internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
 
     /// <summary>Redo files whose output exists.</summary>
     public bool Force { get; init; }
-
-    /// <summary>Attempts per file at the batch level (each with the SDK's own retries) for transient failures.</summary>
-    public int Attempts { get; init; } = 4;
-
-    public TimeSpan TransientBackoff { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>The longest wait a server may ask for (<c>--max-retry-after</c>); a longer one fails the file.</summary>
     public TimeSpan MaxWait { get; init; } = new AudioClientRetryOptions().MaxRetryAfter;
@@ -79,9 +75,15 @@ internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
                             pending.Commit();
                             Finish(index, result);
                         }
-                        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
                         {
-                            Finish(index, result with { Status = BatchStatus.Failed, Reason = "cannot write the output: " + ex.Message });
+                            var stop = OutputStopReason(ex);
+                            if (stop is not null)
+                            {
+                                StopForOutput(state, stop);
+                            }
+
+                            Finish(index, result with { Status = BatchStatus.Failed, Reason = "cannot write the output: " + (stop ?? ex.Message) });
                         }
                         finally
                         {
@@ -108,7 +110,7 @@ internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
 
         await Task.WhenAll(outstanding).ConfigureAwait(false);
         var final = items.Select((item, i) => results[i] ?? new BatchResult(item, BatchStatus.Cancelled, "not started: the batch was cancelled", TimeSpan.Zero)).ToList();
-        return new BatchSummary(final, clock.Elapsed, state.Fatal, cancelled, pause.Count);
+        return new BatchSummary(final, clock.Elapsed, state.Fatal, cancelled, pause.Count) { FatalExitCode = state.FatalExitCode };
     }
 
     /// <summary>One file up to its written (not yet committed) output.</summary>
@@ -125,6 +127,11 @@ internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
             return (new BatchResult(item, BatchStatus.Skipped, skip, TimeSpan.Zero), null, null);
         }
 
+        if (System.Text.Encoding.UTF8.GetByteCount(Path.GetFileName(OutputRecord.PathFor(item.Output))) is var longest and > AtomicFile.MaxNameBytes)
+        {
+            return (new BatchResult(item, BatchStatus.Failed, $"not sent: the output name {Path.GetFileName(item.Output)} is too long (its record's name would be {longest} bytes, over the {AtomicFile.MaxNameBytes}-byte limit); rename the input or use a shorter --format", TimeSpan.Zero), null, null);
+        }
+
         if (!Force && await OutputRecord.IsDoneAsync(item, Options, cancellationToken).ConfigureAwait(false))
         {
             return (new BatchResult(item, BatchStatus.Skipped, "already done", TimeSpan.Zero), null, null);
@@ -133,7 +140,7 @@ internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
         FileProbe probe;
         try
         {
-            probe = await FileProbe.ReadAsync(item.Input, cancellationToken).ConfigureAwait(false);
+            probe = await FileProbe.ReadAsync(item.ReadPath, cancellationToken).ConfigureAwait(false);
         }
         catch (BatchItemException ex)
         {
@@ -145,52 +152,95 @@ internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
             return (new BatchResult(item, BatchStatus.Failed, "not sent: " + fatal, clock.Elapsed, probe.Duration), null, null);
         }
 
-        var record = await OutputRecord.OfInputAsync(item.Input, Options, cancellationToken).ConfigureAwait(false);
+        var record = await OutputRecord.OfInputAsync(item.ReadPath, Options, cancellationToken).ConfigureAwait(false);
         observer.FileStarted(item, probe);
         var progress = new FileProgress(observer, item);
-        for (var attempt = 1; ; attempt++)
+        try
         {
+            var text = await produce(item, probe, progress, cancellationToken).ConfigureAwait(false);
+            var bytes = Utf8.GetBytes(text);
+            record = record with { Output = OutputRecord.DescribeOutput(bytes) };
+            AtomicFile? file = null;
             try
             {
-                var text = await produce(item, probe, progress, cancellationToken).ConfigureAwait(false);
-                var file = AtomicFile.Create(item.Output);
-                try
+                file = AtomicFile.Create(item.Output);
+                await file.Stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+                await file.Stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                file?.Dispose();
+                var stop = OutputStopReason(ex);
+                if (stop is not null)
                 {
-                    await file.Stream.WriteAsync(Utf8.GetBytes(text), cancellationToken).ConfigureAwait(false);
-                    await file.Stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch
-                {
-                    file.Dispose();
-                    throw;
+                    StopForOutput(state, stop);
                 }
 
-                return (new BatchResult(item, BatchStatus.Done, null, clock.Elapsed, probe.Duration), file, record);
+                return (new BatchResult(item, BatchStatus.Failed, "cannot write the output: " + (stop ?? Describe(ex)), clock.Elapsed, probe.Duration), null, null);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch
             {
-                return (new BatchResult(item, BatchStatus.Cancelled, "cancelled while running; a rerun does it again", clock.Elapsed, probe.Duration), null, null);
+                file?.Dispose();
+                throw;
             }
-            catch (Exception ex) when (FatalReason(ex) is { } reason)
-            {
-                Interlocked.CompareExchange(ref state.Fatal, reason, null);
-                return (new BatchResult(item, BatchStatus.Failed, reason, clock.Elapsed, probe.Duration), null, null);
-            }
-            catch (Exception ex) when (IsTransient(ex) && (Unwrap(ex) as AudioServiceException)?.RetryAfter is { } asked && asked > MaxWait)
-            {
-                var reason = $"the server asked to wait {Durations.Describe(asked)} ({(Unwrap(ex) is AudioServiceException s ? (int)s.Status : 0)}), longer than --max-retry-after {Durations.Describe(MaxWait)}; not waited, a rerun tries again";
-                return (new BatchResult(item, BatchStatus.Failed, reason, clock.Elapsed, probe.Duration), null, null);
-            }
-            catch (Exception ex) when (attempt < Attempts && IsTransient(ex))
-            {
-                // The SDK has already retried; slow the whole batch down and try this file again.
-                var wait = (Unwrap(ex) as AudioServiceException)?.RetryAfter ?? TransientBackoff * attempt;
-                pause.PauseFor(wait, $"{item.Display} failed with {Describe(ex)}; retrying it");
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                return (new BatchResult(item, BatchStatus.Failed, Describe(ex), clock.Elapsed, probe.Duration), null, null);
-            }
+
+            return (new BatchResult(item, BatchStatus.Done, null, clock.Elapsed, probe.Duration), file, record);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return (new BatchResult(item, BatchStatus.Cancelled, "cancelled while running; a rerun does it again", clock.Elapsed, probe.Duration), null, null);
+        }
+        catch (Exception ex) when (FatalReason(ex) is { } reason)
+        {
+            Interlocked.CompareExchange(ref state.Fatal, reason, null);
+            return (new BatchResult(item, BatchStatus.Failed, reason, clock.Elapsed, probe.Duration), null, null);
+        }
+        catch (Exception ex) when (IsTransient(ex) && (Unwrap(ex) as AudioServiceException)?.RetryAfter is { } asked && asked > MaxWait)
+        {
+            var reason = $"the server asked to wait {Durations.Describe(asked)} ({(Unwrap(ex) is AudioServiceException s ? (int)s.Status : 0)}), longer than --max-retry-after {Durations.Describe(MaxWait)}; not waited, a rerun tries again";
+            return (new BatchResult(item, BatchStatus.Failed, reason, clock.Elapsed, probe.Duration), null, null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The SDK has already retried (--retries): the tool does not retry on top of it.
+            return (new BatchResult(item, BatchStatus.Failed, Describe(ex), clock.Elapsed, probe.Duration), null, null);
+        }
+    }
+
+    /// <summary>
+    /// A write failure every later file would hit too: the disk is full (ENOSPC), read-only (EROFS), over quota
+    /// (EDQUOT), or the file size limit is reached (EFBIG, which the runtime reports as an
+    /// <see cref="ArgumentOutOfRangeException"/> about the file length). The batch then sends no new file.
+    /// </summary>
+    internal static string? OutputStopReason(Exception ex)
+    {
+        if (ex is ArgumentOutOfRangeException)
+        {
+            return "the file size limit is reached (EFBIG)";
+        }
+
+        if (ex is not IOException io)
+        {
+            return null;
+        }
+
+        // On Unix the runtime keeps the errno as the HResult; on Windows, ERROR_DISK_FULL and ERROR_HANDLE_DISK_FULL.
+        return io.HResult switch
+        {
+            28 => "the output disk is full (ENOSPC)",
+            30 => "the output file system is read-only (EROFS)",
+            122 => "the output disk quota is exceeded (EDQUOT)",
+            27 => "the file size limit is reached (EFBIG)",
+            unchecked((int)0x80070070) or unchecked((int)0x80070027) => "the output disk is full",
+            _ => null,
+        };
+    }
+
+    private static void StopForOutput(RunState state, string reason)
+    {
+        if (Interlocked.CompareExchange(ref state.Fatal, "outputs cannot be written: " + reason + "; no new file was sent", null) is null)
+        {
+            state.FatalExitCode = ExitCodes.OutputFailed;
         }
     }
 
@@ -230,6 +280,8 @@ internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
     private sealed class RunState
     {
         public string? Fatal;
+
+        public int FatalExitCode = ExitCodes.Connection;
     }
 
     private sealed class FileProgress(IBatchObserver observer, BatchItem item) : IProgress<double>

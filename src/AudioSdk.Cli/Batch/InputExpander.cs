@@ -86,10 +86,29 @@ internal static class InputExpander
             }
         }
 
+        // A file reached by several paths is sent once, under the first path that is not itself a link (else the
+        // first path): the same choice on every run, and the real file is never hidden behind a link to it.
+        var identities = new Dictionary<string, FileIdentity>(StringComparer.Ordinal);
+        var chosen = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (path, _, fromListing) in found)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if ((fromListing && (outputs.Contains(path) || !AudioExtensions.Contains(Path.GetExtension(path)))) || identities.ContainsKey(path))
+            {
+                continue;
+            }
+
+            var identity = FileIdentity.Of(path);
+            identities[path] = identity;
+            if (identity.Kind == FileKind.Regular && (!chosen.TryGetValue(identity.Id, out var first) || (IsLink(first) && !IsLink(path))))
+            {
+                chosen[identity.Id] = path;
+            }
+        }
+
         var items = new List<BatchItem>();
         var roots = new List<string?>();
         var seenPaths = new HashSet<string>(StringComparer.Ordinal);
-        var seenFiles = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (path, root, fromListing) in found)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -100,8 +119,8 @@ internal static class InputExpander
 
             var display = Display(path, workingDirectory);
             var key = Path.GetRelativePath(root ?? workingDirectory, path).Replace('\\', '/');
-            var item = new BatchItem(path, string.Empty, display) { Key = key };
-            var identity = FileIdentity.Of(path);
+            var identity = identities.TryGetValue(path, out var known) ? known : FileIdentity.Of(path);
+            var item = new BatchItem(path, string.Empty, display) { Key = key, ReadPath = identity.Kind == FileKind.Regular && IsLink(path) ? RealPath(path) : path };
             if (fromListing && !AudioExtensions.Contains(Path.GetExtension(path)))
             {
                 item = item with { SkipReason = $"not an audio file ({(Path.GetExtension(path) is { Length: > 0 } e ? e : "no extension")})" };
@@ -110,9 +129,9 @@ internal static class InputExpander
             {
                 item = item with { SkipReason = $"not a regular file: {identity.Describe()}" };
             }
-            else if (identity.Kind == FileKind.Regular && !seenFiles.TryAdd(identity.Id, display))
+            else if (identity.Kind == FileKind.Regular && chosen.TryGetValue(identity.Id, out var representative) && representative != path)
             {
-                item = item with { SkipReason = $"the same file as {seenFiles[identity.Id]} (reached through a link)" };
+                item = item with { SkipReason = $"the same file as {Display(representative, workingDirectory)} (reached through a link)" };
             }
 
             items.Add(item);
@@ -181,6 +200,11 @@ internal static class InputExpander
         var relativeDirectory = root is null ? string.Empty : Path.GetDirectoryName(Path.GetRelativePath(root, input)) ?? string.Empty;
         return Path.GetFullPath(Path.Combine(outDirectory, relativeDirectory, name));
     }
+
+    private static bool IsLink(string path) => new FileInfo(path).LinkTarget is not null;
+
+    /// <summary>The file a link finally points to (its size and time are the file's, not the link's).</summary>
+    private static string RealPath(string path) => File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path;
 
     /// <summary>The path as shown in lines and tables: relative when inside the working directory; control characters (a newline in a name) as '?'.</summary>
     private static string Display(string path, string workingDirectory)

@@ -5,7 +5,8 @@ using System.Text.Json;
 namespace AudioSdk.Cli.Batch;
 
 /// <summary>
-/// What produced an output: the input's size, modification time and a hash of its first MiB, and the options that
+/// What produced an output: the input's size, modification time and a hash of its content (the whole file up to
+/// 64 MiB; above that its first, middle and last MiB), and the options that
 /// shape the output. Kept in a hidden <c>.audio</c> folder beside the output (<c>.audio/talk.srt.json</c>), one file
 /// per output, so shards writing into one folder never share a file. An output counts as done only when its record
 /// matches the input and options as they are now, so a future-dated input is not redone, a changed input is, and
@@ -13,10 +14,20 @@ namespace AudioSdk.Cli.Batch;
 /// </summary>
 internal sealed record OutputRecord(long Size, long ModifiedTicks, string Head, string Options)
 {
+    /// <summary>The output as written: its size and a hash of its bytes (<c>size:hex</c>). An output changed since (emptied, edited, truncated) is redone.</summary>
+    public string? Output { get; init; }
+
+    /// <summary>The <see cref="Output"/> value for these bytes.</summary>
+    public static string DescribeOutput(ReadOnlySpan<byte> bytes) =>
+        bytes.Length.ToString(CultureInfo.InvariantCulture) + ":" + Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 8));
+
     /// <summary>The hidden folder holding the records (skipped by the folder walk).</summary>
     public const string Folder = ".audio";
 
-    private const int HeadBytes = 1024 * 1024;
+    /// <summary>Files up to this size are hashed whole; larger ones by three samples of <see cref="SampleBytes"/> (start, middle, end).</summary>
+    private const long WholeHashLimit = 64L * 1024 * 1024;
+
+    private const int SampleBytes = 1024 * 1024;
 
     public static string PathFor(string output) => Path.Combine(Path.GetDirectoryName(output)!, Folder, Path.GetFileName(output) + ".json");
 
@@ -36,7 +47,7 @@ internal sealed record OutputRecord(long Size, long ModifiedTicks, string Head, 
             return false;
         }
 
-        var input = new FileInfo(item.Input);
+        var input = new FileInfo(item.ReadPath);
         var recordPath = PathFor(item.Output);
         var record = Read(recordPath);
         if (record is null)
@@ -49,7 +60,7 @@ internal sealed record OutputRecord(long Size, long ModifiedTicks, string Head, 
                 return false;
             }
 
-            TryWrite(recordPath, await OfInputAsync(item.Input, options, cancellationToken).ConfigureAwait(false));
+            TryWrite(recordPath, (await OfInputAsync(item.ReadPath, options, cancellationToken).ConfigureAwait(false)) with { Output = await OutputNowAsync(output, cancellationToken).ConfigureAwait(false) });
             return true;
         }
 
@@ -58,9 +69,13 @@ internal sealed record OutputRecord(long Size, long ModifiedTicks, string Head, 
             return false;
         }
 
-        // Same size and time: unchanged. Same size, other time (copied, touched): compare the first MiB.
-        return record.ModifiedTicks == input.LastWriteTimeUtc.Ticks
-            || record.Head == await HeadHashAsync(item.Input, cancellationToken).ConfigureAwait(false);
+        if (record.Output is { } written && written != await OutputNowAsync(output, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        // Same size: compare the content hash, whatever the time says (an edit that restores the time is still seen).
+        return record.Head == await HeadHashAsync(item.ReadPath, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes the record atomically (before the output is renamed into place, so an output never lacks one).</summary>
@@ -74,6 +89,11 @@ internal sealed record OutputRecord(long Size, long ModifiedTicks, string Head, 
             w.WriteString("modified", new DateTime(ModifiedTicks, DateTimeKind.Utc).ToString("o", CultureInfo.InvariantCulture));
             w.WriteString("head", Head);
             w.WriteString("options", Options);
+            if (Output is { } written)
+            {
+                w.WriteString("output", written);
+            }
+
             w.WriteEndObject();
         }) + "\n"));
         file.Commit();
@@ -94,7 +114,10 @@ internal sealed record OutputRecord(long Size, long ModifiedTicks, string Head, 
                 root.GetProperty("size").GetInt64(),
                 DateTime.Parse(root.GetProperty("modified").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind).ToUniversalTime().Ticks,
                 root.GetProperty("head").GetString()!,
-                root.GetProperty("options").GetString()!);
+                root.GetProperty("options").GetString()!)
+            {
+                Output = root.TryGetProperty("output", out var written) ? written.GetString() : null,
+            };
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
@@ -114,6 +137,20 @@ internal sealed record OutputRecord(long Size, long ModifiedTicks, string Head, 
         }
     }
 
+    /// <summary>The output file as it is now, in the form of <see cref="Output"/> (an output over 64 MiB, which the tool never writes, does not match).</summary>
+    private static async Task<string?> OutputNowAsync(FileInfo output, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return output.Length > WholeHashLimit ? null : DescribeOutput(await File.ReadAllBytesAsync(output.FullName, cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A hash of the whole file up to 64 MiB (an edit anywhere is seen); above, of its first, middle and last MiB (a rerun reads 3 MiB per large file, not all of it).</summary>
     private static async Task<string> HeadHashAsync(string path, CancellationToken cancellationToken)
     {
         try
@@ -121,9 +158,28 @@ internal sealed record OutputRecord(long Size, long ModifiedTicks, string Head, 
             var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous);
             await using (stream.ConfigureAwait(false))
             {
-                var buffer = new byte[(int)Math.Min(HeadBytes, Math.Max(0, stream.Length))];
-                var read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-                return Convert.ToHexStringLower(SHA256.HashData(buffer.AsSpan(0, read)).AsSpan(0, 8));
+                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                var length = stream.Length;
+                var buffer = new byte[SampleBytes];
+                long[] starts = length <= WholeHashLimit ? [0] : [0, (length / 2) - (SampleBytes / 2), length - SampleBytes];
+                foreach (var start in starts)
+                {
+                    stream.Position = start;
+                    var left = length <= WholeHashLimit ? length : SampleBytes;
+                    while (left > 0)
+                    {
+                        var read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, left)), cancellationToken).ConfigureAwait(false);
+                        if (read == 0)
+                        {
+                            break;
+                        }
+
+                        hash.AppendData(buffer, 0, read);
+                        left -= read;
+                    }
+                }
+
+                return Convert.ToHexStringLower(hash.GetHashAndReset().AsSpan(0, 8));
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -8,7 +8,9 @@ namespace AudioSdk.Cli.Batch;
 /// <summary>
 /// Checks a server's answer against the format asked for before it counts as done: <c>json</c> and
 /// <c>verbose_json</c> must be a JSON object with a <c>text</c> string that reads as the SDK's
-/// <see cref="Transcription"/> (or <see cref="Translation"/>); <c>srt</c> and <c>vtt</c> must read with
+/// <see cref="Transcription"/> (or <see cref="Translation"/>), and <c>verbose_json</c> must carry one of its fields
+/// (<c>segments</c>, <c>words</c>, <c>duration</c>); <c>text</c> must not be a whole JSON object with a <c>text</c>
+/// string (the json format answered instead); <c>srt</c> and <c>vtt</c> must read with
 /// <see cref="SubtitleFile"/> (SRT with at least one cue); every format must be non-empty, free of control
 /// characters other than whitespace, and not an HTML page.
 /// A body that fails is not saved, so the file fails and a rerun tries it again.
@@ -44,8 +46,10 @@ internal static class ResponseBodyCheck
             switch (format)
             {
                 case "json" or "verbose_json":
-                    CheckJson(body, translation);
+                    CheckJson(body, translation, verbose: format == "verbose_json");
                     break;
+                case "text" when IsJsonTranscript(start):
+                    throw Invalid(format, "it is a JSON transcript object, not plain text: the server ignored response_format=text");
                 case "srt" when SubtitleFile.ParseSrt(body).Count == 0:
                     throw Invalid(format, "no subtitle cue in it");
                 case "vtt":
@@ -63,7 +67,30 @@ internal static class ResponseBodyCheck
         }
     }
 
-    private static void CheckJson(string body, bool translation)
+    /// <summary>
+    /// A whole body that parses as a JSON object with a "text" string is the json format, not text (a spoken
+    /// transcript that is itself such an object is not a realistic answer); JSON-looking text that is not one passes.
+    /// </summary>
+    private static bool IsJsonTranscript(ReadOnlySpan<char> body)
+    {
+        if (!body.StartsWith("{", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(body.ToString());
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static void CheckJson(string body, bool translation, bool verbose)
     {
         using (var document = JsonDocument.Parse(body))
         {
@@ -79,6 +106,12 @@ internal static class ResponseBodyCheck
                 {
                     throw new FormatException($"\"{list}\" is not a list");
                 }
+            }
+
+            var root = document.RootElement;
+            if (verbose && !new[] { "segments", "words", "duration" }.Any(name => root.TryGetProperty(name, out _)))
+            {
+                throw new FormatException("no verbose field (segments, words or duration): the server ignored response_format=verbose_json");
             }
         }
 

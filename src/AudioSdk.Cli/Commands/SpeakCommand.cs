@@ -59,9 +59,17 @@ internal static class SpeakCommand
                 if (path is null)
                 {
                     var stdout = console.OpenStandardOutput();
-                    await using (stdout.ConfigureAwait(false))
+                    try
                     {
-                        await SpeakAsync(connection.Client, parts, options, stdout, ct).ConfigureAwait(false);
+                        await using (stdout.ConfigureAwait(false))
+                        {
+                            await SpeakAsync(connection.Client, parts, options, stdout, ct).ConfigureAwait(false);
+                        }
+                    }
+                    catch (Exception ex) when (!ct.IsCancellationRequested && IsWriteFailure(ex))
+                    {
+                        // Standard output redirected to a file on a full disk or under a file size limit.
+                        throw new SpeakWriteException($"Cannot write standard output: {ex.Message}", ex);
                     }
 
                     return ExitCodes.Success;
@@ -76,8 +84,7 @@ internal static class SpeakCommand
                         await SpeakAsync(connection.Client, parts, options, file.Stream, ct).ConfigureAwait(false);
                         file.Commit();
                     }
-                    catch (Exception ex) when (!ct.IsCancellationRequested
-                        && (ex is IOException || (ex is ArgumentException { ParamName: "value" } && ex.Message.Contains("file", StringComparison.OrdinalIgnoreCase))))
+                    catch (Exception ex) when (!ct.IsCancellationRequested && IsWriteFailure(ex))
                     {
                         // A full disk or a file size limit (.NET reports EFBIG on growing a file as an ArgumentException
                         // about the file length): the output could not be written, which is not a usage mistake.
@@ -178,7 +185,11 @@ internal static class SpeakCommand
     }
 
     /// <summary>The speech could not be written to its file (disk full, file size limit); exit code 1.</summary>
-    internal sealed class SpeakWriteException(string message, Exception inner) : IOException(message, inner);
+    /// <summary>A full disk or a file size limit (.NET reports EFBIG on growing a file as an ArgumentException about the file length).</summary>
+    private static bool IsWriteFailure(Exception ex) =>
+        ex is IOException || (ex is ArgumentException { ParamName: "value" } && ex.Message.Contains("file", StringComparison.OrdinalIgnoreCase));
+
+        internal sealed class SpeakWriteException(string message, Exception inner) : IOException(message, inner);
 
     private static string? FormatFor(string? path) => Path.GetExtension(path)?.ToLowerInvariant() switch
     {

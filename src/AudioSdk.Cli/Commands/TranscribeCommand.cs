@@ -214,7 +214,7 @@ internal static class TranscribeCommand
         Func<AudioInput, LongFormOptions, CancellationToken, Task<AudioTextResult>> longText,
         Func<AudioInput, LongFormOptions, bool, CancellationToken, Task<string>> longJson) => async (item, probe, progress, ct) =>
     {
-        var audio = AudioInput.FromFile(item.Input);
+        var audio = AudioInput.FromFile(item.ReadPath);
         string body;
         if (!IsLong(probe, longForm))
         {

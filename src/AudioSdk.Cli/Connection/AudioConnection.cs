@@ -76,6 +76,11 @@ internal sealed class AudioConnection : IAsyncDisposable
             retry.MaxRetryAfter = maxWait;
         }
 
+        if (parse.GetValue(options.Timeout) is { } limit && (limit < TimeSpan.FromSeconds(1) || limit > TimeSpan.FromDays(1)))
+        {
+            throw new CliUsageException("--timeout takes 1s to 1d.");
+        }
+
         var pause = new BatchPause(TimeProvider.System)
         {
             MaxWait = retry.MaxRetryAfter,
@@ -124,6 +129,10 @@ internal sealed class AudioConnection : IAsyncDisposable
         }
 
         var clientOptions = new AudioClientOptions { Endpoint = endpoint, ApiKey = apiKey, Retry = retry, ApplicationId = "audio-cli" };
+        if (parse.GetValue(options.Timeout) is { } attemptLimit)
+        {
+            clientOptions.NetworkTimeout = attemptLimit;
+        }
         HttpMessageHandler primary;
         if (pins.Length > 0)
         {
@@ -149,7 +158,7 @@ internal sealed class AudioConnection : IAsyncDisposable
             primary = new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1), ConnectTimeout = TimeSpan.FromSeconds(15) };
         }
 
-        var http = new HttpClient(new PauseHandler(pause, primary), disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        var http = new HttpClient(new PauseHandler(pause, new TranscriptSizeCapHandler(primary)), disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
         AudioClient client;
         try
         {
