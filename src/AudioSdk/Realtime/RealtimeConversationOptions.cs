@@ -32,13 +32,13 @@ public sealed record RealtimeConversationOptions
     /// 8 kHz for telephony. What you pass to <c>SendAudioAsync</c> is still set by <see cref="RealtimeSessionOptions.InputEncoding"/>
     /// and <see cref="RealtimeSessionOptions.InputSampleRate"/>: the SDK resamples and encodes.
     /// </summary>
-    public RealtimeAudioFormat InputAudioFormat { get; init; } = RealtimeAudioFormat.Pcm16;
+    public RealtimeAudioEncoding InputAudioFormat { get; init; } = RealtimeAudioEncoding.Pcm16;
 
     /// <summary>
     /// The model's spoken answer (<c>audio.output.format</c>): 24 kHz PCM16 (default), or G.711 at 8 kHz, which
     /// <see cref="OutputAudioDelta.Audio"/> then carries as received (<see cref="OutputAudioDelta.ToPcm16"/> decodes it).
     /// </summary>
-    public RealtimeAudioFormat OutputAudioFormat { get; init; } = RealtimeAudioFormat.Pcm16;
+    public RealtimeAudioEncoding OutputAudioFormat { get; init; } = RealtimeAudioEncoding.Pcm16;
 
     /// <summary>The most tokens per response, tool calls included (1 to 4096); unlimited when unset.</summary>
     public int? MaxOutputTokens { get; init; }

@@ -37,7 +37,7 @@ public sealed record RealtimeSessionOptions
     /// encoded: PCM16 (default), or G.711 μ-law/A-law codes (one byte per sample, usually at 8000 Hz: set
     /// <see cref="InputSampleRate"/>), which the SDK decodes before resampling to the wire rate.
     /// </summary>
-    public RealtimeAudioFormat InputEncoding { get; init; } = RealtimeAudioFormat.Pcm16;
+    public RealtimeAudioEncoding InputEncoding { get; init; } = RealtimeAudioEncoding.Pcm16;
 
     /// <summary>
     /// The rate sent on the wire: 16000 for the native dialect (the only one vLLM takes); for the OpenAI dialect

@@ -40,11 +40,11 @@ public sealed class ConversationG711Tests
     }
 
     [Theory]
-    [InlineData(RealtimeAudioFormat.G711MuLaw, "audio/pcmu")]
-    [InlineData(RealtimeAudioFormat.G711ALaw, "audio/pcma")]
-    public async Task G711Input_FromACaller_ReachesTheWireAsTheSameCodes(RealtimeAudioFormat format, string wireType)
+    [InlineData(RealtimeAudioEncoding.G711MuLaw, "audio/pcmu")]
+    [InlineData(RealtimeAudioEncoding.G711ALaw, "audio/pcma")]
+    public async Task G711Input_FromACaller_ReachesTheWireAsTheSameCodes(RealtimeAudioEncoding format, string wireType)
     {
-        var law = format == RealtimeAudioFormat.G711MuLaw ? G711Law.MuLaw : G711Law.ALaw;
+        var law = format == RealtimeAudioEncoding.G711MuLaw ? G711Law.MuLaw : G711Law.ALaw;
         var codes = new byte[8000];
         G711.Encode(Tone(8000, codes.Length), codes, law);
         JsonElement update = default;
@@ -106,7 +106,7 @@ public sealed class ConversationG711Tests
             Dialect = RealtimeDialect.OpenAIConversation,
             Model = "gpt-realtime",
             InputSampleRate = 24000,
-            Conversation = new RealtimeConversationOptions { InputAudioFormat = RealtimeAudioFormat.G711MuLaw },
+            Conversation = new RealtimeConversationOptions { InputAudioFormat = RealtimeAudioEncoding.G711MuLaw },
         }))
         {
             await rt.SendAudioAsync(Tone(24000, 24000).AsMemory());
@@ -156,7 +156,7 @@ public sealed class ConversationG711Tests
         {
             Dialect = RealtimeDialect.OpenAIConversation,
             Model = "gpt-realtime",
-            Conversation = new RealtimeConversationOptions { OutputAudioFormat = RealtimeAudioFormat.G711ALaw },
+            Conversation = new RealtimeConversationOptions { OutputAudioFormat = RealtimeAudioEncoding.G711ALaw },
         });
         _ = await rt.CreateResponseAsync().WaitAsync(Guard);
         using var cts = new CancellationTokenSource(Guard);
@@ -175,7 +175,7 @@ public sealed class ConversationG711Tests
 
         Assert.All(deltas, d =>
         {
-            Assert.Equal(RealtimeAudioFormat.G711ALaw, d.Format);
+            Assert.Equal(RealtimeAudioEncoding.G711ALaw, d.Format);
             Assert.Equal(8000, d.SampleRate);
             Assert.Equal(TimeSpan.FromMilliseconds(100), d.Duration);
             Assert.Equal(answer, d.Audio.ToArray());

@@ -14,7 +14,7 @@ internal sealed class OpenAIConversationDriver(RealtimeSessionOptions options) :
     private readonly Dictionary<string, OutputAudio> _audio = new(StringComparer.Ordinal);
     private readonly Queue<string> _audioOrder = new();
 
-    public override int WireSampleRate => Conversation.InputAudioFormat == RealtimeAudioFormat.Pcm16 ? OpenAIConversationProtocol.Rate : Audio.G711.SampleRate;
+    public override int WireSampleRate => Conversation.InputAudioFormat == RealtimeAudioEncoding.Pcm16 ? OpenAIConversationProtocol.Rate : Audio.G711.SampleRate;
 
     public override Audio.G711Law? WireLaw => Conversation.InputAudioFormat.Law();
 

@@ -36,10 +36,10 @@ public sealed class OutputAudioDelta : RealtimeEvent
     public ReadOnlyMemory<byte> Audio { get; }
 
     /// <summary>How <see cref="Audio"/> is encoded (the session's <see cref="RealtimeConversationOptions.OutputAudioFormat"/>).</summary>
-    public RealtimeAudioFormat Format { get; internal set; }
+    public RealtimeAudioEncoding Format { get; internal set; }
 
     /// <summary>The sample rate of <see cref="Audio"/>: 24000 for PCM16, 8000 for G.711.</summary>
-    public int SampleRate => Format == RealtimeAudioFormat.Pcm16 ? 24000 : AudioSdk.Audio.G711.SampleRate;
+    public int SampleRate => Format == RealtimeAudioEncoding.Pcm16 ? 24000 : AudioSdk.Audio.G711.SampleRate;
 
     /// <summary>The length of <see cref="Audio"/>.</summary>
     public TimeSpan Duration => DurationOf(Audio.Length, Format);
@@ -48,8 +48,8 @@ public sealed class OutputAudioDelta : RealtimeEvent
     /// <returns>A new array.</returns>
     public byte[] ToPcm16() => Format.Law() is { } law ? AudioSdk.Audio.G711.DecodeToPcmBytes(Audio.Span, law) : Audio.ToArray();
 
-    internal static TimeSpan DurationOf(long bytes, RealtimeAudioFormat format) =>
-        format == RealtimeAudioFormat.Pcm16 ? TimeSpan.FromTicks(bytes * TimeSpan.TicksPerSecond / 48000) : TimeSpan.FromTicks(bytes * TimeSpan.TicksPerSecond / AudioSdk.Audio.G711.SampleRate);
+    internal static TimeSpan DurationOf(long bytes, RealtimeAudioEncoding format) =>
+        format == RealtimeAudioEncoding.Pcm16 ? TimeSpan.FromTicks(bytes * TimeSpan.TicksPerSecond / 48000) : TimeSpan.FromTicks(bytes * TimeSpan.TicksPerSecond / AudioSdk.Audio.G711.SampleRate);
 
     /// <inheritdoc />
     public override string ToString() => $"OutputAudioDelta {ItemId} {Audio.Length} bytes";

@@ -382,15 +382,15 @@ internal sealed class OpenAIConversationProtocol : OpenAITranscriptionProtocol
         return list;
     }
 
-    private static void WriteFormat(Utf8JsonWriter writer, RealtimeAudioFormat format)
+    private static void WriteFormat(Utf8JsonWriter writer, RealtimeAudioEncoding format)
     {
         writer.WriteStartObject("format"u8);
         switch (format)
         {
-            case RealtimeAudioFormat.G711MuLaw:
+            case RealtimeAudioEncoding.G711MuLaw:
                 writer.WriteString("type"u8, "audio/pcmu"u8);
                 break;
-            case RealtimeAudioFormat.G711ALaw:
+            case RealtimeAudioEncoding.G711ALaw:
                 writer.WriteString("type"u8, "audio/pcma"u8);
                 break;
             default:

@@ -3,7 +3,7 @@ using AudioSdk.Audio;
 namespace AudioSdk.Realtime;
 
 /// <summary>How realtime audio is encoded: 16-bit PCM, or G.711 for telephony (8 kHz, one byte per sample).</summary>
-public enum RealtimeAudioFormat
+public enum RealtimeAudioEncoding
 {
     /// <summary>Little-endian 16-bit PCM, mono (<c>audio/pcm</c>).</summary>
     Pcm16,
@@ -15,17 +15,17 @@ public enum RealtimeAudioFormat
     G711ALaw,
 }
 
-/// <summary>What the SDK derives from a <see cref="RealtimeAudioFormat"/>.</summary>
+/// <summary>What the SDK derives from a <see cref="RealtimeAudioEncoding"/>.</summary>
 internal static class RealtimeAudioFormats
 {
     /// <summary>The G.711 law, or null for PCM16.</summary>
-    public static G711Law? Law(this RealtimeAudioFormat format) => format switch
+    public static G711Law? Law(this RealtimeAudioEncoding format) => format switch
     {
-        RealtimeAudioFormat.G711MuLaw => G711Law.MuLaw,
-        RealtimeAudioFormat.G711ALaw => G711Law.ALaw,
+        RealtimeAudioEncoding.G711MuLaw => G711Law.MuLaw,
+        RealtimeAudioEncoding.G711ALaw => G711Law.ALaw,
         _ => null,
     };
 
     /// <summary>Bytes per sample.</summary>
-    public static int BytesPerSample(this RealtimeAudioFormat format) => format == RealtimeAudioFormat.Pcm16 ? 2 : 1;
+    public static int BytesPerSample(this RealtimeAudioEncoding format) => format == RealtimeAudioEncoding.Pcm16 ? 2 : 1;
 }
