@@ -26,24 +26,24 @@ public sealed class UnitTests
     public void Durations_RejectNonsense(string text) => Assert.False(Durations.TryParse(text, out _));
 
     [Fact]
-    public void SentenceSplitter_PacksWholeSentences_AndLosesNothing()
+    public void SpeechTextChunker_PacksWholeSentences_AndLosesNothing()
     {
         var random = new Random(7);
         for (var round = 0; round < 50; round++)
         {
             var text = string.Concat(Enumerable.Range(0, random.Next(1, 400)).Select(i => new string('x', random.Next(1, 60)) + (random.Next(4) == 0 ? ". " : " ")));
-            var parts = SentenceSplitter.Split(text, 300);
+            var parts = SpeechTextChunker.Split(text, 300);
             Assert.Equal(text, string.Concat(parts));
             Assert.All(parts, p => Assert.InRange(p.Length, 1, 300));
         }
     }
 
     [Fact]
-    public void SentenceSplitter_CutsAfterTheLastSentenceEnd_ThenAtSpaces_ThenAnywhere()
+    public void SpeechTextChunker_CutsAfterTheLastSentenceEnd_ThenAtSpaces_ThenAnywhere()
     {
-        Assert.Equal(["One. Two! ", "Three"], SentenceSplitter.Split("One. Two! Three", 12));
-        Assert.Equal(["aaaa ", "bbbb"], SentenceSplitter.Split("aaaa bbbb", 6));
-        Assert.Equal(["abcdef", "ghij"], SentenceSplitter.Split("abcdefghij", 6));
+        Assert.Equal(["One. Two! ", "Three"], SpeechTextChunker.Split("One. Two! Three", 12));
+        Assert.Equal(["aaaa ", "bbbb"], SpeechTextChunker.Split("aaaa bbbb", 6));
+        Assert.Equal(["abcdef", "ghij"], SpeechTextChunker.Split("abcdefghij", 6));
     }
 
     [Theory]

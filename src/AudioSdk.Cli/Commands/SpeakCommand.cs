@@ -39,7 +39,7 @@ internal static class SpeakCommand
             }
 
             var speechFormat = new SpeechFormat(parse.GetValue(format) ?? FormatFor(path) ?? "mp3");
-            var parts = SentenceSplitter.Split(text, SpeechOptions.MaxInputLength);
+            var parts = SpeechTextChunker.Split(text, SpeechOptions.MaxInputLength);
             if (parts.Count > 1 && SpeechJoiner.CannotJoin(speechFormat) is { } reason)
             {
                 throw new CliUsageException($"The text has {text.Length} characters, over {SpeechOptions.MaxInputLength}, so it is spoken in {parts.Count} parts, but {reason}");

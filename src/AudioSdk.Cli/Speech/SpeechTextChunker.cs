@@ -5,7 +5,7 @@ namespace AudioSdk.Cli.Speech;
 /// whole sentences into each part; a sentence longer than a part is cut at a space, a word longer than that anywhere.
 /// The parts, joined, are the text again.
 /// </summary>
-internal static class SentenceSplitter
+internal static class SpeechTextChunker
 {
     public static IReadOnlyList<string> Split(string text, int maxLength)
     {
