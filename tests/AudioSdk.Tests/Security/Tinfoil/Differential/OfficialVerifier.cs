@@ -12,7 +12,7 @@ namespace AudioSdk.Tests.Security.Tinfoil.Differential;
 /// </summary>
 internal static class OfficialVerifier
 {
-    public static string Folder { get; } = Path.GetDirectoryName(ThisFile())!;
+    public static string Folder { get; } = FindFolder();
 
     public static string? Node { get; } = Infrastructure.Dictation.Find("node");
 
@@ -71,7 +71,21 @@ internal static class OfficialVerifier
         return verdicts;
     }
 
-    private static string ThisFile([CallerFilePath] string path = "") => path;
+    // The source folder, found from the test binaries upwards: a CI build maps source paths (/_/...), so the caller's
+    // file path does not name a real folder there.
+    private static string FindFolder()
+    {
+        var relative = Path.Combine("tests", "AudioSdk.Tests", "Security", "Tinfoil", "Differential");
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, relative, "verify.mjs")))
+            {
+                return Path.Combine(dir.FullName, relative);
+            }
+        }
+
+        return Path.Combine(AppContext.BaseDirectory, relative);
+    }
 }
 
 /// <summary>A fact that needs node and the official verifier package: skipped, with the reason, where either is absent.</summary>
