@@ -30,16 +30,17 @@ public partial class AudioClient
                 var metadata = ResponseMetadata.FromResponse(response);
                 if (SpeechEventReader.IsEventStream(response))
                 {
-                    var usage = new SpeechUsage[1];
+                    SpeechUsage? usage = null;
                     using var audio = new MemoryStream();
                     var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
                     await using var bodyScope = body.ConfigureAwait(false);
-                    await foreach (var chunk in SpeechEventReader.ReadSpeechEventsAsync(body, metadata, usage, _options.ApiKey, ct).ConfigureAwait(false))
+                    var events = StreamedBody.ReadEventsAsync(body, response, SpeechEventReader.Decoder(metadata, _options.ApiKey, u => usage = u), SpeechEventReader.CutShort, ct);
+                    await foreach (var chunk in events.ConfigureAwait(false))
                     {
                         audio.Write(chunk.Span);
                     }
 
-                    return new SpeechResult(audio.ToArray(), SpeechRequest.ContentTypeFor(options.ResponseFormat), metadata, usage[0]);
+                    return new SpeechResult(audio.ToArray(), SpeechRequest.ContentTypeFor(options.ResponseFormat), metadata, usage);
                 }
 
                 var bytes = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
@@ -80,28 +81,8 @@ public partial class AudioClient
     private async Task<Stream> OpenSpeechAsync(SpeechStream target, RequestSpec spec, SpeechOptions options, CancellationToken callToken, CancellationToken openToken)
     {
         var linked = callToken.CanBeCanceled && openToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(callToken, openToken) : null;
-        StreamingResponse? streaming = null;
-        try
-        {
-            streaming = await SendStreamingAsync(spec, linked?.Token ?? (openToken.CanBeCanceled ? openToken : callToken)).ConfigureAwait(false);
-            target.Metadata = streaming.Metadata;
-            var sse = SpeechEventReader.IsEventStream(streaming.Response);
-            target.ContentType = sse ? SpeechRequest.ContentTypeFor(options.ResponseFormat) : streaming.Response.Content.Headers.ContentType?.MediaType ?? SpeechRequest.ContentTypeFor(options.ResponseFormat);
-            var body = await ReadStreamedBodyAsync(streaming, spec, events: sse).ConfigureAwait(false);
-            if (!sse)
-            {
-                return new ResponseBodyStream(body, streaming, linked);
-            }
-
-            var events = SpeechEventReader.ReadSpeechEventsAsync(body, streaming.Metadata, null, _options.ApiKey, streaming.Token, target).GetAsyncEnumerator(streaming.Token);
-            return new ChunkReadStream(new OwningEnumerator(events, body, streaming, linked), streaming);
-        }
-        catch
-        {
-            streaming?.Dispose();
-            linked?.Dispose();
-            throw;
-        }
+        var (body, sse) = await OpenSpeechBodyAsync(target, spec, options, linked?.Token ?? (openToken.CanBeCanceled ? openToken : callToken), linked).ConfigureAwait(false);
+        return sse ? new ChunkReadStream(SpeechDeltas(body, target).GetAsyncEnumerator(body.Token), body) : body;
     }
 
     private async IAsyncEnumerable<ReadOnlyMemory<byte>> StreamSpeechCoreAsync(
@@ -111,35 +92,42 @@ public partial class AudioClient
         CancellationToken callToken,
         [EnumeratorCancellation] CancellationToken enumeratorToken)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(callToken, enumeratorToken);
-        using var streaming = await SendStreamingAsync(spec, linked.Token).ConfigureAwait(false);
-        target.Metadata = streaming.Metadata;
-        var sse = SpeechEventReader.IsEventStream(streaming.Response);
-        target.ContentType = sse ? SpeechRequest.ContentTypeFor(options.ResponseFormat) : streaming.Response.Content.Headers.ContentType?.MediaType ?? SpeechRequest.ContentTypeFor(options.ResponseFormat);
-        var body = await ReadStreamedBodyAsync(streaming, spec, events: sse).ConfigureAwait(false);
+        var linked = CancellationTokenSource.CreateLinkedTokenSource(callToken, enumeratorToken);
+        var (body, sse) = await OpenSpeechBodyAsync(target, spec, options, linked.Token, linked).ConfigureAwait(false);
         await using var bodyScope = body.ConfigureAwait(false);
-        var chunks = sse
-            ? SpeechEventReader.ReadSpeechEventsAsync(body, streaming.Metadata, null, _options.ApiKey, streaming.Token, target)
-            : SpeechEventReader.ReadRawChunksAsync(body, streaming.Token);
-        var enumerator = chunks.GetAsyncEnumerator(streaming.Token);
-        await using var enumeratorScope = enumerator.ConfigureAwait(false);
-        while (true)
+        var chunks = sse ? SpeechDeltas(body, target) : SpeechEventReader.ReadRawChunksAsync(body, body.Token);
+        await foreach (var chunk in chunks.ConfigureAwait(false))
         {
-            try
-            {
-                if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
-                {
-                    yield break;
-                }
-            }
-            catch (OperationCanceledException) when (streaming.TimedOut)
-            {
-                throw streaming.CreateTimeoutException();
-            }
-
-            yield return enumerator.Current;
+            yield return chunk;
         }
     }
+
+    /// <summary>
+    /// Sends the speech request and opens its body, which owns the response and <paramref name="owned"/> (disposed here if
+    /// the request fails); sets the target's metadata and content type once the headers arrive.
+    /// </summary>
+    private async Task<(StreamedBody Body, bool Sse)> OpenSpeechBodyAsync(SpeechStream target, RequestSpec spec, SpeechOptions options, CancellationToken token, IDisposable? owned)
+    {
+        StreamingResponse? streaming = null;
+        try
+        {
+            streaming = await SendStreamingAsync(spec, token).ConfigureAwait(false);
+            target.Metadata = streaming.Metadata;
+            var sse = SpeechEventReader.IsEventStream(streaming.Response);
+            target.ContentType = sse ? SpeechRequest.ContentTypeFor(options.ResponseFormat) : streaming.Response.Content.Headers.ContentType?.MediaType ?? SpeechRequest.ContentTypeFor(options.ResponseFormat);
+            var empty = sse ? null : $"The service answered {(int)streaming.Response.StatusCode} to a speech request with an empty body: no audio came back.";
+            return (await ReadStreamedBodyAsync(streaming, spec, events: sse, emptyProblem: empty, owned).ConfigureAwait(false), sse);
+        }
+        catch
+        {
+            streaming?.Dispose();
+            owned?.Dispose();
+            throw;
+        }
+    }
+
+    private IAsyncEnumerable<ReadOnlyMemory<byte>> SpeechDeltas(StreamedBody body, SpeechStream target) =>
+        body.ReadEventsAsync(SpeechEventReader.Decoder(body.Metadata, _options.ApiKey, usage => target.Usage = usage), SpeechEventReader.CutShort);
 
     private RequestSpec PrepareSpeech(string input, SpeechOptions options)
     {
@@ -152,31 +140,5 @@ public partial class AudioClient
 
         var accept = options.StreamFormat == SpeechStreamFormat.Sse ? RequestSpec.EventStreamMediaType : SpeechRequest.ContentTypeFor(options.ResponseFormat) + ", */*";
         return new RequestSpec(HttpMethod.Post, SpeechRequest.Path, () => SpeechRequest.Content(body), replayable: true) { Operation = "speech", Model = options.Model, UploadBytes = body.Length, Accept = accept };
-    }
-
-    /// <summary>An enumerator that ends its body, its response (with its timers) and the owned token source when disposed.</summary>
-    private sealed class OwningEnumerator(IAsyncEnumerator<ReadOnlyMemory<byte>> inner, Stream body, StreamingResponse streaming, IDisposable? owned) : IAsyncEnumerator<ReadOnlyMemory<byte>>
-    {
-        public ReadOnlyMemory<byte> Current => inner.Current;
-
-        public async ValueTask<bool> MoveNextAsync()
-        {
-            try
-            {
-                return await inner.MoveNextAsync().ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (streaming.TimedOut)
-            {
-                throw streaming.CreateTimeoutException();
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await inner.DisposeAsync().ConfigureAwait(false);
-            await body.DisposeAsync().ConfigureAwait(false);
-            streaming.Dispose();
-            owned?.Dispose();
-        }
     }
 }

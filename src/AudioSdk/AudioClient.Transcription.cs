@@ -1,4 +1,3 @@
-using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using AudioSdk.Internal;
@@ -84,42 +83,14 @@ public partial class AudioClient
 
         var body = await ReadStreamedBodyAsync(streaming, spec, events: true).ConfigureAwait(false);
         await using var bodyScope = body.ConfigureAwait(false);
-        var events = SseParser.Create(body).EnumerateAsync(streaming.Token).GetAsyncEnumerator(streaming.Token);
-        await using var eventsScope = events.ConfigureAwait(false);
-        var updates = 0;
-        while (true)
+        var updates = body.ReadEventsAsync(
+            data => TranscriptionEventReader.Read(data, streaming.Metadata, _logger, _options.ApiKey) is { } update
+                ? new EventStep<TranscriptionUpdate>(true, update, update.Kind == TranscriptionUpdateKind.Done)
+                : EventStep<TranscriptionUpdate>.Skip,
+            static count => $"The event stream ended after {count} update(s), before transcript.text.done or [DONE]: the transcript is incomplete.");
+        await foreach (var update in updates.ConfigureAwait(false))
         {
-            SseItem<string> item;
-            try
-            {
-                if (!await events.MoveNextAsync().ConfigureAwait(false))
-                {
-                    // Neither transcript.text.done nor [DONE]: the stream was cut short, and what came is not the whole transcript.
-                    throw ResponseReader.InvalidResponse(streaming.Response, $"The event stream ended after {updates} update(s), before transcript.text.done or [DONE]: the transcript is incomplete.");
-                }
-
-                item = events.Current;
-            }
-            catch (OperationCanceledException) when (streaming.TimedOut)
-            {
-                throw streaming.CreateTimeoutException();
-            }
-
-            if (item.Data is "[DONE]")
-            {
-                yield break;
-            }
-
-            var update = TranscriptionEventReader.Read(item.Data, streaming.Metadata, _logger, _options.ApiKey);
-            if (update is not null)
-            {
-                updates++;
-                yield return update;
-                if (update.Kind == TranscriptionUpdateKind.Done)
-                {
-                    yield break;
-                }
-            }
+            yield return update;
         }
     }
 
@@ -150,19 +121,15 @@ public partial class AudioClient
                 root = document.RootElement.Clone();
                 transcription = root.ValueKind == JsonValueKind.Object ? root.Deserialize(AudioSdkJsonContext.Default.Transcription) : null;
             }
-            catch (OperationCanceledException) when (streaming.TimedOut)
-            {
-                throw streaming.CreateTimeoutException();
-            }
             catch (JsonException ex)
             {
                 throw ResponseReader.InvalidJson(response, ex);
             }
-        }
 
-        if (transcription is null)
-        {
-            throw ResponseReader.InvalidJson(response, null);
+            if (transcription is null)
+            {
+                throw ResponseReader.InvalidJson(response, null);
+            }
         }
 
         transcription.Metadata = streaming.Metadata.WithBodyFields(transcription.AdditionalProperties);

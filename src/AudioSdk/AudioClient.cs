@@ -148,7 +148,8 @@ public partial class AudioClient : IDisposable
     internal Task<StreamingResponse> SendStreamingAsync(RequestSpec spec, CancellationToken cancellationToken) =>
         Http.SendStreamingAsync(spec, cancellationToken);
 
-    private Task<Stream> ReadStreamedBodyAsync(StreamingResponse streaming, RequestSpec spec, bool events = false) => Http.ReadStreamedBodyAsync(streaming, spec, events);
+    private Task<StreamedBody> ReadStreamedBodyAsync(StreamingResponse streaming, RequestSpec spec, bool events = false, string? emptyProblem = null, IDisposable? owned = null) =>
+        Http.ReadStreamedBodyAsync(streaming, spec, events, emptyProblem, owned);
 
     /// <summary>The EHBP stage for an attested endpoint, when the options choose it; <see langword="null"/> for pinning or no attestation.</summary>
     internal static Security.Ehbp.EhbpHttpHandler? CreateEhbpHandler(AudioClientOptions options, Security.PinnedHttpHandler? pinned)

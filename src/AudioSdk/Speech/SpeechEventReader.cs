@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Net.Http.Headers;
-using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using AudioSdk.Internal.Http;
@@ -34,51 +32,28 @@ internal static class SpeechEventReader
         }
     }
 
-    internal static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadSpeechEventsAsync(
-        Stream body,
-        ResponseMetadata metadata,
-        SpeechUsage[]? usageOut,
-        string? apiKey,
-        [EnumeratorCancellation] CancellationToken cancellationToken,
-        SpeechStream? target = null)
+    /// <summary>
+    /// The decode of one speech event for <see cref="StreamedBody.ReadEventsAsync{T}(Func{string, EventStep{T}}, Func{int, string})"/>:
+    /// a delta yields its audio; <c>speech.audio.done</c> ends the stream and hands its usage to <paramref name="usage"/>.
+    /// </summary>
+    internal static Func<string, EventStep<ReadOnlyMemory<byte>>> Decoder(ResponseMetadata metadata, string? apiKey, Action<SpeechUsage?> usage) => data =>
     {
-        await foreach (var item in SseParser.Create(body).EnumerateAsync(cancellationToken).ConfigureAwait(false))
+        var (audio, done, reported) = ReadSpeechEvent(data, metadata, apiKey);
+        if (audio is not null)
         {
-            if (item.Data is "[DONE]")
-            {
-                // The generic end marker some servers send: the end, without usage.
-                yield break;
-            }
-
-            var (audio, done, usage) = ReadSpeechEvent(item.Data, metadata, apiKey);
-            if (audio is not null)
-            {
-                yield return audio;
-            }
-            else if (done)
-            {
-                if (usageOut is not null)
-                {
-                    usageOut[0] = usage!;
-                }
-
-                if (target is not null)
-                {
-                    target.Usage = usage;
-                }
-
-                yield break;
-            }
+            return new EventStep<ReadOnlyMemory<byte>>(true, audio, false);
         }
 
-        // No speech.audio.done: the stream was cut short, and the audio that came is not all of it.
-        throw new AudioServiceException(
-            "The speech event stream ended before speech.audio.done: the audio is incomplete.",
-            metadata.Status,
-            code: AudioErrorCodes.InvalidResponse,
-            requestId: metadata.RequestId,
-            metadata: metadata);
-    }
+        if (done)
+        {
+            usage(reported);
+        }
+
+        return new EventStep<ReadOnlyMemory<byte>>(false, default, done);
+    };
+
+    /// <summary>No <c>speech.audio.done</c>: the stream was cut short, and the audio that came is not all of it.</summary>
+    internal static string CutShort(int deltas) => "The speech event stream ended before speech.audio.done: the audio is incomplete.";
 
     /// <summary>One speech event: its audio, or whether it ends the stream (with usage); an <c>error</c> event or a malformed known event throws.</summary>
     internal static (byte[]? Audio, bool Done, SpeechUsage? Usage) ReadSpeechEvent(string data, ResponseMetadata metadata, string? apiKey)

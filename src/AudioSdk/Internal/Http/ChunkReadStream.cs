@@ -1,10 +1,10 @@
 namespace AudioSdk.Internal.Http;
 
 /// <summary>
-/// A read-only stream over an enumerator of chunks (SSE speech, mocks); disposing it disposes the enumerator.
-/// Reads are asynchronous only: the chunks arrive from the network. A read's own token ends that read; the wait for
-/// the next chunk goes on, and the next read takes it up. Disposing it while such a wait goes on first disposes
-/// <paramref name="connection"/> (the response the chunks come from), so the wait ends at once.
+/// A read-only stream over an enumerator of chunks (SSE speech, mocks); disposing it disposes the enumerator, then
+/// <paramref name="connection"/> (the body the chunks come from, which it owns). Reads are asynchronous only: the
+/// chunks arrive from the network. A read's own token ends that read; the wait for the next chunk goes on, and the
+/// next read takes it up. Disposing it while such a wait goes on disposes the connection first, so the wait ends at once.
 /// </summary>
 internal sealed class ChunkReadStream(IAsyncEnumerator<ReadOnlyMemory<byte>> chunks, IDisposable? connection = null) : ReadOnlyStream
 {
@@ -56,6 +56,7 @@ internal sealed class ChunkReadStream(IAsyncEnumerator<ReadOnlyMemory<byte>> chu
     {
         await SettleAsync().ConfigureAwait(false);
         await chunks.DisposeAsync().ConfigureAwait(false);
+        connection?.Dispose();
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -65,6 +66,7 @@ internal sealed class ChunkReadStream(IAsyncEnumerator<ReadOnlyMemory<byte>> chu
         {
             SettleAsync().AsTask().GetAwaiter().GetResult();
             chunks.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            connection?.Dispose();
         }
 
         base.Dispose(disposing);

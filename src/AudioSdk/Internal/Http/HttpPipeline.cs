@@ -337,10 +337,12 @@ internal sealed class HttpPipeline(AudioClientOptions options, HttpClient http, 
     }
 
     /// <summary>
-    /// A streamed response's body, failing with a <see cref="TimeoutException"/> after <see cref="AudioClientOptions.StreamIdleTimeout"/>
-    /// without a byte; an event stream (<paramref name="events"/>) also fails past <see cref="EventLineLimitStream.MaxLineBytes"/> in one line.
+    /// A streamed response's body as the one <see cref="StreamedBody"/> reader: failing with a <see cref="TimeoutException"/>
+    /// after <see cref="AudioClientOptions.StreamIdleTimeout"/> without a byte or past the attempt's timeout, and, for an
+    /// event stream (<paramref name="events"/>), past <see cref="StreamedBody.MaxLineBytes"/> in one line. The body owns
+    /// <paramref name="streaming"/> and <paramref name="owned"/>.
     /// </summary>
-    public async Task<Stream> ReadStreamedBodyAsync(StreamingResponse streaming, RequestSpec spec, bool events = false)
+    public async Task<StreamedBody> ReadStreamedBodyAsync(StreamingResponse streaming, RequestSpec spec, bool events = false, string? emptyProblem = null, IDisposable? owned = null)
     {
         var body = IdleTimeoutStream.Wrap(
             await streaming.Response.Content.ReadAsStreamAsync(streaming.Token).ConfigureAwait(false),
@@ -349,7 +351,7 @@ internal sealed class HttpPipeline(AudioClientOptions options, HttpClient http, 
             streaming.Token,
             _options.ApiKey,
             () => new TimeoutException($"{spec.Method} {spec.LogPath}: the streamed response sent no byte for {_options.StreamIdleTimeout} (StreamIdleTimeout)."));
-        return events ? new EventLineLimitStream(body, streaming) : body;
+        return new StreamedBody(body, streaming, events, emptyProblem, owned);
     }
 
     private TimeoutException AttemptTimedOut(RequestSpec spec) =>
