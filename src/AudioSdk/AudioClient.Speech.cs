@@ -18,8 +18,7 @@ public partial class AudioClient
     /// <returns>The audio with its content type and the response's metadata.</returns>
     /// <exception cref="ArgumentException">The text is empty or too long, or an option is invalid (checked before sending).</exception>
     /// <exception cref="AudioServiceException">The service answered with an error, or with a success that carries no audio (<see cref="AudioErrorCodes.InvalidResponse"/>).</exception>
-    /// <exception cref="TimeoutException">An attempt exceeded <see cref="AudioClientOptions.NetworkTimeout"/> and no retry was left.</exception>
-    /// <exception cref="System.Net.Http.HttpRequestException">The connection failed after the retries, or the response was not valid HTTP.</exception>
+    /// <exception cref="AudioTransportException">The connection failed, broke or timed out after the retries (see <see cref="AudioTransportException.IsTimeout"/>; the cause is the inner exception).</exception>
     public virtual async Task<SpeechResult> GenerateSpeechAsync(string input, SpeechOptions options, CancellationToken cancellationToken = default)
     {
         var spec = PrepareSpeech(input, options);
@@ -66,9 +65,7 @@ public partial class AudioClient
     /// <returns>The audio chunks; enumerate once.</returns>
     /// <exception cref="ArgumentException">The text is empty or too long, or an option is invalid (thrown at the call).</exception>
     /// <exception cref="AudioServiceException">The service answered with an error, before or during the stream.</exception>
-    /// <exception cref="TimeoutException">An attempt exceeded <see cref="AudioClientOptions.NetworkTimeout"/> with no retry left, or the streamed body sent no byte for <see cref="AudioClientOptions.StreamIdleTimeout"/>.</exception>
-    /// <exception cref="System.Net.Http.HttpRequestException">The connection failed after the retries, or the response was not valid HTTP.</exception>
-    /// <exception cref="System.IO.IOException">The connection broke, or its framing was malformed, while the body was streaming.</exception>
+    /// <exception cref="AudioTransportException">The connection failed, broke or timed out after the retries (see <see cref="AudioTransportException.IsTimeout"/>; the cause is the inner exception), before or while the body was streaming.</exception>
     public virtual SpeechStream StreamSpeechAsync(string input, SpeechOptions options, CancellationToken cancellationToken = default)
     {
         var spec = PrepareSpeech(input, options);

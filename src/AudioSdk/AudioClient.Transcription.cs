@@ -21,8 +21,7 @@ public partial class AudioClient
     /// <returns>The transcript, with the response's metadata.</returns>
     /// <exception cref="ArgumentException">An option is invalid or the audio is empty (checked before sending).</exception>
     /// <exception cref="AudioServiceException">The service answered with an error.</exception>
-    /// <exception cref="System.Net.Http.HttpRequestException">The connection failed after the retries, or the response was not valid HTTP.</exception>
-    /// <exception cref="TimeoutException">An attempt exceeded the network timeout and no retry was left.</exception>
+    /// <exception cref="AudioTransportException">The connection failed, broke or timed out after the retries (see <see cref="AudioTransportException.IsTimeout"/>; the cause is the inner exception).</exception>
     public virtual Task<Transcription> TranscribeAsync(AudioInput audio, TranscriptionOptions options, CancellationToken cancellationToken = default)
     {
         var format = options?.ResponseFormat ?? TranscriptionFormat.Json;
@@ -40,8 +39,7 @@ public partial class AudioClient
     /// <returns>The body, with the response's metadata; converts implicitly to <see cref="string"/>.</returns>
     /// <exception cref="ArgumentException">An option is invalid or the audio is empty (checked before sending).</exception>
     /// <exception cref="AudioServiceException">The service answered with an error.</exception>
-    /// <exception cref="TimeoutException">An attempt exceeded <see cref="AudioClientOptions.NetworkTimeout"/> and no retry was left.</exception>
-    /// <exception cref="System.Net.Http.HttpRequestException">The connection failed after the retries, or the response was not valid HTTP.</exception>
+    /// <exception cref="AudioTransportException">The connection failed, broke or timed out after the retries (see <see cref="AudioTransportException.IsTimeout"/>; the cause is the inner exception).</exception>
     public virtual async Task<AudioTextResult> TranscribeToTextAsync(AudioInput audio, TranscriptionOptions options, CancellationToken cancellationToken = default)
     {
         var format = options?.ResponseFormat ?? TranscriptionFormat.Text;
@@ -60,9 +58,7 @@ public partial class AudioClient
     /// <returns>The updates, in the order the service sent them.</returns>
     /// <exception cref="ArgumentException">An option is invalid (thrown at the call, before enumeration).</exception>
     /// <exception cref="AudioServiceException">The service answered with an error, before or during the stream.</exception>
-    /// <exception cref="TimeoutException">An attempt exceeded <see cref="AudioClientOptions.NetworkTimeout"/> with no retry left, or the streamed body sent no byte for <see cref="AudioClientOptions.StreamIdleTimeout"/>.</exception>
-    /// <exception cref="System.Net.Http.HttpRequestException">The connection failed after the retries, or the response was not valid HTTP.</exception>
-    /// <exception cref="System.IO.IOException">The connection broke, or its framing was malformed, while the body was streaming.</exception>
+    /// <exception cref="AudioTransportException">The connection failed, broke or timed out after the retries (see <see cref="AudioTransportException.IsTimeout"/>; the cause is the inner exception), before or while the body was streaming.</exception>
     public virtual IAsyncEnumerable<TranscriptionUpdate> TranscribeStreamingAsync(AudioInput audio, TranscriptionOptions options, CancellationToken cancellationToken = default)
     {
         TranscriptionRequest.Validate(audio, options);

@@ -15,8 +15,7 @@ public partial class AudioClient
     /// <returns>The translation, with the response's metadata.</returns>
     /// <exception cref="ArgumentException">An option is invalid or the audio is empty (checked before sending).</exception>
     /// <exception cref="AudioServiceException">The service answered with an error.</exception>
-    /// <exception cref="TimeoutException">An attempt exceeded <see cref="AudioClientOptions.NetworkTimeout"/> and no retry was left.</exception>
-    /// <exception cref="System.Net.Http.HttpRequestException">The connection failed after the retries, or the response was not valid HTTP.</exception>
+    /// <exception cref="AudioTransportException">The connection failed, broke or timed out after the retries (see <see cref="AudioTransportException.IsTimeout"/>; the cause is the inner exception).</exception>
     public virtual async Task<Translation> TranslateAsync(AudioInput audio, TranslationOptions options, CancellationToken cancellationToken = default)
     {
         var format = options?.ResponseFormat ?? TranscriptionFormat.Json;
@@ -32,8 +31,7 @@ public partial class AudioClient
     /// <returns>The body, with the response's metadata; converts implicitly to <see cref="string"/>.</returns>
     /// <exception cref="ArgumentException">An option is invalid or the audio is empty (checked before sending).</exception>
     /// <exception cref="AudioServiceException">The service answered with an error.</exception>
-    /// <exception cref="TimeoutException">An attempt exceeded <see cref="AudioClientOptions.NetworkTimeout"/> and no retry was left.</exception>
-    /// <exception cref="System.Net.Http.HttpRequestException">The connection failed after the retries, or the response was not valid HTTP.</exception>
+    /// <exception cref="AudioTransportException">The connection failed, broke or timed out after the retries (see <see cref="AudioTransportException.IsTimeout"/>; the cause is the inner exception).</exception>
     public virtual async Task<AudioTextResult> TranslateToTextAsync(AudioInput audio, TranslationOptions options, CancellationToken cancellationToken = default)
     {
         var format = options?.ResponseFormat ?? TranscriptionFormat.Text;

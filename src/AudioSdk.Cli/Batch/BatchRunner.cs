@@ -249,6 +249,7 @@ internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
     private static bool IsTransient(Exception ex) => Unwrap(ex) switch
     {
         AudioServiceException service => service.IsTransient,
+        AudioTransportException => true,
         TimeoutException => true,
         HttpRequestException => true,
         _ => false,
@@ -259,6 +260,8 @@ internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
     {
         AudioServiceException { Status: System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden } e =>
             $"the server refused the API key ({(int)e.Status}{(e.Code is { } code ? " " + code : string.Empty)})",
+        AudioTransportException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError } e =>
+            $"cannot connect to the server: {Innermost(e).Message}",
         HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError } e =>
             $"cannot connect to the server: {Innermost(e).Message}",
         Security.TlsPinMismatchException e => e.Message,
@@ -275,7 +278,7 @@ internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ");
 
-    private static Exception Innermost(Exception ex) => ex.InnerException is { } inner && ex is HttpRequestException ? Innermost(inner) : ex;
+    private static Exception Innermost(Exception ex) => ex.InnerException is { } inner && ex is HttpRequestException or AudioTransportException ? Innermost(inner) : ex;
 
     private sealed class RunState
     {

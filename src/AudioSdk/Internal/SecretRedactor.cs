@@ -85,6 +85,7 @@ internal static class SecretRedactor
         var inner = Copy(error.InnerException, secret);
         return error switch
         {
+            AudioTransportException transport => new AudioTransportException(message, inner, transport.IsTimeout, transport.Attempts),
             HttpRequestException http => new HttpRequestException(http.HttpRequestError, message, inner, http.StatusCode),
             HttpIOException io => new HttpIOException(io.HttpRequestError, message, inner),
             IOException => new IOException(message, inner),

@@ -83,9 +83,7 @@ public sealed class SpeechStream : IAsyncEnumerable<ReadOnlyMemory<byte>>
     /// <returns>The audio as a stream, once the response's headers have arrived.</returns>
     /// <exception cref="InvalidOperationException">The stream was already consumed.</exception>
     /// <exception cref="AudioServiceException">The service answered with an error (reads may raise one from an SSE stream too).</exception>
-    /// <exception cref="TimeoutException">An attempt exceeded <see cref="AudioClientOptions.NetworkTimeout"/> with no retry left, or the streamed body sent no byte for <see cref="AudioClientOptions.StreamIdleTimeout"/>.</exception>
-    /// <exception cref="System.Net.Http.HttpRequestException">The connection failed after the retries, or the response was not valid HTTP.</exception>
-    /// <exception cref="System.IO.IOException">The connection broke, or its framing was malformed, while the body was streaming.</exception>
+    /// <exception cref="AudioTransportException">The connection failed, broke or timed out after the retries (see <see cref="AudioTransportException.IsTimeout"/>; the cause is the inner exception), before or while the body was streaming.</exception>
     public Task<Stream> OpenReadAsync(CancellationToken cancellationToken = default)
     {
         TakeOnce();
@@ -101,9 +99,7 @@ public sealed class SpeechStream : IAsyncEnumerable<ReadOnlyMemory<byte>>
     /// <returns>The number of audio bytes written.</returns>
     /// <exception cref="InvalidOperationException">The stream was already consumed.</exception>
     /// <exception cref="AudioServiceException">The service answered with an error, before or during the audio.</exception>
-    /// <exception cref="TimeoutException">An attempt exceeded <see cref="AudioClientOptions.NetworkTimeout"/> with no retry left, or the streamed body sent no byte for <see cref="AudioClientOptions.StreamIdleTimeout"/>.</exception>
-    /// <exception cref="System.Net.Http.HttpRequestException">The connection failed after the retries, or the response was not valid HTTP.</exception>
-    /// <exception cref="System.IO.IOException">The connection broke, or its framing was malformed, while the body was streaming.</exception>
+    /// <exception cref="AudioTransportException">The connection failed, broke or timed out after the retries (see <see cref="AudioTransportException.IsTimeout"/>; the cause is the inner exception), before or while the body was streaming.</exception>
     public async Task<long> CopyToAsync(Stream destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
@@ -146,9 +142,7 @@ public sealed class SpeechStream : IAsyncEnumerable<ReadOnlyMemory<byte>>
     /// <returns>The audio, chunk by chunk, each valid until the next move.</returns>
     /// <exception cref="InvalidOperationException">The stream was already consumed.</exception>
     /// <exception cref="AudioServiceException">The service answered with an error, before or during the audio.</exception>
-    /// <exception cref="TimeoutException">An attempt exceeded <see cref="AudioClientOptions.NetworkTimeout"/> with no retry left, or the streamed body sent no byte for <see cref="AudioClientOptions.StreamIdleTimeout"/>.</exception>
-    /// <exception cref="System.Net.Http.HttpRequestException">The connection failed after the retries, or the response was not valid HTTP.</exception>
-    /// <exception cref="System.IO.IOException">The connection broke, or its framing was malformed, while the body was streaming.</exception>
+    /// <exception cref="AudioTransportException">The connection failed, broke or timed out after the retries (see <see cref="AudioTransportException.IsTimeout"/>; the cause is the inner exception), before or while the body was streaming.</exception>
     public IAsyncEnumerable<ReadOnlyMemory<byte>> ReadPooledChunksAsync(CancellationToken cancellationToken = default) =>
         ReadPooledChunksCoreAsync(cancellationToken, default);
 

@@ -165,7 +165,8 @@ public sealed class ObservabilityTests : ServerTest
         closed.Stop();
         using (var refused = new AudioClient(new AudioClientOptions { Endpoint = new Uri($"http://127.0.0.1:{port}/v1"), ApiKey = ApiKey, Retry = AudioClientRetryOptions.None }))
         {
-            await Assert.ThrowsAsync<HttpRequestException>(() => refused.ListModelsAsync());
+            var transport = await Assert.ThrowsAsync<AudioTransportException>(() => refused.ListModelsAsync());
+            Assert.IsType<HttpRequestException>(transport.InnerException);
         }
 
         var failed = spans.Single(a => a.Status == ActivityStatusCode.Error);

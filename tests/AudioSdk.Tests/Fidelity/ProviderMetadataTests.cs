@@ -114,10 +114,12 @@ public sealed class ProviderMetadataTests : ServerTest
     {
         using var client = ClientOnAClosedPort(new AudioClientRetryOptions { MaxRetries = 2, BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(5) }, out _);
 
-        var ex = await Assert.ThrowsAsync<HttpRequestException>(() => client.TranscribeAsync(AudioInput.FromBytes(TestAudio.SineWav(0.2)), Json));
+        var ex = await Assert.ThrowsAsync<AudioTransportException>(() => client.TranscribeAsync(AudioInput.FromBytes(TestAudio.SineWav(0.2)), Json));
 
         Assert.Contains("POST audio/transcriptions", ex.Message);
         Assert.Contains("after 3 attempts", ex.Message);
+        Assert.Equal(3, ex.Attempts);
+        Assert.False(ex.IsTimeout);
         Assert.Equal(HttpRequestError.ConnectionError, ex.HttpRequestError);
         Assert.IsType<HttpRequestException>(ex.InnerException);
     }
@@ -142,9 +144,10 @@ public sealed class ProviderMetadataTests : ServerTest
     {
         using var client = ClientOnAClosedPort(new AudioClientRetryOptions { MaxRetries = 0 }, out var port);
 
-        var ex = await Assert.ThrowsAsync<HttpRequestException>(() => client.TranscribeAsync(AudioInput.FromBytes(TestAudio.SineWav(0.2)), Json));
+        var ex = await Assert.ThrowsAsync<AudioTransportException>(() => client.TranscribeAsync(AudioInput.FromBytes(TestAudio.SineWav(0.2)), Json));
 
         Assert.Contains($"POST audio/transcriptions to 127.0.0.1:{port} failed after 1 attempt: ", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(1, ex.Attempts);
     }
 
     [Fact]

@@ -218,8 +218,9 @@ public sealed class RetryTests : ServerTest
         await Server.WaitForRequestAsync(_ => Server.Requests.Count >= 2);
         _time.Advance(await _time.WaitForPendingDelayAsync(TimeSpan.FromMinutes(1)));
 
-        var ex = await Assert.ThrowsAsync<TimeoutException>(() => call);
+        var ex = Transport.Failure(await Record.ExceptionAsync(() => call), timeout: true, typeof(TimeoutException));
         Assert.Contains("network timeout", ex.Message);
+        Assert.Equal(2, ex.Attempts);
         Assert.Equal(2, Server.Requests.Count);
     }
 

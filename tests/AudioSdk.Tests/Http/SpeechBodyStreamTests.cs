@@ -129,7 +129,7 @@ public sealed class SpeechBodyStreamTests
         var error = await Record.ExceptionAsync(() => Task.Run(() => body.Read(buffer, 0, 16)).WaitAsync(Bound));
 
         Assert.Equal("hello", Encoding.ASCII.GetString(buffer, 0, first));
-        var timeout = Assert.IsType<TimeoutException>(error);
+        var timeout = Transport.Failure(error, timeout: true, typeof(TimeoutException));
         Assert.Contains("(StreamIdleTimeout)", timeout.Message, StringComparison.Ordinal);
     }
 
@@ -141,8 +141,9 @@ public sealed class SpeechBodyStreamTests
 
         var error = await Record.ExceptionAsync(() => client.StreamSpeechAsync("Hello", Pcm).OpenReadAsync().WaitAsync(Bound));
 
-        var timeout = Assert.IsType<TimeoutException>(error);
-        Assert.Equal("POST audio/speech did not complete within the network timeout of 00:00:01.", timeout.Message);
+        var timeout = Transport.Failure(error, timeout: true, typeof(TimeoutException));
+        Assert.Equal("POST audio/speech did not complete within the network timeout of 00:00:01. (2 attempts)", timeout.Message);
+        Assert.Equal("POST audio/speech did not complete within the network timeout of 00:00:01.", timeout.InnerException!.Message);
         Assert.Equal(2, server.Attempts);
     }
 

@@ -68,7 +68,8 @@ public sealed partial class ReadmeTestingSnippetsTests : IDisposable
             Retry = AudioClientRetryOptions.None,
         });
 
-        var error = await Assert.ThrowsAsync<TimeoutException>(() => client.GenerateSpeechAsync("Hi", new() { Model = "tts-1", Voice = "alloy" }));
+        var error = await Assert.ThrowsAsync<AudioTransportException>(() => client.GenerateSpeechAsync("Hi", new() { Model = "tts-1", Voice = "alloy" }));
+        Assert.True(error.IsTimeout);
         Assert.Contains("network timeout", error.Message);
         // end snippet
     }

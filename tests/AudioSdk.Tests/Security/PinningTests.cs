@@ -88,8 +88,9 @@ public sealed class PinningTests : IAsyncLifetime
             o.DangerousAllowSelfSignedLoopbackCertificatesForTesting = false;
         });
 
-        var ex = await Assert.ThrowsAsync<HttpRequestException>(() => client.ListModelsAsync());
+        var ex = await Assert.ThrowsAsync<AudioTransportException>(() => client.ListModelsAsync());
         Assert.Equal(HttpRequestError.SecureConnectionError, ex.HttpRequestError);
+        Assert.IsType<HttpRequestException>(ex.InnerException);
         Assert.Equal(0, _server.ApplicationBytesReceived);
     }
 

@@ -180,10 +180,13 @@ internal sealed class HttpPipeline(AudioClientOptions options, HttpClient http, 
         catch (Exception ex)
         {
             var thrown = SecretRedactor.Scrub(Explain(ex, spec, number, cancellationToken), _options.ApiKey);
-            errorType = thrown is AudioServiceException service ? ((int)service.Status).ToString(System.Globalization.CultureInfo.InvariantCulture) : thrown.GetType().FullName;
+
+            // A transport failure is reported by its cause (refused, TLS, timeout...), which says more than the SDK's wrapper.
+            var reported = thrown is AudioTransportException { InnerException: { } cause } ? cause : thrown;
+            errorType = thrown is AudioServiceException service ? ((int)service.Status).ToString(System.Globalization.CultureInfo.InvariantCulture) : reported.GetType().FullName;
             if (activity is not null)
             {
-                activity.SetStatus(ActivityStatusCode.Error, thrown.GetType().Name);
+                activity.SetStatus(ActivityStatusCode.Error, reported.GetType().Name);
                 activity.SetTag("error.type", errorType);
                 if (thrown is AudioServiceException s)
                 {
@@ -222,12 +225,19 @@ internal sealed class HttpPipeline(AudioClientOptions options, HttpClient http, 
     {
         switch (ex)
         {
-            case HttpRequestException http when !cancellationToken.IsCancellationRequested:
-                return new HttpRequestException(
-                    http.HttpRequestError,
-                    $"{spec.Description} to {_baseUri.Authority} failed after {attempts} attempt{(attempts == 1 ? string.Empty : "s")}: {http.Message}",
-                    http,
-                    http.StatusCode);
+            case HttpRequestException or IOException when !cancellationToken.IsCancellationRequested:
+                return new AudioTransportException(
+                    $"{spec.Description} to {_baseUri.Authority} failed after {Attempts(attempts)}: {ex.Message}",
+                    ex,
+                    isTimeout: false,
+                    attempts);
+            case TimeoutException timeout when !cancellationToken.IsCancellationRequested:
+                return new AudioTransportException($"{timeout.Message} ({Attempts(attempts)})", timeout, isTimeout: true, attempts);
+            case AudioTransportException:
+                return ex;
+            case OperationCanceledException when !cancellationToken.IsCancellationRequested:
+                // Cancelled, but not by the caller: a timeout of the HttpClient under the SDK (HttpClient.Timeout).
+                return new AudioTransportException($"{spec.Description} to {_baseUri.Authority} timed out after {Attempts(attempts)}: {ex.Message}", ex, isTimeout: true, attempts);
             case AudioServiceException { IsTransient: true, RetryAfter: { } wait } service
                 when spec.Replayable && _options.Retry.MaxRetries > 0 && wait > _options.Retry.MaxRetryAfter:
                 return new AudioServiceException(
@@ -250,6 +260,8 @@ internal sealed class HttpPipeline(AudioClientOptions options, HttpClient http, 
                 return ex;
         }
     }
+
+    private static string Attempts(int attempts) => attempts == 1 ? "1 attempt" : $"{attempts} attempts";
 
     private async Task<HttpResponseMessage> SendOnceAsync(RequestSpec spec, int attempt, CancellationToken token)
     {

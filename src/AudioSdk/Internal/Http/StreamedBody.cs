@@ -7,8 +7,8 @@ namespace AudioSdk.Internal.Http;
 /// The one reader of a streamed response's body, raw or event stream. It owns the response: disposing it ends the
 /// body, the response with its attempt timeout, and whatever else the operation gave it to own. Every read runs under
 /// the attempt's token and the caller's, inside the idle timeout (the inner <see cref="IdleTimeoutStream"/>, which
-/// also scrubs the key from read errors), and the attempt's timeout surfaces here, once, as the pipeline's
-/// <see cref="TimeoutException"/>. An event stream also fails past <see cref="MaxLineBytes"/> in one line, and
+/// also scrubs the key from read errors), and every failure of a read surfaces here, once, as an
+/// <see cref="AudioTransportException"/> (the attempt's or the idle timeout, a broken connection, bad framing). An event stream also fails past <see cref="MaxLineBytes"/> in one line, and
 /// <see cref="ReadEventsAsync{T}(Func{string, EventStep{T}}, Func{int, string})"/> turns it into items with one rule for <c>[DONE]</c> and for a stream cut before
 /// its done event. Operations supply only the decode of one event.
 /// </summary>
@@ -122,7 +122,16 @@ internal sealed class StreamedBody : ReadOnlyStream
         }
         catch (OperationCanceledException) when (_streaming.TimedOut)
         {
-            throw _streaming.CreateTimeoutException();
+            var timeout = _streaming.CreateTimeoutException();
+            throw new AudioTransportException(timeout.Message, timeout, isTimeout: true);
+        }
+        catch (TimeoutException idle)
+        {
+            throw new AudioTransportException(idle.Message, idle, isTimeout: true);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            throw new AudioTransportException($"The streamed response broke off after {_total} byte(s): {ex.Message}", ex);
         }
 
         if (read == 0 && _total == 0 && _emptyProblem is not null && !buffer.IsEmpty)
