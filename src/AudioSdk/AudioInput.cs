@@ -148,6 +148,12 @@ public sealed partial class AudioInput
         if (_path is not null)
         {
             var info = new FileInfo(_path);
+            if (info.LinkTarget is not null)
+            {
+                // A link's own size is its target's name: size the upload from the file it leads to (through every link).
+                info = info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? info;
+            }
+
             if (!info.Exists)
             {
                 throw new FileNotFoundException($"The audio file '{_path}' does not exist.", _path);

@@ -160,4 +160,38 @@ public sealed class TranscriptionRequestTests : ServerTest
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public async Task AFileReachedThroughLinks_IsSentWhole_SizedFromTheFileNotTheLink()
+    {
+        var folder = Directory.CreateTempSubdirectory("audiosdk-links-");
+        try
+        {
+            var wav = TestAudio.SineWav(0.5);
+            var real = Path.Combine(folder.FullName, "real.wav");
+            await File.WriteAllBytesAsync(real, wav);
+            var link = Path.Combine(folder.FullName, "link.wav");
+            File.CreateSymbolicLink(link, "real.wav");
+            var chain = Path.Combine(folder.FullName, "chain.wav");
+            File.CreateSymbolicLink(chain, link);
+            Assert.True(new FileInfo(link).LinkTarget is not null);
+
+            foreach (var path in new[] { link, chain })
+            {
+                var result = await Client.TranscribeAsync(AudioInput.FromFile(path), new TranscriptionOptions { Model = "whisper-1" });
+
+                Assert.False(string.IsNullOrEmpty(result.Text));
+                var audio = Server.Requests.Last().Audio;
+                Assert.NotNull(audio);
+                Assert.Equal(wav.Length, audio!.Length);
+            }
+
+            File.Delete(real);
+            await Assert.ThrowsAsync<FileNotFoundException>(() => Client.TranscribeAsync(AudioInput.FromFile(link), new TranscriptionOptions { Model = "whisper-1" }));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
 }
