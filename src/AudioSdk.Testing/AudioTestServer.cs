@@ -104,6 +104,7 @@ public sealed class AudioTestServer : IAsyncDisposable
         });
         var app = builder.Build();
         var server = new AudioTestServer(app, state);
+        _ = state.Tinfoil; // builds the synthetic chain and bundle now, not on the first fetch
         app.UseWebSockets();
         app.Use(new RequestPipeline(state).InvokeAsync);
         MapRoutes(app, state);

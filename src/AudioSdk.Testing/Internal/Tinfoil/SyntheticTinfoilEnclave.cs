@@ -31,6 +31,7 @@ internal sealed class SyntheticTinfoilEnclave
         using var arkKey = RSA.Create(2048);
         var arkRequest = new CertificateRequest("CN=ARK-Test", arkKey, HashAlgorithmName.SHA384, RSASignaturePadding.Pss);
         arkRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        arkRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(arkRequest.PublicKey, false));
         using var ark = arkRequest.CreateSelfSigned(notBefore, notAfter);
         var arkSigner = X509SignatureGenerator.CreateForRSA(arkKey, RSASignaturePadding.Pss);
         using var askKey = RSA.Create(2048);
