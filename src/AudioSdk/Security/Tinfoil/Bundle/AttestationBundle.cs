@@ -1,3 +1,4 @@
+using System.Formats.Asn1;
 using System.Text.Json;
 using AudioSdk.Security.Tinfoil.V3;
 
@@ -119,6 +120,11 @@ internal sealed class AttestationBundle : IDisposable
                 throw Malformed($"enclaveCert holds {certificates.Count} certificates, not one");
             }
 
+            if (!IsName(certificates[0].Issuer) || !IsName(certificates[0].Subject))
+            {
+                throw Malformed("the enclave certificate's issuer or subject is not a DER-encoded name");
+            }
+
             return new AttestationBundle(json, domain, format, body, report, vcek, digest, sigstore, certificates[0]);
         }
         catch
@@ -129,6 +135,34 @@ internal sealed class AttestationBundle : IDisposable
     }
 
     public void Dispose() => _json.Dispose();
+
+    /// <summary>An X.501 Name in DER: a sequence of sets of (OID, value) pairs, nothing left over.</summary>
+    private static bool IsName(ReadOnlyMemory<byte> name)
+    {
+        try
+        {
+            var outer = new AsnReader(name, AsnEncodingRules.DER);
+            var rdns = outer.ReadSequence();
+            outer.ThrowIfNotEmpty();
+            while (rdns.HasData)
+            {
+                var set = rdns.ReadSetOf();
+                while (set.HasData)
+                {
+                    var pair = set.ReadSequence();
+                    pair.ReadObjectIdentifier();
+                    pair.ReadEncodedValue();
+                    pair.ThrowIfNotEmpty();
+                }
+            }
+
+            return true;
+        }
+        catch (AsnContentException)
+        {
+            return false;
+        }
+    }
 
     private static string Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : throw Malformed($"{name} is not a string");
