@@ -1,6 +1,3 @@
-using System.Formats.Asn1;
-using System.IO.Compression;
-using System.Numerics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -20,51 +17,19 @@ internal sealed class SyntheticTinfoilEnclave
     public const string Domain = "localhost";
     public const string Repository = "tinfoilsh/confidential-model-router";
     private const string Format = "https://tinfoil.sh/predicate/sev-snp-guest/v2";
-    private const int SignedLength = 0x2A0;
 
     public SyntheticTinfoilEnclave(X509Certificate2 serverCertificate, ReadOnlySpan<byte> hpkePublicKey, DateTimeOffset now)
     {
         var captured = JsonNode.Parse(Captured())!.AsObject();
-        var notBefore = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        var notAfter = new DateTimeOffset(2045, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
-        using var arkKey = RSA.Create(2048);
-        var arkRequest = new CertificateRequest("CN=ARK-Test", arkKey, HashAlgorithmName.SHA384, RSASignaturePadding.Pss);
-        arkRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        arkRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(arkRequest.PublicKey, false));
-        using var ark = arkRequest.CreateSelfSigned(notBefore, notAfter);
-        var arkSigner = X509SignatureGenerator.CreateForRSA(arkKey, RSASignaturePadding.Pss);
-        using var askKey = RSA.Create(2048);
-        var askRequest = new CertificateRequest("CN=SEV-Test", askKey, HashAlgorithmName.SHA384, RSASignaturePadding.Pss);
-        askRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        using var ask = askRequest.Create(ark.SubjectName, arkSigner, notBefore, notAfter, [0x02]);
-        var askSigner = X509SignatureGenerator.CreateForRSA(askKey, RSASignaturePadding.Pss);
-
-        var report = Gunzip(Convert.FromBase64String(captured["enclaveAttestationReport"]!["body"]!.GetValue<string>()));
+        var report = SyntheticAmdSigner.Gunzip(Convert.FromBase64String(captured["enclaveAttestationReport"]!["body"]!.GetValue<string>()));
         SHA256.HashData(serverCertificate.PublicKey.ExportSubjectPublicKeyInfo()).CopyTo(report, 0x50);
         hpkePublicKey.CopyTo(report.AsSpan(0x70, 32));
+        using var amd = new SyntheticAmdSigner(report, now - TimeSpan.FromHours(1), now + TimeSpan.FromDays(7));
+        SyntheticAmdSigner.Sign(report, amd.VcekKey);
+        Crl = amd.Crl;
+        ChainPem = amd.ChainPem;
 
-        using var vcekKey = ECDsa.Create(ECCurve.NamedCurves.nistP384);
-        var vcekRequest = new CertificateRequest("CN=SEV-VCEK-Test", vcekKey, HashAlgorithmName.SHA384);
-        vcekRequest.CertificateExtensions.Add(new X509Extension("1.3.6.1.4.1.3704.1.4", report.AsSpan(0x1A0, 64).ToArray(), false));
-        var tcb = report.AsSpan(0x180, 8).ToArray();
-        foreach (var (oid, value) in new[] { ("1.3.6.1.4.1.3704.1.3.1", tcb[0]), ("1.3.6.1.4.1.3704.1.3.2", tcb[1]), ("1.3.6.1.4.1.3704.1.3.3", tcb[6]), ("1.3.6.1.4.1.3704.1.3.8", tcb[7]) })
-        {
-            var writer = new AsnWriter(AsnEncodingRules.DER);
-            writer.WriteInteger(value);
-            vcekRequest.CertificateExtensions.Add(new X509Extension(oid, writer.Encode(), false));
-        }
-
-        using var vcek = vcekRequest.Create(ask.SubjectName, askSigner, notBefore, notAfter, [0x00]);
-        Sign(report, vcekKey);
-
-        var crl = new CertificateRevocationListBuilder();
-        crl.AddEntry([0x7f, 0x01], notBefore);
-        Crl = crl.Build(ark.SubjectName, arkSigner, BigInteger.One, now + TimeSpan.FromDays(7), HashAlgorithmName.SHA384,
-            X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ark, true, false), now - TimeSpan.FromHours(1));
-        ChainPem = ask.ExportCertificatePem() + "\n" + ark.ExportCertificatePem() + "\n";
-
-        var body = Convert.ToBase64String(Gzip(report));
+        var body = Convert.ToBase64String(SyntheticAmdSigner.Gzip(report));
         var hatt = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Format + body))).ToLowerInvariant();
         using var enclaveCertificate = EnclaveCertificate(serverCertificate, hpkePublicKey.ToArray(), Encoding.ASCII.GetBytes(hatt), now);
         var bundle = new JsonObject
@@ -73,7 +38,7 @@ internal sealed class SyntheticTinfoilEnclave
             ["enclaveAttestationReport"] = new JsonObject { ["format"] = Format, ["body"] = body },
             ["digest"] = captured["digest"]!.GetValue<string>(),
             ["sigstoreBundle"] = captured["sigstoreBundle"]!.DeepClone(),
-            ["vcek"] = Convert.ToBase64String(vcek.RawData),
+            ["vcek"] = Convert.ToBase64String(amd.Vcek),
             ["enclaveCert"] = enclaveCertificate.ExportCertificatePem(),
         };
         Bundle = Encoding.UTF8.GetBytes(bundle.ToJsonString());
@@ -95,18 +60,6 @@ internal sealed class SyntheticTinfoilEnclave
         using var copy = new MemoryStream();
         stream.CopyTo(copy);
         return copy.ToArray();
-    }
-
-    /// <summary>Signs report[0, 0x2A0) with ECDSA P-384/SHA-384 and stores R and S little-endian in their 72-byte fields.</summary>
-    private static void Sign(byte[] report, ECDsa key)
-    {
-        var signature = key.SignData(report.AsSpan(0, SignedLength), HashAlgorithmName.SHA384, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        report.AsSpan(SignedLength).Clear();
-        for (var i = 0; i < 48; i++)
-        {
-            report[0x2A0 + i] = signature[47 - i];
-            report[0x2E8 + i] = signature[95 - i];
-        }
     }
 
     /// <summary>A certificate with the server certificate's key and the names Tinfoil's enclaves carry; its issuer signature is not what binds it.</summary>
@@ -154,24 +107,5 @@ internal sealed class SyntheticTinfoilEnclave
         }
 
         return text.ToString();
-    }
-
-    private static byte[] Gzip(byte[] data)
-    {
-        using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true))
-        {
-            gzip.Write(data);
-        }
-
-        return output.ToArray();
-    }
-
-    private static byte[] Gunzip(byte[] data)
-    {
-        using var input = new GZipStream(new MemoryStream(data), CompressionMode.Decompress);
-        using var output = new MemoryStream();
-        input.CopyTo(output);
-        return output.ToArray();
     }
 }

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -7,6 +6,7 @@ using AudioSdk.Security;
 using AudioSdk.Security.Tinfoil;
 using AudioSdk.Security.Tinfoil.Sigstore;
 using AudioSdk.Security.Tinfoil.V3;
+using AudioSdk.Testing.Internal.Tinfoil;
 using AudioSdk.Tests.Security.Tinfoil.Differential;
 
 namespace AudioSdk.Tests.Security.Tinfoil;
@@ -114,11 +114,11 @@ public sealed class TinfoilBundleFlowTests
             case "domain: upper case": bundle["domain"] = "INFERENCE.TINFOIL.SH"; break;
             case "format: v1": attestation["format"] = "https://tinfoil.sh/predicate/sev-snp-guest/v1"; break;
             case "body: a report byte changed":
-                var report = Gunzip(body);
+                var report = SyntheticAmdSigner.Gunzip(body);
                 report[0x90] ^= 1;
-                attestation["body"] = Convert.ToBase64String(Gzip(report));
+                attestation["body"] = Convert.ToBase64String(SyntheticAmdSigner.Gzip(report));
                 break;
-            case "body: the same report gzipped again": attestation["body"] = Convert.ToBase64String(Gzip(Gunzip(body))); break;
+            case "body: the same report gzipped again": attestation["body"] = Convert.ToBase64String(SyntheticAmdSigner.Gzip(SyntheticAmdSigner.Gunzip(body))); break;
             case "body: bytes after the gzip trailer": attestation["body"] = Convert.ToBase64String([.. body, 1, 2, 3]); break;
             case "vcek: a signature byte changed":
                 var vcek = Convert.FromBase64String(bundle["vcek"]!.GetValue<string>());
@@ -172,24 +172,5 @@ public sealed class TinfoilBundleFlowTests
         using var issuer = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var certificate = request.Create(real.IssuerName, X509SignatureGenerator.CreateForECDsa(issuer), real.NotBefore, real.NotAfter, [0x01]);
         return certificate.ExportCertificatePem();
-    }
-
-    private static byte[] Gzip(byte[] data)
-    {
-        using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.SmallestSize, leaveOpen: true))
-        {
-            gzip.Write(data);
-        }
-
-        return output.ToArray();
-    }
-
-    private static byte[] Gunzip(byte[] data)
-    {
-        using var input = new GZipStream(new MemoryStream(data), CompressionMode.Decompress);
-        using var output = new MemoryStream();
-        input.CopyTo(output);
-        return output.ToArray();
     }
 }
