@@ -4,7 +4,9 @@
 //   dotnet run --project samples/PinnedTranscription
 // With --tinfoil it verifies, offline, the captured attestation document of a real Tinfoil enclave (AMD SEV-SNP
 // report to AMD's root, Sigstore provenance of the release, platform policy, freshness) at the time it was captured,
-// prints the TLS pin it binds, then shows a changed report byte and another nonce being refused.
+// prints the TLS pin it binds, then shows a changed report byte and another nonce being refused. Then it runs the
+// attestation bundle flow (as Tinfoil's own client attests) and EHBP end to end against a local server that serves a
+// bundle on a synthetic AMD chain: the audio goes sealed to the HPKE key the report binds.
 //   dotnet run --project samples/PinnedTranscription -- --tinfoil
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -15,9 +17,11 @@ using AudioSdk.Security.Tinfoil;
 using AudioSdk.Testing;
 using AudioSdk.Transcriptions;
 
+var wav = WavFile.Write(Enumerable.Range(0, 16000).Select(i => (float)(0.3 * Math.Sin(2 * Math.PI * 440 * i / 16000))).ToArray(), WavFormat.Pcm16Mono(16000));
 if (args.Contains("--tinfoil"))
 {
     VerifyCapturedTinfoilDocument();
+    await TranscribeThroughTheBundleFlowAsync(wav);
     return;
 }
 
@@ -27,7 +31,6 @@ var rightPin = TlsPin.Compute(certificate);
 var wrongPin = TlsPin.FromBytes(SHA256.HashData("some other key"u8));
 Console.WriteLine($"Server {server.Endpoint} serves the key with pin {rightPin}");
 
-var wav = WavFile.Write(Enumerable.Range(0, 16000).Select(i => (float)(0.3 * Math.Sin(2 * Math.PI * 440 * i / 16000))).ToArray(), WavFormat.Pcm16Mono(16000));
 foreach (var (label, pin) in new[] { ("right pin", rightPin), ("wrong pin", wrongPin) })
 {
     using var client = new AudioClient(new AudioClientOptions
@@ -78,5 +81,27 @@ static void VerifyCapturedTinfoilDocument()
         {
             Console.WriteLine($"{label}: refused at {e.Stage} ({e.Code})");
         }
+    }
+}
+
+static async Task TranscribeThroughTheBundleFlowAsync(byte[] wav)
+{
+    using var certificate = TestCertificates.CreateSelfSigned();
+    await using var server = await AudioTestServer.StartAsync(new AudioTestServerOptions { Certificate = certificate, ApiKey = "sk-local", Ehbp = true, TinfoilBundle = true });
+    using var attestor = server.CreateTinfoilAttestor(); // the bundle flow, trusting only this server's synthetic AMD root
+    Console.WriteLine($"Bundle flow: the attestation service names the router {await attestor.ResolveEndpointAsync()}; this sample uses {server.Endpoint}");
+    using var client = new AudioClient(new AudioClientOptions
+    {
+        Endpoint = server.Endpoint,
+        ApiKey = "sk-local",
+        Attestor = attestor, // AttestedTransport.Automatic: EHBP, since the bundle's report binds an HPKE key
+        DangerousAllowSelfSignedLoopbackCertificatesForTesting = true,
+    });
+    var t = await client.TranscribeAsync(AudioInput.FromBytes(wav, "tone.wav"), new TranscriptionOptions { Model = "whisper-1" });
+    var sealedUpload = server.Requests.Single(r => r.Method == "POST").Headers.ContainsKey("Ehbp-Encapsulated-Key");
+    Console.WriteLine($"Bundle flow + EHBP: transcribed \"{t.Text}\" (upload sealed to the attested HPKE key: {sealedUpload})");
+    if (!sealedUpload)
+    {
+        throw new InvalidOperationException("The upload was not sealed.");
     }
 }

@@ -1,5 +1,8 @@
 using System.Net;
+using AudioSdk.Security.Tinfoil;
+using AudioSdk.Security.Tinfoil.Sigstore;
 using AudioSdk.Testing.Internal;
+using AudioSdk.Testing.Internal.Tinfoil;
 using AudioSdk.Testing.Internal.Endpoints;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -29,6 +32,7 @@ public sealed class AudioTestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ServerState _state;
+    private readonly List<SocketsHttpHandler> _handlers = [];
 
     private AudioTestServer(WebApplication app, ServerState state)
     {
@@ -72,6 +76,11 @@ public sealed class AudioTestServer : IAsyncDisposable
     public static async Task<AudioTestServer> StartAsync(AudioTestServerOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new AudioTestServerOptions();
+        if (options.TinfoilBundle && (options.Certificate is null || !options.Ehbp))
+        {
+            throw new ArgumentException("TinfoilBundle binds the server's TLS key and EHBP key: set Certificate and Ehbp as well.", nameof(options));
+        }
+
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         var state = new ServerState(options);
@@ -95,6 +104,7 @@ public sealed class AudioTestServer : IAsyncDisposable
         });
         var app = builder.Build();
         var server = new AudioTestServer(app, state);
+        _ = state.Tinfoil; // builds the synthetic chain and bundle now, not on the first fetch
         app.UseWebSockets();
         app.Use(new RequestPipeline(state).InvokeAsync);
         MapRoutes(app, state);
@@ -102,6 +112,38 @@ public sealed class AudioTestServer : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
         return server;
+    }
+
+    /// <summary>
+    /// A <see cref="TinfoilAttestor"/> in the bundle flow (<see cref="TinfoilAttestationFlow.Bundle"/>) that fetches this
+    /// server's bundle and CRL and trusts this server's synthetic AMD root instead of AMD's; everything else (the
+    /// Sigstore provenance under the production root, the policy, the certificate names, the key binding) is verified
+    /// as in production. For tests only: with it, a client runs the whole attested flow, EHBP or TLS pinning, offline.
+    /// Give the client <see cref="Endpoint"/> as its endpoint (the bundle names <c>localhost</c> without this port).
+    /// </summary>
+    /// <param name="options">Further settings (clock, timeouts); the flow, service and collateral addresses and the handler are set here.</param>
+    /// <exception cref="InvalidOperationException">The server was not started with <see cref="AudioTestServerOptions.TinfoilBundle"/>.</exception>
+    public TinfoilAttestor CreateTinfoilAttestor(TinfoilAttestorOptions? options = null)
+    {
+        var tinfoil = _state.Tinfoil ?? throw new InvalidOperationException("Start the server with TinfoilBundle (and Certificate and Ehbp) to serve attestation bundles.");
+        var certificate = Options.Certificate!;
+        var handler = new SocketsHttpHandler
+        {
+            // The server's certificate is self-signed: the attestation fetch accepts exactly that certificate.
+            SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null && presented.GetCertHashString() == certificate.GetCertHashString() },
+        };
+        lock (_handlers)
+        {
+            _handlers.Add(handler);
+        }
+
+        options ??= new TinfoilAttestorOptions { TimeProvider = Options.TimeProvider };
+        options.Flow = TinfoilAttestationFlow.Bundle;
+        options.AttestationBundleEndpoint = BaseAddress;
+        options.CollateralEndpoint = BaseAddress;
+        options.HttpHandler = handler;
+        var trust = new TinfoilTrust([AmdChain.FromKdsPem("Genoa", tinfoil.ChainPem)], SigstoreTrustedRoot.Production);
+        return new TinfoilAttestor(SyntheticTinfoilEnclave.Repository, options, trust, null);
     }
 
     /// <summary>Queues an answer for the next request that matches it; answers are taken in order.</summary>
@@ -164,5 +206,10 @@ public sealed class AudioTestServer : IAsyncDisposable
         using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(1));
         await _app.StopAsync(grace.Token).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        lock (_handlers)
+        {
+            _handlers.ForEach(h => h.Dispose());
+            _handlers.Clear();
+        }
     }
 }

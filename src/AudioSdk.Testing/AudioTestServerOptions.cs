@@ -71,4 +71,12 @@ public sealed class AudioTestServerOptions
     /// <c>new StaticPinAttestor([pin], server.HpkePublicKey)</c>.
     /// </summary>
     public bool Ehbp { get; set; }
+
+    /// <summary>
+    /// Serve Tinfoil attestation bundles as Tinfoil's attestation service does (<c>GET /attestation</c>, and the AMD CRL at
+    /// <c>/vcek/v1/Genoa/crl</c>), on a synthetic AMD chain: the bundle binds <see cref="Certificate"/>'s key and the EHBP
+    /// key, so it needs both <see cref="Certificate"/> and <see cref="Ehbp"/>. Get a client-side attestor that trusts the
+    /// synthetic chain (and nothing else) from <see cref="AudioTestServer.CreateTinfoilAttestor"/>.
+    /// </summary>
+    public bool TinfoilBundle { get; set; }
 }

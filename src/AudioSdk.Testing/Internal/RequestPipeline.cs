@@ -20,6 +20,15 @@ internal sealed class RequestPipeline(ServerState state)
                 return;
             }
 
+            if (state.Tinfoil is { } tinfoil && HttpMethods.IsGet(context.Request.Method)
+                && (context.Request.Path == "/attestation" || context.Request.Path == "/vcek/v1/Genoa/crl"))
+            {
+                var attestationService = context.Request.Path == "/attestation";
+                context.Response.ContentType = attestationService ? "application/json" : "application/pkix-crl";
+                await context.Response.Body.WriteAsync(attestationService ? tinfoil.Bundle : tinfoil.Crl).ConfigureAwait(false);
+                return;
+            }
+
             if (state.Ehbp is { } ehbp)
             {
                 await ehbp.InvokeAsync(context, c => HandleCoreAsync(c, next)).ConfigureAwait(false);

@@ -10,6 +10,7 @@ namespace AudioSdk.Testing.Internal;
 internal sealed class ServerState(AudioTestServerOptions options)
 {
     private readonly object _gate = new();
+    private Tinfoil.SyntheticTinfoilEnclave? _tinfoil;
     private readonly List<ReceivedRequest> _requests = [];
     private readonly List<ScriptedResponse> _scripts = [];
     private readonly List<JsonObject> _usage = [];
@@ -29,6 +30,11 @@ internal sealed class ServerState(AudioTestServerOptions options)
 
     /// <summary>The EHBP side of the server, when <see cref="AudioTestServerOptions.Ehbp"/> is on.</summary>
     public Ehbp.EhbpServer? Ehbp { get; } = options.Ehbp ? new Ehbp.EhbpServer() : null;
+
+    /// <summary>The Tinfoil attestation bundle and its synthetic AMD chain, when <see cref="AudioTestServerOptions.TinfoilBundle"/> is on.</summary>
+    public Tinfoil.SyntheticTinfoilEnclave? Tinfoil => Options.TinfoilBundle && Options.Certificate is { } certificate && Ehbp is { } ehbp
+        ? LazyInitializer.EnsureInitialized(ref _tinfoil, () => new Tinfoil.SyntheticTinfoilEnclave(certificate, ehbp.PublicKey, Options.TimeProvider.GetUtcNow()))
+        : null;
 
     public int ActiveResponses => Volatile.Read(ref _activeResponses);
 

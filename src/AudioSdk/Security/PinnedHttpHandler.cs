@@ -240,7 +240,8 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
 
             if (!matched)
             {
-                throw new TlsPinMismatchException(authority, expected, Convert.ToHexString(actual).ToLowerInvariant());
+                // Reached with a chain and name the platform accepted: another key there is what an intercepting proxy presents.
+                throw new TlsPinMismatchException(authority, expected, Convert.ToHexString(actual).ToLowerInvariant(), chainValidForHost: errors == SslPolicyErrors.None);
             }
 
             return true;

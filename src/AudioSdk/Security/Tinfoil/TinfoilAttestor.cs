@@ -12,9 +12,11 @@ namespace AudioSdk.Security.Tinfoil;
 /// chooses, verifies the AMD SEV-SNP report up to AMD's root, the code release (Sigstore provenance for
 /// <c>repository</c>) and the platform policy, with fresh witnesses, and returns the TLS key pin and HPKE key the
 /// report binds. Fails closed: every failure is an <see cref="AttestationException"/> naming the stage.
-/// Plug it in with <c>Attestor = new TinfoilAttestor("tinfoilsh/confidential-model-router")</c>.
+/// Plug it in with <c>Attestor = new TinfoilAttestor("tinfoilsh/confidential-model-router")</c>. With
+/// <see cref="TinfoilAttestorOptions.Flow"/> = <see cref="TinfoilAttestationFlow.Bundle"/> it verifies Tinfoil's
+/// attestation bundle instead, as Tinfoil's own client does.
 /// </summary>
-public sealed class TinfoilAttestor : IEndpointAttestor, IDisposable
+public sealed partial class TinfoilAttestor : IEndpointAttestor, IDisposable
 {
     private const int MaxDocumentBytes = AttestationDocument.MaxBytes;
     private static readonly TimeSpan CrlCacheLifetime = TimeSpan.FromHours(1);
@@ -67,6 +69,8 @@ public sealed class TinfoilAttestor : IEndpointAttestor, IDisposable
             problems.Add($"The attestation endpoint must be https; '{a}' is not.");
         }
 
+        BundleProblems(options, problems);
+
         Validation.ThrowIfAny(problems, nameof(TinfoilAttestorOptions));
 
         _repository = repository;
@@ -91,7 +95,9 @@ public sealed class TinfoilAttestor : IEndpointAttestor, IDisposable
                 return cached.Result;
             }
 
-            var result = await AttestCoreAsync(endpoint, cancellationToken).ConfigureAwait(false);
+            var result = _options.Flow == TinfoilAttestationFlow.Bundle
+                ? await AttestBundleAsync(endpoint, forceRefresh, cancellationToken).ConfigureAwait(false)
+                : await AttestCoreAsync(endpoint, cancellationToken).ConfigureAwait(false);
             _cached = (endpoint, result);
             return result;
         }
@@ -166,7 +172,7 @@ public sealed class TinfoilAttestor : IEndpointAttestor, IDisposable
     private async Task<(byte[]? Vcek, byte[]? Crl)> FetchCollateralAsync(AttestationDocument document, CancellationToken cancellationToken)
     {
         var report = SevSnpReport.Parse(document.Report);
-        var product = report.IsTurin ? "Turin" : report.CpuidFamily == 0x19 && report.CpuidModel < 0x10 ? "Milan" : "Genoa";
+        var product = ProductOf(report);
         var hwid = Hex.Lower(report.IsTurin ? report.ChipId[..8] : report.ChipId);
         var tcb = report.ReportedTcb;
         var query = report.IsTurin
@@ -180,6 +186,10 @@ public sealed class TinfoilAttestor : IEndpointAttestor, IDisposable
             : await CachedAsync(new Uri(_options.CollateralEndpoint, $"vcek/v1/{product}/crl"), "the AMD CRL", CrlCacheLifetime, cancellationToken).ConfigureAwait(false);
         return (vcek, crl);
     }
+
+    /// <summary>The AMD product name KDS files the report's chip under.</summary>
+    private static string ProductOf(SevSnpReport report) =>
+        report.IsTurin ? "Turin" : report.CpuidFamily == 0x19 && report.CpuidModel < 0x10 ? "Milan" : "Genoa";
 
     private async Task<byte[]> CachedAsync(Uri uri, string what, TimeSpan lifetime, CancellationToken cancellationToken)
     {

@@ -10,7 +10,22 @@ public sealed class TinfoilAttestorOptions
     public Uri? AttestationEndpoint { get; set; }
 
     /// <summary>
-    /// AMD's key distribution service, for the VCEK and CRL when a document does not carry them
+    /// Which attestation the attestor verifies: the nonce-bound v3 document of the endpoint
+    /// (<see cref="TinfoilAttestationFlow.Document"/>, the default, because only it proves the answer is fresh), or the
+    /// attestation bundle of Tinfoil's attestation service (<see cref="TinfoilAttestationFlow.Bundle"/>, as Tinfoil's own
+    /// client does).
+    /// </summary>
+    public TinfoilAttestationFlow Flow { get; set; } = TinfoilAttestationFlow.Document;
+
+    /// <summary>
+    /// The attestation service for <see cref="TinfoilAttestationFlow.Bundle"/>: the bundle is fetched from
+    /// <c>{AttestationBundleEndpoint}/attestation</c>. Default <c>https://atc.tinfoil.sh/</c>, as in Tinfoil's client.
+    /// </summary>
+    public Uri AttestationBundleEndpoint { get; set; } = new("https://atc.tinfoil.sh/");
+
+    /// <summary>
+    /// AMD's key distribution service, for the VCEK and CRL when a document does not carry them (a bundle never carries
+    /// the CRL)
     /// (<c>{base}/vcek/v1/{product}/{hwid}?...</c> and <c>{base}/vcek/v1/{product}/crl</c>). Fetched values are cached.
     /// </summary>
     public Uri CollateralEndpoint { get; set; } = new("https://kdsintf.amd.com/");

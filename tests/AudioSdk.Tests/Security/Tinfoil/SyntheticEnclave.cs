@@ -1,11 +1,10 @@
-using System.Formats.Asn1;
-using System.Numerics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using AudioSdk.Security.Tinfoil;
 using AudioSdk.Security.Tinfoil.Sigstore;
+using AudioSdk.Testing.Internal.Tinfoil;
 
 namespace AudioSdk.Tests.Security.Tinfoil;
 
@@ -25,42 +24,13 @@ internal sealed class SyntheticEnclave
 
     public SyntheticEnclave()
     {
-        var notBefore = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        var notAfter = new DateTimeOffset(2040, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        using var arkKey = RSA.Create(2048);
-        var arkRequest = new CertificateRequest("CN=ARK-Test", arkKey, HashAlgorithmName.SHA384, RSASignaturePadding.Pss);
-        arkRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        arkRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        arkRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(arkRequest.PublicKey, false));
-        using var ark = arkRequest.CreateSelfSigned(notBefore, notAfter);
-        var arkSigner = X509SignatureGenerator.CreateForRSA(arkKey, RSASignaturePadding.Pss);
-
-        using var askKey = RSA.Create(2048);
-        var askRequest = new CertificateRequest("CN=SEV-Test", askKey, HashAlgorithmName.SHA384, RSASignaturePadding.Pss);
-        askRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        using var ask = askRequest.Create(ark.SubjectName, arkSigner, notBefore, notAfter, [0x02]);
-        var askSigner = X509SignatureGenerator.CreateForRSA(askKey, RSASignaturePadding.Pss);
-
         var report = CapturedReport;
         _template = report;
-        _vcekKey = ECDsa.Create(ECCurve.NamedCurves.nistP384);
-        var vcekRequest = new CertificateRequest("CN=SEV-VCEK-Test", _vcekKey, HashAlgorithmName.SHA384);
-        vcekRequest.CertificateExtensions.Add(new X509Extension("1.3.6.1.4.1.3704.1.4", report.AsSpan(0x1A0, 64).ToArray(), false));
-        var tcb = report.AsSpan(0x180, 8).ToArray();
-        foreach (var (oid, value) in new[] { ("1.3.6.1.4.1.3704.1.3.1", tcb[0]), ("1.3.6.1.4.1.3704.1.3.2", tcb[1]), ("1.3.6.1.4.1.3704.1.3.3", tcb[6]), ("1.3.6.1.4.1.3704.1.3.8", tcb[7]) })
-        {
-            var writer = new AsnWriter(AsnEncodingRules.DER);
-            writer.WriteInteger(value);
-            vcekRequest.CertificateExtensions.Add(new X509Extension(oid, writer.Encode(), false));
-        }
-
-        using var vcek = vcekRequest.Create(ask.SubjectName, askSigner, notBefore, notAfter, [0x00]);
-        _vcek = vcek.RawData;
-        var crlBuilder = new CertificateRevocationListBuilder();
-        crlBuilder.AddEntry([0x7f, 0x01], notBefore);
-        _crl = crlBuilder.Build(ark.SubjectName, arkSigner, BigInteger.One, notAfter, HashAlgorithmName.SHA384,
-            X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ark, true, false), notBefore);
-        Trust = new TinfoilTrust([new AmdChain("test", DerCertificate.Parse(ask.RawData), DerCertificate.Parse(ark.RawData))], SigstoreTrustedRoot.Production);
+        var signer = new SyntheticAmdSigner(report, new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2040, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        _vcekKey = signer.VcekKey;
+        _vcek = signer.Vcek;
+        _crl = signer.Crl;
+        Trust = new TinfoilTrust([AmdChain.FromKdsPem("test", signer.ChainPem)], SigstoreTrustedRoot.Production);
     }
 
     /// <summary>An enclave on a synthetic chain of any generation: its report layout, chip id, VCEK and CRL.</summary>
@@ -103,13 +73,7 @@ internal sealed class SyntheticEnclave
         var report = (byte[])_template.Clone();
         reportData.CopyTo(report, 0x50);
         beforeSigning?.Invoke(report);
-        var signature = _vcekKey.SignData(report.AsSpan(0, 0x2A0), HashAlgorithmName.SHA384, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        Array.Clear(report, 0x2A0, 0x4A0 - 0x2A0);
-        for (var i = 0; i < 48; i++)
-        {
-            report[0x2A0 + i] = signature[47 - i];
-            report[0x2E8 + i] = signature[95 - i];
-        }
+        SyntheticAmdSigner.Sign(report, _vcekKey);
 
         afterSigning?.Invoke(report);
         var captured = RealFrozenDocument.Document;
