@@ -71,7 +71,7 @@ public sealed class PulseAudioDeviceTests(Xunit.Abstractions.ITestOutputHelper l
         log.WriteLine($"captured {got.Length} samples; the {sent.Length}-sample recording found whole from sample {start}");
     }
 
-    [Fact(Skip = "Known defect, open: the null sink's monitor records the first 12,480 samples (0.52 s) exactly, then silence where the rest was played, at 20 ms and 100 ms blocks alike; the played position passes.")]
+    [PulseAudioFact]//(Skip = "Known defect, open: the null sink's monitor records the first 12,480 samples (0.52 s) exactly, then silence where the rest was played, at 20 ms and 100 ms blocks alike; the played position passes.")]
     public async Task NullSink_PlaysAudioPlayback_AndItsMonitorRecordsTheSameSamples_AndDisposeStopsAll()
     {
         await using var daemon = await PulseDaemon.StartAsync(log);
