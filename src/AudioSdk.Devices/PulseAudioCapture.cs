@@ -6,17 +6,27 @@ namespace AudioSdk.Devices;
 /// <summary>
 /// A microphone through PulseAudio (Linux), as an NAudio <see cref="IWaveIn"/>: PCM16 at a chosen rate, one
 /// <see cref="DataAvailable"/> per block, raised from a capture thread. The stream is opened in the constructor, so a
-/// missing device or sound server is an <see cref="AudioDeviceException"/> at once; <see cref="StopRecording"/> and
-/// <see cref="Dispose"/> end the thread and close the stream before they return.
+/// missing device or sound server is an <see cref="AudioDeviceException"/> at once. <see cref="StopRecording"/> and
+/// <see cref="Dispose"/> never wait on the device: the capture thread polls with a bound and is woken at once, even when
+/// the source has gone quiet, and it has ended (and the stream is closed) before they return, unless a
+/// <see cref="DataAvailable"/> handler holds it longer than <see cref="StopTimeout"/>: then the thread closes the stream
+/// itself as soon as the handler returns.
 /// </summary>
 public sealed class PulseAudioCapture : IWaveIn
 {
+    /// <summary>How long <see cref="StopRecording"/> waits for a <see cref="DataAvailable"/> handler to return.</summary>
+    public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(2);
+
+    // The longest the capture thread waits for the server before it looks at the stop flag again.
+    private const int PollMicroseconds = 100_000;
     private readonly object _gate = new();
     private readonly int _blockBytes;
     private readonly WaveFormat _format;
-    private IntPtr _handle;
+    private PulseRecordStream? _stream;
     private Thread? _thread;
     private volatile bool _stopping;
+    private bool _disposed;
+    private bool _started;
 
     /// <summary>Opens the default (or a named) PulseAudio source.</summary>
     /// <param name="sampleRate">The rate, 8000 to 192000 Hz. Default 24000.</param>
@@ -30,7 +40,7 @@ public sealed class PulseAudioCapture : IWaveIn
     {
         _blockBytes = PulseAudioPlayback.BlockBytes(sampleRate, blockDuration ?? TimeSpan.FromMilliseconds(20), channels);
         _format = new WaveFormat(sampleRate, 16, channels);
-        _handle = PulseSimple.Open(PulseSimple.Record, server, device, sampleRate, channels, _blockBytes, "microphone");
+        _stream = PulseRecordStream.Open(server, device, sampleRate, channels, _blockBytes, "microphone");
     }
 
     /// <inheritdoc />
@@ -49,13 +59,25 @@ public sealed class PulseAudioCapture : IWaveIn
     /// <summary>Bytes in one block.</summary>
     public int BlockBytes => _blockBytes;
 
+    /// <summary>Whether the capture thread is running (false once <see cref="StopRecording"/> or <see cref="Dispose"/> has returned, barring a handler past <see cref="StopTimeout"/>).</summary>
+    public bool IsRecording
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _thread is not null;
+            }
+        }
+    }
+
     /// <inheritdoc />
     /// <exception cref="ObjectDisposedException">Disposed.</exception>
     public void StartRecording()
     {
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_handle == IntPtr.Zero, this);
+            ObjectDisposedException.ThrowIf(_disposed, this);
             if (_thread is not null)
             {
                 return;
@@ -75,12 +97,16 @@ public sealed class PulseAudioCapture : IWaveIn
         {
             thread = _thread;
             _stopping = true;
+            // The stream is freed only under this lock and only when no thread runs: waking it here is safe.
+            if (thread is not null)
+            {
+                _stream?.Wakeup();
+            }
         }
 
-        // A read returns within one block, then the thread sees the flag.
         if (thread is not null && thread != Thread.CurrentThread)
         {
-            thread.Join();
+            thread.Join(StopTimeout);
         }
     }
 
@@ -90,29 +116,59 @@ public sealed class PulseAudioCapture : IWaveIn
         StopRecording();
         lock (_gate)
         {
-            if (_handle != IntPtr.Zero)
+            _disposed = true;
+            if (_thread is null)
             {
-                PulseSimple.Free(_handle);
-                _handle = IntPtr.Zero;
+                _stream?.Dispose();
+                _stream = null;
             }
+
+            // Otherwise a handler still holds the capture thread: it closes the stream as it ends.
         }
     }
 
     private void Run()
     {
         Exception? failure = null;
+        var stream = _stream!;
         try
         {
+            if (_started)
+            {
+                // Recording again: what the server kept since the last stop is not live audio.
+                stream.Flush();
+            }
+
+            _started = true;
+            var block = new byte[_blockBytes];
+            var filled = 0;
             while (!_stopping)
             {
-                var block = new byte[_blockBytes];
-                if (PulseSimple.Read(_handle, ref block[0], (nuint)block.Length, out var error) < 0)
+                var read = stream.Read(block, filled, block.Length - filled);
+                if (read < 0 || (read == 0 && stream.Failure is not null))
                 {
-                    failure = new AudioDeviceException($"The microphone stopped: {PulseSimple.Describe(error)}.");
+                    failure = new AudioDeviceException($"The microphone stopped: {stream.Failure ?? "the stream failed"}.");
                     break;
                 }
 
-                DataAvailable?.Invoke(this, new WaveInEventArgs(block, block.Length));
+                filled += read;
+                if (filled == block.Length)
+                {
+                    DataAvailable?.Invoke(this, new WaveInEventArgs(block, filled));
+                    block = new byte[_blockBytes];
+                    filled = 0;
+                }
+                else if (read == 0 && !stream.Iterate(PollMicroseconds))
+                {
+                    failure = new AudioDeviceException("The microphone stopped: PulseAudio's mainloop failed.");
+                    break;
+                }
+            }
+
+            if (filled > 0 && failure is null)
+            {
+                // The last part-block, so a stop loses nothing that was recorded.
+                DataAvailable?.Invoke(this, new WaveInEventArgs(block, filled));
             }
         }
         catch (Exception ex)
@@ -124,6 +180,11 @@ public sealed class PulseAudioCapture : IWaveIn
             lock (_gate)
             {
                 _thread = null;
+                if (_disposed)
+                {
+                    _stream?.Dispose();
+                    _stream = null;
+                }
             }
 
             RecordingStopped?.Invoke(this, new StoppedEventArgs(failure));

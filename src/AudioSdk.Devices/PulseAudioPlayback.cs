@@ -11,12 +11,16 @@ namespace AudioSdk.Devices;
 /// </summary>
 public sealed class PulseAudioPlayback : IWavePlayer, IWavePosition
 {
+    /// <summary>How long <see cref="Stop"/> waits for the playback thread's write or drain to return.</summary>
+    public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(2);
+
     private readonly object _gate = new();
     private readonly int _blockBytes;
     private IntPtr _handle;
     private IWaveProvider? _source;
     private Thread? _thread;
     private volatile bool _stopping;
+    private bool _disposed;
     private long _written;
 
     /// <summary>Opens the default (or a named) PulseAudio sink.</summary>
@@ -70,7 +74,7 @@ public sealed class PulseAudioPlayback : IWavePlayer, IWavePosition
     {
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_handle == IntPtr.Zero, this);
+            ObjectDisposedException.ThrowIf(_disposed, this);
             if (_source is null)
             {
                 throw new InvalidOperationException("Call Init with a provider first.");
@@ -97,9 +101,11 @@ public sealed class PulseAudioPlayback : IWavePlayer, IWavePosition
             _stopping = true;
         }
 
+        // A write returns once the server has room (within a block) and a drain once the buffer has played; the bound
+        // covers a server that stalls: the thread then frees the stream itself if this player is disposed meanwhile.
         if (thread is not null && thread != Thread.CurrentThread)
         {
-            thread.Join();
+            thread.Join(StopTimeout);
         }
     }
 
@@ -124,16 +130,16 @@ public sealed class PulseAudioPlayback : IWavePlayer, IWavePosition
         }
     }
 
-    /// <summary>Stops playing and closes the stream.</summary>
+    /// <summary>Stops playing and closes the stream (at once, or as the playback thread ends if the server stalled it past <see cref="StopTimeout"/>).</summary>
     public void Dispose()
     {
         Stop();
         lock (_gate)
         {
-            if (_handle != IntPtr.Zero)
+            _disposed = true;
+            if (_thread is null)
             {
-                PulseSimple.Free(_handle);
-                _handle = IntPtr.Zero;
+                FreeHandle();
             }
         }
     }
@@ -155,6 +161,16 @@ public sealed class PulseAudioPlayback : IWavePlayer, IWavePosition
         var block = new byte[_blockBytes];
         try
         {
+            // A stream that starts on a running sink makes the server rewind the sink and mix it in at once; the first
+            // block written then never reaches the sink's monitor (one block, or the monitor's fragment if smaller, was
+            // measured lost on a null sink at 5, 20 and 100 ms blocks). A block of silence first takes that loss
+            // instead of the audio. It does not move the position: the server's latency counts it as held until played.
+            if (PulseSimple.Write(_handle, ref block[0], (nuint)block.Length, out var leadError) < 0)
+            {
+                failure = new AudioDeviceException($"The speaker stopped: {PulseSimple.Describe(leadError)}.");
+                return;
+            }
+
             while (!_stopping)
             {
                 var read = AudioSdk.Audio.Interop.WaveIo.Read(_source!, block, 0, block.Length);
@@ -183,9 +199,22 @@ public sealed class PulseAudioPlayback : IWavePlayer, IWavePosition
             {
                 _thread = null;
                 PlaybackState = PlaybackState.Stopped;
+                if (_disposed)
+                {
+                    FreeHandle();
+                }
             }
 
             PlaybackStopped?.Invoke(this, new StoppedEventArgs(failure));
+        }
+    }
+
+    private void FreeHandle()
+    {
+        if (_handle != IntPtr.Zero)
+        {
+            PulseSimple.Free(_handle);
+            _handle = IntPtr.Zero;
         }
     }
 }

@@ -7,12 +7,12 @@ internal static partial class PulseSimple
 {
     public const int Playback = 1;
     public const int Record = 2;
-    private const int SampleS16Le = 3;
+    internal const int SampleS16Le = 3;
     private const string Simple = "libpulse-simple.so.0";
     private const string Pulse = "libpulse.so.0";
 
     [StructLayout(LayoutKind.Sequential)]
-    private struct SampleSpec
+    internal struct SampleSpec
     {
         public int Format;
         public uint Rate;
@@ -20,7 +20,7 @@ internal static partial class PulseSimple
     }
 
     [StructLayout(LayoutKind.Sequential)]
-    private struct BufferAttr
+    internal struct BufferAttr
     {
         public uint MaxLength;
         public uint TLength;
