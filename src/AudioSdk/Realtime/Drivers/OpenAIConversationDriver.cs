@@ -17,6 +17,8 @@ internal sealed class OpenAIConversationDriver(RealtimeSessionOptions options) :
     private readonly Continuity.ConversationHistory _history = new();
     private readonly HashSet<string> _active = new(StringComparer.Ordinal);
     private readonly HashSet<string> _seeded = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _added = new(StringComparer.Ordinal);
+    private readonly Queue<string> _addedOrder = new();
 
     public override int WireSampleRate => Conversation.InputAudioFormat == RealtimeAudioEncoding.Pcm16 ? OpenAIConversationProtocol.Rate : Audio.G711.SampleRate;
 
@@ -133,6 +135,10 @@ internal sealed class OpenAIConversationDriver(RealtimeSessionOptions options) :
                 return null;
             case ConversationItemDone { Item.Id: { } id } when Seeded(id, done: true):
                 return null;
+            case ConversationItemAdded { Item.Id: { } added } when !FirstAdded(added):
+                // vLLM-Omni's /v1/realtime sends conversation.item.added and then the beta conversation.item.created for
+                // the same item: the caller is shown it once.
+                return null;
             case ConversationItemDone { Item: { } item }:
                 _history.Done(item);
                 if (item is { Role: "user", Id: { } userItem })
@@ -189,6 +195,26 @@ internal sealed class OpenAIConversationDriver(RealtimeSessionOptions options) :
     }
 
     public override void OnClosed(RealtimeException exception) => Responses.Close(exception);
+
+    /// <summary>Whether this is the first <see cref="ConversationItemAdded"/> for the item (the last <see cref="ItemsKept"/> are remembered).</summary>
+    private bool FirstAdded(string itemId)
+    {
+        lock (_gate)
+        {
+            if (!_added.Add(itemId))
+            {
+                return false;
+            }
+
+            _addedOrder.Enqueue(itemId);
+            if (_addedOrder.Count > ItemsKept)
+            {
+                _added.Remove(_addedOrder.Dequeue());
+            }
+
+            return true;
+        }
+    }
 
     /// <summary>Whether an item event echoes an item seeded after a reconnect (the caller has it already).</summary>
     private bool Seeded(string itemId, bool done)
