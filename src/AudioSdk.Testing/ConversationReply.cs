@@ -22,6 +22,19 @@ public sealed class ConversationReply
     /// </summary>
     public int? FailAfterDeltas { get; init; }
 
+    /// <summary>
+    /// Drops the TCP connection, without a close handshake, after this many deltas (counted as for
+    /// <see cref="FailAfterDeltas"/>): a server lost in the middle of a response.
+    /// </summary>
+    public int? DropConnectionAfterDeltas { get; init; }
+
+    /// <summary>
+    /// Answers with the whole conversation as the server holds it instead of <see cref="Text"/>: one entry per item, in
+    /// order, joined by <c> | </c> (<c>user: text</c>, <c>assistant: text</c>, <c>system: text</c>, <c>call name(arguments)</c>,
+    /// <c>output text</c>; a user audio turn as <c>user: (audio N.NN s)</c>), so a test can see what a response sees.
+    /// </summary>
+    public bool RecitesConversation { get; init; }
+
     /// <summary>The error code of a <see cref="FailAfterDeltas"/> failure. Default <c>internal_error</c>.</summary>
     public string FailureCode { get; init; } = "internal_error";
 }

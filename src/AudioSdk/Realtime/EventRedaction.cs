@@ -5,12 +5,30 @@ using AudioSdk.Internal;
 namespace AudioSdk.Realtime;
 
 /// <summary>
-/// Keeps the API key out of the events that carry server text back to the caller (errors, failures, unknown
-/// messages), even when a server echoes it JSON-escaped: the parsed strings are checked, and the raw JSON is
-/// rewritten only when one holds the key.
+/// Keeps the bearer (API key or client secret) out of every event, whatever field a server echoes it in and however
+/// it is encoded: <see cref="Scrub"/> rewrites a whole message before it is parsed, so no event, <see cref="RealtimeEvent.Raw"/>
+/// or serialization of one (Microsoft.Extensions.AI's Trace logging writes them whole) can hold it; <see cref="Apply"/>
+/// is the second line for messages that are not valid UTF-8 (they become <see cref="UnknownMessage"/>s).
 /// </summary>
 internal static class EventRedaction
 {
+    /// <summary>
+    /// The message with every echo of the secret masked, or <see langword="null"/> when it holds none. A message with no
+    /// escape, percent or entity character and no literal secret (audio deltas, nearly everything) is passed over at once.
+    /// </summary>
+    public static byte[]? Scrub(ReadOnlySpan<byte> message, string? secret, ReadOnlySpan<byte> secretUtf8)
+    {
+        if (string.IsNullOrEmpty(secret) || (message.IndexOfAny("\\%&"u8) < 0 && message.IndexOf(secretUtf8) < 0)
+            || !System.Text.Unicode.Utf8.IsValid(message))
+        {
+            return null;
+        }
+
+        var text = System.Text.Encoding.UTF8.GetString(message);
+        var redacted = SecretRedactor.Redact(text, secret)!;
+        return ReferenceEquals(redacted, text) ? null : System.Text.Encoding.UTF8.GetBytes(redacted);
+    }
+
     public static RealtimeEvent Apply(RealtimeEvent evt, string? secret)
     {
         if (string.IsNullOrEmpty(secret))

@@ -7,9 +7,17 @@ namespace AudioSdk.Realtime;
 /// a new connection through the same handler (so pinning still holds), configures it as before, replays the audio of
 /// every utterance that has no final transcript yet, commits what had been committed, and goes on. Item ids you hold
 /// stay valid, and an id you have seen is never given to another utterance (a new item whose server id repeats one gets a
-/// <c>~n</c> suffix, see <see cref="RealtimeSession"/>). Sends made during the outage wait for it to end. The two
-/// transcription dialects only: the conversation dialect refuses it when the session starts (a new socket is a new
-/// conversation).
+/// <c>~n</c> suffix, see <see cref="RealtimeSession"/>). Sends made during the outage wait for it to end.
+/// <para>
+/// The conversation dialect resumes the conversation: a new socket is a new conversation, so the new one gets the same
+/// configuration and then the conversation so far as items, under the ids you know (system and user text, user audio
+/// turns as their input transcripts, assistant messages as their text or transcript, function calls and outputs; no
+/// audio), and their echoes are not shown again. A user audio turn with no input transcript cannot be carried and is
+/// left out: turn input transcription on if the model must remember such turns. A response the drop cut off ends at
+/// once with a <see cref="ResponseDone"/> of status <c>cancelled</c> and <see cref="ResponseDone.StatusReason"/>
+/// <c>connection_lost</c> (published between <see cref="Reconnecting"/> and <see cref="Reconnected"/>); its partial
+/// output is not kept. Set <see cref="RestartInterruptedResponse"/> to have it asked for again.
+/// </para>
 /// </summary>
 /// <remarks>
 /// A dropped connection (a reset, a lost TCP connection, no close handshake) is always recoverable; a close is recoverable
@@ -45,6 +53,14 @@ public sealed record RealtimeReconnectOptions
     /// <see cref="Reconnected.AudioDropped"/> says how much.
     /// </summary>
     public TimeSpan MaxReplayDuration { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Conversation dialect: after a drop that cut off a response, ask for a new one (<c>response.create</c>) once the
+    /// conversation is seeded on the new connection (default false: the cut-off response is dropped and the next one is
+    /// yours to ask for). A <see cref="RealtimeSession.CreateResponseAsync"/> still waiting for its
+    /// <see cref="ResponseCreated"/> is always sent again.
+    /// </summary>
+    public bool RestartInterruptedResponse { get; init; }
 
     internal void Validate(List<string> problems)
     {
@@ -83,5 +99,5 @@ public sealed record RealtimeReconnectOptions
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"RealtimeReconnectOptions {{ MaxAttempts = {MaxAttempts}, InitialDelay = {InitialDelay}, MaxDelay = {MaxDelay}, MaxReplayDuration = {MaxReplayDuration} }}";
+        $"RealtimeReconnectOptions {{ MaxAttempts = {MaxAttempts}, InitialDelay = {InitialDelay}, MaxDelay = {MaxDelay}, MaxReplayDuration = {MaxReplayDuration}, RestartInterruptedResponse = {RestartInterruptedResponse} }}";
 }

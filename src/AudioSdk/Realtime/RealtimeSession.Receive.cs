@@ -175,6 +175,11 @@ public partial class RealtimeSession
         Drivers.Settlement.Begin();
         try
         {
+            if (EventRedaction.Scrub(message, _secret, _secretUtf8) is { } scrubbed)
+            {
+                message = scrubbed;
+            }
+
             var evt = _driver.Codec.Parse(message, _driver.ItemIdOf(generation), out var problem);
             if (evt is null)
             {

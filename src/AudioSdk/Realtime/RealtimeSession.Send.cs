@@ -177,6 +177,10 @@ public partial class RealtimeSession
                 if (recoverable)
                 {
                     Record(_log!, command, audio.Span);
+                    if (payload is not null)
+                    {
+                        _driver.OnSending(payload);
+                    }
                 }
 
                 var eventId = ++_eventId;

@@ -47,6 +47,7 @@ public partial class RealtimeSession : IAsyncDisposable
     private readonly Func<CancellationToken, Task<IRealtimeConnection>> _connect = null!;
     private readonly SemaphoreSlim _audioLock = new(1, 1);
     private readonly string? _secret;
+    private readonly byte[] _secretUtf8 = [];
     private readonly long _openedAt;
     private int _disposed;
     private int _closing;
@@ -64,6 +65,7 @@ public partial class RealtimeSession : IAsyncDisposable
         _driver = driver;
         _connect = connect;
         _secret = secret;
+        _secretUtf8 = secret is null ? [] : System.Text.Encoding.UTF8.GetBytes(secret);
         Time = time;
         Logger = logger;
         _openedAt = time.GetTimestamp();

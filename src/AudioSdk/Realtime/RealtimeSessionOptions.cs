@@ -96,8 +96,8 @@ public sealed record RealtimeSessionOptions
 
     /// <summary>
     /// Reconnects after a dropped connection without losing audio (see <see cref="RealtimeReconnectOptions"/>);
-    /// <see langword="null"/> (the default) ends the session when the connection drops. The two transcription dialects
-    /// only: the conversation dialect refuses it when the session starts (a new socket is a new conversation).
+    /// <see langword="null"/> (the default) ends the session when the connection drops. In the conversation dialect the
+    /// conversation is resumed on the new connection (seeded as items; see <see cref="RealtimeReconnectOptions"/>).
     /// </summary>
     public RealtimeReconnectOptions? Reconnect { get; init; }
 

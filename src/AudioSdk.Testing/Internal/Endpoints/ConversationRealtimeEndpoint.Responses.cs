@@ -57,6 +57,11 @@ internal sealed partial class ConversationRealtimeEndpoint
             overrides?["metadata"]?.DeepClone(),
             outOfBand);
         var reply = _takeReply() ?? DefaultReply(overrides?["input"] as JsonArray);
+        if (reply.RecitesConversation)
+        {
+            reply = new ConversationReply { Text = Recite(), ToolCalls = reply.ToolCalls, FailAfterDeltas = reply.FailAfterDeltas, FailureCode = reply.FailureCode, DropConnectionAfterDeltas = reply.DropConnectionAfterDeltas };
+        }
+
         if (outOfBand)
         {
             active.Task = Task.Run(() => StreamAsync(active, reply, plan));
@@ -98,6 +103,20 @@ internal sealed partial class ConversationRealtimeEndpoint
         };
     }
 
+    /// <summary>The conversation as a response sees it, for <see cref="ConversationReply.RecitesConversation"/>.</summary>
+    private string Recite()
+    {
+        lock (_gate)
+        {
+            return string.Join(" | ", _items.Select(i => i.Type switch
+            {
+                "function_call" => $"call {Text(i.Json["name"])}({Text(i.Json["arguments"])})",
+                "function_call_output" => $"output {i.Said}",
+                _ => i.Said is { } said ? $"{i.Role}: {said}" : string.Create(CultureInfo.InvariantCulture, $"{i.Role}: (audio {i.Heard?.Duration.TotalSeconds ?? 0:0.00} s)"),
+            }));
+        }
+    }
+
     /// <summary>An entry of <c>response.input</c>: a reference to a conversation item, or an inline user text message.</summary>
     private Item? InputItem(JsonNode? entry)
     {
@@ -129,6 +148,13 @@ internal sealed partial class ConversationRealtimeEndpoint
         {
             if (!Going())
             {
+                return false;
+            }
+
+            if (reply.DropConnectionAfterDeltas is { } dropAt && deltas >= dropAt)
+            {
+                Abort?.Invoke();
+                status = "dropped";
                 return false;
             }
 

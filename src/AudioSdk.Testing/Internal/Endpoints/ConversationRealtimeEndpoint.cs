@@ -42,7 +42,7 @@ internal sealed partial class ConversationRealtimeEndpoint(
     private readonly Dictionary<string, Active> _running = new(StringComparer.Ordinal);
     private JsonObject _session = null!;
     private ServerVad? _vad;
-    private int _counter;
+    private static int s_counter;
     private long _storedBytes;
     private string? _speechItem;
     private Active? _active;
@@ -140,7 +140,8 @@ internal sealed partial class ConversationRealtimeEndpoint(
         await SendEventAsync(new JsonObject { ["type"] = "session.updated", ["session"] = _session.DeepClone() }).ConfigureAwait(false);
     }
 
-    private string NextId(string prefix) => prefix + "_" + Interlocked.Increment(ref _counter).ToString("D3", CultureInfo.InvariantCulture);
+    /// <summary>A new id, unique across the server's connections as a real server's are (a resumed conversation keeps its ids).</summary>
+    private static string NextId(string prefix) => prefix + "_" + Interlocked.Increment(ref s_counter).ToString("D3", CultureInfo.InvariantCulture);
 
     private Task ErrorAsync(string code, string message, string? eventId, string? param = null, string type = "invalid_request_error") =>
         SendEventAsync(new JsonObject { ["type"] = "error", ["error"] = new JsonObject { ["type"] = type, ["code"] = code, ["message"] = message, ["param"] = param, ["event_id"] = eventId } });

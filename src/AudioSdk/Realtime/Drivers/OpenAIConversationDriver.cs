@@ -5,7 +5,8 @@ namespace AudioSdk.Realtime.Drivers;
 /// <summary>
 /// OpenAI's conversational dialect (voice agents): one connection, 24 kHz PCM both ways, the server names the items
 /// and acknowledges configuration, commits, clears, truncations and deletions. The driver keeps what calls wait on:
-/// finished responses by id, and how much audio each assistant item has delivered (to cap a truncation).
+/// finished responses by id, and how much audio each assistant item has delivered (to cap a truncation); with
+/// reconnecting on, the conversation so far (<see cref="Continuity.ConversationHistory"/>), to seed a new connection.
 /// </summary>
 internal sealed class OpenAIConversationDriver(RealtimeSessionOptions options) : OpenAITranscriptionDriver(options, OpenAIConversationProtocol.Instance)
 {
@@ -13,6 +14,11 @@ internal sealed class OpenAIConversationDriver(RealtimeSessionOptions options) :
     private readonly object _gate = new();
     private readonly Dictionary<string, OutputAudio> _audio = new(StringComparer.Ordinal);
     private readonly Queue<string> _audioOrder = new();
+    private readonly Continuity.ConversationHistory _history = new();
+    private readonly HashSet<string> _active = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _seeded = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _added = new(StringComparer.Ordinal);
+    private readonly Queue<string> _addedOrder = new();
 
     public override int WireSampleRate => Conversation.InputAudioFormat == RealtimeAudioEncoding.Pcm16 ? OpenAIConversationProtocol.Rate : Audio.G711.SampleRate;
 
@@ -36,15 +42,66 @@ internal sealed class OpenAIConversationDriver(RealtimeSessionOptions options) :
         {
             problems.Add("The conversation dialect takes server-side turn detection (server or semantic VAD) or push-to-talk; client-side turns are for the transcription dialects.");
         }
+    }
 
-        if (Options.Reconnect is not null)
+    public override void OnSending(ConversationCommand command)
+    {
+        switch (command)
         {
-            problems.Add("The conversation dialect does not reconnect: a new socket is a new conversation; leave Reconnect unset.");
+            case UserTextCommand text:
+                _history.Sent("message", "user", text.Text, null);
+                break;
+            case FunctionOutputCommand output:
+                _history.Sent("function_call_output", null, output.Output, output.CallId);
+                break;
         }
     }
 
-    public override Task ReconnectAsync(Continuity.ReplayPlan plan, CancellationToken cancellationToken) =>
-        throw new InvalidOperationException("The conversation dialect does not reconnect.");
+    /// <summary>
+    /// A new socket is a new conversation, so it is seeded: the same configuration, then the conversation so far as
+    /// items (under the ids the caller knows; their echoes are not shown again), then the audio of the turn under way.
+    /// A response the drop cut off ends at once with a <see cref="ResponseDone"/> of status <c>cancelled</c> and reason
+    /// <c>connection_lost</c> (its partial output is not kept); it is asked for again when
+    /// <see cref="RealtimeReconnectOptions.RestartInterruptedResponse"/> is set, or when a <see cref="RealtimeSession.CreateResponseAsync"/>
+    /// was still waiting for its <see cref="ResponseCreated"/>.
+    /// </summary>
+    public override async Task ReconnectAsync(Continuity.ReplayPlan plan, CancellationToken cancellationToken)
+    {
+        string[] cut;
+        lock (_gate)
+        {
+            cut = [.. _active];
+            _active.Clear();
+        }
+
+        foreach (var responseId in cut)
+        {
+            var done = new ResponseDone(responseId, "cancelled", "connection_lost", [], null, default);
+            Session.Publish(done);
+            Responses.Complete(done);
+        }
+
+        var restart = (cut.Length > 0 && Options.Reconnect is { RestartInterruptedResponse: true }) || Session.Replies.Awaits(typeof(ResponseCreated));
+        await OpenAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var item in _history.Snapshot())
+        {
+            if (item.Id is { } id)
+            {
+                lock (_gate)
+                {
+                    _seeded.Add(id);
+                }
+            }
+
+            await Session.SendAsync(ClientCommand.Conversation, ReadOnlyMemory<byte>.Empty, cancellationToken, new SeedItemCommand(item)).ConfigureAwait(false);
+        }
+
+        await ReplayAudioAsync(plan, cancellationToken).ConfigureAwait(false);
+        if (restart)
+        {
+            await Session.SendAsync(ClientCommand.Conversation, ReadOnlyMemory<byte>.Empty, cancellationToken, new CreateResponseCommand(null)).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>The audio an assistant item has delivered so far, and whether it is complete.</summary>
     public (TimeSpan Received, bool Done) AudioOf(string itemId)
@@ -74,6 +131,38 @@ internal sealed class OpenAIConversationDriver(RealtimeSessionOptions options) :
                 }
 
                 break;
+            case ConversationItemAdded { Item.Id: { } id } when Seeded(id, done: false):
+                return null;
+            case ConversationItemDone { Item.Id: { } id } when Seeded(id, done: true):
+                return null;
+            case ConversationItemAdded { Item.Id: { } added } when !FirstAdded(added):
+                // vLLM-Omni's /v1/realtime sends conversation.item.added and then the beta conversation.item.created for
+                // the same item: the caller is shown it once.
+                return null;
+            case ConversationItemDone { Item: { } item }:
+                _history.Done(item);
+                if (item is { Role: "user", Id: { } userItem })
+                {
+                    // The turn is in the conversation now: a replay carries it as its transcript, not as audio.
+                    Session.Held?.Abandon(userItem);
+                }
+
+                break;
+            case ConversationItemDeleted { ItemId: { } deleted }:
+                _history.Deleted(deleted);
+                Session.Replies.TryComplete(evt);
+                break;
+            case TranscriptCompleted { ItemId: { } transcribed } completed:
+                _history.Transcribed(transcribed, completed.Transcript);
+                return base.OnServerEvent(evt, generation);
+            case ResponseCreated { ResponseId: { } created }:
+                lock (_gate)
+                {
+                    _active.Add(created);
+                }
+
+                Session.Replies.TryComplete(evt);
+                break;
             case ResponseCreated or ConversationItemTruncated or ConversationItemDeleted:
                 Session.Replies.TryComplete(evt);
                 break;
@@ -81,6 +170,11 @@ internal sealed class OpenAIConversationDriver(RealtimeSessionOptions options) :
                 Responses.Complete(done);
                 lock (_gate)
                 {
+                    if (done.ResponseId is { } ended)
+                    {
+                        _active.Remove(ended);
+                    }
+
                     // A cut-short response's items deliver nothing more.
                     foreach (var id in done.OutputItemIds)
                     {
@@ -101,6 +195,35 @@ internal sealed class OpenAIConversationDriver(RealtimeSessionOptions options) :
     }
 
     public override void OnClosed(RealtimeException exception) => Responses.Close(exception);
+
+    /// <summary>Whether this is the first <see cref="ConversationItemAdded"/> for the item (the last <see cref="ItemsKept"/> are remembered).</summary>
+    private bool FirstAdded(string itemId)
+    {
+        lock (_gate)
+        {
+            if (!_added.Add(itemId))
+            {
+                return false;
+            }
+
+            _addedOrder.Enqueue(itemId);
+            if (_addedOrder.Count > ItemsKept)
+            {
+                _added.Remove(_addedOrder.Dequeue());
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Whether an item event echoes an item seeded after a reconnect (the caller has it already).</summary>
+    private bool Seeded(string itemId, bool done)
+    {
+        lock (_gate)
+        {
+            return done ? _seeded.Remove(itemId) : _seeded.Contains(itemId);
+        }
+    }
 
     private OutputAudio Track(string itemId)
     {

@@ -22,6 +22,12 @@ internal class OpenAITranscriptionDriver(RealtimeSessionOptions options, Realtim
     public override async Task ReconnectAsync(Continuity.ReplayPlan plan, CancellationToken cancellationToken)
     {
         await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await ReplayAudioAsync(plan, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The held audio again, utterance by utterance, with the commits that had been made.</summary>
+    protected async Task ReplayAudioAsync(Continuity.ReplayPlan plan, CancellationToken cancellationToken)
+    {
         foreach (var utterance in plan.Utterances)
         {
             foreach (var chunk in utterance.Chunks)

@@ -21,6 +21,15 @@ internal sealed class PendingReplies
         return waiter.Done.Task;
     }
 
+    /// <summary>Whether a call waits for a reply of this type.</summary>
+    public bool Awaits(Type replyType)
+    {
+        lock (_gate)
+        {
+            return _waiters.Exists(w => w.ReplyType == replyType);
+        }
+    }
+
     /// <summary>Completes the oldest waiter for a reply of this type; false when none waits.</summary>
     public bool TryComplete(RealtimeEvent reply)
     {

@@ -73,6 +73,11 @@ internal abstract class RealtimeDriver(RealtimeProtocol codec, RealtimeSessionOp
     /// </summary>
     public abstract RealtimeEvent? OnServerEvent(RealtimeEvent evt, int generation);
 
+    /// <summary>A caller's conversation command on its way out, with reconnecting on (recorded as the replay log records audio).</summary>
+    public virtual void OnSending(ConversationCommand command)
+    {
+    }
+
     /// <summary>Before a client close: what the dialect owes the server (the native final commit).</summary>
     public virtual ValueTask OnClosingAsync() => default;
 

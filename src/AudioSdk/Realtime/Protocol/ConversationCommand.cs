@@ -20,3 +20,6 @@ internal sealed record TruncateCommand(string ItemId, int ContentIndex, int Audi
 
 /// <summary><c>conversation.item.delete</c>.</summary>
 internal sealed record DeleteItemCommand(string ItemId) : ConversationCommand;
+
+/// <summary>An item of the conversation so far, created again on a new connection after a drop (<c>conversation.item.create</c>).</summary>
+internal sealed record SeedItemCommand(Continuity.SeedItem Item) : ConversationCommand;

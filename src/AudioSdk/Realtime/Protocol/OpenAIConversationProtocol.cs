@@ -74,6 +74,44 @@ internal sealed class OpenAIConversationProtocol : OpenAITranscriptionProtocol
         writer.WriteEndObject();
     }
 
+    /// <summary>
+    /// An item of the conversation so far, for a new connection: messages as text (the assistant's as <c>output_text</c>,
+    /// since an <c>output_audio</c> part is refused), function calls and outputs as they were, under their known id.
+    /// </summary>
+    private static void WriteSeedItem(Utf8JsonWriter writer, Continuity.SeedItem item)
+    {
+        writer.WriteStartObject("item"u8);
+        if (item.Id is { } id)
+        {
+            writer.WriteString("id"u8, id);
+        }
+
+        writer.WriteString("type"u8, item.Type);
+        switch (item.Type)
+        {
+            case "function_call":
+                writer.WriteString("call_id"u8, item.CallId);
+                writer.WriteString("name"u8, item.Name);
+                writer.WriteString("arguments"u8, item.Arguments);
+                break;
+            case "function_call_output":
+                writer.WriteString("call_id"u8, item.CallId);
+                writer.WriteString("output"u8, item.Text);
+                break;
+            default:
+                writer.WriteString("role"u8, item.Role);
+                writer.WriteStartArray("content"u8);
+                writer.WriteStartObject();
+                writer.WriteString("type"u8, item.Role == "assistant" ? "output_text"u8 : "input_text"u8);
+                writer.WriteString("text"u8, item.Text);
+                writer.WriteEndObject();
+                writer.WriteEndArray();
+                break;
+        }
+
+        writer.WriteEndObject();
+    }
+
     protected override void WriteConversation(Utf8JsonWriter writer, ConversationCommand command, int eventId)
     {
         writer.WriteStartObject();
@@ -101,6 +139,11 @@ internal sealed class OpenAIConversationProtocol : OpenAITranscriptionProtocol
                 writer.WriteString("call_id"u8, output.CallId);
                 writer.WriteString("output"u8, output.Output);
                 writer.WriteEndObject();
+                break;
+            case SeedItemCommand seed:
+                writer.WriteString("type"u8, "conversation.item.create"u8);
+                WriteEventId(writer, eventId);
+                WriteSeedItem(writer, seed.Item);
                 break;
             case CreateResponseCommand create:
                 writer.WriteString("type"u8, "response.create"u8);
