@@ -6,7 +6,10 @@
 #   scripts/mutation.sh subtitles wav   some of them: security tinfoil http subtitles wav longform
 #   scripts/mutation.sh tinfoil-amd     one part of the verifier (tinfoil-amd: CRL, chain and report checks; tinfoil-sev:
 #                                       the report layout; tinfoil-sigstore; tinfoil-v3;
-#                                       tinfoil-checks: the report, chain, Sigstore, Rekor and CT checks together),
+#                                       tinfoil-checks: the report, chain, Sigstore, Rekor and CT checks together;
+#                                       tinfoil-tdx: the Intel TDX quote, collateral and policy checks;
+#                                       tinfoil-document: the document, attestor, endorsements, measurement and
+#                                       strict-JSON checks; tinfoil-der: the certificate parser and Sigstore trust root),
 #                                       with the tests of that part only: minutes instead of the whole target's hour
 #
 # STRYKER_CONCURRENCY (default 1) sets how many test runs go at once.
@@ -27,11 +30,14 @@ mutate_of() {
     tinfoil-sigstore) echo '"**/Security/Tinfoil/Sigstore/SigstoreVerifier.cs", "**/Security/Tinfoil/Sigstore/TransparencyLog.cs", "**/Security/Tinfoil/Sigstore/CertificateTransparency.cs"' ;;
     tinfoil-v3) echo '"**/Security/Tinfoil/V3/AttestationDocument.cs"' ;;
     tinfoil-checks) echo '"**/Security/Tinfoil/SevSnpVerifier.cs", "**/Security/Tinfoil/Sigstore/SigstoreVerifier.cs", "**/Security/Tinfoil/Sigstore/TransparencyLog.cs", "**/Security/Tinfoil/Sigstore/CertificateTransparency.cs"' ;;
+    tinfoil-tdx) echo '"**/Security/Tinfoil/Tdx/**/*.cs"' ;;
+    tinfoil-document) echo '"**/Security/Tinfoil/TinfoilAttestor.cs", "**/Security/Tinfoil/TinfoilDocumentVerifier.cs", "**/Security/Tinfoil/PlatformEndorsements.cs", "**/Security/Tinfoil/Measurement.cs", "**/Security/Tinfoil/V3/StrictJson.cs"' ;;
+    tinfoil-der) echo '"**/Security/Tinfoil/DerCertificate.cs", "**/Security/Tinfoil/Sigstore/SigstoreTrustedRoot.cs"' ;;
     http) echo '"**/Internal/Http/**/*.cs"' ;;
     subtitles) echo '"**/Subtitles/**/*.cs"' ;;
     wav) echo '"**/Audio/WavFile.cs"' ;;
     longform) echo '"**/LongForm/**/*.cs"' ;;
-    *) echo "unknown target '$1' (security tinfoil tinfoil-amd tinfoil-sev tinfoil-sigstore tinfoil-v3 tinfoil-checks http subtitles wav longform)" >&2; exit 2 ;;
+    *) echo "unknown target '$1' (security tinfoil tinfoil-amd tinfoil-sev tinfoil-sigstore tinfoil-v3 tinfoil-checks tinfoil-tdx tinfoil-document tinfoil-der http subtitles wav longform)" >&2; exit 2 ;;
   esac
 }
 
@@ -47,6 +53,9 @@ filter_of() {
     tinfoil-sigstore) echo 'FullyQualifiedName~SigstoreVerifierTests|FullyQualifiedName~TransparencyLogTests|FullyQualifiedName~CertificateTransparencyTests|FullyQualifiedName~TinfoilConformanceTests.Sigstore|FullyQualifiedName~TinfoilHostileNumberTests' ;;
     tinfoil-checks) echo 'FullyQualifiedName~SevSnpVerifierTests|FullyQualifiedName~SigstoreVerifierTests|FullyQualifiedName~TransparencyLogTests|FullyQualifiedName~CertificateTransparencyTests|FullyQualifiedName~TinfoilConformanceTests.SevSnpAttestation|FullyQualifiedName~TinfoilConformanceTests.Sigstore' ;;
     tinfoil-v3) echo 'FullyQualifiedName~AttestationDocumentTests|FullyQualifiedName~TinfoilConformanceTests.V3|FullyQualifiedName~TinfoilDocumentVerifierTests' ;;
+    tinfoil-tdx) echo '(FullyQualifiedName~TdxVerifierTests|FullyQualifiedName~TdxSyntheticPlatformTests|FullyQualifiedName~TdxUnitTests|FullyQualifiedName~TdxCollateralFetcherTests|FullyQualifiedName~TinfoilConformanceTests.TdxAttestation)&FullyQualifiedName!~HostileQuotes' ;;
+    tinfoil-document) echo 'FullyQualifiedName~TinfoilAttestorEndToEndTests|FullyQualifiedName~TinfoilDocumentVerifierTests|FullyQualifiedName~AttestationDocumentTests|FullyQualifiedName~PlatformEndorsementsTests|FullyQualifiedName~MeasurementTests|FullyQualifiedName~StrictJsonTests|FullyQualifiedName~TinfoilHostileNumberTests|FullyQualifiedName~TinfoilConformanceTests.V3|FullyQualifiedName~TinfoilConformanceTests.FullVerification|FullyQualifiedName~TinfoilConformanceTests.Measurement|FullyQualifiedName~TinfoilConformanceTests.HardwareMeasurements' ;;
+    tinfoil-der) echo 'FullyQualifiedName~DerCertificateTests|FullyQualifiedName~AmdChainTests|FullyQualifiedName~AmdCrlTests|FullyQualifiedName~SevSnpVerifierTests|FullyQualifiedName~SigstoreVerifierTests|FullyQualifiedName~CertificateTransparencyTests|FullyQualifiedName~TinfoilConformanceTests.SevSnpAttestation|FullyQualifiedName~TinfoilConformanceTests.Sigstore' ;;
     # The pipeline carries every REST call, so every REST test may kill its mutants (perTest coverage runs only those
     # that reach a mutant); realtime, the audio toolkit, subtitles and the generators stay out.
     http) echo 'FullyQualifiedName!~AudioSdk.Tests.Realtime&FullyQualifiedName!~AudioSdk.Tests.Audio.&FullyQualifiedName!~AudioSdk.Tests.Subtitles&FullyQualifiedName!~Tinfoil&FullyQualifiedName!~PublicApi&FullyQualifiedName!~Fuzz&FullyQualifiedName!~Mutated' ;;

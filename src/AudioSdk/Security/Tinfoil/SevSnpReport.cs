@@ -39,8 +39,9 @@ internal sealed class SevSnpReport
         PlatformInfo = BinaryPrimitives.ReadUInt64LittleEndian(s[0x40..]);
         SignerInfo = BinaryPrimitives.ReadUInt32LittleEndian(s[0x48..]);
         ReportedTcbRaw = BinaryPrimitives.ReadUInt64LittleEndian(s[0x180..]);
-        CpuidFamily = Version >= 3 ? s[0x188] : (byte)0;
-        CpuidModel = Version >= 3 ? s[0x189] : (byte)0;
+        // CPUID family and model are fields from version 3 on, the only versions Parse returns.
+        CpuidFamily = s[0x188];
+        CpuidModel = s[0x189];
         CommittedTcbRaw = BinaryPrimitives.ReadUInt64LittleEndian(s[0x1E0..]);
         CurrentBuild = s[0x1E8];
         CurrentMinor = s[0x1E9];

@@ -4,7 +4,11 @@ using System.Text;
 
 namespace AudioSdk.Tests.Security.Tinfoil;
 
-/// <summary>A plain-HTTP loopback server for AMD KDS paths: answers GET with the bytes (and optional header line) registered for the path (query ignored), 404 otherwise, and counts the requests.</summary>
+/// <summary>
+/// A plain-HTTP loopback server for collateral paths (AMD KDS, Intel PCS): answers GET with the bytes (and optional
+/// header line) registered for the path (query ignored), 404 otherwise, and counts the requests. Without a length,
+/// the body ends when the connection closes.
+/// </summary>
 internal sealed class CollateralServer : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
@@ -12,12 +16,14 @@ internal sealed class CollateralServer : IAsyncDisposable
     private readonly Dictionary<string, string> _headers;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private readonly bool _omitLength;
     private readonly List<string> _targets = [];
     private int _requests;
 
-    public CollateralServer(Dictionary<string, byte[]> files, Dictionary<string, string>? headers = null)
+    public CollateralServer(Dictionary<string, byte[]> files, Dictionary<string, string>? headers = null, bool omitLength = false)
     {
         _files = files;
+        _omitLength = omitLength;
         _headers = headers ?? [];
         _listener.Start();
         BaseAddress = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
@@ -90,7 +96,8 @@ internal sealed class CollateralServer : IAsyncDisposable
                 var found = _files.TryGetValue(path, out var body);
                 body ??= [];
                 var extra = _headers.TryGetValue(path, out var line) ? line + "\r\n" : string.Empty;
-                var header = $"HTTP/1.1 {(found ? "200 OK" : "404 Not Found")}\r\nContent-Length: {body.Length}\r\n{extra}Connection: close\r\n\r\n";
+                var length = _omitLength ? string.Empty : $"Content-Length: {body.Length}\r\n";
+                var header = $"HTTP/1.1 {(found ? "200 OK" : "404 Not Found")}\r\n{length}{extra}Connection: close\r\n\r\n";
                 await stream.WriteAsync(Encoding.ASCII.GetBytes(header), _stop.Token);
                 await stream.WriteAsync(body, _stop.Token);
             }

@@ -31,6 +31,28 @@ internal sealed record SyntheticTdx
     public bool RevokeTcbSigner { get; init; }
     public string CaName { get; init; } = "Intel SGX PCK Platform CA";
     public int LevelPceSvn { get; init; } = 11;
+    public string PceId { get; init; } = "0000";
+    public byte[]? LevelSgxComponents { get; init; }
+    public byte[]? LevelTdxComponents { get; init; }
+    public int TcbEvaluationDataNumber { get; init; } = 18;
+    public int QeEvaluationDataNumber { get; init; } = 18;
+    public string TcbSignerName { get; init; } = "Intel SGX TCB Signing";
+    public string? ModuleId { get; init; }
+    public int ModuleLevelSvn { get; init; }
+    public int TcbInfoDays { get; init; } = 30;
+    public int QeIdentityDays { get; init; } = 30;
+    public int RootCrlDays { get; init; } = 30;
+    public int PckCrlDays { get; init; } = 30;
+    public int TcbSignerDays { get; init; } = 5 * 365;
+    public int PckDays { get; init; } = 5 * 365;
+    public int QeSignerDays { get; init; } = 5 * 365;
+
+    /// <summary>The QE identity is signed by its own TCB signing certificate, which the root CRL may revoke.</summary>
+    public bool SeparateQeSigner { get; init; }
+    public bool RevokeQeSigner { get; init; }
+
+    /// <summary>Changes the QE report after its REPORT_DATA is set and before the PCK signs it.</summary>
+    public Action<byte[]>? QeReportEdit { get; init; }
 
     public sealed record Built(byte[] Quote, TdxCollateral Collateral, DerCertificate Root);
 
@@ -40,6 +62,7 @@ internal sealed record SyntheticTdx
         using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var pckKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var tcbKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var qeKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var ak = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var from = Now.AddYears(-1);
         var to = Now.AddYears(5);
@@ -48,13 +71,19 @@ internal sealed record SyntheticTdx
         using var ca = Ca($"CN={CaName}" + Suffix, caKey).Create(root, from, to, [1, 1]);
         var leafRequest = new CertificateRequest("CN=Intel SGX PCK Certificate" + Suffix, pckKey, HashAlgorithmName.SHA256);
         leafRequest.CertificateExtensions.Add(new X509Extension("1.2.840.113741.1.13.1", SgxExtension(), false));
-        using var pck = leafRequest.Create(ca.SubjectName, X509SignatureGenerator.CreateForECDsa(caKey), from, to, [2, 2]);
-        using var tcbSigner = new CertificateRequest("CN=Intel SGX TCB Signing" + Suffix, tcbKey, HashAlgorithmName.SHA256).Create(root, from, to, [3, 3]);
+        using var pck = leafRequest.Create(ca.SubjectName, X509SignatureGenerator.CreateForECDsa(caKey), from, Now.AddDays(PckDays), [2, 2]);
+        using var tcbSigner = new CertificateRequest($"CN={TcbSignerName}" + Suffix, tcbKey, HashAlgorithmName.SHA256).Create(root, from, Now.AddDays(TcbSignerDays), [3, 3]);
+        using var qeSigner = new CertificateRequest("CN=Intel SGX TCB Signing" + Suffix, qeKey, HashAlgorithmName.SHA256).Create(root, from, Now.AddDays(QeSignerDays), [4, 4]);
 
         var rootCrl = new CertificateRevocationListBuilder();
         if (RevokeTcbSigner)
         {
             rootCrl.AddEntry(tcbSigner);
+        }
+
+        if (RevokeQeSigner)
+        {
+            rootCrl.AddEntry(qeSigner);
         }
 
         var pckCrl = new CertificateRevocationListBuilder();
@@ -67,17 +96,17 @@ internal sealed record SyntheticTdx
         var chain = Pem(pck) + Pem(ca) + Pem(root);
         var quote = Quote(ak, pckKey, chain);
         var tcbInfo = Sign(tcbKey, "tcbInfo", TcbInfoBody());
-        var qeIdentity = Sign(tcbKey, "enclaveIdentity", QeIdentityBody());
+        var qeIdentity = Sign(SeparateQeSigner ? qeKey : tcbKey, "enclaveIdentity", QeIdentityBody());
         return new Built(
             quote,
             new TdxCollateral
             {
                 TcbInfoJson = tcbInfo,
                 QeIdentityJson = qeIdentity,
-                RootCrl = rootCrl.Build(root, 1, Now.AddDays(30), HashAlgorithmName.SHA256, thisUpdate: Now.AddDays(-1)),
-                PckCrl = pckCrl.Build(caWithKey, 1, Now.AddDays(30), HashAlgorithmName.SHA256, thisUpdate: Now.AddDays(-1)),
+                RootCrl = rootCrl.Build(root, 1, Now.AddDays(RootCrlDays), HashAlgorithmName.SHA256, thisUpdate: Now.AddDays(-1)),
+                PckCrl = pckCrl.Build(caWithKey, 1, Now.AddDays(PckCrlDays), HashAlgorithmName.SHA256, thisUpdate: Now.AddDays(-1)),
                 TcbInfoIssuerChainPem = Pem(tcbSigner) + Pem(root),
-                QeIdentityIssuerChainPem = Pem(tcbSigner) + Pem(root),
+                QeIdentityIssuerChainPem = Pem(SeparateQeSigner ? qeSigner : tcbSigner) + Pem(root),
             },
             DerCertificate.Parse(root.RawData));
     }
@@ -154,6 +183,7 @@ internal sealed record SyntheticTdx
         BinaryPrimitives.WriteUInt16LittleEndian(qeReport.AsSpan(256), 2);
         BinaryPrimitives.WriteUInt16LittleEndian(qeReport.AsSpan(258), 8);
         SHA256.HashData([.. key, .. auth], qeReport.AsSpan(320));
+        QeReportEdit?.Invoke(qeReport);
 
         var pem = Encoding.ASCII.GetBytes(chain);
         var certification = new List<byte>();
@@ -179,17 +209,17 @@ internal sealed record SyntheticTdx
         static string Components(IEnumerable<byte> svns) => "[" + string.Join(",", svns.Select(s => $"{{\"svn\":{s}}}")) + "]";
         var module = ModuleStatus is null
             ? string.Empty
-            : $",\"tdxModuleIdentities\":[{{\"id\":\"TDX_{TeeTcbSvn[1]:X2}\",\"mrsigner\":\"{Convert.ToHexString(ModuleSigner)}\",\"attributes\":\"0000000000000000\",\"attributesMask\":\"FFFFFFFFFFFFFFFF\",\"tcbLevels\":[{{\"tcb\":{{\"isvsvn\":0}},\"tcbDate\":\"2025-01-01T00:00:00Z\",\"tcbStatus\":\"{ModuleStatus}\"}}]}}]";
-        var tdx = TeeTcbSvn.ToArray();
-        return "{\"id\":\"TDX\",\"version\":3,\"issueDate\":\"" + Time(Now.AddDays(-1)) + "\",\"nextUpdate\":\"" + Time(Now.AddDays(30)) +
-            "\",\"fmspc\":\"00906ED50000\",\"pceId\":\"0000\",\"tcbType\":0,\"tcbEvaluationDataNumber\":18," +
+            : $",\"tdxModuleIdentities\":[{{\"id\":\"{ModuleId ?? $"TDX_{TeeTcbSvn[1]:X2}"}\",\"mrsigner\":\"{Convert.ToHexString(ModuleSigner)}\",\"attributes\":\"0000000000000000\",\"attributesMask\":\"FFFFFFFFFFFFFFFF\",\"tcbLevels\":[{{\"tcb\":{{\"isvsvn\":{ModuleLevelSvn}}},\"tcbDate\":\"2025-01-01T00:00:00Z\",\"tcbStatus\":\"{ModuleStatus}\"}}]}}]";
+        var tdx = LevelTdxComponents ?? TeeTcbSvn.ToArray();
+        return "{\"id\":\"TDX\",\"version\":3,\"issueDate\":\"" + Time(Now.AddDays(-2)) + "\",\"nextUpdate\":\"" + Time(Now.AddDays(TcbInfoDays)) +
+            "\",\"fmspc\":\"00906ED50000\",\"pceId\":\"" + PceId + "\",\"tcbType\":0,\"tcbEvaluationDataNumber\":" + TcbEvaluationDataNumber + "," +
             $"\"tdxModule\":{{\"mrsigner\":\"{Convert.ToHexString(ModuleSigner)}\",\"attributes\":\"0000000000000000\",\"attributesMask\":\"FFFFFFFFFFFFFFFF\"}}" + module +
-            $",\"tcbLevels\":[{{\"tcb\":{{\"sgxtcbcomponents\":{Components(SgxComponents)},\"pcesvn\":{LevelPceSvn},\"tdxtcbcomponents\":{Components(tdx)}}},\"tcbDate\":\"2025-01-01T00:00:00Z\",\"tcbStatus\":\"{PlatformStatus}\"}}]}}";
+            $",\"tcbLevels\":[{{\"tcb\":{{\"sgxtcbcomponents\":{Components(LevelSgxComponents ?? SgxComponents)},\"pcesvn\":{LevelPceSvn},\"tdxtcbcomponents\":{Components(tdx)}}},\"tcbDate\":\"2025-01-01T00:00:00Z\",\"tcbStatus\":\"{PlatformStatus}\"}}]}}";
     }
 
     private string QeIdentityBody() =>
-        "{\"id\":\"TD_QE\",\"version\":2,\"issueDate\":\"" + Time(Now.AddDays(-1)) + "\",\"nextUpdate\":\"" + Time(Now.AddDays(30)) +
-        "\",\"tcbEvaluationDataNumber\":18,\"miscselect\":\"00000000\",\"miscselectMask\":\"FFFFFFFF\",\"attributes\":\"00000000000000000000000000000000\"," +
+        "{\"id\":\"TD_QE\",\"version\":2,\"issueDate\":\"" + Time(Now.AddDays(-1)) + "\",\"nextUpdate\":\"" + Time(Now.AddDays(QeIdentityDays)) +
+        "\",\"tcbEvaluationDataNumber\":" + QeEvaluationDataNumber + ",\"miscselect\":\"00000000\",\"miscselectMask\":\"FFFFFFFF\",\"attributes\":\"00000000000000000000000000000000\"," +
         "\"attributesMask\":\"FBFFFFFFFFFFFFFF0000000000000000\",\"mrsigner\":\"" + new string('0', 64) + "\",\"isvprodid\":2," +
         $"\"tcbLevels\":[{{\"tcb\":{{\"isvsvn\":8}},\"tcbDate\":\"2025-01-01T00:00:00Z\",\"tcbStatus\":\"{QeStatus}\"}}]}}";
 
