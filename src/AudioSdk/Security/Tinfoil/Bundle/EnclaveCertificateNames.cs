@@ -70,13 +70,13 @@ internal static class EnclaveCertificateNames
         var chunks = new SortedDictionary<int, string>();
         foreach (var name in names)
         {
-            if (!name.Contains(marker, StringComparison.OrdinalIgnoreCase))
+            if (!name.Contains(marker, StringComparison.Ordinal))
             {
                 continue;
             }
 
             var labels = name.Split('.');
-            if (labels.Length < 3 || !string.Equals(labels[1], label, StringComparison.OrdinalIgnoreCase) || labels[0].Length < 3
+            if (labels.Length < 3 || !string.Equals(labels[1], label, StringComparison.Ordinal) || labels[0].Length < 3
                 || !char.IsAsciiDigit(labels[0][0]) || !char.IsAsciiDigit(labels[0][1])
                 || !chunks.TryAdd(int.Parse(labels[0].AsSpan(0, 2), NumberStyles.None, CultureInfo.InvariantCulture), labels[0][2..]))
             {
