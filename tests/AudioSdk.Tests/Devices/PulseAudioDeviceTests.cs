@@ -56,6 +56,25 @@ public sealed class PulseAudioDeviceTests(Xunit.Abstractions.ITestOutputHelper l
     }
 
     [PulseAudioFact]
+    public async Task CaptureAsync_IdleSource_CancelledOverTheTestServer_EndsAndStopsTheDevice()
+    {
+        await using var daemon = await PulseDaemon.StartAsync(log);
+        await using var server = await AudioSdk.Testing.AudioTestServer.StartAsync();
+        using var client = new AudioClient(new AudioClientOptions { Endpoint = server.Endpoint, ApiKey = "sk-test" });
+        await using var session = await client.StartRealtimeSessionAsync(new AudioSdk.Realtime.RealtimeSessionOptions { Model = "gpt-4o-transcribe" });
+        using var mic = new PulseAudioCapture(16000, TimeSpan.FromMilliseconds(20), device: "mic", server: daemon.Server);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        // Nothing is fed: the source is idle when the token fires.
+        var capture = session.CaptureAsync(mic, cancel.Token);
+        var ended = await Task.WhenAny(capture, Task.Delay(TimeSpan.FromSeconds(10))) == capture;
+
+        Assert.True(ended, "CaptureAsync did not end within 10 s of its cancellation while the source was idle");
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => capture);
+        Assert.False(mic.IsRecording);
+    }
+
+    [PulseAudioFact]
     public async Task PipeSource_SixtySecondsCapturedLive_IsTheSameSamples_NoGapsNoDuplicates_ThenStopsWhileIdle()
     {
         await using var daemon = await PulseDaemon.StartAsync(log);
