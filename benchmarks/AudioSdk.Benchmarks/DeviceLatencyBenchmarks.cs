@@ -66,7 +66,24 @@ public class DeviceLatencyBenchmarks
 
     // Synchronous: the in-process toolchain does not await an asynchronous setup or cleanup.
     [GlobalSetup]
-    public void Setup() => SetupAsync().GetAwaiter().GetResult();
+    public void Setup()
+    {
+        try
+        {
+            SetupAsync().GetAwaiter().GetResult();
+        }
+        catch
+        {
+            // The cleanup is not run after a failed setup: the daemon must not outlive the run.
+            if (_daemon is { HasExited: false } daemon)
+            {
+                daemon.Kill();
+                daemon.WaitForExit();
+            }
+
+            throw;
+        }
+    }
 
     [GlobalCleanup]
     public void Cleanup() => CleanupAsync().GetAwaiter().GetResult();
