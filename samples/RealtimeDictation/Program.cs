@@ -4,12 +4,15 @@
 // when the connection drops and replays the audio of every utterance still waiting for its transcript; --drop-after N
 // makes the offline server drop the connection after N seconds of audio to show it.
 //   dotnet run --project samples/RealtimeDictation [-- --dialect openai|native] [--wav file.wav] [--fast]
-//                                                  [--turns client] [--drop-after 1.5]
+//                                                  [--turns client] [--drop-after 1.5] [--mic [--seconds 10]]
+// --mic dictates live from the microphone (AudioSdk.Devices: PulseAudio on Linux) with the SDK's own turn detection,
+// for --seconds or until Ctrl+C; where no microphone opens it says so in one line and streams the WAV or tones instead.
 // With no file it generates three 48 kHz stereo utterances (the SDK resamples them). With no
 // AUDIO_API_BASE_URL it talks to the in-process test server, so it runs offline; set AUDIO_API_BASE_URL,
 // AUDIO_API_KEY and AUDIO_REALTIME_MODEL for a real service (Tinfoil: https://inference.tinfoil.sh/v1).
 using AudioSdk;
 using AudioSdk.Audio;
+using AudioSdk.Devices;
 using AudioSdk.Realtime;
 using AudioSdk.Testing;
 
@@ -29,15 +32,16 @@ using var client = new AudioClient(new AudioClientOptions
 });
 Console.WriteLine($"{dialect} session with {model} at {client.Endpoint}{(server is null ? string.Empty : " (in-process test server)")}");
 
-// Utterances as mono samples at their own rate: from the file (one utterance), or generated.
-var (rate, utterances) = wavPath is null ? Generate() : Load(wavPath);
+// The microphone (--mic), or else utterances as mono samples at their own rate: from the file (one utterance), or generated.
+using var mic = args.Contains("--mic") ? OpenMicrophone() : null;
+var (rate, utterances) = mic is not null ? (mic.WaveFormat.SampleRate, new List<short[]>()) : wavPath is null ? Generate() : Load(wavPath);
 await using var session = await client.StartRealtimeSessionAsync(new RealtimeSessionOptions
 {
     Dialect = dialect,
     Model = model,
     InputSampleRate = rate,
     RealTimePacing = paced,
-    TurnDetection = clientTurns ? RealtimeTurnDetection.OnClient : null,
+    TurnDetection = clientTurns || mic is not null ? RealtimeTurnDetection.OnClient : null,
     Reconnect = new RealtimeReconnectOptions(),
 });
 var pending = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
@@ -71,7 +75,32 @@ var printer = Task.Run(async () =>
 });
 
 var sent = 0.0;
-if (clientTurns)
+if (mic is not null)
+{
+    // Live: the SDK converts the device's blocks to the wire format and finds where each utterance ends.
+    var seconds = Argument("--seconds") is { } limit ? double.Parse(limit, System.Globalization.CultureInfo.InvariantCulture) : 10;
+    using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        stop.Cancel();
+    };
+    Console.WriteLine($"[microphone] listening for {seconds:0.#} s (Ctrl+C ends sooner)");
+    try
+    {
+        await session.CaptureAsync(mic, stop.Token);
+    }
+    catch (OperationCanceledException) when (stop.IsCancellationRequested)
+    {
+    }
+
+    sendingDone.TrySetResult();
+    if (!pending.IsEmpty)
+    {
+        await Task.WhenAny(allDone.Task, Task.Delay(TimeSpan.FromSeconds(30)));
+    }
+}
+else if (clientTurns)
 {
     // An open microphone: the utterances with pauses between them, then a pause; no commits.
     var pause = new short[rate * 6 / 5];
@@ -120,6 +149,20 @@ async Task SendAsync(short[] samples)
 }
 
 string? Argument(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+
+// The default microphone at 16 kHz in 20 ms blocks, or null (and one line) where none opens.
+static PulseAudioCapture? OpenMicrophone()
+{
+    try
+    {
+        return new PulseAudioCapture(16000, TimeSpan.FromMilliseconds(20));
+    }
+    catch (AudioDeviceException ex)
+    {
+        Console.WriteLine($"{ex.Message} Streaming the {(Array.IndexOf(Environment.GetCommandLineArgs(), "--wav") >= 0 ? "--wav file" : "generated utterances")} instead.");
+        return null;
+    }
+}
 
 static (int Rate, List<short[]> Utterances) Load(string path)
 {

@@ -2,6 +2,9 @@
 //   composed (default): transcribe, stream a chat answer, speak each sentence as soon as it is written (VoiceAgent).
 //   --realtime: OpenAI's conversational realtime dialect, push-to-talk (speech in and out over one socket).
 //   dotnet run --project samples/VoiceAgent [-- --realtime] [--wav question.wav] [--out answer.wav]
+//                                           [--mic [--seconds 4]] [--speaker]
+// --mic records the question from the microphone and --speaker plays the answer as it arrives (AudioSdk.Devices:
+// PulseAudio on Linux); where no device opens, each says so in one line and the sample uses the file or tone instead.
 // With no AUDIO_API_BASE_URL it talks to the in-process test server, so it runs offline; set AUDIO_API_BASE_URL and
 // AUDIO_API_KEY (and AUDIO_REALTIME_MODEL for --realtime) for a real service. The composed path's chat model here is a
 // scripted IChatClient that streams at 20 tokens per second; give VoiceAgent any Microsoft.Extensions.AI IChatClient
@@ -10,6 +13,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using AudioSdk;
 using AudioSdk.Audio;
+using AudioSdk.Devices;
 using AudioSdk.Extensions.AI;
 using AudioSdk.Realtime;
 using RealtimeSessionOptions = AudioSdk.Realtime.RealtimeSessionOptions;
@@ -28,8 +32,23 @@ using var client = new AudioClient(new AudioClientOptions
     ApiKey = Environment.GetEnvironmentVariable("AUDIO_API_KEY"),
 });
 
-// The question: a WAV from disk, or a generated one-second "utterance".
-var question = wavPath is null ? Tone(1.0, 440) : await File.ReadAllBytesAsync(wavPath);
+// The question: from the microphone (--mic), a WAV from disk, or a generated one-second "utterance".
+var seconds = Argument("--seconds") is { } s ? double.Parse(s, System.Globalization.CultureInfo.InvariantCulture) : 4.0;
+var question = (args.Contains("--mic") ? Record(seconds) : null)
+    ?? (wavPath is null ? Tone(1.0, 440) : await File.ReadAllBytesAsync(wavPath));
+
+// The answer: into a WAV, and through the speaker as it arrives (--speaker).
+var speaker = args.Contains("--speaker") ? OpenSpeaker() : null;
+var playback = new AudioPlayback(24000);
+using var played = new ManualResetEventSlim();
+if (speaker is not null)
+{
+    playback.UsePosition(speaker);
+    speaker.Init(playback);
+    speaker.PlaybackStopped += (_, _) => played.Set();
+    speaker.Play();
+}
+
 var answer = new MemoryStream();
 var clock = Stopwatch.StartNew();
 TimeSpan? firstAudio = null;
@@ -48,6 +67,7 @@ if (!realtime)
     {
         firstAudio ??= clock.Elapsed;
         answer.Write(chunk.Audio.Span);
+        playback.Enqueue(chunk.Audio.Span);
         if (chunk.IsFirstOfSentence)
         {
             sentences.Add(chunk.Sentence);
@@ -79,6 +99,7 @@ else
             case OutputAudioDelta audio:
                 firstAudio ??= clock.Elapsed;
                 answer.Write(audio.Audio.Span);
+                playback.Enqueue(audio);
                 break;
             case OutputAudioTranscriptDelta delta:
                 text.Append(delta.Delta);
@@ -100,9 +121,55 @@ Pcm16.ToFloat(samples, floats);
 await File.WriteAllBytesAsync(outPath, WavFile.Write(floats, new WavFormat(WavEncoding.Pcm, 24000, 1, 16)));
 Console.WriteLine($"[answer] {transcript}");
 Console.WriteLine($"first audio after {firstAudio?.TotalMilliseconds:0} ms; {samples.Length / 24000.0:0.0} s of answer written to {outPath}");
+if (speaker is not null)
+{
+    playback.Complete();
+    played.Wait(TimeSpan.FromSeconds(samples.Length / 24000.0 + 10));
+    Console.WriteLine($"[speaker] played {playback.Position.TotalSeconds:0.0} s");
+    speaker.Dispose();
+}
+
 return firstAudio is null ? 1 : 0;
 
 string? Argument(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+
+// The question from the default microphone: a WAV of the given length, or null (and one line) where none opens.
+static byte[]? Record(double seconds)
+{
+    try
+    {
+        using var mic = new PulseAudioCapture(16000);
+        var recorded = new MemoryStream();
+        using var stopped = new ManualResetEventSlim();
+        mic.DataAvailable += (_, e) => recorded.Write(e.Buffer, 0, e.BytesRecorded);
+        mic.RecordingStopped += (_, _) => stopped.Set();
+        Console.WriteLine($"[microphone] recording {seconds:0.#} s: ask your question");
+        mic.StartRecording();
+        Thread.Sleep(TimeSpan.FromSeconds(seconds));
+        mic.StopRecording();
+        stopped.Wait(TimeSpan.FromSeconds(2));
+        return WavFile.Write(Pcm16.FromBytes(recorded.ToArray()), 16000);
+    }
+    catch (AudioDeviceException ex)
+    {
+        Console.WriteLine($"{ex.Message} Using the {(Array.IndexOf(Environment.GetCommandLineArgs(), "--wav") >= 0 ? "--wav file" : "generated question")} instead.");
+        return null;
+    }
+}
+
+// The default speaker, or null (and one line) where none opens.
+static PulseAudioPlayback? OpenSpeaker()
+{
+    try
+    {
+        return new PulseAudioPlayback(24000, TimeSpan.FromMilliseconds(20));
+    }
+    catch (AudioDeviceException ex)
+    {
+        Console.WriteLine($"{ex.Message} The answer goes to the WAV file only.");
+        return null;
+    }
+}
 
 static byte[] Tone(double seconds, double frequency)
 {

@@ -1,18 +1,22 @@
 using System.CommandLine;
+using System.Threading.Channels;
 using AudioSdk.Cli.Connection;
+using AudioSdk.Devices;
 using AudioSdk.Realtime;
 
 namespace AudioSdk.Cli.Commands;
 
 /// <summary>
 /// <c>audio dictate</c>: a WAV file or raw PCM16 from standard input (so <c>arecord</c> or <c>sox</c> can pipe a
-/// microphone in) over a realtime session in either dialect; live deltas on one line, final text per utterance.
+/// microphone in), or the microphone itself (<c>--mic</c>, PulseAudio on Linux), over a realtime session in either
+/// dialect; live deltas on one line, final text per utterance. Where no microphone can be opened, <c>--mic</c> says so in
+/// one line and reads the file or standard input instead.
 /// </summary>
 internal static class DictateCommand
 {
     public static Command Create(GlobalOptions global, CliConsole console)
     {
-        var source = new Argument<string>("source") { Description = "A WAV file, or - for raw 16-bit little-endian mono PCM on standard input" };
+        var source = new Argument<string?>("source") { Description = "A WAV file, or - for raw 16-bit little-endian mono PCM on standard input (with --mic: what to read when no microphone opens; default -)", Arity = ArgumentArity.ZeroOrOne };
         var dialect = new Option<string>("--dialect") { Description = "openai (transcription sessions) or native (vLLM)", DefaultValueFactory = _ => "openai" };
         dialect.AcceptOnlyFromAmong("openai", "native");
         var rate = new Option<int>("--rate") { Description = "Sample rate of standard input's PCM", DefaultValueFactory = _ => 16000 };
@@ -22,14 +26,18 @@ internal static class DictateCommand
         var vad = new Option<bool>("--vad") { Description = "Let the server find utterance ends (openai dialect server VAD)" };
         var utterance = new Option<TimeSpan?>("--utterance") { Description = "End an utterance after this much audio (such as 10s); default: at the end of the input", CustomParser = GlobalOptions.ParseDuration };
         var paced = new Option<bool>("--paced") { Description = "Send a file no faster than real time, as if live" };
+        var mic = new Option<bool>("--mic") { Description = "Record from the microphone (PulseAudio on Linux) at --rate until --duration or Ctrl+C" };
+        var device = new Option<string?>("--device") { Description = "The microphone: a PulseAudio source name (pactl list short sources); default: the default source" };
+        var duration = new Option<TimeSpan?>("--duration") { Description = "With --mic: stop recording after this long (such as 30s)", CustomParser = GlobalOptions.ParseDuration };
         var command = new Command("dictate", "Transcribe live: stream audio to a realtime session and print text as it arrives.")
         {
-            source, dialect, rate, model, language, prompt, vad, utterance, paced,
+            source, dialect, rate, model, language, prompt, vad, utterance, paced, mic, device, duration,
         };
         command.SetAction(async (parse, ct) =>
         {
             var native = parse.GetValue(dialect) == "native";
-            var argument = parse.GetValue(source)!;
+            var live = parse.GetValue(mic);
+            var argument = parse.GetValue(source) ?? (live ? "-" : throw new CliUsageException("Give a WAV file, - for standard input, or --mic."));
             var path = argument == "-" ? null : Path.GetFullPath(argument, console.WorkingDirectory);
             if (path is not null && !File.Exists(path))
             {
@@ -53,6 +61,23 @@ internal static class DictateCommand
                 throw new CliUsageException("--utterance must be at least 200ms.");
             }
 
+            if (!live && (parse.GetValue(device) is not null || parse.GetValue(duration) is not null))
+            {
+                throw new CliUsageException("--device and --duration go with --mic.");
+            }
+
+            if (parse.GetValue(duration) is { } d && d <= TimeSpan.Zero)
+            {
+                throw new CliUsageException("--duration must be positive.");
+            }
+
+            var microphone = live ? OpenMicrophone(console, inputRate, parse.GetValue(device), argument) : null;
+            if (microphone is not null)
+            {
+                path = null;
+            }
+
+            using var owned = microphone;
             var json = parse.GetValue(global.Json);
             var quiet = parse.GetValue(global.Quiet);
             return await AudioConnection.UseAsync(parse, global, console, async connection =>
@@ -77,7 +102,11 @@ internal static class DictateCommand
                 await using (session.ConfigureAwait(false))
                 {
                     var reader = printer.RunAsync(session, ct);
-                    if (path is not null)
+                    if (microphone is not null)
+                    {
+                        await SendMicrophoneAsync(session, microphone, every, parse.GetValue(duration), ct).ConfigureAwait(false);
+                    }
+                    else if (path is not null)
                     {
                         await SendFileAsync(session, path, ct).ConfigureAwait(false);
                     }
@@ -95,6 +124,55 @@ internal static class DictateCommand
             }, ct).ConfigureAwait(false);
         });
         return command;
+    }
+
+    /// <summary>The microphone, or null (after one line on standard error) where none opens: no PulseAudio, no server, no such source.</summary>
+    private static PulseAudioCapture? OpenMicrophone(CliConsole console, int rate, string? device, string fallback)
+    {
+        try
+        {
+            return new PulseAudioCapture(rate, TimeSpan.FromMilliseconds(20), device: device, server: console.GetEnvironmentVariable("PULSE_SERVER"));
+        }
+        catch (AudioDeviceException ex)
+        {
+            console.Error.WriteLine($"{ex.Message} Reading {(fallback == "-" ? "standard input" : fallback)} instead.");
+            return null;
+        }
+    }
+
+    /// <summary>Sends the microphone's blocks as they come, an utterance per <paramref name="every"/>, until <paramref name="duration"/> (then the recording stops and what was recorded is sent).</summary>
+    private static async Task SendMicrophoneAsync(RealtimeSession session, PulseAudioCapture microphone, TimeSpan? every, TimeSpan? duration, CancellationToken ct)
+    {
+        var blocks = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        microphone.DataAvailable += (_, e) => blocks.Writer.TryWrite(e.Buffer.AsSpan(0, e.BytesRecorded).ToArray());
+        microphone.RecordingStopped += (_, e) => blocks.Writer.TryComplete(e.Exception);
+        using var timer = new CancellationTokenSource();
+        using var stop = timer.Token.Register(microphone.StopRecording);
+        if (duration is { } limit)
+        {
+            timer.CancelAfter(limit);
+        }
+
+        var perUtterance = every is { } e ? (long)(e.TotalSeconds * microphone.WaveFormat.AverageBytesPerSecond) : long.MaxValue;
+        long sinceCommit = 0;
+        microphone.StartRecording();
+        try
+        {
+            await foreach (var block in blocks.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                await session.SendAudioAsync(block, ct).ConfigureAwait(false);
+                sinceCommit += block.Length;
+                if (sinceCommit >= perUtterance)
+                {
+                    await CommitAsync(session, ct).ConfigureAwait(false);
+                    sinceCommit = 0;
+                }
+            }
+        }
+        finally
+        {
+            microphone.StopRecording();
+        }
     }
 
     /// <summary>The WAV header from the file's first 64 KiB: the rate is known without reading the audio (files over 2 GB included).</summary>

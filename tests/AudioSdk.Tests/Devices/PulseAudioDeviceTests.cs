@@ -56,6 +56,25 @@ public sealed class PulseAudioDeviceTests(Xunit.Abstractions.ITestOutputHelper l
     }
 
     [PulseAudioFact]
+    public async Task CaptureAsync_IdleSource_CancelledOverTheTestServer_EndsAndStopsTheDevice()
+    {
+        await using var daemon = await PulseDaemon.StartAsync(log);
+        await using var server = await AudioSdk.Testing.AudioTestServer.StartAsync();
+        using var client = new AudioClient(new AudioClientOptions { Endpoint = server.Endpoint, ApiKey = "sk-test" });
+        await using var session = await client.StartRealtimeSessionAsync(new AudioSdk.Realtime.RealtimeSessionOptions { Model = "gpt-4o-transcribe" });
+        using var mic = new PulseAudioCapture(16000, TimeSpan.FromMilliseconds(20), device: "mic", server: daemon.Server);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        // Nothing is fed: the source is idle when the token fires.
+        var capture = session.CaptureAsync(mic, cancel.Token);
+        var ended = await Task.WhenAny(capture, Task.Delay(TimeSpan.FromSeconds(10))) == capture;
+
+        Assert.True(ended, "CaptureAsync did not end within 10 s of its cancellation while the source was idle");
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => capture);
+        Assert.False(mic.IsRecording);
+    }
+
+    [PulseAudioFact]
     public async Task PipeSource_SixtySecondsCapturedLive_IsTheSameSamples_NoGapsNoDuplicates_ThenStopsWhileIdle()
     {
         await using var daemon = await PulseDaemon.StartAsync(log);
@@ -79,26 +98,7 @@ public sealed class PulseAudioDeviceTests(Xunit.Abstractions.ITestOutputHelper l
                 }
             };
             mic.StartRecording();
-            var writer = Task.Run(() =>
-            {
-                // At the pace of a microphone: 20 ms every 20 ms (the pipe source itself reads as fast as it is fed).
-                using var pipe = new FileStream(daemon.MicPipe, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1);
-                var bytes = Pcm16.ToBytes(sent);
-                var pace = Stopwatch.StartNew();
-                for (var offset = 0; offset < bytes.Length; offset += 640)
-                {
-                    var due = TimeSpan.FromMilliseconds(offset / 640 * 20);
-                    if (due > pace.Elapsed)
-                    {
-                        Thread.Sleep(due - pace.Elapsed);
-                    }
-
-                    pipe.Write(bytes, offset, Math.Min(640, bytes.Length - offset));
-                }
-
-                // Silence after, so the last of the recording is read through; then the source goes idle.
-                pipe.Write(new byte[rate * 2]);
-            });
+            var writer = daemon.FeedAsync(Pcm16.ToBytes(sent));
             await writer.WaitAsync(TimeSpan.FromSeconds(seconds * 3));
             Assert.True(done.Wait(TimeSpan.FromSeconds(60)), $"the capture delivered {captured.Count / 2} of {sent.Length + (rate / 2)} samples");
             // The source is idle now: the stop must still return.
@@ -219,111 +219,5 @@ public sealed class PulseAudioDeviceTests(Xunit.Abstractions.ITestOutputHelper l
         }
 
         return null;
-    }
-}
-
-/// <summary>A PulseAudio daemon of the test's own: a null sink "speaker" and a pipe source "mic", on a private socket.</summary>
-internal sealed class PulseDaemon : IAsyncDisposable
-{
-    private readonly Process _process;
-    private readonly string _dir;
-
-    private PulseDaemon(Process process, string dir)
-    {
-        _process = process;
-        _dir = dir;
-    }
-
-    public string Server => "unix:" + Path.Combine(_dir, "native");
-
-    public string MicPipe => Path.Combine(_dir, "mic.pipe");
-
-    public static string? Binary { get; } = new[] { "/usr/bin/pulseaudio", "/bin/pulseaudio" }.FirstOrDefault(File.Exists);
-
-    public static async Task<PulseDaemon> StartAsync(Xunit.Abstractions.ITestOutputHelper log)
-    {
-        var dir = Directory.CreateTempSubdirectory("audiosdk-pulse-").FullName;
-        var start = new ProcessStartInfo(Binary!)
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        };
-        foreach (var arg in new[]
-        {
-            "-n", "--daemonize=no", "--exit-idle-time=-1", "--system=false", "--disallow-exit", "--use-pid-file=false", "--log-target=stderr",
-            "-L", $"module-native-protocol-unix socket={Path.Combine(dir, "native")} auth-anonymous=1",
-            "-L", "module-null-sink sink_name=speaker format=s16le rate=24000 channels=1",
-            "-L", $"module-pipe-source source_name=mic file={Path.Combine(dir, "mic.pipe")} format=s16le rate=16000 channels=1",
-        })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["PULSE_RUNTIME_PATH"] = dir;
-        start.Environment["PULSE_STATE_PATH"] = dir;
-        start.Environment["HOME"] = dir;
-        var process = Process.Start(start)!;
-        process.ErrorDataReceived += (_, e) => { };
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-        var socket = Path.Combine(dir, "native");
-        for (var i = 0; i < 100 && !File.Exists(socket); i++)
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"pulseaudio exited with {process.ExitCode}");
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.True(File.Exists(socket), "pulseaudio did not open its socket");
-        log.WriteLine($"pulseaudio {process.Id} on {socket}");
-        return new PulseDaemon(process, dir);
-    }
-
-    /// <summary>How many of a kind of object the daemon lists (<c>pactl list short sink-inputs</c>, <c>source-outputs</c>).</summary>
-    public async Task<int> CountAsync(string what)
-    {
-        var start = new ProcessStartInfo(Path.Combine(Path.GetDirectoryName(Binary!)!, "pactl"), ["--server", Server, "list", "short", what])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(10));
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.True(process.ExitCode == 0, $"pactl list short {what} failed: {await process.StandardError.ReadToEndAsync()}");
-        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-}
-
-/// <summary>A fact that needs the pulseaudio daemon: skipped, with the reason, where it is not installed (CI installs it).</summary>
-public sealed class PulseAudioFactAttribute : FactAttribute
-{
-    public PulseAudioFactAttribute()
-    {
-        if (PulseDaemon.Binary is null || !OperatingSystem.IsLinux())
-        {
-            Skip = "pulseaudio is not installed (apt-get install pulseaudio); the device tests need a real daemon. CI installs it.";
-        }
     }
 }
