@@ -33,24 +33,24 @@ public sealed class AttestationDocumentTests
 
     public static TheoryData<string, string> EnvelopeRefusals() => new()
     {
-        { "format", "not v3" }, { "unknown-member", "unknown member" }, { "missing-member", "lacks one of" }, { "format-number", "is not a string" },
-        { "challenge-unknown", "unknown member" }, { "nonce-upper", "nonce is not 32 bytes" }, { "nonce-short", "nonce is not 32 bytes" },
-        { "report-data-short", "report_data is not 64 bytes" }, { "algorithm", "algorithm is not supported" }, { "other-nonce", "another nonce" },
-        { "cpu-format", "" }, { "cpu-unknown", "unknown member" }, { "report-short", "bytes, not 1184" },
-        { "report-not-base64", "not canonical base64" }, { "endorsed-unknown", "unknown member" }, { "crypto-hash", "crypto_material does not have the endorsed hash" },
+        { "format", "not v3" }, { "unknown-member", "the document has an unknown member 'extra'" }, { "missing-member", "the document lacks one of" }, { "format-number", "the document.format is not a string" },
+        { "challenge-unknown", "challenge has an unknown member 'extra'" }, { "nonce-upper", "challenge.nonce is not 32 bytes" }, { "nonce-short", "challenge.nonce is not 32 bytes" },
+        { "report-data-short", "challenge.report_data is not 64 bytes" }, { "algorithm", "algorithm is not supported" }, { "other-nonce", "another nonce" },
+        { "cpu-format", "the CPU evidence is not a SEV-SNP report" }, { "cpu-unknown", "cpu_evidence has an unknown member 'extra'" }, { "report-short", "bytes, not 1184" },
+        { "report-not-base64", "cpu_evidence.report_base64 is not canonical base64" }, { "endorsed-unknown", "endorsed has an unknown member 'extra'" }, { "crypto-hash", "crypto_material does not have the endorsed hash" },
         { "device-hash", "device_evidence does not have the endorsed hash" }, { "report-data", "does not bind" },
-        { "crypto-format", "crypto_material has an unknown format" }, { "crypto-items-object", "items is not an array" },
-        { "crypto-item-unknown", "unknown member" }, { "crypto-item-empty-id", "empty id" }, { "crypto-item-empty-format", "empty format" },
+        { "crypto-format", "crypto_material has an unknown format" }, { "crypto-items-object", "crypto_material.items is not an array" },
+        { "crypto-item-unknown", "a crypto item has an unknown member 'extra'" }, { "crypto-item-empty-id", "a crypto item has an empty id" }, { "crypto-item-empty-format", "a crypto item has an empty format" },
         { "crypto-duplicate", "appears twice" }, { "crypto-tls-upper", "not 32 bytes of lowercase hex" }, { "crypto-hpke-short", "not 32 bytes of lowercase hex" },
-        { "crypto-not-json", "not a single JSON value" }, { "crypto-duplicate-member", "duplicate member" },
-        { "device-format", "device_evidence has an unknown format" }, { "device-items-object", "items is not an array" },
-        { "device-item-unknown", "unknown member" }, { "device-duplicate", "appears twice" }, { "device-empty-kind", "empty kind" },
-        { "device-empty-vendor", "empty vendor" }, { "device-format-not-uri", "not a URI" }, { "device-empty-id", "empty id" },
-        { "collateral-object", "collateral is not an array" }, { "collateral-unknown", "unknown member" }, { "collateral-duplicate", "appears twice" },
-        { "collateral-empty-id", "empty id" }, { "collateral-empty-role", "empty role" }, { "collateral-subjects-empty", "subjects" },
+        { "crypto-not-json", "crypto_material is not a single JSON value" }, { "crypto-duplicate-member", "crypto_material has a duplicate member" },
+        { "device-format", "device_evidence has an unknown format" }, { "device-items-object", "device_evidence.items is not an array" },
+        { "device-item-unknown", "a device item has an unknown member 'extra'" }, { "device-duplicate", "appears twice" }, { "device-empty-kind", "a device item has an empty kind" },
+        { "device-empty-vendor", "a device item has an empty vendor" }, { "device-format-not-uri", "not a URI" }, { "device-empty-id", "a device item has an empty id" },
+        { "collateral-object", "collateral is not an array" }, { "collateral-unknown", "a collateral item has an unknown member 'extra'" }, { "collateral-duplicate", "appears twice" },
+        { "collateral-empty-id", "a collateral item has an empty id" }, { "collateral-empty-role", "a collateral item has an empty role" }, { "collateral-subjects-empty", "subjects" },
         { "collateral-subjects-unknown", "subjects" }, { "collateral-subjects-number", "subjects" }, { "collateral-subjects-object", "subjects" },
-        { "collateral-data-string", "no data object" }, { "duplicate-member", "duplicate member" }, { "not-utf8", "not valid UTF-8" },
-        { "too-large", "larger than" }, { "not-json", "not a single JSON value" },
+        { "collateral-data-string", "no data object" }, { "duplicate-member", "the document has a duplicate member" }, { "not-utf8", "the document is not valid UTF-8" },
+        { "too-large", "larger than" }, { "at-the-limit", "the document lacks one of" }, { "not-json", "the document is not a single JSON value" },
     };
 
     [Theory]
@@ -62,6 +62,7 @@ public sealed class AttestationDocumentTests
             "duplicate-member" => Encoding.UTF8.GetBytes(Build().ToJsonString().Replace("{\"format\":", "{\"format\":\"x\",\"format\":", StringComparison.Ordinal)),
             "not-utf8" => [0x7B, 0xFF, 0x7D],
             "too-large" => new byte[AttestationDocument.MaxBytes + 1],
+            "at-the-limit" => [.. "{}"u8, .. Enumerable.Repeat((byte)' ', AttestationDocument.MaxBytes - 2)],
             "not-json" => "{\"format\":"u8.ToArray(),
             _ => Encoding.UTF8.GetBytes(Change(change).ToJsonString()),
         };
@@ -132,7 +133,7 @@ public sealed class AttestationDocumentTests
             case "crypto-hpke-short": crypto["items"]![1]!["data"] = new string('5', 62); break;
             case "crypto-not-json": rawCrypto = "{\"format\":"; break;
             case "crypto-duplicate-member": rawCrypto = crypto.ToJsonString().Replace("{\"format\":", "{\"format\":\"x\",\"format\":", StringComparison.Ordinal); break;
-            case "crypto-other-items": crypto["items"] = new JsonArray(new JsonObject { ["id"] = "tls", ["format"] = "https://example.com/other", ["data"] = "zz" }, new JsonObject { ["id"] = "key", ["format"] = AttestationDocument.HpkeKeyFormat, ["data"] = new string('5', 64) }); break;
+            case "crypto-other-items": crypto["items"] = new JsonArray(new JsonObject { ["id"] = "tls", ["format"] = "https://example.com/other", ["data"] = new string('a', 64) }, new JsonObject { ["id"] = "key", ["format"] = AttestationDocument.HpkeKeyFormat, ["data"] = new string('5', 64) }); break;
             case "device-format": device["format"] = "https://tinfoil.sh/device-evidence/v2"; break;
             case "device-items-object": device["items"] = new JsonObject(); break;
             case "device-item-unknown": deviceItem["extra"] = 1; device["items"]!.AsArray().Add(deviceItem); break;

@@ -87,6 +87,26 @@ public sealed class CertificateTransparencyTests
         Assert.Equal(0, Count(Leaf(_ => [], list: [0x00, 0x00]), [LogKey(0)]));
     }
 
+    [Fact]
+    public void APrecertificateOfMoreThan64KiB_IsSignedWithItsThreeByteLength()
+    {
+        var leaf = Leaf(precert => [Sct(0, precert)], padding: 70_000);
+        Assert.True(leaf.Tbs.Length > 65_536);
+        Assert.Equal(1, Count(leaf, [LogKey(0)]));
+    }
+
+    [Fact]
+    public void AnEmptySctAtTheEndOfTheList_IsAShortSct_AndEachRefusalSaysWhy()
+    {
+        var empty = Assert.ThrowsAny<AttestationException>(() => Count(Leaf(_ => [], list: [0x00, 0x02, 0x00, 0x00]), [LogKey(0)]));
+        Assert.Equal("SCT_DUPLICATE_LOG", empty.Code);
+        Assert.Contains("two SCTs come from the same CT log", empty.Message, StringComparison.Ordinal);
+        var truncated = Assert.ThrowsAny<AttestationException>(() => Count(Leaf(_ => [], list: [0x00, 0x01, 0x00]), [LogKey(0)]));
+        Assert.Contains("the SCT list is malformed", truncated.Message, StringComparison.Ordinal);
+        var notOctets = Assert.ThrowsAny<AttestationException>(() => Count(Leaf(_ => [], rawExtension: [0x05, 0x00]), [LogKey(0)]));
+        Assert.Contains("the SCT list is malformed", notOctets.Message, StringComparison.Ordinal);
+    }
+
     private static int Count(DerCertificate leaf, IReadOnlyList<TransparencyLogKey> logs) => CertificateTransparency.CountVerified(leaf, DerCertificate.Parse(Issuer.RawData), logs);
 
     private static void Refused(DerCertificate leaf, string code)
@@ -102,12 +122,17 @@ public sealed class CertificateTransparencyTests
     }
 
     /// <summary>A leaf whose last extension is an SCT list built from the precertificate TBS (the leaf's TBS without it).</summary>
-    private static DerCertificate Leaf(Func<byte[], IEnumerable<byte[]>> scts, byte[]? list = null, byte[]? rawExtension = null)
+    private static DerCertificate Leaf(Func<byte[], IEnumerable<byte[]>> scts, byte[]? list = null, byte[]? rawExtension = null, int padding = 0)
     {
         CertificateRequest Request()
         {
             var request = new CertificateRequest("CN=leaf", LeafKey, HashAlgorithmName.SHA256);
             request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+            if (padding > 0)
+            {
+                request.CertificateExtensions.Add(new X509Extension("1.2.3.4.5", new byte[padding], false));
+            }
+
             return request;
         }
 

@@ -310,6 +310,103 @@ public sealed class SevSnpVerifierTests
         Policy(null, new SevSnpPolicy { PlatformInfo = [(1, false, "tsme_enabled")] }, AttestationStage.Policy, "PLATFORM_INFO_MISMATCH");
     }
 
+    [Fact]
+    public void AnAskExpiredWhileItsArkIsValid_IsRefused_AndTheFirstChainThatSignedTheVcekIsTheOne()
+    {
+        var genoa = SyntheticAmdChain.For(AmdGeneration.Genoa);
+        var ask = X509CertificateLoader.LoadCertificate(genoa.Chain.Ask.Raw);
+        var arkName = new X500DistinguishedName(genoa.ArkName);
+        var request = new CertificateRequest(ask.SubjectName, ask.PublicKey, HashAlgorithmName.SHA384, RSASignaturePadding.Pss);
+        using var shortAsk = request.Create(arkName, genoa.ArkSigner, SyntheticAmdChain.NotBefore, Now.AddDays(-1), [0x07]);
+        var expired = new AmdChain("short-ask", DerCertificate.Parse(shortAsk.RawData), genoa.Chain.Ark);
+        var ex = Assert.ThrowsAny<AttestationException>(() => new SevSnpVerifier([expired]).Authenticate(genoa.Report(), genoa.Vcek, Now, out _, out _));
+        Assert.Equal((AttestationStage.CertificateChain, "VCEK_CHAIN_INVALID"), (ex.Stage, ex.Code));
+        Assert.Contains("the short-ask ASK or ARK is not valid at", ex.Message, StringComparison.Ordinal);
+
+        var copy = new AmdChain("copy", genoa.Chain.Ask, genoa.Chain.Ark);
+        new SevSnpVerifier([genoa.Chain, copy]).Authenticate(genoa.Report(), genoa.Vcek, Now, out _, out var first);
+        Assert.Same(genoa.Chain, first);
+        new SevSnpVerifier([copy, genoa.Chain]).Authenticate(genoa.Report(), genoa.Vcek, Now, out _, out first);
+        Assert.Same(copy, first);
+    }
+
+    [Fact]
+    public void AVcekWithAnRsaKey_VerifiesNoReportSignature()
+    {
+        var genoa = SyntheticAmdChain.For(AmdGeneration.Genoa);
+        using var rsa = RSA.Create(2048);
+        var request = new CertificateRequest("CN=SEV-VCEK-RSA", rsa, HashAlgorithmName.SHA384, RSASignaturePadding.Pss);
+        SyntheticAmdChain.AddVcekExtensions(request, genoa.ChipId, genoa.Tcb);
+        using var vcek = request.Create(X509CertificateLoader.LoadCertificate(genoa.Chain.Ask.Raw).SubjectName, genoa.AskSigner, SyntheticAmdChain.NotBefore, SyntheticAmdChain.NotAfter, [0x08]);
+        var ex = Assert.ThrowsAny<AttestationException>(() => genoa.Verifier.Authenticate(genoa.Report(), vcek.RawData, Now, out _, out _));
+        Assert.Equal((AttestationStage.Report, "REPORT_SIGNATURE_INVALID"), (ex.Stage, ex.Code));
+    }
+
+    [Fact]
+    public void EachRefusal_SaysWhy()
+    {
+        var amd = SyntheticAmdChain.For(AmdGeneration.Genoa);
+        var tampered = amd.Report();
+        tampered[0x90] ^= 1;
+        Reason(() => amd.Verifier.Authenticate(tampered, amd.Vcek, Now, out _, out _), "the report's signature does not verify under the VCEK");
+        Reason(() => amd.Verifier.Authenticate(amd.Report(), [0x30, 0x03, 0x02, 0x01, 0x00], Now, out _, out _), "the VCEK certificate does not parse");
+        Reason(() => amd.Verifier.Authenticate(amd.Report(r => r[0x1A0] ^= 1), amd.Vcek, Now, out _, out _), "the VCEK was issued for another chip than the report's CHIP_ID");
+        var shortVcek = new SyntheticAmdChain(AmdGeneration.Genoa, vcekNotBefore: Now.AddDays(-2), vcekNotAfter: Now.AddDays(-1));
+        Reason(() => shortVcek.Verifier.Authenticate(shortVcek.Report(), shortVcek.Vcek, Now, out _, out _), $"the VCEK is valid from {Now.AddDays(-2):O} to {Now.AddDays(-1):O}, not at {Now:O}");
+
+        var genoa = amd;
+        (Action<CertificateRequest> Extensions, string Reason)[] vceks =
+        [
+            (r => SyntheticAmdChain.AddVcekExtensions(r, genoa.ChipId, genoa.Tcb, skip: SyntheticAmdChain.OidHwId), "the VCEK has no hardware id extension"),
+            (r => SyntheticAmdChain.AddVcekExtensions(r, genoa.ChipId, genoa.Tcb, encode: oid => oid == "1.3.6.1.4.1.3704.1.3.2" ? SyntheticAmdChain.Integer(256) : SyntheticAmdChain.Integer(Spl(genoa.Tcb, oid))), "the VCEK's TCB extension 1.3.6.1.4.1.3704.1.3.2 is out of range"),
+            (r => SyntheticAmdChain.AddVcekExtensions(r, genoa.ChipId, genoa.Tcb, encode: oid => oid == "1.3.6.1.4.1.3704.1.3.3" ? [0x04, 0x01, 0x07] : SyntheticAmdChain.Integer(Spl(genoa.Tcb, oid))), "the VCEK's TCB extension 1.3.6.1.4.1.3704.1.3.3 is malformed"),
+        ];
+        foreach (var (extensions, reason) in vceks)
+        {
+            var chain = new SyntheticAmdChain(AmdGeneration.Genoa, extensions);
+            Reason(() => chain.Verifier.Authenticate(chain.Report(r => genoa.ChipId.CopyTo(r, 0x1A0)), chain.Vcek, Now, out _, out _), reason);
+        }
+
+        var t = amd.Tcb;
+        var higher = t with { Snp = (byte)(t.Snp + 1) };
+        (Action<byte[]>? Change, SevSnpPolicy Policy, string Reason)[] policies =
+        [
+            (r => SetPolicy(r, 0x30000 | (1UL << 19)), SevSnpPolicy.Default, "the guest allows debugging, so the host can read its memory"),
+            (r => SetPolicy(r, 0x10000), SevSnpPolicy.Default, "guest policy 0x0000000000010000 has reserved bits set wrongly"),
+            (r => SetPolicy(r, 0x30000 | (1UL << 18)), SevSnpPolicy.Default, "the guest allows a migration agent"),
+            (r => Array.Fill(r, (byte)0xAB, 0x90, 48), new SevSnpPolicy { ExpectedMeasurement = new byte[48] }, "the report's measurement " + string.Concat(Enumerable.Repeat("ab", 48)) + " is not the expected " + new string('0', 96)),
+            (r => r[0xC0] = 1, new SevSnpPolicy { ExpectedHostData = new byte[32] }, "HOST_DATA 01" + new string('0', 62) + " is not the expected " + new string('0', 64)),
+            (r => r[0x50] = 1, new SevSnpPolicy { ExpectedReportData = new byte[64] }, "REPORT_DATA 01"),
+            (r => r[0xE0] = 1, new SevSnpPolicy { ExpectedIdKeyDigest = new byte[48] }, "ID_KEY_DIGEST 01"),
+            (r => r[0x110] = 1, new SevSnpPolicy { ExpectedAuthorKeyDigest = new byte[48] }, "AUTHOR_KEY_DIGEST 01"),
+            (r => r[0x20] = 1, new SevSnpPolicy { ExpectedImageId = new byte[16] }, "IMAGE_ID 01"),
+            (r => r[0x10] = 1, new SevSnpPolicy { ExpectedFamilyId = new byte[16] }, "FAMILY_ID 01"),
+            (r => WriteTcb(r, 0x180, higher), new SevSnpPolicy { MinimumTcb = higher }, $"the platform's TCB ({t}) is below the minimum ({higher})"),
+            (r => WriteTcb(r, 0x38, higher), new SevSnpPolicy { MinimumTcb = higher }, $"the reported TCB ({t}) is below the minimum ({higher})"),
+            (null, new SevSnpPolicy { MinimumLaunchTcb = higher }, $"the launch TCB ({t}) is below the minimum ({higher})"),
+            (null, new SevSnpPolicy { MinimumBuild = 41 }, "firmware build 40 is below 41"),
+            (null, new SevSnpPolicy { MinimumFirmwareVersion = (1, 56) }, "firmware 1.55 is below 1.56"),
+            (null, new SevSnpPolicy { MinimumGuestSvn = 1 }, "guest SVN 0 is below 1"),
+            (r => r[0x30] = 2, new SevSnpPolicy { Vmpl = 0 }, "the report is from VMPL 2, not 0"),
+            (null, new SevSnpPolicy { RequireSmt = false }, "the guest policy allows SMT"),
+            (null, new SevSnpPolicy { RequireSingleSocket = true }, "the guest policy does not require a single socket"),
+            (r => r[0x1E0] ^= 1, new SevSnpPolicy { PermitProvisionalFirmware = false }, "the platform runs firmware that is not committed"),
+            (null, new SevSnpPolicy { PlatformInfo = [(3, true, "rapl_disabled")] }, "platform info rapl_disabled is False, the policy requires True"),
+            (null, new SevSnpPolicy { PlatformInfo = [(0, false, "smt_enabled")] }, "platform info smt_enabled is True, the policy requires False"),
+        ];
+        foreach (var (change, policy, reason) in policies)
+        {
+            var report = SevSnpReport.Parse(amd.Report(change));
+            Reason(() => SevSnpVerifier.CheckPolicy(report, policy), reason);
+        }
+    }
+
+    private static void Reason(Action refused, string reason)
+    {
+        var ex = Assert.ThrowsAny<AttestationException>(refused);
+        Assert.Contains(reason, ex.Message, StringComparison.Ordinal);
+    }
+
     private static int Spl(SevSnpTcb tcb, string oid) => oid switch
     {
         "1.3.6.1.4.1.3704.1.3.1" => tcb.Bootloader,

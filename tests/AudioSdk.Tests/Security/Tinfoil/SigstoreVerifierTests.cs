@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using AudioSdk.Security;
@@ -158,15 +159,15 @@ public sealed class SigstoreVerifierTests
     {
         { "media-type", "BUNDLE_MALFORMED", "v0.3" },
         { "no-media-type", "BUNDLE_MALFORMED", "v0.3" },
-        { "unknown-member", "BUNDLE_MALFORMED", "unknown member" },
-        { "material-unknown-member", "BUNDLE_MALFORMED", "unknown member" },
-        { "envelope-unknown-member", "BUNDLE_MALFORMED", "unknown member" },
-        { "entry-unknown-member", "BUNDLE_MALFORMED", "unknown member" },
-        { "proof-unknown-member", "BUNDLE_MALFORMED", "unknown member" },
+        { "unknown-member", "BUNDLE_MALFORMED", "the bundle has an unknown member 'extra'" },
+        { "material-unknown-member", "BUNDLE_MALFORMED", "verificationMaterial has an unknown member 'extra'" },
+        { "envelope-unknown-member", "BUNDLE_MALFORMED", "dsseEnvelope has an unknown member 'extra'" },
+        { "entry-unknown-member", "BUNDLE_MALFORMED", "a log entry has an unknown member 'extra'" },
+        { "proof-unknown-member", "BUNDLE_MALFORMED", "an inclusion proof has an unknown member 'extra'" },
         { "no-material", "BUNDLE_MALFORMED", "verificationMaterial" },
         { "material-array", "BUNDLE_MALFORMED", "not an object" },
         { "timestamps-array", "BUNDLE_MALFORMED", "timestampVerificationData" },
-        { "chain", "BUNDLE_MALFORMED", "x509CertificateChain" },
+        { "chain", "BUNDLE_MALFORMED", "a v0.3 bundle carries one leaf certificate" },
         { "no-certificate", "BUNDLE_MALFORMED", "no certificate" },
         { "certificate-junk", "BUNDLE_MALFORMED", "does not parse" },
         { "no-envelope", "BUNDLE_MALFORMED", "dsseEnvelope" },
@@ -199,6 +200,8 @@ public sealed class SigstoreVerifierTests
         { "proof-index-changed", "REKOR_INCLUSION_INVALID", "stated root" },
         { "tree-size-changed", "REKOR_INCLUSION_INVALID", "stated root" },
         { "no-checkpoint", "REKOR_INCLUSION_INVALID", "no checkpoint" },
+        { "no-tree-size", "REKOR_INCLUSION_INVALID", "the inclusion proof has no tree size" },
+        { "no-proof-index", "REKOR_INCLUSION_INVALID", "the inclusion proof has no log index" },
         { "checkpoint-changed", "REKOR_INCLUSION_INVALID", "checkpoint's signature" },
         { "body-not-utf8", "REKOR_INCLUSION_INVALID", "not UTF-8" },
         { "body-not-json", "REKOR_INCLUSION_INVALID", "not JSON" },
@@ -268,6 +271,8 @@ public sealed class SigstoreVerifierTests
                 case "proof-index-changed": proof["logIndex"] = "2335640354"; break;
                 case "tree-size-changed": proof["treeSize"] = "2335640357"; break;
                 case "no-checkpoint": proof.Remove("checkpoint"); break;
+                case "no-tree-size": proof.Remove("treeSize"); break;
+                case "no-proof-index": proof.Remove("logIndex"); break;
                 case "checkpoint-changed": proof["checkpoint"]!["envelope"] = proof["checkpoint"]!["envelope"]!.GetValue<string>().Replace("2335640356", "2335640357", StringComparison.Ordinal); break;
                 default: entry["canonicalizedBody"] = ChangeBody(entry["canonicalizedBody"]!.GetValue<string>(), change); break;
             }
@@ -313,6 +318,147 @@ public sealed class SigstoreVerifierTests
     {
         Assert.Equal(Encoding.UTF8.GetBytes("DSSEv1 6 a/b\u221a 3 xyz"), SigstoreVerifier.Pae("a/b\u221a", "xyz"u8.ToArray()));
         Assert.Equal(Encoding.UTF8.GetBytes("DSSEv1 0  0 "), SigstoreVerifier.Pae(string.Empty, []));
+    }
+
+    [Fact]
+    public void ACheckpointForAnotherTreeThanTheProof_IsRefused()
+    {
+        using var rekor = new SyntheticRekor();
+        Assert.Equal(LogTime, Verify(rekor.Bundle(), root: rekor.Root).IntegratedTime);
+        foreach (var (size, otherRoot) in new[] { (2L, false), (1L, true) })
+        {
+            var ex = Refused(rekor.Bundle(checkpointSize: size, checkpointOtherRoot: otherRoot), "CHECKPOINT_ROOT_MISMATCH", root: rekor.Root);
+            Assert.Contains("the signed checkpoint is for another tree than the proof", ex.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void EntriesOfTwoLogs_AreEachVerified_TheEarliestDatesTheSignature_AndTheFirstNamesTheLog()
+    {
+        using var rekor = new SyntheticRekor();
+        var later = DateTimeOffset.FromUnixTimeSeconds(1786661855 + 30);
+        var result = Verify(rekor.Bundle(second: (later, true)), Policy with { TlogEntriesMax = 2 }, rekor.Root);
+        Assert.Equal(LogTime, result.IntegratedTime);
+        Assert.Equal(2, result.TlogEntryCount);
+        Assert.Equal(Convert.FromBase64String("wNI9atQGlz+VWfO6LRygH4QUfY/8W4RFwiT5i5WRgB0="), result.RekorLogId);
+
+        // The same index in another log is another entry; the entry without a time is refused when its turn comes.
+        var undated = Refused(rekor.Bundle(second: (null, true)), "BUNDLE_MALFORMED", policy: Policy with { TlogEntriesMax = 2 }, root: rekor.Root);
+        Assert.Contains("a log entry has no integrated time", undated.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LogTimes_ThatDateNothing_AreNoObservation()
+    {
+        var zero = Refused(Bundle(b => b["verificationMaterial"]!["tlogEntries"]![0]!["integratedTime"] = "0"), "OBSERVER_TIMESTAMP_INSUFFICIENT");
+        Assert.Contains("0 observer timestamps, 1 needed", zero.Message, StringComparison.Ordinal);
+        var none = Refused(Bundle(b => b["verificationMaterial"]!["tlogEntries"]![0]!.AsObject().Remove("integratedTime")), "OBSERVER_TIMESTAMP_INSUFFICIENT", policy: Policy with { ObserverTimestampsMin = 0 });
+        Assert.Contains("no transparency-log entry dates the signature", none.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ABundleAtTheSizeLimit_IsParsed_AndNestingPast32_IsNotJson()
+    {
+        var padded = new byte[4 << 20];
+        padded.AsSpan().Fill((byte)' ');
+        "[]"u8.CopyTo(padded);
+        Assert.Contains("v0.3", Refused(padded, "BUNDLE_MALFORMED").Message, StringComparison.Ordinal);
+        Assert.Contains("not JSON", Refused(Encoding.ASCII.GetBytes(new string('[', 33) + new string(']', 33)), "BUNDLE_MALFORMED").Message, StringComparison.Ordinal);
+        Assert.Contains("v0.3", Refused(Encoding.ASCII.GetBytes(new string('[', 32) + new string(']', 32)), "BUNDLE_MALFORMED").Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PolicyRefusals_NameWhatTheSignerIs()
+    {
+        var leaf = Leaf();
+        (SigstorePolicy Policy, string Reason)[] cases =
+        [
+            (Policy with { OidcIssuer = "https://accounts.google.com" }, "the signer's OIDC issuer is https://token.actions.githubusercontent.com, not https://accounts.google.com"),
+            (Policy with { Repository = "tinfoilsh/other" }, "the release was built by tinfoilsh/confidential-model-router, not tinfoilsh/other"),
+            (Policy with { WorkflowRefPrefix = "refs/heads/" }, "the workflow ref refs/tags/v0.0.141 does not start with refs/heads/"),
+            (Policy with { PayloadType = "application/json" }, "the payload type is application/vnd.in-toto+json, not application/json"),
+            (Policy with { VerificationTime = leaf.NotAfter.AddSeconds(1) }, $"the signing certificate is valid from {leaf.NotBefore:O} to {leaf.NotAfter:O}, not at the log time {LogTime:O}"),
+        ];
+        foreach (var (policy, reason) in cases)
+        {
+            var ex = Assert.ThrowsAny<AttestationException>(() => Verify(Bundle(), policy));
+            Assert.Contains(reason, ex.Message, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>
+    /// The real bundle's entry re-signed by a Rekor key the test holds (the trust root names it under the real log id):
+    /// a one-leaf tree whose root is the entry's leaf hash, a checkpoint that may name another tree, and optionally a
+    /// second entry from a second log with the same index.
+    /// </summary>
+    private sealed class SyntheticRekor : IDisposable
+    {
+        private static readonly byte[] SecondLogId = Enumerable.Repeat((byte)0x5A, 32).ToArray();
+        private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+        public SyntheticRekor()
+        {
+            var root = RootJson();
+            var spki = Convert.ToBase64String(_key.ExportSubjectPublicKeyInfo());
+            var rekor = root["tlogs"]!.AsArray().Single(t => t!["baseUrl"]!.GetValue<string>() == "https://rekor.sigstore.dev")!;
+            rekor["publicKey"]!["rawBytes"] = spki;
+            var second = rekor.DeepClone();
+            second["logId"]!["keyId"] = Convert.ToBase64String(SecondLogId);
+            root["tlogs"]!.AsArray().Add(second);
+            Root = SigstoreTrustedRoot.Parse(Encoding.UTF8.GetBytes(root.ToJsonString()));
+        }
+
+        public SigstoreTrustedRoot Root { get; }
+
+        public void Dispose() => _key.Dispose();
+
+        public byte[] Bundle(long checkpointSize = 1, bool checkpointOtherRoot = false, (DateTimeOffset? Time, bool OtherLog)? second = null) => SigstoreVerifierTests.Bundle(b =>
+        {
+            var entries = b["verificationMaterial"]!["tlogEntries"]!.AsArray();
+            var entry = entries[0]!.AsObject();
+            Resign(entry, checkpointSize, checkpointOtherRoot);
+            if (second is { } s)
+            {
+                var copy = entry.DeepClone().AsObject();
+                if (s.OtherLog)
+                {
+                    copy["logId"]!["keyId"] = Convert.ToBase64String(SecondLogId);
+                }
+
+                if (s.Time is { } time)
+                {
+                    copy["integratedTime"] = time.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+                else
+                {
+                    copy.Remove("integratedTime");
+                }
+
+                Resign(copy, 1, false);
+                entries.Add(copy);
+            }
+        });
+
+        private void Resign(JsonObject entry, long checkpointSize, bool checkpointOtherRoot)
+        {
+            var body = entry["canonicalizedBody"]!.GetValue<string>();
+            var logId = Convert.FromBase64String(entry["logId"]!["keyId"]!.GetValue<string>());
+            var index = entry["logIndex"]!.GetValue<string>();
+            var time = entry["integratedTime"]?.GetValue<string>() ?? "0";
+            var canonical = $"{{\"body\":\"{body}\",\"integratedTime\":{time},\"logID\":\"{Convert.ToHexString(logId).ToLowerInvariant()}\",\"logIndex\":{index}}}";
+            entry["inclusionPromise"]!["signedEntryTimestamp"] = Convert.ToBase64String(_key.SignData(Encoding.UTF8.GetBytes(canonical), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
+
+            var leaf = TransparencyLog.LeafHash(Convert.FromBase64String(body));
+            var proof = entry["inclusionProof"]!.AsObject();
+            proof["logIndex"] = "0";
+            proof["treeSize"] = "1";
+            proof["hashes"] = new JsonArray();
+            proof["rootHash"] = Convert.ToBase64String(leaf);
+            var noted = checkpointOtherRoot ? SHA256.HashData(leaf) : leaf;
+            var text = $"rekor.sigstore.dev - 1193050959916656506\n{checkpointSize}\n{Convert.ToBase64String(noted)}\n";
+            var signature = _key.SignData(Encoding.UTF8.GetBytes(text), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+            proof["checkpoint"]!["envelope"] = $"{text}\n\u2014 rekor.sigstore.dev {Convert.ToBase64String([.. logId.AsSpan(0, 4), .. signature])}\n";
+        }
     }
 
     private static string ChangeBody(string base64, string change)

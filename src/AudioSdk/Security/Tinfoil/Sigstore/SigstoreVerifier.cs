@@ -130,7 +130,8 @@ internal static class SigstoreVerifier
             throw Reject.With(AttestationStage.Provenance, "SCT_INSUFFICIENT", $"{sctCount} verified SCTs, {policy.SctMin} needed");
         }
 
-        if (!DerCertificate.VerifyEcdsa(leaf.SubjectPublicKeyInfo.Span, Pae(payloadType, payload), signature, leaf.PublicKeyAlgorithm == "1.2.840.10045.2.1" ? HashAlgorithmName.SHA256 : HashAlgorithmName.SHA384))
+        // The DSSE signature is ECDSA with SHA-256 (cosign's keyless P-256 keys); a key of another type verifies nothing.
+        if (!DerCertificate.VerifyEcdsa(leaf.SubjectPublicKeyInfo.Span, Pae(payloadType, payload), signature, HashAlgorithmName.SHA256))
         {
             throw Reject.With(AttestationStage.Provenance, "DSSE_SIGNATURE_INVALID", "the DSSE signature does not verify under the signing certificate");
         }

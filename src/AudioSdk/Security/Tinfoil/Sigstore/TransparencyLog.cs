@@ -26,7 +26,8 @@ internal static class TransparencyLog
     /// <summary>Computes the root from a leaf and its audit path; null when the proof does not fit the tree.</summary>
     public static byte[]? RootFromInclusionProof(long index, long size, byte[] leafHash, IReadOnlyList<byte[]> path)
     {
-        if (index < 0 || size <= 0 || index >= size)
+        // A tree of size 0 or less has no index in [0, size).
+        if (index < 0 || index >= size)
         {
             return null;
         }
