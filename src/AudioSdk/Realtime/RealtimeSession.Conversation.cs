@@ -15,7 +15,7 @@ public partial class RealtimeSession
     {
         ArgumentNullException.ThrowIfNull(text);
         ConversationDriver();
-        return SendAsync(ClientCommand.Conversation, ReadOnlyMemory<byte>.Empty, cancellationToken, new UserTextCommand(text)).AsTask();
+        return _channel.SendAsync(ClientCommand.Conversation, ReadOnlyMemory<byte>.Empty, cancellationToken, new UserTextCommand(text)).AsTask();
     }
 
     /// <summary>
@@ -33,7 +33,7 @@ public partial class RealtimeSession
     {
         options?.Validate();
         ConversationDriver();
-        return SendForReplyAsync<ResponseCreated>(ClientCommand.Conversation, _options.ResponseTimeout, "the response (response.created)", cancellationToken, new CreateResponseCommand(options));
+        return _channel.SendForReplyAsync<ResponseCreated>(ClientCommand.Conversation, _options.ResponseTimeout, "the response (response.created)", cancellationToken, new CreateResponseCommand(options));
     }
 
     /// <summary>
@@ -48,7 +48,7 @@ public partial class RealtimeSession
     public virtual Task CancelResponseAsync(string? responseId = null, CancellationToken cancellationToken = default)
     {
         ConversationDriver();
-        return SendAsync(ClientCommand.Conversation, ReadOnlyMemory<byte>.Empty, cancellationToken, new CancelResponseCommand(responseId)).AsTask();
+        return _channel.SendAsync(ClientCommand.Conversation, ReadOnlyMemory<byte>.Empty, cancellationToken, new CancelResponseCommand(responseId)).AsTask();
     }
 
     /// <summary>Waits for a response to end (including one that already ended), whatever its status.</summary>
@@ -60,7 +60,7 @@ public partial class RealtimeSession
     public virtual Task<ResponseDone> WaitForResponseAsync(string responseId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(responseId);
-        return WaitAsync(ConversationDriver().Responses.WaitAsync(responseId), _options.ResponseTimeout, "the end of the response", cancellationToken);
+        return _channel.WaitAsync(ConversationDriver().Responses.WaitAsync(responseId), _options.ResponseTimeout, "the end of the response", cancellationToken);
     }
 
     /// <summary>How much audio an assistant item has delivered so far (PCM16 at 24 kHz).</summary>
@@ -98,7 +98,7 @@ public partial class RealtimeSession
         }
 
         var endMs = (int)Math.Min(Math.Floor(played.TotalMilliseconds), Math.Floor(received.TotalMilliseconds));
-        return await SendForReplyAsync<ConversationItemTruncated>(ClientCommand.Conversation, _options.ResponseTimeout, "the truncation", cancellationToken, new TruncateCommand(itemId, 0, endMs)).ConfigureAwait(false);
+        return await _channel.SendForReplyAsync<ConversationItemTruncated>(ClientCommand.Conversation, _options.ResponseTimeout, "the truncation", cancellationToken, new TruncateCommand(itemId, 0, endMs)).ConfigureAwait(false);
     }
 
     /// <summary>Removes an item from the conversation (<c>conversation.item.delete</c>) and waits for the confirmation.</summary>
@@ -111,7 +111,7 @@ public partial class RealtimeSession
     {
         ArgumentNullException.ThrowIfNull(itemId);
         ConversationDriver();
-        return SendForReplyAsync<ConversationItemDeleted>(ClientCommand.Conversation, _options.ResponseTimeout, "the deletion", cancellationToken, new DeleteItemCommand(itemId));
+        return _channel.SendForReplyAsync<ConversationItemDeleted>(ClientCommand.Conversation, _options.ResponseTimeout, "the deletion", cancellationToken, new DeleteItemCommand(itemId));
     }
 
     /// <summary>Answers a function call with its output (a <c>function_call_output</c> item); ask for the next answer with <see cref="CreateResponseAsync"/>.</summary>
@@ -125,7 +125,7 @@ public partial class RealtimeSession
         ArgumentNullException.ThrowIfNull(callId);
         ArgumentNullException.ThrowIfNull(output);
         ConversationDriver();
-        return SendAsync(ClientCommand.Conversation, ReadOnlyMemory<byte>.Empty, cancellationToken, new FunctionOutputCommand(callId, output)).AsTask();
+        return _channel.SendAsync(ClientCommand.Conversation, ReadOnlyMemory<byte>.Empty, cancellationToken, new FunctionOutputCommand(callId, output)).AsTask();
     }
 
     /// <summary>

@@ -1,6 +1,5 @@
-using System.Threading.Channels;
-using AudioSdk.Internal;
 using AudioSdk.Internal.Diagnostics;
+using AudioSdk.Realtime.Channels;
 using AudioSdk.Realtime.Drivers;
 using AudioSdk.Realtime.Transport;
 using AudioSdk.Realtime.Uplink;
@@ -40,44 +39,26 @@ namespace AudioSdk.Realtime;
 /// </remarks>
 public partial class RealtimeSession : IAsyncDisposable
 {
-    private readonly Channel<RealtimeEvent> _events = Channel.CreateUnbounded<RealtimeEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly RealtimeSessionOptions _options = null!;
     private readonly RealtimeDriver _driver = null!;
+    private readonly RealtimeChannel _channel = null!;
     private readonly AudioUplink _uplink = null!;
-    private readonly Func<CancellationToken, Task<IRealtimeConnection>> _connect = null!;
     private readonly SemaphoreSlim _audioLock = new(1, 1);
-    private readonly string? _secret;
-    private readonly byte[] _secretUtf8 = [];
-    private readonly long _openedAt;
-    private int _disposed;
-    private int _closing;
 
     /// <summary>For mocking: a session with no connection. Override the members you use.</summary>
     protected RealtimeSession()
     {
-        Time = TimeProvider.System;
-        Logger = NullLogger.Instance;
     }
 
-    private RealtimeSession(RealtimeSessionOptions options, RealtimeDriver driver, Func<CancellationToken, Task<IRealtimeConnection>> connect, TimeProvider time, ILogger logger, string? secret)
+    /// <summary>The façade over its parts: the uplink feeds the driver, which talks to the channel; nothing calls back here.</summary>
+    private RealtimeSession(RealtimeSessionOptions options, RealtimeDriver driver, RealtimeChannel channel)
     {
         _options = options;
         _driver = driver;
-        _connect = connect;
-        _secret = secret;
-        _secretUtf8 = secret is null ? [] : System.Text.Encoding.UTF8.GetBytes(secret);
-        Time = time;
-        Logger = logger;
-        _openedAt = time.GetTimestamp();
-        _json = new System.Text.Json.Utf8JsonWriter(_buffer);
-        driver.Attach(this);
-        if (options.Reconnect is { } reconnect)
-        {
-            _log = new Continuity.ReplayLog(driver.WireSampleRate, reconnect.MaxReplayDuration);
-        }
+        _channel = channel;
         _uplink = options.TurnDetection is { Mode: RealtimeTurnDetectionMode.Client } turns
-            ? new AudioUplink(options.InputSampleRate, driver.WireSampleRate, options.ChunkDuration, options.RealTimePacing, time, driver, new TurnGate(driver.WireSampleRate, turns.ToDetectorSettings()), new ClientTurns(this), options.InputEncoding.Law(), driver.WireLaw)
-            : new AudioUplink(options.InputSampleRate, driver.WireSampleRate, options.ChunkDuration, options.RealTimePacing, time, driver, inputLaw: options.InputEncoding.Law(), wireLaw: driver.WireLaw);
+            ? new AudioUplink(options.InputSampleRate, driver.WireSampleRate, options.ChunkDuration, options.RealTimePacing, channel.Time, driver, new TurnGate(driver.WireSampleRate, turns.ToDetectorSettings()), new ClientTurnEvents(channel, driver), options.InputEncoding.Law(), driver.WireLaw)
+            : new AudioUplink(options.InputSampleRate, driver.WireSampleRate, options.ChunkDuration, options.RealTimePacing, channel.Time, driver, inputLaw: options.InputEncoding.Law(), wireLaw: driver.WireLaw);
     }
 
     /// <summary>The dialect the session speaks.</summary>
@@ -87,27 +68,17 @@ public partial class RealtimeSession : IAsyncDisposable
     public virtual int SampleRate => _driver.WireSampleRate;
 
     /// <summary>The session id the server gave, once <see cref="SessionCreated"/> has arrived.</summary>
-    public virtual string? SessionId { get; private protected set; }
+    public virtual string? SessionId => _channel?.SessionId;
 
     /// <summary>The item id of the utterance under way in the native dialect (the SDK generates these).</summary>
     public virtual string? CurrentItemId => _driver.CurrentItemId;
-
-    internal TimeProvider Time { get; }
-
-    internal ILogger Logger { get; }
-
-    /// <summary>Replies awaited by client event id.</summary>
-    internal PendingReplies Replies { get; } = new();
-
-    /// <summary>Final transcripts awaited by item id.</summary>
-    internal KeyedWaiters<TranscriptCompleted> Transcripts { get; } = new(static t => t.ItemId);
 
     /// <summary>
     /// The session's events in order, from <see cref="SessionCreated"/> until <see cref="Closed"/>. One reader at a
     /// time; events are buffered until read.
     /// </summary>
     /// <param name="cancellationToken">Stops the enumeration (not the session).</param>
-    public virtual IAsyncEnumerable<RealtimeEvent> ReadEventsAsync(CancellationToken cancellationToken = default) => _events.Reader.ReadAllAsync(cancellationToken);
+    public virtual IAsyncEnumerable<RealtimeEvent> ReadEventsAsync(CancellationToken cancellationToken = default) => _channel.Events.ReadAllAsync(cancellationToken);
 
     /// <summary>Waits for the final transcript of an utterance (including one that already arrived).</summary>
     /// <param name="itemId">The utterance's item id, from <see cref="CommitAsync"/>.</param>
@@ -117,7 +88,7 @@ public partial class RealtimeSession : IAsyncDisposable
     public virtual Task<TranscriptCompleted> WaitForTranscriptAsync(string itemId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(itemId);
-        return WaitAsync(Transcripts.WaitAsync(itemId), _options.ResponseTimeout, "the transcript", cancellationToken);
+        return _channel.WaitAsync(_channel.Transcripts.WaitAsync(itemId), _options.ResponseTimeout, "the transcript", cancellationToken);
     }
 
     /// <summary>Push-to-talk in one call: sends the audio, commits, and returns the utterance's final transcript.</summary>
@@ -135,58 +106,15 @@ public partial class RealtimeSession : IAsyncDisposable
     /// <summary>Closes the session: the native dialect's open utterance is finalised first, then a close handshake; the stream ends with <see cref="Closed"/>.</summary>
     public virtual async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _closing, 1) != 0 || _driver is null)
+        if (_channel is not null)
         {
-            Volatile.Write(ref _disposed, 1);
-            return;
+            await _channel.CloseAsync().ConfigureAwait(false);
         }
 
-        await _lifetime.CancelAsync().ConfigureAwait(false);
-        if (!_reconnectTask.IsCompleted)
-        {
-            await Task.WhenAny(_reconnectTask, Task.Delay(RealtimeConnection.CloseTimeout, Time)).ConfigureAwait(false);
-        }
-
-        var connection = _connection;
-        if (connection is not null && !_faulted && !InOutage)
-        {
-            try
-            {
-                await _driver.OnClosingAsync().ConfigureAwait(false);
-            }
-            catch (RealtimeException)
-            {
-                // The connection went first: nothing is owed any more.
-            }
-
-            Volatile.Write(ref _disposed, 1);
-            Interlocked.Increment(ref _generation);
-            await connection.CloseAsync(RealtimeConnection.CloseTimeout).ConfigureAwait(false);
-            await Task.WhenAny(_receiveTask, Task.Delay(RealtimeConnection.CloseTimeout, Time)).ConfigureAwait(false);
-        }
-
-        Volatile.Write(ref _disposed, 1);
-        if (connection is not null)
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-        }
-
-        IRealtimeConnection[] retained;
-        lock (_retained)
-        {
-            retained = [.. _retained.Values];
-            _retained.Clear();
-        }
-
-        await Task.WhenAll(retained.Select(CloseQuietlyAsync)).ConfigureAwait(false);
-
-        Fault("the session was disposed", new Closed(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "client closing", byClient: true));
-        _json.Dispose();
-        _lifetime.Dispose();
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Opens a session: the driver for the dialect, its first connection and its configuration.</summary>
+    /// <summary>Opens a session: the driver for the dialect, the channel under it, its first connection and its configuration.</summary>
     internal static async Task<RealtimeSession> StartAsync(
         RealtimeSessionOptions options,
         Func<CancellationToken, Task<IRealtimeConnection>> connect,
@@ -197,12 +125,14 @@ public partial class RealtimeSession : IAsyncDisposable
         string? secret = null,
         RealtimeDriver? driver = null)
     {
-        var session = new RealtimeSession(options, driver ?? RealtimeDriver.Create(options), connect, time, logger ?? NullLogger.Instance, secret);
+        driver ??= RealtimeDriver.Create(options);
+        var channel = new RealtimeChannel(options, driver, connect, time, logger ?? NullLogger.Instance, secret);
+        var session = new RealtimeSession(options, driver, channel);
         try
         {
-            await session._driver.OpenAsync(cancellationToken).ConfigureAwait(false);
-            session._established = true;
-            Log.RealtimeOpened(session.Logger, options.Dialect.ToString(), address ?? "(unknown)");
+            await driver.OpenAsync(cancellationToken).ConfigureAwait(false);
+            channel.MarkEstablished();
+            Log.RealtimeOpened(channel.Logger, options.Dialect.ToString(), address ?? "(unknown)");
             return session;
         }
         catch
@@ -212,31 +142,5 @@ public partial class RealtimeSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits for a server answer with a timeout; a timeout is a <see cref="TimeoutException"/>, never a cancellation.</summary>
-    internal async Task<T> WaitAsync<T>(Task<T> task, TimeSpan timeout, string what, CancellationToken cancellationToken)
-    {
-        using var timer = new CancellationTokenSource(timeout, Time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
-        try
-        {
-            return await task.WaitAsync(linked.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException($"The server did not answer {what} within {timeout}.");
-        }
-    }
-
-    private void ThrowIfUnusable()
-    {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (_faulted)
-        {
-            throw ClosedException();
-        }
-    }
-
-    private RealtimeException ClosedException(Exception? inner = null) => new("The realtime connection closed: " + _faultReason, null, inner);
-
-    private string? Redact(string? text) => SecretRedactor.Redact(text, _secret);
+    private void ThrowIfUnusable() => _channel.ThrowIfUnusable(this);
 }

@@ -2,7 +2,7 @@ namespace AudioSdk.Realtime.Drivers;
 
 /// <summary>
 /// Outcomes awaited by id (final transcripts by item id, finished responses by response id), including ones that
-/// arrived before anyone asked (the last 256 are kept).
+/// arrived before anyone asked, failures as much as results (the last 256 are kept).
 /// </summary>
 internal sealed class KeyedWaiters<T>(Func<T, string?> key)
     where T : class
@@ -11,6 +11,7 @@ internal sealed class KeyedWaiters<T>(Func<T, string?> key)
     private readonly object _gate = new();
     private readonly Dictionary<string, TaskCompletionSource<T>> _waiters = [];
     private readonly Dictionary<string, T> _completed = [];
+    private readonly Dictionary<string, Exception> _failed = [];
     private readonly Queue<string> _order = new();
     private Exception? _closed;
 
@@ -21,6 +22,11 @@ internal sealed class KeyedWaiters<T>(Func<T, string?> key)
             if (_completed.TryGetValue(itemId, out var done))
             {
                 return Task.FromResult(done);
+            }
+
+            if (_failed.TryGetValue(itemId, out var failure))
+            {
+                return Task.FromException<T>(failure);
             }
 
             if (_closed is not null)
@@ -56,10 +62,9 @@ internal sealed class KeyedWaiters<T>(Func<T, string?> key)
         {
             if (_completed.TryAdd(itemId, completed))
             {
-                _order.Enqueue(itemId);
-                if (_order.Count > Kept)
+                if (!_failed.Remove(itemId))
                 {
-                    _completed.Remove(_order.Dequeue());
+                    Remember(itemId);
                 }
             }
             else
@@ -79,9 +84,26 @@ internal sealed class KeyedWaiters<T>(Func<T, string?> key)
         lock (_gate)
         {
             _waiters.Remove(itemId, out waiter);
+            if (!_completed.ContainsKey(itemId) && _failed.TryAdd(itemId, exception))
+            {
+                // A wait that comes after the failure (a commit that returned after it) gets it too.
+                Remember(itemId);
+            }
         }
 
         waiter?.TrySetException(exception);
+    }
+
+    /// <summary>Keeps an outcome's id in order; past <see cref="Kept"/> the oldest outcome is forgotten.</summary>
+    private void Remember(string itemId)
+    {
+        _order.Enqueue(itemId);
+        if (_order.Count > Kept)
+        {
+            var oldest = _order.Dequeue();
+            _completed.Remove(oldest);
+            _failed.Remove(oldest);
+        }
     }
 
     /// <summary>Fails every waiter and every later wait for an item not yet transcribed.</summary>

@@ -77,11 +77,11 @@ internal sealed class OpenAIConversationDriver(RealtimeSessionOptions options) :
         foreach (var responseId in cut)
         {
             var done = new ResponseDone(responseId, "cancelled", "connection_lost", [], null, default);
-            Session.Publish(done);
+            Channel.Publish(done);
             Responses.Complete(done);
         }
 
-        var restart = (cut.Length > 0 && Options.Reconnect is { RestartInterruptedResponse: true }) || Session.Replies.Awaits(typeof(ResponseCreated));
+        var restart = (cut.Length > 0 && Options.Reconnect is { RestartInterruptedResponse: true }) || Channel.Replies.Awaits(typeof(ResponseCreated));
         await OpenAsync(cancellationToken).ConfigureAwait(false);
         foreach (var item in _history.Snapshot())
         {
@@ -93,13 +93,13 @@ internal sealed class OpenAIConversationDriver(RealtimeSessionOptions options) :
                 }
             }
 
-            await Session.SendAsync(ClientCommand.Conversation, ReadOnlyMemory<byte>.Empty, cancellationToken, new SeedItemCommand(item)).ConfigureAwait(false);
+            await Channel.SendAsync(ClientCommand.Conversation, ReadOnlyMemory<byte>.Empty, cancellationToken, new SeedItemCommand(item)).ConfigureAwait(false);
         }
 
         await ReplayAudioAsync(plan, cancellationToken).ConfigureAwait(false);
         if (restart)
         {
-            await Session.SendAsync(ClientCommand.Conversation, ReadOnlyMemory<byte>.Empty, cancellationToken, new CreateResponseCommand(null)).ConfigureAwait(false);
+            await Channel.SendAsync(ClientCommand.Conversation, ReadOnlyMemory<byte>.Empty, cancellationToken, new CreateResponseCommand(null)).ConfigureAwait(false);
         }
     }
 
@@ -144,13 +144,13 @@ internal sealed class OpenAIConversationDriver(RealtimeSessionOptions options) :
                 if (item is { Role: "user", Id: { } userItem })
                 {
                     // The turn is in the conversation now: a replay carries it as its transcript, not as audio.
-                    Session.Held?.Abandon(userItem);
+                    Channel.Held?.Abandon(userItem);
                 }
 
                 break;
             case ConversationItemDeleted { ItemId: { } deleted }:
                 _history.Deleted(deleted);
-                Session.Replies.TryComplete(evt);
+                Channel.Replies.TryComplete(evt);
                 break;
             case TranscriptCompleted { ItemId: { } transcribed } completed:
                 _history.Transcribed(transcribed, completed.Transcript);
@@ -161,10 +161,10 @@ internal sealed class OpenAIConversationDriver(RealtimeSessionOptions options) :
                     _active.Add(created);
                 }
 
-                Session.Replies.TryComplete(evt);
+                Channel.Replies.TryComplete(evt);
                 break;
             case ResponseCreated or ConversationItemTruncated or ConversationItemDeleted:
-                Session.Replies.TryComplete(evt);
+                Channel.Replies.TryComplete(evt);
                 break;
             case ResponseDone done:
                 Responses.Complete(done);

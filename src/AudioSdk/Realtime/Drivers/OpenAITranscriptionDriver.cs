@@ -14,9 +14,9 @@ internal class OpenAITranscriptionDriver(RealtimeSessionOptions options, Realtim
 
     public override async Task OpenAsync(CancellationToken cancellationToken)
     {
-        await Session.ConnectAsync(cancellationToken).ConfigureAwait(false);
-        await Session.WaitForSessionCreatedAsync(cancellationToken).ConfigureAwait(false);
-        await Session.SendForReplyAsync<SessionUpdated>(ClientCommand.Configure, Options.ConnectTimeout, OpenAITranscriptionProtocol.ConfigurationReplyName, cancellationToken).ConfigureAwait(false);
+        await Channel.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await Channel.WaitForSessionCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await Channel.SendForReplyAsync<SessionUpdated>(ClientCommand.Configure, Options.ConnectTimeout, OpenAITranscriptionProtocol.ConfigurationReplyName, cancellationToken).ConfigureAwait(false);
     }
 
     public override async Task ReconnectAsync(Continuity.ReplayPlan plan, CancellationToken cancellationToken)
@@ -32,45 +32,45 @@ internal class OpenAITranscriptionDriver(RealtimeSessionOptions options, Realtim
         {
             foreach (var chunk in utterance.Chunks)
             {
-                await Session.SendAsync(ClientCommand.Append, chunk, cancellationToken).ConfigureAwait(false);
+                await Channel.SendAsync(ClientCommand.Append, chunk, cancellationToken).ConfigureAwait(false);
             }
 
             if (utterance.Committed)
             {
                 // Its confirmation completes the caller's commit if that was still waiting; otherwise it is not shown twice.
-                await Session.SendAsync(ClientCommand.Commit, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+                await Channel.SendAsync(ClientCommand.Commit, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
     public override ValueTask SendAudioAsync(ReadOnlyMemory<byte> wirePcm16, CancellationToken cancellationToken) =>
-        Session.SendAsync(ClientCommand.Append, wirePcm16, cancellationToken);
+        Channel.SendAsync(ClientCommand.Append, wirePcm16, cancellationToken);
 
     public override Task<Committed> CommitAsync(CancellationToken cancellationToken) =>
-        Session.SendForReplyAsync<Committed>(ClientCommand.Commit, Options.ResponseTimeout, "the commit", cancellationToken);
+        Channel.SendForReplyAsync<Committed>(ClientCommand.Commit, Options.ResponseTimeout, "the commit", cancellationToken);
 
     public override Task<Cleared> ClearAsync(CancellationToken cancellationToken) =>
-        Session.SendForReplyAsync<Cleared>(ClientCommand.Clear, Options.ResponseTimeout, "the clear", cancellationToken);
+        Channel.SendForReplyAsync<Cleared>(ClientCommand.Clear, Options.ResponseTimeout, "the clear", cancellationToken);
 
     public override RealtimeEvent? OnServerEvent(RealtimeEvent evt, int generation)
     {
         switch (evt)
         {
-            case SessionCreated or SessionUpdated when Session.InOutage:
+            case SessionCreated or SessionUpdated when Channel.InOutage:
                 // A reconnect's handshake: Reconnected tells the story.
-                Session.Replies.TryComplete(evt);
+                Channel.Replies.TryComplete(evt);
                 return null;
             case SessionUpdated or Committed or Cleared:
-                Session.Replies.TryComplete(evt);
+                Channel.Replies.TryComplete(evt);
                 break;
             case TranscriptCompleted completed:
-                Session.Transcripts.Complete(completed);
+                Channel.Transcripts.Complete(completed);
                 break;
             case TranscriptFailed { ItemId: { } item } failed:
-                Session.Transcripts.Fail(item, new RealtimeException($"Transcription of {item} failed ({failed.Code}): {failed.Message}"));
+                Channel.Transcripts.Fail(item, new RealtimeException($"Transcription of {item} failed ({failed.Code}): {failed.Message}"));
                 break;
             case ServerError error:
-                Session.Replies.TryFail(error.ClientEventId, ErrorException(error));
+                Channel.Replies.TryFail(error.ClientEventId, ErrorException(error));
                 break;
         }
 

@@ -10,7 +10,7 @@ namespace AudioSdk.Realtime.Drivers;
 /// </summary>
 internal abstract class RealtimeDriver(RealtimeProtocol codec, RealtimeSessionOptions options) : IUplinkSink
 {
-    private RealtimeSession? _session;
+    private Channels.RealtimeChannel? _channel;
 
     /// <summary>The codec: the only code that knows the dialect's wire names.</summary>
     public RealtimeProtocol Codec { get; } = codec;
@@ -32,7 +32,8 @@ internal abstract class RealtimeDriver(RealtimeProtocol codec, RealtimeSessionOp
     /// <summary>True when the server names the items (a new connection names them anew, so ids are mapped back after a reconnect).</summary>
     public virtual bool ServerNamesItems => true;
 
-    protected RealtimeSession Session => _session ?? throw new InvalidOperationException("The driver is not attached to a session.");
+    /// <summary>The channel below: the driver sends through it and publishes to it, and never calls the session.</summary>
+    protected Channels.RealtimeChannel Channel => _channel ?? throw new InvalidOperationException("The driver is not attached to a channel.");
 
     /// <summary>The one place a dialect is chosen.</summary>
     public static RealtimeDriver Create(RealtimeSessionOptions options) => options.Dialect switch
@@ -47,7 +48,7 @@ internal abstract class RealtimeDriver(RealtimeProtocol codec, RealtimeSessionOp
     {
     }
 
-    public void Attach(RealtimeSession session) => _session = session;
+    public void Attach(Channels.RealtimeChannel channel) => _channel = channel;
 
     /// <summary>Opens the first connection and configures the session.</summary>
     public abstract Task OpenAsync(CancellationToken cancellationToken);
@@ -81,7 +82,7 @@ internal abstract class RealtimeDriver(RealtimeProtocol codec, RealtimeSessionOp
     /// <summary>Before a client close: what the dialect owes the server (the native final commit).</summary>
     public virtual ValueTask OnClosingAsync() => default;
 
-    /// <summary>A connection kept open for what it still owed (<see cref="RealtimeSession.ConnectAsync"/> with keepPrevious) ended first.</summary>
+    /// <summary>A connection kept open for what it still owed (<see cref="Channels.RealtimeChannel.ConnectAsync"/> with keepPrevious) ended first.</summary>
     public virtual void OnConnectionLost(int generation, string reason)
     {
     }

@@ -64,7 +64,7 @@ internal sealed class VllmNativeDriver(RealtimeSessionOptions options) : Realtim
             await StartTurnAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await Session.SendAsync(ClientCommand.Append, wirePcm16, cancellationToken).ConfigureAwait(false);
+        await Channel.SendAsync(ClientCommand.Append, wirePcm16, cancellationToken).ConfigureAwait(false);
         _current!.Bytes += wirePcm16.Length;
     }
 
@@ -74,13 +74,13 @@ internal sealed class VllmNativeDriver(RealtimeSessionOptions options) : Realtim
         if (_current is not { Open: true, Bytes: > 0 } utterance)
         {
             var error = RealtimeProtocol.EmptyCommitError();
-            Session.Publish(error);
+            Channel.Publish(error);
             throw new RealtimeException(error.Message, error);
         }
 
         // Published before the send: the server's deltas and done for this item may arrive before the send returns.
         var committed = new Committed(utterance.ItemId, null, default);
-        Session.Publish(committed);
+        Channel.Publish(committed);
         lock (_gate)
         {
             utterance.Open = false;
@@ -88,13 +88,13 @@ internal sealed class VllmNativeDriver(RealtimeSessionOptions options) : Realtim
         }
 
         _connectionSpent = true;
-        await Session.SendAsync(ClientCommand.Commit, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        await Channel.SendAsync(ClientCommand.Commit, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
         return committed;
     }
 
     public override Task<Cleared> ClearAsync(CancellationToken cancellationToken)
     {
-        Session.Held?.DiscardOpen();
+        Channel.Held?.DiscardOpen();
         // The dialect has no clear: the utterance's connection is given up, and the next audio opens a new one.
         if (_current is { Open: true } open)
         {
@@ -107,7 +107,7 @@ internal sealed class VllmNativeDriver(RealtimeSessionOptions options) : Realtim
         }
 
         var cleared = new Cleared(default);
-        Session.Publish(cleared);
+        Channel.Publish(cleared);
         return Task.FromResult(cleared);
     }
 
@@ -124,7 +124,7 @@ internal sealed class VllmNativeDriver(RealtimeSessionOptions options) : Realtim
             if (utterance is null)
             {
                 // Nothing under way on it: a configuration error of the current connection, or a stale one's leftovers.
-                if (generation != Session.Generation)
+                if (generation != Channel.Generation)
                 {
                     return null;
                 }
@@ -160,7 +160,7 @@ internal sealed class VllmNativeDriver(RealtimeSessionOptions options) : Realtim
     public override async Task ReconnectAsync(Continuity.ReplayPlan plan, CancellationToken cancellationToken)
     {
         var current = _current;
-        var onLost = current is not null && current.Generation == Session.Generation && current.Done is null && current.Failure is null && (current.Open || current.Committed);
+        var onLost = current is not null && current.Generation == Channel.Generation && current.Done is null && current.Failure is null && (current.Open || current.Committed);
         await ConnectAndConfigureAsync(first: false, keepPrevious: false, cancellationToken).ConfigureAwait(false);
         var utterance = plan.Utterances.Count == 0 ? null : plan.Utterances[^1];
         if (!onLost || utterance is null || (utterance.ItemId is { } id && id != current!.ItemId))
@@ -179,21 +179,21 @@ internal sealed class VllmNativeDriver(RealtimeSessionOptions options) : Realtim
 
         lock (_gate)
         {
-            current!.Generation = Session.Generation;
+            current!.Generation = Channel.Generation;
             current.Events.Clear();
         }
 
-        await Session.SendAsync(ClientCommand.StartTurn, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        await Channel.SendAsync(ClientCommand.StartTurn, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
         foreach (var chunk in utterance.Chunks)
         {
-            await Session.SendAsync(ClientCommand.Append, chunk, cancellationToken).ConfigureAwait(false);
+            await Channel.SendAsync(ClientCommand.Append, chunk, cancellationToken).ConfigureAwait(false);
         }
 
         current.Bytes = utterance.Bytes;
         if (utterance.Committed)
         {
             _connectionSpent = true;
-            await Session.SendAsync(ClientCommand.Commit, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+            await Channel.SendAsync(ClientCommand.Commit, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -203,7 +203,7 @@ internal sealed class VllmNativeDriver(RealtimeSessionOptions options) : Realtim
         {
             open.Open = false;
             open.Committed = true;
-            await Session.SendAsync(ClientCommand.Commit, ReadOnlyMemory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
+            await Channel.SendAsync(ClientCommand.Commit, ReadOnlyMemory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
         }
     }
 
@@ -245,7 +245,7 @@ internal sealed class VllmNativeDriver(RealtimeSessionOptions options) : Realtim
             var head = _pending[0];
             foreach (var held in head.Events)
             {
-                Session.Publish(held);
+                Channel.Publish(held);
             }
 
             head.Events.Clear();
@@ -269,29 +269,29 @@ internal sealed class VllmNativeDriver(RealtimeSessionOptions options) : Realtim
 
         foreach (var held in utterance.Events)
         {
-            Session.Publish(held);
+            Channel.Publish(held);
         }
 
         utterance.Events.Clear();
         _pending.RemoveAt(index);
         if (utterance.Done is { } done)
         {
-            Session.Transcripts.Complete(done);
+            Channel.Transcripts.Complete(done);
             utterance.Finished.TrySetResult();
         }
         else
         {
             if (failure is not null)
             {
-                Session.Transcripts.Fail(utterance.ItemId, failure);
+                Channel.Transcripts.Fail(utterance.ItemId, failure);
             }
 
             utterance.Finished.TrySetResult();
         }
 
-        if (utterance.Generation != Session.Generation)
+        if (utterance.Generation != Channel.Generation)
         {
-            Session.Release(utterance.Generation);
+            Channel.Release(utterance.Generation);
         }
 
         if (index == 0)
@@ -325,13 +325,13 @@ internal sealed class VllmNativeDriver(RealtimeSessionOptions options) : Realtim
 
     private async Task ConnectAndConfigureAsync(bool first, bool keepPrevious, CancellationToken cancellationToken)
     {
-        _generation = await Session.ConnectAsync(cancellationToken, keepPrevious).ConfigureAwait(false);
+        _generation = await Channel.ConnectAsync(cancellationToken, keepPrevious).ConfigureAwait(false);
         _connectionSpent = false;
-        await Session.WaitForSessionCreatedAsync(cancellationToken).ConfigureAwait(false);
-        await Session.SendAsync(ClientCommand.Configure, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        await Channel.WaitForSessionCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await Channel.SendAsync(ClientCommand.Configure, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
         if (first)
         {
-            Session.Publish(RealtimeProtocol.SynthesizedSessionUpdated());
+            Channel.Publish(RealtimeProtocol.SynthesizedSessionUpdated());
         }
     }
 
@@ -347,7 +347,7 @@ internal sealed class VllmNativeDriver(RealtimeSessionOptions options) : Realtim
             bool keep;
             lock (_gate)
             {
-                keep = _current is { } last && _pending.Contains(last) && last.Generation == Session.Generation;
+                keep = _current is { } last && _pending.Contains(last) && last.Generation == Channel.Generation;
             }
 
             await ConnectAndConfigureAsync(first: false, keep, cancellationToken).ConfigureAwait(false);
@@ -360,7 +360,7 @@ internal sealed class VllmNativeDriver(RealtimeSessionOptions options) : Realtim
             _current = utterance;
         }
 
-        await Session.SendAsync(ClientCommand.StartTurn, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        await Channel.SendAsync(ClientCommand.StartTurn, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Waits while <see cref="RealtimeSessionOptions.MaxConcurrentUtterances"/> utterances await their transcripts.</summary>
@@ -381,12 +381,12 @@ internal sealed class VllmNativeDriver(RealtimeSessionOptions options) : Realtim
 
             try
             {
-                await Session.WaitAsync(oldest.Finished.Task.ContinueWith(static _ => true, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default), Options.ResponseTimeout, "the oldest utterance's transcript", cancellationToken).ConfigureAwait(false);
+                await Channel.WaitAsync(oldest.Finished.Task.ContinueWith(static _ => true, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default), Options.ResponseTimeout, "the oldest utterance's transcript", cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException ex)
             {
                 // That utterance's waiters get the timeout; this one starts regardless, and that one is not replayed.
-                Session.Held?.Abandon(oldest.ItemId);
+                Channel.Held?.Abandon(oldest.ItemId);
                 lock (_gate)
                 {
                     Finish(oldest, new RealtimeException($"Transcription of {oldest.ItemId} failed: no transcript within {Options.ResponseTimeout}.", null, ex));

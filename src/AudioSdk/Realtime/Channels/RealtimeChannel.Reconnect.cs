@@ -2,7 +2,7 @@ using System.Net.WebSockets;
 using AudioSdk.Internal.Diagnostics;
 using AudioSdk.Realtime.Continuity;
 
-namespace AudioSdk.Realtime;
+namespace AudioSdk.Realtime.Channels;
 
 /// <summary>
 /// Continuity: when <see cref="RealtimeSessionOptions.Reconnect"/> is set, a dropped connection opens an outage instead
@@ -10,10 +10,10 @@ namespace AudioSdk.Realtime;
 /// configures it and replays the <see cref="ReplayLog"/>; then the sends go on. Attempts that run out end the session
 /// as a drop without reconnect would.
 /// </summary>
-public partial class RealtimeSession
+internal sealed partial class RealtimeChannel
 {
     /// <summary>Marks the reconnect loop's own calls, so its sends pass the outage they are ending.</summary>
-    private static readonly AsyncLocal<RealtimeSession?> Replaying = new();
+    private static readonly AsyncLocal<RealtimeChannel?> Replaying = new();
     private readonly CancellationTokenSource _lifetime = new();
     private readonly ReplayLog? _log;
     private TaskCompletionSource? _outage;

@@ -4,10 +4,10 @@ using AudioSdk.Realtime.Protocol;
 using AudioSdk.Realtime.Transport;
 using Microsoft.Extensions.Logging;
 
-namespace AudioSdk.Realtime;
+namespace AudioSdk.Realtime.Channels;
 
 /// <summary>The receive side: one loop per connection reads messages, the codec parses them, the driver settles what waits, the stream gets them.</summary>
-public partial class RealtimeSession
+internal sealed partial class RealtimeChannel
 {
     private readonly object _publishGate = new();
     private readonly Dictionary<int, IRealtimeConnection> _retained = [];
