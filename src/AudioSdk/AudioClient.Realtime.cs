@@ -21,7 +21,7 @@ public partial class AudioClient
     /// The server refused the WebSocket upgrade (for example 401, 403, 404, 429): <see cref="AudioServiceException.Status"/>
     /// and <see cref="AudioServiceException.RawBody"/> carry its answer, and the message says what to check.
     /// </exception>
-    /// <exception cref="TimeoutException">The connection or the configuration was not confirmed within <see cref="RealtimeSessionOptions.ConnectTimeout"/>.</exception>
+    /// <exception cref="AudioTransportException">A timeout (<see cref="AudioTransportException.IsTimeout"/>): the connection or the configuration was not confirmed within <see cref="RealtimeSessionOptions.ConnectTimeout"/>.</exception>
     public virtual Task<RealtimeSession> StartRealtimeSessionAsync(RealtimeSessionOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -38,7 +38,7 @@ public sealed class AudioClientOptions
 
     /// <summary>
     /// How long a streamed response body (streaming transcription, streamed speech) may go without a byte before the
-    /// stream fails with a <see cref="TimeoutException"/>. Default 60 seconds; <see cref="Timeout.InfiniteTimeSpan"/>
+    /// stream fails with an <see cref="AudioTransportException"/> whose <see cref="AudioTransportException.IsTimeout"/> is set. Default 60 seconds; <see cref="Timeout.InfiniteTimeSpan"/>
     /// turns it off. Measured only while the client waits for data, on <see cref="TimeProvider"/>.
     /// </summary>
     public TimeSpan StreamIdleTimeout { get; set; } = TimeSpan.FromSeconds(60);

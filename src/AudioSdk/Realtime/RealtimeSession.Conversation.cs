@@ -28,7 +28,7 @@ public partial class RealtimeSession
     /// <exception cref="ArgumentException">The overrides are invalid (every problem named).</exception>
     /// <exception cref="InvalidOperationException">The session is not in the conversation dialect.</exception>
     /// <exception cref="RealtimeException">The server refused (for example <c>conversation_already_has_active_response</c>) or the connection closed.</exception>
-    /// <exception cref="TimeoutException">No answer within <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
+    /// <exception cref="AudioTransportException">A timeout (<see cref="AudioTransportException.IsTimeout"/>): no answer within <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
     public virtual Task<ResponseCreated> CreateResponseAsync(RealtimeResponseOptions? options = null, CancellationToken cancellationToken = default)
     {
         options?.Validate();
@@ -56,7 +56,7 @@ public partial class RealtimeSession
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <exception cref="InvalidOperationException">The session is not in the conversation dialect.</exception>
     /// <exception cref="RealtimeException">The connection closed.</exception>
-    /// <exception cref="TimeoutException">It did not end within <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
+    /// <exception cref="AudioTransportException">A timeout (<see cref="AudioTransportException.IsTimeout"/>): it did not end within <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
     public virtual Task<ResponseDone> WaitForResponseAsync(string responseId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(responseId);
@@ -86,7 +86,7 @@ public partial class RealtimeSession
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="played"/> is negative.</exception>
     /// <exception cref="InvalidOperationException">The session is not in the conversation dialect.</exception>
     /// <exception cref="RealtimeException">The server refused or the connection closed.</exception>
-    /// <exception cref="TimeoutException">No answer within <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
+    /// <exception cref="AudioTransportException">A timeout (<see cref="AudioTransportException.IsTimeout"/>): no answer within <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
     public virtual async Task<ConversationItemTruncated?> TruncateAsync(string itemId, TimeSpan played, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(itemId);
@@ -106,7 +106,7 @@ public partial class RealtimeSession
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <exception cref="InvalidOperationException">The session is not in the conversation dialect.</exception>
     /// <exception cref="RealtimeException">The server refused (an unknown id) or the connection closed.</exception>
-    /// <exception cref="TimeoutException">No answer within <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
+    /// <exception cref="AudioTransportException">A timeout (<see cref="AudioTransportException.IsTimeout"/>): no answer within <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
     public virtual Task<ConversationItemDeleted> DeleteItemAsync(string itemId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(itemId);
@@ -139,7 +139,7 @@ public partial class RealtimeSession
     /// <returns>The next response, started.</returns>
     /// <exception cref="InvalidOperationException">The session is not in the conversation dialect.</exception>
     /// <exception cref="RealtimeException">The server refused or the connection closed.</exception>
-    /// <exception cref="TimeoutException">No answer within <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
+    /// <exception cref="AudioTransportException">A timeout (<see cref="AudioTransportException.IsTimeout"/>): no answer within <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
     public virtual async Task<ResponseCreated> AnswerFunctionCallAsync(FunctionCallArgumentsDone call, Func<FunctionCallArgumentsDone, CancellationToken, ValueTask<string>> tool, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(call);

@@ -21,7 +21,8 @@ namespace AudioSdk.Realtime;
 /// The stream always begins with <see cref="SessionCreated"/> and ends with <see cref="Closed"/>. No server message
 /// ends a session: one that does not parse, or has a field of the wrong type, arrives as an <see cref="UnknownMessage"/>
 /// or with that field missing (and a Debug log line); only a close or a lost connection ends it. Failures of calls
-/// are <see cref="RealtimeException"/> (the server refused, or the connection closed) or <see cref="TimeoutException"/>;
+/// are <see cref="RealtimeException"/> (the server refused, or the connection closed) or <see cref="AudioTransportException"/>
+/// with <see cref="AudioTransportException.IsTimeout"/> (no answer in time), both <see cref="AudioSdkException"/>s;
 /// an <see cref="OperationCanceledException"/> only when your token asked for it. Transcript text is never logged,
 /// at any level; the API key never appears in events, exceptions or logs.
 /// <para>
@@ -84,7 +85,7 @@ public partial class RealtimeSession : IAsyncDisposable
     /// <param name="itemId">The utterance's item id, from <see cref="CommitAsync"/>.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <exception cref="RealtimeException">The transcription failed or the connection closed.</exception>
-    /// <exception cref="TimeoutException">No transcript within <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
+    /// <exception cref="AudioTransportException">A timeout (<see cref="AudioTransportException.IsTimeout"/>): no transcript within <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
     public virtual Task<TranscriptCompleted> WaitForTranscriptAsync(string itemId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(itemId);
@@ -95,7 +96,7 @@ public partial class RealtimeSession : IAsyncDisposable
     /// <param name="pcm16">The utterance as PCM16 at <see cref="RealtimeSessionOptions.InputSampleRate"/>.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="RealtimeException">The server refused, the transcription failed or the connection closed.</exception>
-    /// <exception cref="TimeoutException">No answer within <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
+    /// <exception cref="AudioTransportException">A timeout (<see cref="AudioTransportException.IsTimeout"/>): no answer within <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
     public virtual async Task<TranscriptCompleted> TranscribeUtteranceAsync(ReadOnlyMemory<byte> pcm16, CancellationToken cancellationToken = default)
     {
         await SendAudioAsync(pcm16, cancellationToken).ConfigureAwait(false);

@@ -196,7 +196,9 @@ public sealed class OpenAIDialectTests : RealtimeTestBase
     public async Task ConfigurationNotConfirmed_TimesOut()
     {
         Server.EnqueueRealtime(new RealtimeScriptedAction { OnClientEvent = "session.update", SkipNormalHandling = true });
-        var ex = await Assert.ThrowsAsync<TimeoutException>(() => Client.StartRealtimeSessionAsync(OpenAI() with { ConnectTimeout = TimeSpan.FromSeconds(1.5) }));
+        var ex = await Assert.ThrowsAsync<AudioTransportException>(() => Client.StartRealtimeSessionAsync(OpenAI() with { ConnectTimeout = TimeSpan.FromSeconds(1.5) }));
+        Assert.True(ex.IsTimeout);
+        Assert.IsType<TimeoutException>(ex.InnerException);
         Assert.Contains("session.updated", ex.Message);
     }
 

@@ -87,7 +87,9 @@ public sealed class RealtimeSessionTests : RealtimeTestBase
         // The upgrade succeeds at once; the server then sits on the configuration longer than ConnectTimeout.
         Server.EnqueueRealtime(new AudioSdk.Testing.RealtimeScriptedAction { Delay = TimeSpan.FromSeconds(30) });
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var ex = await Assert.ThrowsAsync<TimeoutException>(() => Client.StartRealtimeSessionAsync(OpenAI() with { ConnectTimeout = TimeSpan.FromSeconds(1.5) }));
+        var ex = await Assert.ThrowsAsync<AudioTransportException>(() => Client.StartRealtimeSessionAsync(OpenAI() with { ConnectTimeout = TimeSpan.FromSeconds(1.5) }));
+        Assert.True(ex.IsTimeout);
+        Assert.IsType<TimeoutException>(ex.InnerException);
         Assert.Contains("session.updated", ex.Message);
         Assert.Single(Server.RealtimeSessions);
 

@@ -52,7 +52,7 @@ internal sealed partial class RealtimeChannel
         {
             connection = await _connect(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (_connection is not null && !IsReplayCall && ex is RealtimeException or AudioServiceException or TimeoutException or WebSocketException or HttpRequestException or IOException)
+        catch (Exception ex) when (_connection is not null && !IsReplayCall && ex is RealtimeException or AudioServiceException or AudioTransportException or TimeoutException or WebSocketException or HttpRequestException or IOException)
         {
             // A reconnect for the next utterance failed: the session cannot go on.
             var reason = "reconnecting failed: " + Redact(ex.Message);

@@ -64,7 +64,10 @@ internal sealed partial class RealtimeChannel
     /// <summary>The first connection is configured: from now on a drop may be recovered.</summary>
     public void MarkEstablished() => _established = true;
 
-    /// <summary>Waits for a server answer with a timeout; a timeout is a <see cref="TimeoutException"/>, never a cancellation.</summary>
+    /// <summary>
+    /// Waits for a server answer with a timeout; a timeout is an <see cref="AudioTransportException"/> with
+    /// <see cref="AudioTransportException.IsTimeout"/> (its cause a <see cref="TimeoutException"/>), never a cancellation.
+    /// </summary>
     public async Task<T> WaitAsync<T>(Task<T> task, TimeSpan timeout, string what, CancellationToken cancellationToken)
     {
         using var timer = new CancellationTokenSource(timeout, Time);
@@ -75,7 +78,8 @@ internal sealed partial class RealtimeChannel
         }
         catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"The server did not answer {what} within {timeout}.");
+            var message = $"The server did not answer {what} within {timeout}.";
+            throw new AudioTransportException(message, new TimeoutException(message), isTimeout: true);
         }
     }
 

@@ -383,7 +383,7 @@ internal sealed class VllmNativeDriver(RealtimeSessionOptions options) : Realtim
             {
                 await Channel.WaitAsync(oldest.Finished.Task.ContinueWith(static _ => true, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default), Options.ResponseTimeout, "the oldest utterance's transcript", cancellationToken).ConfigureAwait(false);
             }
-            catch (TimeoutException ex)
+            catch (AudioTransportException ex) when (ex.IsTimeout)
             {
                 // That utterance's waiters get the timeout; this one starts regardless, and that one is not replayed.
                 Channel.Held?.Abandon(oldest.ItemId);

@@ -74,7 +74,8 @@ internal sealed class RealtimeConnection : IRealtimeConnection
         {
             socket.Dispose();
             invoker.Dispose();
-            throw new TimeoutException($"The realtime WebSocket to {uri.GetLeftPart(UriPartial.Path)} did not open within {timeout}.");
+            var message = $"The realtime WebSocket to {uri.GetLeftPart(UriPartial.Path)} did not open within {timeout}.";
+            throw new AudioTransportException(message, new TimeoutException(message), isTimeout: true);
         }
         catch (Exception ex) when (Security.TlsPinMismatchException.Find(ex) is { } mismatch)
         {

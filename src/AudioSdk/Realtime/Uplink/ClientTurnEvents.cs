@@ -23,7 +23,7 @@ internal sealed class ClientTurnEvents(RealtimeChannel channel, RealtimeDriver d
         {
             await driver.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is RealtimeException or TimeoutException)
+        catch (Exception ex) when (ex is RealtimeException or AudioTransportException or TimeoutException)
         {
             // The error is in the event stream already; the caller's audio goes on (a closed connection fails the next send).
             Log.RealtimeTurnCommitFailed(channel.Logger, channel.Redact(ex.Message) ?? string.Empty);
