@@ -207,7 +207,7 @@ internal static class CliApp
         ArgumentException => (ex.Message, ExitCodes.Usage),
         _ when BatchRunner.FatalReason(ex) is { } fatal => (fatal, ExitCodes.Connection),
         _ when Unreachable(ex) is { } cause => ("cannot connect to the server: " + BatchRunner.Describe(ex) + (cause == ex ? string.Empty : " (" + cause.Message + ")"), ExitCodes.Connection),
-        AudioServiceException or AudioTransportException or RealtimeException or TimeoutException or HttpRequestException => (BatchRunner.Describe(ex), ExitCodes.SomeFailed),
+        AudioServiceException or AudioTransportException or RealtimeException => (BatchRunner.Describe(ex), ExitCodes.SomeFailed),
         IOException or UnauthorizedAccessException or InvalidOperationException or FormatException => (ex.Message, ExitCodes.SomeFailed),
         _ => null,
     };

@@ -250,8 +250,6 @@ internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
     {
         AudioServiceException service => service.IsTransient,
         AudioTransportException => true,
-        TimeoutException => true,
-        HttpRequestException => true,
         _ => false,
     };
 
@@ -261,8 +259,6 @@ internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
         AudioServiceException { Status: System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden } e =>
             $"the server refused the API key ({(int)e.Status}{(e.Code is { } code ? " " + code : string.Empty)})",
         AudioTransportException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError } e =>
-            $"cannot connect to the server: {Innermost(e).Message}",
-        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError } e =>
             $"cannot connect to the server: {Innermost(e).Message}",
         Security.TlsPinMismatchException e => e.Message,
         Security.AttestationException e => e.Message,

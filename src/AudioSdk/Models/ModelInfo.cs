@@ -5,7 +5,8 @@ using AudioSdk.Internal.Json;
 namespace AudioSdk.Models;
 
 /// <summary>A model the service offers (<c>GET /models</c>).</summary>
-public sealed class ModelInfo
+/// <remarks>Fields it does not model (a provider's capabilities, for example) are in <see cref="ServiceObject.AdditionalProperties"/>.</remarks>
+public sealed class ModelInfo : ServiceObject
 {
     /// <summary>The model id to pass as <c>model</c>.</summary>
     [JsonInclude]
@@ -27,16 +28,8 @@ public sealed class ModelInfo
     [JsonInclude]
     public string? ShutdownDate { get; internal set; }
 
-    /// <summary>Fields the service sent that this type does not model (a provider's capabilities, for example).</summary>
-    [JsonIgnore]
-    public IReadOnlyDictionary<string, JsonElement> AdditionalProperties => ExtensionData ?? JsonDefaults.EmptyProperties;
-
     [JsonInclude]
     internal long? Created { get; set; }
-
-    [JsonInclude]
-    [JsonExtensionData]
-    internal Dictionary<string, JsonElement>? ExtensionData { get; set; }
 
     /// <inheritdoc />
     public override string ToString() => Id;

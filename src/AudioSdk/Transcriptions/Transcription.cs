@@ -7,9 +7,9 @@ namespace AudioSdk.Transcriptions;
 /// <summary>
 /// A transcript in any of the JSON formats (<c>json</c>, <c>verbose_json</c>, <c>diarized_json</c>):
 /// text, language, duration, segments, words, diarized segments, usage and log probabilities, with
-/// every field the service added kept in <see cref="AdditionalProperties"/>.
+/// every field the service added kept in <see cref="ServiceObject.AdditionalProperties"/>.
 /// </summary>
-public sealed class Transcription : IJsonOnDeserialized
+public sealed class Transcription : ServiceObject
 {
     /// <summary>The transcript.</summary>
     [JsonInclude]
@@ -54,17 +54,9 @@ public sealed class Transcription : IJsonOnDeserialized
     [JsonPropertyName("languages")]
     public IReadOnlyList<TranscriptionLanguage> DetectedLanguages { get; internal set; } = [];
 
-    /// <summary>Fields the service sent that this type does not model, such as a router's <c>routed_model</c>.</summary>
-    [JsonIgnore]
-    public IReadOnlyDictionary<string, JsonElement> AdditionalProperties => ExtensionData ?? JsonDefaults.EmptyProperties;
-
     /// <summary>The response's status, request id and headers.</summary>
     [JsonIgnore]
     public ResponseMetadata Metadata { get; internal set; } = ResponseMetadata.None;
-
-    [JsonInclude]
-    [JsonExtensionData]
-    internal Dictionary<string, JsonElement>? ExtensionData { get; set; }
 
     [JsonInclude]
     [JsonPropertyName("segments")]
@@ -99,7 +91,7 @@ public sealed class Transcription : IJsonOnDeserialized
         return AudioSdk.Subtitles.SubtitleFile.FromWords(Words, options);
     }
 
-    void IJsonOnDeserialized.OnDeserialized()
+    private protected override void OnDeserialized()
     {
         Text ??= string.Empty;
         Words ??= [];

@@ -5,7 +5,8 @@ using AudioSdk.Internal.Json;
 namespace AudioSdk.Transcriptions;
 
 /// <summary>A segment of a <c>diarized_json</c> transcript, labelled with its speaker.</summary>
-public sealed class TranscriptionDiarizedSegment
+/// <remarks>Fields it does not model (including <c>type</c>) are in <see cref="ServiceObject.AdditionalProperties"/>.</remarks>
+public sealed class TranscriptionDiarizedSegment : ServiceObject
 {
     /// <summary>The segment's id, such as <c>seg_001</c>.</summary>
     [JsonInclude]
@@ -30,14 +31,6 @@ public sealed class TranscriptionDiarizedSegment
     [JsonInclude]
     public string Speaker { get; internal set; } = string.Empty;
 
-    /// <summary>Fields the service sent that this type does not model (including <c>type</c>).</summary>
-    [JsonIgnore]
-    public IReadOnlyDictionary<string, JsonElement> AdditionalProperties => ExtensionData ?? JsonDefaults.EmptyProperties;
-
     internal TranscriptionDiarizedSegment ShiftedBy(TimeSpan offset, string id) =>
         new() { Id = id, Start = Start + offset, End = End + offset, Text = Text, Speaker = Speaker, ExtensionData = ExtensionData };
-
-    [JsonInclude]
-    [JsonExtensionData]
-    internal Dictionary<string, JsonElement>? ExtensionData { get; set; }
 }

@@ -5,7 +5,7 @@ using AudioSdk.Internal.Json;
 namespace AudioSdk.Transcriptions;
 
 /// <summary>A segment of a <c>verbose_json</c> transcript or translation, with Whisper's decoding statistics.</summary>
-public sealed class TranscriptionSegment
+public sealed class TranscriptionSegment : ServiceObject
 {
     /// <summary>The segment's index.</summary>
     [JsonInclude]
@@ -51,10 +51,6 @@ public sealed class TranscriptionSegment
     [JsonPropertyName("no_speech_prob")]
     public float NoSpeechProbability { get; internal set; }
 
-    /// <summary>Fields the service sent that this type does not model.</summary>
-    [JsonIgnore]
-    public IReadOnlyDictionary<string, JsonElement> AdditionalProperties => ExtensionData ?? JsonDefaults.EmptyProperties;
-
     internal TranscriptionSegment ShiftedBy(TimeSpan offset, int id) => new()
     {
         Id = id,
@@ -69,8 +65,4 @@ public sealed class TranscriptionSegment
         NoSpeechProbability = NoSpeechProbability,
         ExtensionData = ExtensionData,
     };
-
-    [JsonInclude]
-    [JsonExtensionData]
-    internal Dictionary<string, JsonElement>? ExtensionData { get; set; }
 }

@@ -5,7 +5,7 @@ using AudioSdk.Internal.Json;
 namespace AudioSdk.Transcriptions;
 
 /// <summary>What a transcription was billed for: tokens (<c>type: tokens</c>) or audio duration (<c>type: duration</c>).</summary>
-public sealed class TranscriptionUsage
+public sealed class TranscriptionUsage : ServiceObject
 {
     /// <summary><c>tokens</c> or <c>duration</c> (or a provider's own).</summary>
     [JsonInclude]
@@ -32,12 +32,4 @@ public sealed class TranscriptionUsage
     [JsonPropertyName("seconds")]
     [JsonConverter(typeof(NullableSecondsConverter))]
     public TimeSpan? Duration { get; internal set; }
-
-    /// <summary>Fields the service sent that this type does not model.</summary>
-    [JsonIgnore]
-    public IReadOnlyDictionary<string, JsonElement> AdditionalProperties => ExtensionData ?? JsonDefaults.EmptyProperties;
-
-    [JsonInclude]
-    [JsonExtensionData]
-    internal Dictionary<string, JsonElement>? ExtensionData { get; set; }
 }

@@ -5,7 +5,8 @@ using AudioSdk.Internal.Json;
 namespace AudioSdk.Transcriptions;
 
 /// <summary>A word of a <c>verbose_json</c> transcript with its timestamps.</summary>
-public sealed class TranscriptionWord
+/// <remarks>Fields it does not model (a probability, from some servers) are in <see cref="ServiceObject.AdditionalProperties"/>.</remarks>
+public sealed class TranscriptionWord : ServiceObject
 {
     /// <summary>The word.</summary>
     [JsonInclude]
@@ -21,13 +22,5 @@ public sealed class TranscriptionWord
     [JsonConverter(typeof(SecondsConverter))]
     public TimeSpan End { get; internal set; }
 
-    /// <summary>Fields the service sent that this type does not model (some servers add a probability).</summary>
-    [JsonIgnore]
-    public IReadOnlyDictionary<string, JsonElement> AdditionalProperties => ExtensionData ?? JsonDefaults.EmptyProperties;
-
     internal TranscriptionWord ShiftedBy(TimeSpan offset) => new() { Word = Word, Start = Start + offset, End = End + offset, ExtensionData = ExtensionData };
-
-    [JsonInclude]
-    [JsonExtensionData]
-    internal Dictionary<string, JsonElement>? ExtensionData { get; set; }
 }

@@ -6,7 +6,7 @@ using AudioSdk.Transcriptions;
 namespace AudioSdk.Translations;
 
 /// <summary>An English translation of audio in <c>json</c> or <c>verbose_json</c>.</summary>
-public sealed class Translation : IJsonOnDeserialized
+public sealed class Translation : ServiceObject
 {
     /// <summary>The English text.</summary>
     [JsonInclude]
@@ -33,22 +33,14 @@ public sealed class Translation : IJsonOnDeserialized
     [JsonInclude]
     public TranscriptionUsage? Usage { get; internal set; }
 
-    /// <summary>Fields the service sent that this type does not model.</summary>
-    [JsonIgnore]
-    public IReadOnlyDictionary<string, JsonElement> AdditionalProperties => ExtensionData ?? JsonDefaults.EmptyProperties;
-
     /// <summary>The response's status, request id and headers.</summary>
     [JsonIgnore]
     public ResponseMetadata Metadata { get; internal set; } = ResponseMetadata.None;
 
-    [JsonInclude]
-    [JsonExtensionData]
-    internal Dictionary<string, JsonElement>? ExtensionData { get; set; }
-
     /// <inheritdoc />
     public override string ToString() => Text;
 
-    void IJsonOnDeserialized.OnDeserialized()
+    private protected override void OnDeserialized()
     {
         Text ??= string.Empty;
         Segments ??= [];

@@ -5,7 +5,8 @@ using AudioSdk.Internal.Json;
 namespace AudioSdk.Usage;
 
 /// <summary>One billed request in a usage report.</summary>
-public sealed class UsageRecord
+/// <remarks>Fields it does not model (cost, currency or project, for example) are in <see cref="ServiceObject.AdditionalProperties"/>.</remarks>
+public sealed class UsageRecord : ServiceObject
 {
     /// <summary>The record's id.</summary>
     [JsonInclude]
@@ -61,15 +62,7 @@ public sealed class UsageRecord
     [JsonIgnore]
     public DateTimeOffset? CreatedAt => Created is { } s ? DateTimeOffset.FromUnixTimeSeconds(s) : null;
 
-    /// <summary>Fields the service sent that this type does not model (cost, currency, project, ...).</summary>
-    [JsonIgnore]
-    public IReadOnlyDictionary<string, JsonElement> AdditionalProperties => ExtensionData ?? JsonDefaults.EmptyProperties;
-
     [JsonInclude]
     [JsonPropertyName("created_at")]
     internal long? Created { get; set; }
-
-    [JsonInclude]
-    [JsonExtensionData]
-    internal Dictionary<string, JsonElement>? ExtensionData { get; set; }
 }

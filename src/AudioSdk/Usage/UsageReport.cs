@@ -5,7 +5,8 @@ using AudioSdk.Internal.Json;
 namespace AudioSdk.Usage;
 
 /// <summary>A page of usage records (<c>GET /usage</c>).</summary>
-public sealed class UsageReport : IJsonOnDeserialized
+/// <remarks>Fields it does not model (totals, for example) are in <see cref="ServiceObject.AdditionalProperties"/>.</remarks>
+public sealed class UsageReport : ServiceObject
 {
     /// <summary>The records of this page.</summary>
     [JsonInclude]
@@ -19,17 +20,9 @@ public sealed class UsageReport : IJsonOnDeserialized
     [JsonInclude]
     public string? NextCursor { get; internal set; }
 
-    /// <summary>Fields the service sent that this type does not model (totals, for example).</summary>
-    [JsonIgnore]
-    public IReadOnlyDictionary<string, JsonElement> AdditionalProperties => ExtensionData ?? JsonDefaults.EmptyProperties;
-
     /// <summary>The response's status, request id and headers.</summary>
     [JsonIgnore]
     public ResponseMetadata Metadata { get; internal set; } = ResponseMetadata.None;
 
-    [JsonInclude]
-    [JsonExtensionData]
-    internal Dictionary<string, JsonElement>? ExtensionData { get; set; }
-
-    void IJsonOnDeserialized.OnDeserialized() => Data ??= [];
+    private protected override void OnDeserialized() => Data ??= [];
 }
