@@ -35,7 +35,7 @@ mutate_of() {
     tinfoil-der) echo '"**/Security/Tinfoil/DerCertificate.cs", "**/Security/Tinfoil/Sigstore/SigstoreTrustedRoot.cs"' ;;
     http) echo '"**/Internal/Http/**/*.cs"' ;;
     subtitles) echo '"**/Subtitles/**/*.cs"' ;;
-    wav) echo '"**/Audio/WavFile.cs"' ;;
+    wav) echo '"**/Audio/WavFile*.cs"' ;;
     longform) echo '"**/LongForm/**/*.cs"' ;;
     *) echo "unknown target '$1' (security tinfoil tinfoil-amd tinfoil-sev tinfoil-sigstore tinfoil-v3 tinfoil-checks tinfoil-tdx tinfoil-document tinfoil-der http subtitles wav longform)" >&2; exit 2 ;;
   esac
