@@ -11,6 +11,7 @@
 #                                       tinfoil-document: the document, attestor, endorsements, measurement and
 #                                       strict-JSON checks; tinfoil-der: the certificate parser and Sigstore trust root),
 #                                       with the tests of that part only: minutes instead of the whole target's hour
+#   scripts/mutation.sh realtime-protocol  the realtime codecs (also realtime-uplink, realtime-continuity; realtime: all)
 #
 # STRYKER_CONCURRENCY (default 1) sets how many test runs go at once.
 # Stryker swaps the mutated assembly into the test project's bin folder: do not build the test project while it runs.
@@ -37,7 +38,11 @@ mutate_of() {
     subtitles) echo '"**/Subtitles/**/*.cs"' ;;
     wav) echo '"**/Audio/WavFile*.cs"' ;;
     longform) echo '"**/LongForm/**/*.cs"' ;;
-    *) echo "unknown target '$1' (security tinfoil tinfoil-amd tinfoil-sev tinfoil-sigstore tinfoil-v3 tinfoil-checks tinfoil-tdx tinfoil-document tinfoil-der http subtitles wav longform)" >&2; exit 2 ;;
+    realtime-protocol) echo '"**/Realtime/Protocol/**/*.cs"' ;;
+    realtime-uplink) echo '"**/Realtime/Uplink/**/*.cs"' ;;
+    realtime-continuity) echo '"**/Realtime/Continuity/**/*.cs"' ;;
+    realtime) echo '"**/Realtime/**/*.cs"' ;;
+    *) echo "unknown target '$1' (security tinfoil tinfoil-amd tinfoil-sev tinfoil-sigstore tinfoil-v3 tinfoil-checks tinfoil-tdx tinfoil-document tinfoil-der http subtitles wav longform realtime realtime-protocol realtime-uplink realtime-continuity)" >&2; exit 2 ;;
   esac
 }
 
@@ -62,6 +67,12 @@ filter_of() {
     subtitles) echo '(FullyQualifiedName~AudioSdk.Tests.Subtitles|FullyQualifiedName~LongFormTests)&FullyQualifiedName!~MutatedBodies' ;;
     wav) echo '(FullyQualifiedName~WavFile|FullyQualifiedName~RealtimeWavLimits)&FullyQualifiedName!~MutatedFiles' ;;
     longform) echo 'FullyQualifiedName~AudioSdk.Tests.LongForm' ;;
+    # The realtime codecs are pure and tested without a socket; the uplink and continuity suites open real sockets,
+    # so they take longer per mutant. `realtime` is all of it with every realtime test: hours on a small machine.
+    realtime-protocol) echo 'FullyQualifiedName~RealtimeProtocolTests|FullyQualifiedName~ConversationProtocolTests|FullyQualifiedName~ConversationOutputEventsTests' ;;
+    realtime-uplink) echo 'FullyQualifiedName~TurnDetectorTests|FullyQualifiedName~TurnDetectorSpeechTests|FullyQualifiedName~PacerTests|FullyQualifiedName~ClientTurnTests|FullyQualifiedName~RealtimeWavLimits|FullyQualifiedName~RealtimeSessionTests' ;;
+    realtime-continuity) echo 'FullyQualifiedName~ReconnectTests|FullyQualifiedName~ReconnectItemIdTests|FullyQualifiedName~ConversationResumeTests|FullyQualifiedName~KeyedWaitersTests' ;;
+    realtime) echo 'FullyQualifiedName~AudioSdk.Tests.Realtime&FullyQualifiedName!~Fuzz' ;;
   esac
 }
 
