@@ -117,6 +117,22 @@ public sealed class TdxAttestorEndToEndTests
         Assert.Contains(nameof(TinfoilAttestorOptions.IntelCollateralEndpoint), ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void AV3DocumentCarryingATdxQuote_FailsClosedAtTheEnvelope()
+    {
+        // The v3 document path verifies SEV-SNP reports only: a TDX quote as cpu_evidence (with Tinfoil's format URI,
+        // its sections and REPORT_DATA ladder intact) is refused before any collateral or provenance is looked at.
+        var document = RealFrozenDocument.Document;
+        var cpu = document["cpu_evidence"]!.AsObject();
+        cpu["format"] = "https://tinfoil.sh/format/tdx-quote/v1";
+        cpu["report_base64"] = Convert.ToBase64String(Platform.Quote);
+        var bytes = Encoding.UTF8.GetBytes(document.ToJsonString());
+
+        var ex = Assert.Throws<AttestationException>(() => TinfoilAttestor.VerifyDocument(bytes, RealFrozenDocument.Nonce, RealFrozenDocument.Repository, RealFrozenDocument.Time));
+        Assert.Equal((AttestationStage.Envelope, "ENVELOPE_REJECTED"), (ex.Stage, ex.Code));
+        Assert.Contains("TDX is not supported", ex.Message, StringComparison.Ordinal);
+    }
+
     private static async Task<AttestationException> Refused(byte[] quote, SyntheticTdx.Built platform, Dictionary<string, byte[]>? files = null)
     {
         await using var pcs = new CollateralServer(files ?? TdxCollateralFetcherTests.Files(platform), TdxCollateralFetcherTests.Headers(platform));
