@@ -51,6 +51,9 @@ internal sealed record SyntheticTdx
     public bool SeparateQeSigner { get; init; }
     public bool RevokeQeSigner { get; init; }
 
+    /// <summary>The TD's REPORT_DATA (64 bytes: the TLS key pin, then the HPKE key); random when null.</summary>
+    public byte[]? ReportData { get; init; }
+
     /// <summary>Changes the QE report after its REPORT_DATA is set and before the PCK signs it.</summary>
     public Action<byte[]>? QeReportEdit { get; init; }
 
@@ -173,7 +176,14 @@ internal sealed record SyntheticTdx
         Convert.FromHexString("0000001000000000").CopyTo(body[120..]);
         Convert.FromHexString("e702060000000000").CopyTo(body[128..]);
         RandomNumberGenerator.Fill(body.Slice(136, 48));
-        RandomNumberGenerator.Fill(body.Slice(520, 64));
+        if (ReportData is { } reportData)
+        {
+            reportData.CopyTo(body.Slice(520, 64));
+        }
+        else
+        {
+            RandomNumberGenerator.Fill(body.Slice(520, 64));
+        }
 
         var parameters = ak.ExportParameters(false);
         byte[] key = [.. parameters.Q.X!, .. parameters.Q.Y!];

@@ -14,15 +14,15 @@ namespace AudioSdk.Tests.Security.Tinfoil;
 /// </summary>
 public sealed class TdxCollateralFetcherTests
 {
-    private const string TcbPath = "/tdx/certification/v4/tcb";
-    private const string QePath = "/tdx/certification/v4/qe/identity";
-    private const string PckCrlPath = "/sgx/certification/v4/pckcrl";
-    private const string RootCrlPath = "/IntelSGXRootCA.der";
+    internal const string TcbPath = "/tdx/certification/v4/tcb";
+    internal const string QePath = "/tdx/certification/v4/qe/identity";
+    internal const string PckCrlPath = "/sgx/certification/v4/pckcrl";
+    internal const string RootCrlPath = "/IntelSGXRootCA.der";
     private const int MaxBytes = 256 * 1024;
 
     private static readonly SyntheticTdx.Built Platform = new SyntheticTdx().Build();
 
-    private static Dictionary<string, byte[]> Files(SyntheticTdx.Built built) => new()
+    internal static Dictionary<string, byte[]> Files(SyntheticTdx.Built built) => new()
     {
         [TcbPath] = Encoding.UTF8.GetBytes(built.Collateral.TcbInfoJson),
         [QePath] = Encoding.UTF8.GetBytes(built.Collateral.QeIdentityJson),
@@ -30,7 +30,7 @@ public sealed class TdxCollateralFetcherTests
         [RootCrlPath] = built.Collateral.RootCrl,
     };
 
-    private static Dictionary<string, string> Headers(SyntheticTdx.Built built) => new()
+    internal static Dictionary<string, string> Headers(SyntheticTdx.Built built) => new()
     {
         [TcbPath] = "TCB-Info-Issuer-Chain: " + Uri.EscapeDataString(built.Collateral.TcbInfoIssuerChainPem!),
         [QePath] = "SGX-Enclave-Identity-Issuer-Chain: " + Uri.EscapeDataString(built.Collateral.QeIdentityIssuerChainPem!),

@@ -103,6 +103,35 @@ public sealed class TransparencyLogTests
     }
 
     [Fact]
+    public void Checkpoint_WithExtensionLines_VerifiesOverTheWholeText()
+    {
+        // c2sp.org/tlog-checkpoint: origin, size and root, then optional extension lines (Rekor v1 wrote
+        // "Timestamp: <ns>"). They are part of the signed text: accepted when signed, refused when changed.
+        var root = SHA256.HashData("root"u8);
+        var text = "rekor.example - 42\n1234\n" + Convert.ToBase64String(root) + "\nTimestamp: 1689177396617352539\nanother extension\n";
+        var note = CheckpointText(text, LogKey, LogId, "rekor.example");
+        var result = TransparencyLog.VerifyCheckpoint(note, Key);
+        Assert.NotNull(result);
+        Assert.Equal(1234, result.Value.Size);
+        Assert.Equal(root, result.Value.Root);
+
+        Assert.Null(TransparencyLog.VerifyCheckpoint(note.Replace("1689177396617352539", "1689177396617352540", StringComparison.Ordinal), Key));
+        Assert.Null(TransparencyLog.VerifyCheckpoint(note.Replace("\nanother extension\n", "\n", StringComparison.Ordinal), Key));
+
+        // A second blank line before the signatures (the signed text ends at the first blank line, as sigstore-js
+        // reads it): the same text, the same signature.
+        var plain = Checkpoint("rekor.example - 42", 1234, root, LogKey, LogId);
+        var blankBeforeSignatures = plain.Replace("\n\n", "\n\n\n", StringComparison.Ordinal);
+        Assert.Equal(1234, TransparencyLog.VerifyCheckpoint(blankBeforeSignatures, Key)?.Size);
+
+        // A blank line inside the text cuts it short: no root line, nothing accepted.
+        Assert.Null(TransparencyLog.VerifyCheckpoint(CheckpointText("rekor.example - 42\n1234\n\n" + Convert.ToBase64String(root) + "\n", LogKey, LogId, "rekor.example"), Key));
+
+        // A signature blob of the 4-byte key hint alone verifies nothing.
+        Assert.Null(TransparencyLog.VerifyCheckpoint(plain.Split("\n\n")[0] + "\n\n\u2014 rekor.example " + Convert.ToBase64String(LogId[..4]) + "\n", Key));
+    }
+
+    [Fact]
     public void SignedEntryTimestamp_CoversBodyTimeLogIdAndIndex()
     {
         var body = Convert.ToBase64String("{\"kind\":\"dsse\"}"u8);
