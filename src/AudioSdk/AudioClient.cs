@@ -83,7 +83,7 @@ public partial class AudioClient : IDisposable
             _ownsHandler = _options.HttpHandler is null;
 
             // EHBP is a stage chosen once here: REST goes through it; realtime (and a pins-only attestation) keeps the pinned handler.
-            _ehbp = _options.HttpHandler is null ? CreateEhbpHandler(_options, _handler as Security.PinnedHttpHandler) : null;
+            _ehbp = _options.HttpHandler is null && _handler is Security.PinnedHttpHandler pinned ? pinned.CreateRestHandler(_options.AttestedTransport) as Security.Ehbp.EhbpHttpHandler : null;
             _http = new HttpClient((HttpMessageHandler?)_ehbp ?? _handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
             _ownsHttpClient = true;
         }
@@ -150,24 +150,6 @@ public partial class AudioClient : IDisposable
 
     private Task<StreamedBody> ReadStreamedBodyAsync(StreamingResponse streaming, RequestSpec spec, bool events = false, string? emptyProblem = null, IDisposable? owned = null) =>
         Http.ReadStreamedBodyAsync(streaming, spec, events, emptyProblem, owned);
-
-    /// <summary>The EHBP stage for an attested endpoint, when the options choose it; <see langword="null"/> for pinning or no attestation.</summary>
-    internal static Security.Ehbp.EhbpHttpHandler? CreateEhbpHandler(AudioClientOptions options, Security.PinnedHttpHandler? pinned)
-    {
-        if (options.Attestor is not { } attestor || pinned is null || options.AttestedTransport == Security.AttestedTransport.TlsPinning
-            || (options.AttestedTransport == Security.AttestedTransport.Automatic && attestor is Security.StaticPinAttestor { HpkePublicKey: null }))
-        {
-            return null;
-        }
-
-        var endpoint = options.Endpoint ?? AudioClientOptions.DefaultEndpoint;
-        return new Security.Ehbp.EhbpHttpHandler(
-            endpoint,
-            pinned,
-            Security.Ehbp.EhbpHttpHandler.CreateTransport(endpoint, options.ConfigurePinnedHandler, options.DangerousAllowSelfSignedLoopbackCertificatesForTesting),
-            fallBackToPinning: options.AttestedTransport == Security.AttestedTransport.Automatic,
-            options.TimeProvider);
-    }
 
     private static SocketsHttpHandler CreateHandler() =>
         new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };

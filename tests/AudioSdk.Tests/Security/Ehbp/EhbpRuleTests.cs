@@ -71,12 +71,12 @@ public sealed class EhbpRuleTests
         var exchange = Assert.Single(origin.Exchanges);
         Assert.True(exchange.Plaintext!.AsSpan().IndexOf(audio) >= 0);
         var frames = FrameLengths(exchange.SealedBody);
-        Assert.Equal(exchange.Plaintext.Length + (20 * frames.Count), exchange.SealedBody.Length);
+        Assert.Equal(exchange.Plaintext!.Length + (20 * frames.Count), exchange.SealedBody.Length);
         Assert.All(frames, f => Assert.InRange(f, Hpke.TagLength + 1, EhbpProtocol.RequestFramePlaintext + Hpke.TagLength));
 
         // Head, the file (its first read may be short: the format is sniffed from it), tail: no frame is gathered twice.
         Assert.True(frames.Count(f => f == EhbpProtocol.RequestFramePlaintext + Hpke.TagLength) >= 2, string.Join(",", frames));
-        Assert.InRange(frames.Count, 5, 7);
+        Assert.InRange(frames.Count, 4, 7);
     }
 
     /// <summary>The ciphertext length of each frame of a sealed body.</summary>

@@ -94,6 +94,37 @@ public sealed class EhbpTestServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnHttpClientBuiltElsewhere_OverCreateRestHandler_SealsRest_AndRealtimeStaysPinned()
+    {
+        // What the DI package does with IHttpClientFactory, through public API only.
+        using var pinned = new PinnedHttpHandler(_server.Endpoint, new StaticPinAttestor([TlsPin.Compute(_certificate)], _server.HpkePublicKey), dangerousAllowSelfSignedLoopbackCertificatesForTesting: true);
+        using var rest = pinned.CreateRestHandler(AttestedTransport.Automatic);
+        using var http = new HttpClient(rest, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        using var client = new AudioClient(http, new AudioClientOptions { Endpoint = _server.Endpoint, ApiKey = Key, HttpHandler = pinned, Retry = AudioClientRetryOptions.None });
+
+        Assert.StartsWith("Segment 1", (await client.TranscribeAsync(Wav(), new TranscriptionOptions { Model = "whisper-1" })).Text);
+        await using (await client.StartRealtimeSessionAsync(new RealtimeSessionOptions { Model = "gpt-4o-transcribe", InputSampleRate = 24000 }))
+        {
+        }
+
+        Assert.NotSame(pinned, rest);
+        Assert.True(Assert.Single(_server.Requests, r => r.Method == "POST").Headers.ContainsKey(EhbpProtocol.EncapsulatedKeyHeader));
+        Assert.Equal(1, pinned.AttestationCount);
+        Assert.Same(pinned, pinned.CreateRestHandler(AttestedTransport.TlsPinning));
+        Assert.Equal("transport", Assert.Throws<ArgumentOutOfRangeException>(() => pinned.CreateRestHandler((AttestedTransport)42)).ParamName);
+    }
+
+    [Fact]
+    public void CreateRestHandler_Automatic_OverStaticPinsWithoutAKey_IsThePinnedHandler()
+    {
+        using var pinned = new PinnedHttpHandler(_server.Endpoint, new StaticPinAttestor([TlsPin.Compute(_certificate)]));
+
+        Assert.Same(pinned, pinned.CreateRestHandler());
+        using var ehbp = pinned.CreateRestHandler(AttestedTransport.Ehbp);
+        Assert.IsType<EhbpHttpHandler>(ehbp);
+    }
+
+    [Fact]
     public async Task Realtime_StaysPinned_UnderEhbp()
     {
         using var client = Client();
