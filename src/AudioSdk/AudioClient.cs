@@ -78,7 +78,7 @@ public partial class AudioClient : IDisposable
         {
             _handler = _options.HttpHandler
                 ?? (_options.Attestor is { } attestor
-                    ? new Security.PinnedHttpHandler(_options.Endpoint!, attestor, _options.ConfigurePinnedHandler, _options.DangerousAllowSelfSignedLoopbackCertificatesForTesting, _options.TimeProvider)
+                    ? new Security.PinnedHttpHandler(_options.Endpoint!, attestor, _options.ConfigurePinnedHandler, _options.DangerousAllowSelfSignedLoopbackCertificatesForTesting, _options.TimeProvider, _options.AdoptsAttestedRouter)
                     : CreateHandler());
             _ownsHandler = _options.HttpHandler is null;
 
@@ -101,8 +101,12 @@ public partial class AudioClient : IDisposable
         Http = new HttpPipeline(_options, _http, _handler, AudioResilience.Create(_options.Retry, _options.TimeProvider, _logger), _logger, _baseUri, userAgent);
     }
 
-    /// <summary>The API's base address, including its path prefix.</summary>
-    public virtual Uri Endpoint => _options.Endpoint!;
+    /// <summary>
+    /// The API's base address, including its path prefix. With <see cref="AudioClientOptions.UseAttestedRouter"/> and no
+    /// endpoint set, the router the attestation names once the first request has attested it (before that, a placeholder
+    /// that never resolves).
+    /// </summary>
+    public virtual Uri Endpoint => _options.AdoptsAttestedRouter && _handler is Security.PinnedHttpHandler pinned ? pinned.CurrentEndpoint : _options.Endpoint!;
 
     /// <summary>Releases the HttpClient the client created; a supplied one is left alone.</summary>
     public void Dispose()

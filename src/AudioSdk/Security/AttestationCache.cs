@@ -13,8 +13,9 @@ internal sealed class AttestationCache<T> : IDisposable
     private readonly IEndpointAttestor _attestor;
     private readonly Uri _endpoint;
     private readonly TimeProvider _time;
-    private readonly Func<AttestedEndpoint, T> _build;
+    private readonly Func<AttestedEndpoint, Uri, T> _build;
     private readonly Action<T>? _retire;
+    private readonly Func<CancellationToken, ValueTask<Uri>>? _resolve;
     private readonly SemaphoreSlim _attesting = new(1, 1);
     private readonly object _gate = new();
     private Entry? _current;
@@ -24,15 +25,20 @@ internal sealed class AttestationCache<T> : IDisposable
     /// <param name="attestor">Where attestations come from.</param>
     /// <param name="endpoint">The endpoint attested.</param>
     /// <param name="time">The clock for expiry.</param>
-    /// <param name="build">Builds the generation's value on a new attestation (called under the attestation lock).</param>
+    /// <param name="build">Builds the generation's value on a new attestation and the endpoint it is for (called under the attestation lock).</param>
     /// <param name="retire">Receives the value of a generation a new one replaced.</param>
-    public AttestationCache(IEndpointAttestor attestor, Uri endpoint, TimeProvider time, Func<AttestedEndpoint, T> build, Action<T>? retire = null)
+    /// <param name="resolve">
+    /// For an attestation that names the endpoint (a router): where each attestation is made, asked again after a forced
+    /// one (a fresh bundle may name another router); <see langword="null"/> to attest <paramref name="endpoint"/>.
+    /// </param>
+    public AttestationCache(IEndpointAttestor attestor, Uri endpoint, TimeProvider time, Func<AttestedEndpoint, Uri, T> build, Action<T>? retire = null, Func<CancellationToken, ValueTask<Uri>>? resolve = null)
     {
         _attestor = attestor;
         _endpoint = endpoint;
         _time = time;
         _build = build;
         _retire = retire;
+        _resolve = resolve;
     }
 
     /// <summary>How many attestations have started.</summary>
@@ -75,8 +81,16 @@ internal sealed class AttestationCache<T> : IDisposable
             }
 
             Interlocked.Increment(ref _attestations);
-            var attested = await AttestationRun.RunAsync(_attestor, _endpoint, force, _time, cancellationToken).ConfigureAwait(false);
-            var next = new Entry(attested, _build(attested));
+            var endpoint = _resolve is null ? _endpoint : await ResolveAsync(cancellationToken).ConfigureAwait(false);
+            var attested = await AttestationRun.RunAsync(_attestor, endpoint, force, _time, cancellationToken).ConfigureAwait(false);
+            if (_resolve is not null && await ResolveAsync(cancellationToken).ConfigureAwait(false) is var named && named != endpoint)
+            {
+                // The forced attestation named another router: that one is attested (from the same verified bundle) and used.
+                endpoint = named;
+                attested = await AttestationRun.RunAsync(_attestor, endpoint, false, _time, cancellationToken).ConfigureAwait(false);
+            }
+
+            var next = new Entry(attested, _build(attested, endpoint), endpoint);
             Entry? replaced;
             lock (_gate)
             {
@@ -123,6 +137,27 @@ internal sealed class AttestationCache<T> : IDisposable
 
     public void Dispose() => _attesting.Dispose();
 
+    private async ValueTask<Uri> ResolveAsync(CancellationToken cancellationToken)
+    {
+        Uri named;
+        try
+        {
+            named = await _resolve!(cancellationToken).ConfigureAwait(false);
+        }
+        catch (AttestationException)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new AttestationException($"The attestation could not name the router to use: {ex.Message}", AttestationStage.Attestor, ex);
+        }
+
+        return named is { IsAbsoluteUri: true, Scheme: "https" }
+            ? named
+            : throw new AttestationException($"The attestation named '{named}' as the router; only an absolute https address is accepted.", AttestationStage.Authority);
+    }
+
     private Entry? Usable()
     {
         lock (_gate)
@@ -131,8 +166,8 @@ internal sealed class AttestationCache<T> : IDisposable
         }
     }
 
-    /// <summary>One attestation and what was built on it.</summary>
-    internal sealed record Entry(AttestedEndpoint Attested, T Value)
+    /// <summary>One attestation, what was built on it, and the endpoint it was made for (the router, when one is named).</summary>
+    internal sealed record Entry(AttestedEndpoint Attested, T Value, Uri Endpoint)
     {
         public bool Expired(TimeProvider time) => Attested.ValidUntil is { } until && until <= time.GetUtcNow();
     }

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -39,6 +38,12 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
         Action<SocketsHttpHandler>? configure = null,
         bool dangerousAllowSelfSignedLoopbackCertificatesForTesting = false,
         TimeProvider? timeProvider = null)
+        : this(endpoint, attestor, configure, dangerousAllowSelfSignedLoopbackCertificatesForTesting, timeProvider, adoptRouter: false)
+    {
+    }
+
+    /// <summary>The client's handler: with <paramref name="adoptRouter"/>, requests for <paramref name="endpoint"/> go to the router the attestor names.</summary>
+    internal PinnedHttpHandler(Uri endpoint, IEndpointAttestor attestor, Action<SocketsHttpHandler>? configure, bool dangerousAllowSelfSignedLoopbackCertificatesForTesting, TimeProvider? timeProvider, bool adoptRouter)
     {
         _endpoint = endpoint ?? throw new ArgumentNullException(nameof(endpoint));
         _attestor = attestor ?? throw new ArgumentNullException(nameof(attestor));
@@ -49,7 +54,8 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
 
         _configure = configure;
         _allowSelfSignedLoopback = dangerousAllowSelfSignedLoopbackCertificatesForTesting;
-        _attestation = new AttestationCache<HttpMessageInvoker>(_attestor, _endpoint, timeProvider ?? TimeProvider.System, CreateInvoker, Retire);
+        var router = adoptRouter && attestor is IRouterNamingAttestor { NamesRouter: true } naming ? naming : null;
+        _attestation = new AttestationCache<HttpMessageInvoker>(_attestor, _endpoint, timeProvider ?? TimeProvider.System, CreateInvoker, Retire, router is null ? null : router.ResolveEndpointAsync);
     }
 
     /// <summary>How many attestations have run.</summary>
@@ -57,6 +63,9 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
 
     /// <summary>The attestation in force, once the first request has run.</summary>
     public AttestedEndpoint? CurrentAttestation => _attestation.Current?.Attested;
+
+    /// <summary>The endpoint requests go to: the router the attestation names once it is known, else the endpoint given.</summary>
+    internal Uri CurrentEndpoint => _attestation.Current?.Endpoint ?? _endpoint;
 
     /// <summary>
     /// The handler REST requests go through over this handler's attestation, as <see cref="AudioClient"/> builds it: for
@@ -85,7 +94,7 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
         return new Ehbp.EhbpHttpHandler(
             _endpoint,
             this,
-            Ehbp.EhbpHttpHandler.CreateTransport(_endpoint, _configure, _allowSelfSignedLoopback),
+            Ehbp.EhbpHttpHandler.CreateTransport(_configure, _allowSelfSignedLoopback),
             fallBackToPinning: transport == AttestedTransport.Automatic);
     }
 
@@ -93,8 +102,11 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
     /// The attestation in force, attesting first when there is none, it expired, or <paramref name="refresh"/> asks for a
     /// new one: the EHBP stage shares it, so REST and realtime rest on one attestation.
     /// </summary>
-    internal async ValueTask<AttestedEndpoint> AttestationAsync(bool refresh, AttestedEndpoint? seen, CancellationToken cancellationToken) =>
-        (await _attestation.GetAsync(refresh, seen, cancellationToken).ConfigureAwait(false)).Attested;
+    internal async ValueTask<(AttestedEndpoint Attested, Uri Endpoint)> AttestationAsync(bool refresh, AttestedEndpoint? seen, CancellationToken cancellationToken)
+    {
+        var entry = await _attestation.GetAsync(refresh, seen, cancellationToken).ConfigureAwait(false);
+        return (entry.Attested, entry.Endpoint);
+    }
 
     /// <inheritdoc />
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -102,9 +114,10 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
         ArgumentNullException.ThrowIfNull(request);
         var uri = request.RequestUri ?? throw new InvalidOperationException("The request has no URI.");
         var generation = await _attestation.GetAsync(false, null, cancellationToken).ConfigureAwait(false);
-        if (!string.Equals(uri.Host, _endpoint.Host, StringComparison.OrdinalIgnoreCase) || uri.Port != _endpoint.Port)
+        var target = AttestedRouter.Target(uri, _endpoint, generation.Endpoint, generation.Attested.Authority);
+        if (!ReferenceEquals(target, uri))
         {
-            throw new AttestationException($"The request to {uri.Authority} was refused: only {generation.Attested.Authority} is attested.", AttestationStage.Authority);
+            request.RequestUri = uri = target;
         }
 
         if (uri.Scheme is not ("https" or "wss"))
@@ -181,7 +194,7 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
         }
     }
 
-    private HttpMessageInvoker CreateInvoker(AttestedEndpoint attested)
+    private HttpMessageInvoker CreateInvoker(AttestedEndpoint attested, Uri endpoint)
     {
         var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
         _configure?.Invoke(handler);
@@ -190,9 +203,8 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
         handler.AllowAutoRedirect = false;
         var pins = attested.TlsPins.ToArray();
         var expected = pins.Select(p => p.ToString()).ToArray();
-        var authority = Authority(_endpoint);
-        var loopback = IPAddress.TryParse(_endpoint.Host, out var ip) ? IPAddress.IsLoopback(ip) : string.Equals(_endpoint.Host, "localhost", StringComparison.OrdinalIgnoreCase);
-        var relaxChain = _allowSelfSignedLoopback && loopback;
+        var authority = Authority(endpoint);
+        var relaxChain = _allowSelfSignedLoopback && Ehbp.EhbpHttpHandler.IsLoopback(endpoint.Host);
         handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
         {
             if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0 || (errors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0)

@@ -17,7 +17,7 @@ public sealed class AttestationCacheTests
         var attestor = new CountingAttestor(() => new AttestedEndpoint("enclave.example", [Pin], validUntil: clock.GetUtcNow() + TimeSpan.FromMinutes(5)));
         var built = new List<AttestedEndpoint>();
         var retired = new List<int>();
-        using var cache = new AttestationCache<int>(attestor, Endpoint, clock, a => { built.Add(a); return built.Count; }, retired.Add);
+        using var cache = new AttestationCache<int>(attestor, Endpoint, clock, (a, _) => { built.Add(a); return built.Count; }, retired.Add);
 
         var first = await cache.GetAsync(false, null, default);
         clock.Advance(TimeSpan.FromMinutes(4));
@@ -43,7 +43,7 @@ public sealed class AttestationCacheTests
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var attestor = new CountingAttestor(() => new AttestedEndpoint("enclave.example", [Pin]), release.Task);
-        using var cache = new AttestationCache<object>(attestor, Endpoint, TimeProvider.System, _ => new object());
+        using var cache = new AttestationCache<object>(attestor, Endpoint, TimeProvider.System, (_, _) => new object());
 
         var callers = Enumerable.Range(0, 8).Select(_ => Task.Run(() => cache.GetAsync(false, null, default).AsTask())).ToArray();
         await attestor.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
@@ -61,7 +61,7 @@ public sealed class AttestationCacheTests
     {
         var fail = true;
         var attestor = new CountingAttestor(() => fail ? throw new HttpRequestException("attestation service down") : new AttestedEndpoint("enclave.example", [Pin]));
-        using var cache = new AttestationCache<string>(attestor, Endpoint, TimeProvider.System, _ => "built");
+        using var cache = new AttestationCache<string>(attestor, Endpoint, TimeProvider.System, (_, _) => "built");
 
         var error = await Assert.ThrowsAsync<AttestationException>(() => cache.GetAsync(false, null, default).AsTask());
         Assert.Equal(AttestationStage.Attestor, error.Stage);
@@ -79,7 +79,7 @@ public sealed class AttestationCacheTests
     public async Task MarkingStale_ForcesOneRefresh_OnlyForTheGenerationSeen()
     {
         var attestor = new CountingAttestor(() => new AttestedEndpoint("enclave.example", [Pin]));
-        using var cache = new AttestationCache<object>(attestor, Endpoint, TimeProvider.System, _ => new object());
+        using var cache = new AttestationCache<object>(attestor, Endpoint, TimeProvider.System, (_, _) => new object());
         var first = await cache.GetAsync(false, null, default);
 
         // Two callers saw the same bad generation: one forced attestation between them.
@@ -100,7 +100,7 @@ public sealed class AttestationCacheTests
     public async Task AnAttestationForAnotherAuthority_IsRefused_AndNotCached()
     {
         var attestor = new CountingAttestor(() => new AttestedEndpoint("elsewhere.example", [Pin]));
-        using var cache = new AttestationCache<object>(attestor, Endpoint, TimeProvider.System, _ => new object());
+        using var cache = new AttestationCache<object>(attestor, Endpoint, TimeProvider.System, (_, _) => new object());
 
         var error = await Assert.ThrowsAsync<AttestationException>(() => cache.GetAsync(false, null, default).AsTask());
 

@@ -31,7 +31,7 @@ internal sealed class EhbpHttpHandler : HttpMessageHandler
     private readonly HttpMessageInvoker _inner;
     private readonly HttpMessageInvoker? _pinnedFallback;
     private readonly AttestationCache<AttestedEndpoint>? _own;
-    private readonly Func<bool, AttestedEndpoint?, CancellationToken, ValueTask<AttestedEndpoint>> _attest;
+    private readonly Func<bool, AttestedEndpoint?, CancellationToken, ValueTask<(AttestedEndpoint Attested, Uri Endpoint)>> _attest;
     private Generation? _current;
     private volatile bool _stale;
 
@@ -43,9 +43,13 @@ internal sealed class EhbpHttpHandler : HttpMessageHandler
     public EhbpHttpHandler(Uri endpoint, IEndpointAttestor attestor, HttpMessageHandler inner, HttpMessageHandler? pinnedFallback, TimeProvider timeProvider)
         : this(endpoint, inner, pinnedFallback)
     {
-        var own = new AttestationCache<AttestedEndpoint>(attestor, endpoint, timeProvider, static attested => attested);
+        var own = new AttestationCache<AttestedEndpoint>(attestor, endpoint, timeProvider, static (attested, _) => attested);
         _own = own;
-        _attest = async (refresh, seen, cancellationToken) => (await own.GetAsync(refresh, seen, cancellationToken).ConfigureAwait(false)).Attested;
+        _attest = async (refresh, seen, cancellationToken) =>
+        {
+            var entry = await own.GetAsync(refresh, seen, cancellationToken).ConfigureAwait(false);
+            return (entry.Attested, entry.Endpoint);
+        };
     }
 
     /// <summary>The client's stage: attests through <paramref name="pinned"/> (one attestation for REST and realtime), and falls back to it when asked.</summary>
@@ -74,20 +78,25 @@ internal sealed class EhbpHttpHandler : HttpMessageHandler
     public int AttestationCount => _own?.AttestationCount ?? 0;
 
     /// <summary>The handler underneath for tests and for the client to build on: normal TLS validation, no redirects.</summary>
-    public static SocketsHttpHandler CreateTransport(Uri endpoint, Action<SocketsHttpHandler>? configure, bool allowSelfSignedLoopback)
+    public static SocketsHttpHandler CreateTransport(Action<SocketsHttpHandler>? configure, bool allowSelfSignedLoopback)
     {
         var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
         configure?.Invoke(handler);
         handler.AllowAutoRedirect = false;
-        var loopback = IPAddress.TryParse(endpoint.Host, out var ip) ? IPAddress.IsLoopback(ip) : string.Equals(endpoint.Host, "localhost", StringComparison.OrdinalIgnoreCase);
-        if (allowSelfSignedLoopback && loopback)
+        if (allowSelfSignedLoopback)
         {
-            handler.SslOptions.RemoteCertificateValidationCallback = static (_, certificate, _, errors) =>
-                certificate is not null && (errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) == 0;
+            // Decided per connection, on the host dialled: the endpoint may be the router an attestation names.
+            handler.SslOptions.RemoteCertificateValidationCallback = static (sender, certificate, _, errors) =>
+                certificate is not null && (errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) == 0
+                && (errors == SslPolicyErrors.None || (sender is SslStream { TargetHostName: var host } && IsLoopback(host)));
         }
 
         return handler;
     }
+
+    /// <summary>True for a loopback address or <c>localhost</c>.</summary>
+    internal static bool IsLoopback(string host) =>
+        IPAddress.TryParse(host.Trim('[', ']'), out var ip) ? IPAddress.IsLoopback(ip) : string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>True when the error answer to a sealed request came without a response nonce.</summary>
     public static bool IsUnauthenticated(HttpResponseMessage response) =>
@@ -107,9 +116,15 @@ internal sealed class EhbpHttpHandler : HttpMessageHandler
                     AttestationStage.Binding) { Code = KeyBindingMismatchCode };
         }
 
-        if (!string.Equals(uri.Host, _endpoint.Host, StringComparison.OrdinalIgnoreCase) || uri.Port != _endpoint.Port || uri.Scheme != _endpoint.Scheme)
+        var target = AttestedRouter.Target(uri, _endpoint, generation.Endpoint, generation.Attested.Authority);
+        if (uri.Scheme != generation.Endpoint.Scheme)
         {
             throw new AttestationException($"The request to {uri.Authority} was refused: only {generation.Attested.Authority} is attested.", AttestationStage.Authority);
+        }
+
+        if (!ReferenceEquals(target, uri))
+        {
+            request.RequestUri = uri = target;
         }
 
         if (request.Content is not { } content || (content.Headers.ContentLength is 0))
@@ -259,7 +274,7 @@ internal sealed class EhbpHttpHandler : HttpMessageHandler
         byte[]? served = null;
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_endpoint, EhbpProtocol.KeyConfigPath));
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(generation.Endpoint, EhbpProtocol.KeyConfigPath));
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(EhbpProtocol.KeyConfigMediaType));
             using var response = await _inner.SendAsync(request, cancellationToken).ConfigureAwait(false);
             if (response.IsSuccessStatusCode && string.Equals(response.Content.Headers.ContentType?.MediaType, EhbpProtocol.KeyConfigMediaType, StringComparison.OrdinalIgnoreCase)
@@ -301,14 +316,14 @@ internal sealed class EhbpHttpHandler : HttpMessageHandler
     private async ValueTask<Generation> GetGenerationAsync(CancellationToken cancellationToken)
     {
         var current = _current;
-        var attested = await _attest(_stale, current?.Attested, cancellationToken).ConfigureAwait(false);
+        var (attested, endpoint) = await _attest(_stale, current?.Attested, cancellationToken).ConfigureAwait(false);
         if (current is not null && ReferenceEquals(current.Attested, attested))
         {
             return current;
         }
 
         _stale = false;
-        var next = new Generation(attested, CheckedKey(attested));
+        var next = new Generation(attested, CheckedKey(attested), endpoint);
         _current = next;
         return next;
     }
@@ -326,9 +341,12 @@ internal sealed class EhbpHttpHandler : HttpMessageHandler
             : throw new AttestationException($"The attested HPKE key of {attested.Authority} is {key.Length} bytes, not 32.", AttestationStage.Binding) { Code = KeyBindingMismatchCode };
     }
 
-    private sealed class Generation(AttestedEndpoint attested, byte[]? key)
+    private sealed class Generation(AttestedEndpoint attested, byte[]? key, Uri endpoint)
     {
         public AttestedEndpoint Attested { get; } = attested;
+
+        /// <summary>Where requests go: the endpoint attested (the router the attestation names, when it names one).</summary>
+        public Uri Endpoint { get; } = endpoint;
 
         public byte[]? Key { get; } = key;
 

@@ -154,7 +154,7 @@ public sealed class EhbpTestServerTests : IAsyncLifetime
             ApiKey = Key,
             Retry = AudioClientRetryOptions.None,
             DangerousAllowSelfSignedLoopbackCertificatesForTesting = true,
-            HttpHandler = new EhbpHttpHandler(_server.Endpoint, new StaticPinAttestor([TlsPin.Compute(_certificate)], other), EhbpHttpHandler.CreateTransport(_server.Endpoint, null, true), null, TimeProvider.System),
+            HttpHandler = new EhbpHttpHandler(_server.Endpoint, new StaticPinAttestor([TlsPin.Compute(_certificate)], other), EhbpHttpHandler.CreateTransport(null, true), null, TimeProvider.System),
         });
 
         // The key config check refuses first: the served key is not the attested one.
@@ -171,7 +171,7 @@ public sealed class EhbpTestServerTests : IAsyncLifetime
         var (_, other) = Hpke.GenerateKeyPair();
         using var hpke = Hpke.SetupSender(other, EhbpProtocol.RequestInfo, out var enc);
         var body = HpkeVectorTests.Seal(hpke.CreateFrames(), "{\"model\":\"tts-1\"}"u8.ToArray());
-        using var http = new HttpClient(EhbpHttpHandler.CreateTransport(_server.Endpoint, null, true));
+        using var http = new HttpClient(EhbpHttpHandler.CreateTransport(null, true));
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_server.Endpoint + "/audio/speech")) { Content = new ByteArrayContent(body) };
         request.Headers.Add("Authorization", "Bearer " + Key);
         request.Headers.Add(EhbpProtocol.EncapsulatedKeyHeader, Convert.ToHexString(enc).ToLowerInvariant());
@@ -187,7 +187,7 @@ public sealed class EhbpTestServerTests : IAsyncLifetime
     [Fact]
     public async Task KeyConfig_IsServedAsTheAttestedKey()
     {
-        using var http = new HttpClient(EhbpHttpHandler.CreateTransport(_server.Endpoint, null, true));
+        using var http = new HttpClient(EhbpHttpHandler.CreateTransport(null, true));
 
         using var response = await http.GetAsync(new Uri(_server.BaseAddress, ".well-known/hpke-keys"));
 
