@@ -16,20 +16,22 @@ internal sealed class PinnedHandlerHolder : IDisposable
                 options.DangerousAllowSelfSignedLoopbackCertificatesForTesting,
                 options.TimeProvider)
             : null;
-        Ehbp = AudioClient.CreateEhbpHandler(options, Handler);
+        Primary = Handler?.CreateRestHandler(options.AttestedTransport);
     }
 
+    /// <summary>The pinned handler: realtime goes through it, and the EHBP stage attests through it.</summary>
     public PinnedHttpHandler? Handler { get; }
 
-    /// <summary>The EHBP stage over the pinned handler's attestation, when the options choose EHBP (the default for an attestation with an HPKE key).</summary>
-    public AudioSdk.Security.Ehbp.EhbpHttpHandler? Ehbp { get; }
-
-    /// <summary>The HttpClient's primary handler: the EHBP stage when chosen, else the pinned handler.</summary>
-    public HttpMessageHandler? Primary => (HttpMessageHandler?)Ehbp ?? Handler;
+    /// <summary>The HttpClient's primary handler: the EHBP stage over the pinned handler's attestation when the options choose it (the default for an attestation with an HPKE key), else the pinned handler.</summary>
+    public HttpMessageHandler? Primary { get; }
 
     public void Dispose()
     {
-        Ehbp?.Dispose();
+        if (!ReferenceEquals(Primary, Handler))
+        {
+            Primary?.Dispose();
+        }
+
         Handler?.Dispose();
     }
 }

@@ -78,12 +78,12 @@ public partial class AudioClient : IDisposable
         {
             _handler = _options.HttpHandler
                 ?? (_options.Attestor is { } attestor
-                    ? new Security.PinnedHttpHandler(_options.Endpoint!, attestor, _options.ConfigurePinnedHandler, _options.DangerousAllowSelfSignedLoopbackCertificatesForTesting, _options.TimeProvider)
+                    ? new Security.PinnedHttpHandler(_options.Endpoint!, attestor, _options.ConfigurePinnedHandler, _options.DangerousAllowSelfSignedLoopbackCertificatesForTesting, _options.TimeProvider, _options.AdoptsAttestedRouter)
                     : CreateHandler());
             _ownsHandler = _options.HttpHandler is null;
 
             // EHBP is a stage chosen once here: REST goes through it; realtime (and a pins-only attestation) keeps the pinned handler.
-            _ehbp = _options.HttpHandler is null ? CreateEhbpHandler(_options, _handler as Security.PinnedHttpHandler) : null;
+            _ehbp = _options.HttpHandler is null && _handler is Security.PinnedHttpHandler pinned ? pinned.CreateRestHandler(_options.AttestedTransport) as Security.Ehbp.EhbpHttpHandler : null;
             _http = new HttpClient((HttpMessageHandler?)_ehbp ?? _handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
             _ownsHttpClient = true;
         }
@@ -101,8 +101,12 @@ public partial class AudioClient : IDisposable
         Http = new HttpPipeline(_options, _http, _handler, AudioResilience.Create(_options.Retry, _options.TimeProvider, _logger), _logger, _baseUri, userAgent);
     }
 
-    /// <summary>The API's base address, including its path prefix.</summary>
-    public virtual Uri Endpoint => _options.Endpoint!;
+    /// <summary>
+    /// The API's base address, including its path prefix. With <see cref="AudioClientOptions.UseAttestedRouter"/> and no
+    /// endpoint set, the router the attestation names once the first request has attested it (before that, a placeholder
+    /// that never resolves).
+    /// </summary>
+    public virtual Uri Endpoint => _options.AdoptsAttestedRouter && _handler is Security.PinnedHttpHandler pinned ? pinned.CurrentEndpoint : _options.Endpoint!;
 
     /// <summary>Releases the HttpClient the client created; a supplied one is left alone.</summary>
     public void Dispose()
@@ -150,24 +154,6 @@ public partial class AudioClient : IDisposable
 
     private Task<StreamedBody> ReadStreamedBodyAsync(StreamingResponse streaming, RequestSpec spec, bool events = false, string? emptyProblem = null, IDisposable? owned = null) =>
         Http.ReadStreamedBodyAsync(streaming, spec, events, emptyProblem, owned);
-
-    /// <summary>The EHBP stage for an attested endpoint, when the options choose it; <see langword="null"/> for pinning or no attestation.</summary>
-    internal static Security.Ehbp.EhbpHttpHandler? CreateEhbpHandler(AudioClientOptions options, Security.PinnedHttpHandler? pinned)
-    {
-        if (options.Attestor is not { } attestor || pinned is null || options.AttestedTransport == Security.AttestedTransport.TlsPinning
-            || (options.AttestedTransport == Security.AttestedTransport.Automatic && attestor is Security.StaticPinAttestor { HpkePublicKey: null }))
-        {
-            return null;
-        }
-
-        var endpoint = options.Endpoint ?? AudioClientOptions.DefaultEndpoint;
-        return new Security.Ehbp.EhbpHttpHandler(
-            endpoint,
-            pinned,
-            Security.Ehbp.EhbpHttpHandler.CreateTransport(endpoint, options.ConfigurePinnedHandler, options.DangerousAllowSelfSignedLoopbackCertificatesForTesting),
-            fallBackToPinning: options.AttestedTransport == Security.AttestedTransport.Automatic,
-            options.TimeProvider);
-    }
 
     private static SocketsHttpHandler CreateHandler() =>
         new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };

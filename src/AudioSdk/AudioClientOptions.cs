@@ -69,6 +69,17 @@ public sealed class AudioClientOptions
     /// </summary>
     public Security.AttestedTransport AttestedTransport { get; set; }
 
+    /// <summary>
+    /// When <see cref="Endpoint"/> is not set and the <see cref="Attestor"/>'s attestation names the router to use (a
+    /// <see cref="Security.Tinfoil.TinfoilAttestor"/> in the bundle flow), send every request, REST and realtime, to that
+    /// router: resolved before the first request from the verified bundle, followed when a new attestation names another,
+    /// and nothing sent anywhere else (a request for another authority is refused). Default <see langword="true"/>, as
+    /// Tinfoil's own client does: the attested router is the only address such a client should talk to, and without it
+    /// the client would send the key to <see cref="DefaultEndpoint"/>. An <see cref="Endpoint"/> you set (a gateway)
+    /// always wins; <see langword="false"/> requires one.
+    /// </summary>
+    public bool UseAttestedRouter { get; set; } = true;
+
     /// <summary>Adjusts the <see cref="SocketsHttpHandler"/> the client builds for pinning (proxy, connection limits); its certificate callback is the SDK's.</summary>
     public Action<SocketsHttpHandler>? ConfigurePinnedHandler { get; set; }
 
@@ -104,11 +115,15 @@ public sealed class AudioClientOptions
         Validation.ThrowIfAny(Problems(fallbackEndpoint), nameof(AudioClientOptions));
         var copy = Clone();
         copy.TlsPins.Clear();
-        copy.Endpoint = Endpoint ?? fallbackEndpoint ?? DefaultEndpoint;
+        copy.AdoptsAttestedRouter = fallbackEndpoint is null && Security.AttestedRouter.Adopts(Endpoint, UseAttestedRouter, Attestor);
+        copy.Endpoint = Endpoint ?? fallbackEndpoint ?? (copy.AdoptsAttestedRouter ? Security.AttestedRouter.Placeholder : DefaultEndpoint);
         copy.Retry = Retry!.Clone();
         copy.Attestor = Attestor ?? (TlsPins.Count > 0 ? new Security.StaticPinAttestor(TlsPins) : null);
         return copy;
     }
+
+    /// <summary>Set on a frozen copy whose requests go to the router its attestor names (<see cref="UseAttestedRouter"/>).</summary>
+    internal bool AdoptsAttestedRouter { get; private set; }
 
     /// <summary>Every problem with these settings (empty when they are valid).</summary>
     internal List<string> Problems(Uri? fallbackEndpoint)
@@ -189,6 +204,11 @@ public sealed class AudioClientOptions
             problems.Add($"{nameof(AttestedTransport)} Ehbp needs an {nameof(Attestor)} whose attestation carries the HPKE key (static {nameof(TlsPins)} carry none).");
         }
 
+        if (Endpoint is null && fallbackEndpoint is null && !UseAttestedRouter && Attestor is Security.IRouterNamingAttestor { NamesRouter: true })
+        {
+            problems.Add($"The {nameof(Attestor)} names the router to use, but {nameof(UseAttestedRouter)} is false: set {nameof(Endpoint)}, or let the client use the attested router.");
+        }
+
         if (TlsPins.Any(p => p.Bytes.Length != Security.TlsPin.Length))
         {
             problems.Add($"{nameof(TlsPins)} has an empty pin.");
@@ -213,6 +233,7 @@ public sealed class AudioClientOptions
             Attestor = Attestor,
             ConfigurePinnedHandler = ConfigurePinnedHandler,
             AttestedTransport = AttestedTransport,
+            UseAttestedRouter = UseAttestedRouter,
             DangerousAllowSelfSignedLoopbackCertificatesForTesting = DangerousAllowSelfSignedLoopbackCertificatesForTesting,
             ApplicationId = ApplicationId,
             LoggerFactory = LoggerFactory,

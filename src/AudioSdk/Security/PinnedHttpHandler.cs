@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -21,12 +20,8 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
     private readonly IEndpointAttestor _attestor;
     private readonly bool _allowSelfSignedLoopback;
     private readonly Action<SocketsHttpHandler>? _configure;
-    private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _attesting = new(1, 1);
+    private readonly AttestationCache<HttpMessageInvoker> _attestation;
     private readonly List<HttpMessageInvoker> _retired = [];
-    private Generation? _current;
-    private bool _stale;
-    private int _attestations;
 
     /// <summary>Creates the handler.</summary>
     /// <param name="endpoint">The endpoint whose authority is attested; requests elsewhere are refused.</param>
@@ -43,6 +38,12 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
         Action<SocketsHttpHandler>? configure = null,
         bool dangerousAllowSelfSignedLoopbackCertificatesForTesting = false,
         TimeProvider? timeProvider = null)
+        : this(endpoint, attestor, configure, dangerousAllowSelfSignedLoopbackCertificatesForTesting, timeProvider, adoptRouter: false)
+    {
+    }
+
+    /// <summary>The client's handler: with <paramref name="adoptRouter"/>, requests for <paramref name="endpoint"/> go to the router the attestor names.</summary>
+    internal PinnedHttpHandler(Uri endpoint, IEndpointAttestor attestor, Action<SocketsHttpHandler>? configure, bool dangerousAllowSelfSignedLoopbackCertificatesForTesting, TimeProvider? timeProvider, bool adoptRouter)
     {
         _endpoint = endpoint ?? throw new ArgumentNullException(nameof(endpoint));
         _attestor = attestor ?? throw new ArgumentNullException(nameof(attestor));
@@ -53,33 +54,58 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
 
         _configure = configure;
         _allowSelfSignedLoopback = dangerousAllowSelfSignedLoopbackCertificatesForTesting;
-        _time = timeProvider ?? TimeProvider.System;
+        var router = adoptRouter && attestor is IRouterNamingAttestor { NamesRouter: true } naming ? naming : null;
+        _attestation = new AttestationCache<HttpMessageInvoker>(_attestor, _endpoint, timeProvider ?? TimeProvider.System, CreateInvoker, Retire, router is null ? null : router.ResolveEndpointAsync);
     }
 
     /// <summary>How many attestations have run.</summary>
-    public int AttestationCount => Volatile.Read(ref _attestations);
+    public int AttestationCount => _attestation.AttestationCount;
 
     /// <summary>The attestation in force, once the first request has run.</summary>
-    public AttestedEndpoint? CurrentAttestation => _current?.Attested;
+    public AttestedEndpoint? CurrentAttestation => _attestation.Current?.Attested;
+
+    /// <summary>The endpoint requests go to: the router the attestation names once it is known, else the endpoint given.</summary>
+    internal Uri CurrentEndpoint => _attestation.Current?.Endpoint ?? _endpoint;
+
+    /// <summary>
+    /// The handler REST requests go through over this handler's attestation, as <see cref="AudioClient"/> builds it: for
+    /// <see cref="AttestedTransport.Ehbp"/>, and for <see cref="AttestedTransport.Automatic"/> unless the attestor is a
+    /// <see cref="StaticPinAttestor"/> without an HPKE key, an EHBP stage that seals every request body to the HPKE key
+    /// this handler's attestation binds (one attestation for REST and realtime; with <see cref="AttestedTransport.Automatic"/>
+    /// an attestation without an HPKE key falls back to this handler); for <see cref="AttestedTransport.TlsPinning"/>,
+    /// this handler itself. For an <see cref="HttpClient"/> built elsewhere (<c>IHttpClientFactory</c>): make the result
+    /// its primary handler and pass this handler as <see cref="AudioClientOptions.HttpHandler"/>, which carries realtime.
+    /// </summary>
+    /// <param name="transport">How REST requests are protected; the default is <see cref="AudioClientOptions.AttestedTransport"/>'s.</param>
+    /// <returns>This handler, or a new EHBP stage over it that the caller disposes (it does not dispose this handler).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="transport"/> is not a defined value.</exception>
+    public HttpMessageHandler CreateRestHandler(AttestedTransport transport = AttestedTransport.Automatic)
+    {
+        if (!Enum.IsDefined(transport))
+        {
+            throw new ArgumentOutOfRangeException(nameof(transport), transport, $"{(int)transport} is not an AttestedTransport.");
+        }
+
+        if (transport == AttestedTransport.TlsPinning || (transport == AttestedTransport.Automatic && _attestor is StaticPinAttestor { HpkePublicKey: null }))
+        {
+            return this;
+        }
+
+        return new Ehbp.EhbpHttpHandler(
+            _endpoint,
+            this,
+            Ehbp.EhbpHttpHandler.CreateTransport(_configure, _allowSelfSignedLoopback),
+            fallBackToPinning: transport == AttestedTransport.Automatic);
+    }
 
     /// <summary>
     /// The attestation in force, attesting first when there is none, it expired, or <paramref name="refresh"/> asks for a
     /// new one: the EHBP stage shares it, so REST and realtime rest on one attestation.
     /// </summary>
-    internal async ValueTask<AttestedEndpoint> AttestationAsync(bool refresh, AttestedEndpoint? seen, CancellationToken cancellationToken)
+    internal async ValueTask<(AttestedEndpoint Attested, Uri Endpoint)> AttestationAsync(bool refresh, AttestedEndpoint? seen, CancellationToken cancellationToken)
     {
-        if (refresh)
-        {
-            lock (_retired)
-            {
-                if (_current is not null && ReferenceEquals(_current.Attested, seen))
-                {
-                    _stale = true;
-                }
-            }
-        }
-
-        return (await GetGenerationAsync(cancellationToken).ConfigureAwait(false)).Attested;
+        var entry = await _attestation.GetAsync(refresh, seen, cancellationToken).ConfigureAwait(false);
+        return (entry.Attested, entry.Endpoint);
     }
 
     /// <inheritdoc />
@@ -87,10 +113,11 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
     {
         ArgumentNullException.ThrowIfNull(request);
         var uri = request.RequestUri ?? throw new InvalidOperationException("The request has no URI.");
-        var generation = await GetGenerationAsync(cancellationToken).ConfigureAwait(false);
-        if (!string.Equals(uri.Host, _endpoint.Host, StringComparison.OrdinalIgnoreCase) || uri.Port != _endpoint.Port)
+        var generation = await _attestation.GetAsync(false, null, cancellationToken).ConfigureAwait(false);
+        var target = AttestedRouter.Target(uri, _endpoint, generation.Endpoint, generation.Attested.Authority);
+        if (!ReferenceEquals(target, uri))
         {
-            throw new AttestationException($"The request to {uri.Authority} was refused: only {generation.Attested.Authority} is attested.", AttestationStage.Authority);
+            request.RequestUri = uri = target;
         }
 
         if (uri.Scheme is not ("https" or "wss"))
@@ -101,18 +128,11 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
         HttpResponseMessage response;
         try
         {
-            response = await generation.Invoker.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            response = await generation.Value.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (TlsPinMismatchException.Find(ex) is not null)
         {
-            lock (_retired)
-            {
-                if (ReferenceEquals(_current, generation))
-                {
-                    _stale = true;
-                }
-            }
-
+            _attestation.MarkStale(generation.Attested);
             throw;
         }
 
@@ -141,11 +161,10 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
                 }
 
                 _retired.Clear();
-                _current?.Invoker.Dispose();
-                _current = null;
+                _attestation.Clear()?.Value.Dispose();
             }
 
-            _attesting.Dispose();
+            _attestation.Dispose();
         }
 
         base.Dispose(disposing);
@@ -166,46 +185,16 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
 
     private static string Authority(Uri uri) => uri.IsDefaultPort || uri.Port == 443 ? uri.Host : uri.Host + ":" + uri.Port;
 
-    private async ValueTask<Generation> GetGenerationAsync(CancellationToken cancellationToken)
+    /// <summary>A replaced generation's pool may still carry requests: it is released with the handler.</summary>
+    private void Retire(HttpMessageInvoker invoker)
     {
-        var current = _current;
-        if (current is not null && !_stale && !current.Expired(_time))
+        lock (_retired)
         {
-            return current;
-        }
-
-        await _attesting.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            current = _current;
-            if (current is not null && !_stale && !current.Expired(_time))
-            {
-                return current;
-            }
-
-            Interlocked.Increment(ref _attestations);
-            var attested = await AttestationRun.RunAsync(_attestor, _endpoint, _stale, _time, cancellationToken).ConfigureAwait(false);
-            var next = new Generation(attested, CreateInvoker(attested));
-            lock (_retired)
-            {
-                if (_current is not null)
-                {
-                    _retired.Add(_current.Invoker);
-                }
-
-                _current = next;
-                _stale = false;
-            }
-
-            return next;
-        }
-        finally
-        {
-            _attesting.Release();
+            _retired.Add(invoker);
         }
     }
 
-    private HttpMessageInvoker CreateInvoker(AttestedEndpoint attested)
+    private HttpMessageInvoker CreateInvoker(AttestedEndpoint attested, Uri endpoint)
     {
         var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
         _configure?.Invoke(handler);
@@ -214,9 +203,8 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
         handler.AllowAutoRedirect = false;
         var pins = attested.TlsPins.ToArray();
         var expected = pins.Select(p => p.ToString()).ToArray();
-        var authority = Authority(_endpoint);
-        var loopback = IPAddress.TryParse(_endpoint.Host, out var ip) ? IPAddress.IsLoopback(ip) : string.Equals(_endpoint.Host, "localhost", StringComparison.OrdinalIgnoreCase);
-        var relaxChain = _allowSelfSignedLoopback && loopback;
+        var authority = Authority(endpoint);
+        var relaxChain = _allowSelfSignedLoopback && Ehbp.EhbpHttpHandler.IsLoopback(endpoint.Host);
         handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
         {
             if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0 || (errors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0)
@@ -247,10 +235,5 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
             return true;
         };
         return new HttpMessageInvoker(handler, disposeHandler: true);
-    }
-
-    private sealed record Generation(AttestedEndpoint Attested, HttpMessageInvoker Invoker)
-    {
-        public bool Expired(TimeProvider time) => Attested.ValidUntil is { } until && until <= time.GetUtcNow();
     }
 }

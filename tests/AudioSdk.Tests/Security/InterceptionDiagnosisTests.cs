@@ -11,25 +11,9 @@ namespace AudioSdk.Tests.Security;
 /// machine trusts (real TLS on 127.0.0.1), the certificate is valid for the host and chains to a trusted root but
 /// carries the proxy's key. REST and realtime alike name the alternative; a self-signed impostor does not.
 /// </summary>
-public sealed class InterceptionDiagnosisTests : IAsyncLifetime
+public sealed class InterceptionDiagnosisTests() : InterceptedOrigin(Key)
 {
     private const string Key = "sk-intercepted";
-    private readonly X509Certificate2 _certificate = TestCertificates.CreateSelfSigned();
-    private AudioTestServer _origin = null!;
-    private InterceptingProxy _proxy = null!;
-
-    public async Task InitializeAsync()
-    {
-        _origin = await AudioTestServer.StartAsync(new AudioTestServerOptions { ApiKey = Key, Certificate = _certificate, Ehbp = true });
-        _proxy = new InterceptingProxy();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _proxy.DisposeAsync();
-        await _origin.DisposeAsync();
-        _certificate.Dispose();
-    }
 
     [Theory]
     [InlineData("rest")]
@@ -55,8 +39,8 @@ public sealed class InterceptionDiagnosisTests : IAsyncLifetime
         Assert.True(ex.LooksLikeInterception);
         Assert.Contains("looks like TLS interception", ex.Message, StringComparison.Ordinal);
         Assert.Contains("AttestedTransport.Ehbp", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(0, _origin.ApplicationBytesReceived);
-        Assert.Empty(_proxy.ClientToOrigin);
+        Assert.Equal(0, Origin.ApplicationBytesReceived);
+        Assert.Empty(Proxy.ClientToOrigin);
     }
 
     [Fact]
@@ -72,25 +56,24 @@ public sealed class InterceptionDiagnosisTests : IAsyncLifetime
 
     private AudioClient Client(bool throughProxy, TlsPin? pin = null) => new(new AudioClientOptions
     {
-        Endpoint = _origin.Endpoint,
+        Endpoint = Origin.Endpoint,
         ApiKey = Key,
         Retry = AudioClientRetryOptions.None,
-        Attestor = new StaticPinAttestor([pin ?? TlsPin.Compute(_certificate)], _origin.HpkePublicKey),
+        Attestor = new StaticPinAttestor([pin ?? TlsPin.Compute(Certificate)], Origin.HpkePublicKey),
         AttestedTransport = AttestedTransport.TlsPinning,
         DangerousAllowSelfSignedLoopbackCertificatesForTesting = !throughProxy,
         ConfigurePinnedHandler = h =>
         {
             if (throughProxy)
             {
-                h.Proxy = _proxy;
-                h.UseProxy = true;
+                ThroughProxy(h);
 
                 // A managed machine: the proxy's CA is a trusted root.
                 h.SslOptions.CertificateChainPolicy = new X509ChainPolicy
                 {
                     TrustMode = X509ChainTrustMode.CustomRootTrust,
                     RevocationMode = X509RevocationMode.NoCheck,
-                    CustomTrustStore = { _proxy.Ca },
+                    CustomTrustStore = { Proxy.Ca },
                 };
             }
         },

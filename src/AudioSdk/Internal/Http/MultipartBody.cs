@@ -10,7 +10,8 @@ namespace AudioSdk.Internal.Http;
 /// </summary>
 internal sealed class MultipartBody(byte[] head, byte[] tail, string contentType, AudioSource source)
 {
-    private const int BlockSize = 81920;
+    /// <summary>The file is read in 64 KiB blocks: one EHBP frame each, sealed in place when the body goes through EHBP.</summary>
+    private const int BlockSize = 64 * 1024;
     private readonly string _contentType = contentType;
 
     /// <summary>The total size, when the file's size is known (it is sent as Content-Length, not chunked).</summary>

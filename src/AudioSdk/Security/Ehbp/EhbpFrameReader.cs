@@ -12,7 +12,7 @@ namespace AudioSdk.Security.Ehbp;
 /// </summary>
 internal sealed class EhbpFrameReader : Stream
 {
-    private const int InitialFrameBuffer = 64 * 1024;
+    private const int InitialFrameBuffer = EhbpProtocol.RequestFramePlaintext + Hpke.TagLength;
 
     private readonly Stream _inner;
     private readonly FrameCipher _cipher;

@@ -5,7 +5,8 @@ namespace AudioSdk.Security.Ehbp;
 
 /// <summary>
 /// Writes an EHBP body: plaintext is gathered up to <c>framePlaintext</c> bytes and sealed as one frame
-/// (<c>LEN</c> ‖ ciphertext ‖ tag); <see cref="FlushAsync(CancellationToken)"/> seals what is gathered at once, so a
+/// (<c>LEN</c> ‖ ciphertext ‖ tag), and a write of at least a frame is sealed in place, frame by frame, without being
+/// gathered; ciphertext goes to one pooled buffer, each frame out in one write; <see cref="FlushAsync(CancellationToken)"/> seals what is gathered at once, so a
 /// streaming writer (an event stream) frames each flush. Dispose seals the rest; the inner stream is not disposed.
 /// </summary>
 internal sealed class EhbpFrameWriter : Stream
@@ -65,6 +66,18 @@ internal sealed class EhbpFrameWriter : Stream
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_completed, this);
+        if (buffer.Length >= _framePlaintext)
+        {
+            // A write that fills whole frames is sealed straight from the caller's memory (no gathering copy): what is
+            // gathered before it (a multipart head) goes out first as a short frame, the remainder is gathered.
+            await SealGatheredAsync(cancellationToken).ConfigureAwait(false);
+            while (buffer.Length >= _framePlaintext)
+            {
+                await SealAsync(buffer.Span[.._framePlaintext], cancellationToken).ConfigureAwait(false);
+                buffer = buffer[_framePlaintext..];
+            }
+        }
+
         while (!buffer.IsEmpty)
         {
             var n = Math.Min(buffer.Length, _framePlaintext - _count);
@@ -121,17 +134,24 @@ internal sealed class EhbpFrameWriter : Stream
         }
     }
 
-    private async ValueTask SealGatheredAsync(CancellationToken cancellationToken)
+    private ValueTask SealGatheredAsync(CancellationToken cancellationToken)
     {
         if (_count == 0 || _completed)
         {
-            return;
+            return ValueTask.CompletedTask;
         }
 
-        var length = _count + Hpke.TagLength;
-        BinaryPrimitives.WriteUInt32BigEndian(_sealed, (uint)length);
-        _cipher.Seal(_gathered.AsSpan(0, _count), _sealed.AsSpan(EhbpProtocol.FramePrefixLength, length));
+        var count = _count;
         _count = 0;
-        await _inner.WriteAsync(_sealed.AsMemory(0, EhbpProtocol.FramePrefixLength + length), cancellationToken).ConfigureAwait(false);
+        return SealAsync(_gathered.AsSpan(0, count), cancellationToken);
+    }
+
+    /// <summary>Seals one frame (<c>LEN</c> ‖ ciphertext ‖ tag) into the pooled buffer and writes it in one call.</summary>
+    private ValueTask SealAsync(ReadOnlySpan<byte> plaintext, CancellationToken cancellationToken)
+    {
+        var length = plaintext.Length + Hpke.TagLength;
+        BinaryPrimitives.WriteUInt32BigEndian(_sealed, (uint)length);
+        _cipher.Seal(plaintext, _sealed.AsSpan(EhbpProtocol.FramePrefixLength, length));
+        return _inner.WriteAsync(_sealed.AsMemory(0, EhbpProtocol.FramePrefixLength + length), cancellationToken);
     }
 }

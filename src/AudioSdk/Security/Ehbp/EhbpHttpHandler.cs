@@ -28,15 +28,12 @@ internal sealed class EhbpHttpHandler : HttpMessageHandler
     private const int MaxProblemBytes = 64 * 1024;
 
     private readonly Uri _endpoint;
-    private readonly IEndpointAttestor _attestor;
     private readonly HttpMessageInvoker _inner;
     private readonly HttpMessageInvoker? _pinnedFallback;
-    private readonly PinnedHttpHandler? _shared;
-    private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _attesting = new(1, 1);
+    private readonly AttestationCache<AttestedEndpoint>? _own;
+    private readonly Func<bool, AttestedEndpoint?, CancellationToken, ValueTask<(AttestedEndpoint Attested, Uri Endpoint)>> _attest;
     private Generation? _current;
     private volatile bool _stale;
-    private int _attestations;
 
     /// <param name="endpoint">The attested endpoint; requests elsewhere are refused.</param>
     /// <param name="attestor">Where the HPKE key comes from.</param>
@@ -44,12 +41,15 @@ internal sealed class EhbpHttpHandler : HttpMessageHandler
     /// <param name="pinnedFallback">When the attestation carries no HPKE key, requests go through this pinned handler (not owned); without it they fail.</param>
     /// <param name="timeProvider">The clock for attestation expiry.</param>
     public EhbpHttpHandler(Uri endpoint, IEndpointAttestor attestor, HttpMessageHandler inner, HttpMessageHandler? pinnedFallback, TimeProvider timeProvider)
+        : this(endpoint, inner, pinnedFallback)
     {
-        _endpoint = endpoint;
-        _attestor = attestor;
-        _inner = new HttpMessageInvoker(inner, disposeHandler: true);
-        _pinnedFallback = pinnedFallback is null ? null : new HttpMessageInvoker(pinnedFallback, disposeHandler: false);
-        _time = timeProvider;
+        var own = new AttestationCache<AttestedEndpoint>(attestor, endpoint, timeProvider, static (attested, _) => attested);
+        _own = own;
+        _attest = async (refresh, seen, cancellationToken) =>
+        {
+            var entry = await own.GetAsync(refresh, seen, cancellationToken).ConfigureAwait(false);
+            return (entry.Attested, entry.Endpoint);
+        };
     }
 
     /// <summary>The client's stage: attests through <paramref name="pinned"/> (one attestation for REST and realtime), and falls back to it when asked.</summary>
@@ -57,34 +57,46 @@ internal sealed class EhbpHttpHandler : HttpMessageHandler
     /// <param name="pinned">The pinned handler realtime uses (not owned).</param>
     /// <param name="inner">The transport underneath (owned).</param>
     /// <param name="fallBackToPinning">Send through <paramref name="pinned"/> when the attestation carries no HPKE key.</param>
-    /// <param name="timeProvider">The clock for attestation expiry.</param>
-    public EhbpHttpHandler(Uri endpoint, PinnedHttpHandler pinned, HttpMessageHandler inner, bool fallBackToPinning, TimeProvider timeProvider)
-        : this(endpoint, new SharedAttestation(pinned), inner, fallBackToPinning ? pinned : null, timeProvider)
+    public EhbpHttpHandler(Uri endpoint, PinnedHttpHandler pinned, HttpMessageHandler inner, bool fallBackToPinning)
+        : this(endpoint, inner, fallBackToPinning ? pinned : null)
     {
-        _shared = pinned;
+        _attest = pinned.AttestationAsync;
+    }
+
+    private EhbpHttpHandler(Uri endpoint, HttpMessageHandler inner, HttpMessageHandler? pinnedFallback)
+    {
+        _endpoint = endpoint;
+        _inner = new HttpMessageInvoker(inner, disposeHandler: true);
+        _pinnedFallback = pinnedFallback is null ? null : new HttpMessageInvoker(pinnedFallback, disposeHandler: false);
+        _attest = null!;
     }
 
     /// <summary>True when an attestation without an HPKE key falls back to TLS pinning.</summary>
     public bool HasPinnedFallback => _pinnedFallback is not null;
 
     /// <summary>How many attestations have run.</summary>
-    public int AttestationCount => Volatile.Read(ref _attestations);
+    public int AttestationCount => _own?.AttestationCount ?? 0;
 
     /// <summary>The handler underneath for tests and for the client to build on: normal TLS validation, no redirects.</summary>
-    public static SocketsHttpHandler CreateTransport(Uri endpoint, Action<SocketsHttpHandler>? configure, bool allowSelfSignedLoopback)
+    public static SocketsHttpHandler CreateTransport(Action<SocketsHttpHandler>? configure, bool allowSelfSignedLoopback)
     {
         var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
         configure?.Invoke(handler);
         handler.AllowAutoRedirect = false;
-        var loopback = IPAddress.TryParse(endpoint.Host, out var ip) ? IPAddress.IsLoopback(ip) : string.Equals(endpoint.Host, "localhost", StringComparison.OrdinalIgnoreCase);
-        if (allowSelfSignedLoopback && loopback)
+        if (allowSelfSignedLoopback)
         {
-            handler.SslOptions.RemoteCertificateValidationCallback = static (_, certificate, _, errors) =>
-                certificate is not null && (errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) == 0;
+            // Decided per connection, on the host dialled: the endpoint may be the router an attestation names.
+            handler.SslOptions.RemoteCertificateValidationCallback = static (sender, certificate, _, errors) =>
+                certificate is not null && (errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) == 0
+                && (errors == SslPolicyErrors.None || (sender is SslStream { TargetHostName: var host } && IsLoopback(host)));
         }
 
         return handler;
     }
+
+    /// <summary>True for a loopback address or <c>localhost</c>.</summary>
+    internal static bool IsLoopback(string host) =>
+        IPAddress.TryParse(host.Trim('[', ']'), out var ip) ? IPAddress.IsLoopback(ip) : string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>True when the error answer to a sealed request came without a response nonce.</summary>
     public static bool IsUnauthenticated(HttpResponseMessage response) =>
@@ -104,9 +116,15 @@ internal sealed class EhbpHttpHandler : HttpMessageHandler
                     AttestationStage.Binding) { Code = KeyBindingMismatchCode };
         }
 
-        if (!string.Equals(uri.Host, _endpoint.Host, StringComparison.OrdinalIgnoreCase) || uri.Port != _endpoint.Port || uri.Scheme != _endpoint.Scheme)
+        var target = AttestedRouter.Target(uri, _endpoint, generation.Endpoint, generation.Attested.Authority);
+        if (uri.Scheme != generation.Endpoint.Scheme)
         {
             throw new AttestationException($"The request to {uri.Authority} was refused: only {generation.Attested.Authority} is attested.", AttestationStage.Authority);
+        }
+
+        if (!ReferenceEquals(target, uri))
+        {
+            request.RequestUri = uri = target;
         }
 
         if (request.Content is not { } content || (content.Headers.ContentLength is 0))
@@ -149,7 +167,7 @@ internal sealed class EhbpHttpHandler : HttpMessageHandler
         {
             _inner.Dispose();
             _pinnedFallback?.Dispose();
-            _attesting.Dispose();
+            _own?.Dispose();
         }
 
         base.Dispose(disposing);
@@ -256,7 +274,7 @@ internal sealed class EhbpHttpHandler : HttpMessageHandler
         byte[]? served = null;
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_endpoint, EhbpProtocol.KeyConfigPath));
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(generation.Endpoint, EhbpProtocol.KeyConfigPath));
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(EhbpProtocol.KeyConfigMediaType));
             using var response = await _inner.SendAsync(request, cancellationToken).ConfigureAwait(false);
             if (response.IsSuccessStatusCode && string.Equals(response.Content.Headers.ContentType?.MediaType, EhbpProtocol.KeyConfigMediaType, StringComparison.OrdinalIgnoreCase)
@@ -291,50 +309,23 @@ internal sealed class EhbpHttpHandler : HttpMessageHandler
         }
     }
 
+    /// <summary>
+    /// The key generation of the attestation in force (the pinned handler's, shared with realtime, or this handler's
+    /// own): a new attestation there is a new generation here, with the served key checked again.
+    /// </summary>
     private async ValueTask<Generation> GetGenerationAsync(CancellationToken cancellationToken)
     {
         var current = _current;
-        if (_shared is not null)
-        {
-            // The pinned handler owns the attestation; a new one there is a new generation here.
-            var stale = _stale;
-            var attested = await _shared.AttestationAsync(stale, current?.Attested, cancellationToken).ConfigureAwait(false);
-            if (current is not null && ReferenceEquals(current.Attested, attested))
-            {
-                return current;
-            }
-
-            _stale = false;
-            var next = new Generation(attested, CheckedKey(attested));
-            _current = next;
-            return next;
-        }
-
-        if (current is not null && !_stale && !current.Expired(_time))
+        var (attested, endpoint) = await _attest(_stale, current?.Attested, cancellationToken).ConfigureAwait(false);
+        if (current is not null && ReferenceEquals(current.Attested, attested))
         {
             return current;
         }
 
-        await _attesting.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            current = _current;
-            if (current is not null && !_stale && !current.Expired(_time))
-            {
-                return current;
-            }
-
-            Interlocked.Increment(ref _attestations);
-            var attested = await AttestationRun.RunAsync(_attestor, _endpoint, _stale, _time, cancellationToken).ConfigureAwait(false);
-            var next = new Generation(attested, CheckedKey(attested));
-            _current = next;
-            _stale = false;
-            return next;
-        }
-        finally
-        {
-            _attesting.Release();
-        }
+        _stale = false;
+        var next = new Generation(attested, CheckedKey(attested), endpoint);
+        _current = next;
+        return next;
     }
 
     /// <summary>The attested HPKE key (32 bytes); <see langword="null"/> when the attestation carries none.</summary>
@@ -350,21 +341,15 @@ internal sealed class EhbpHttpHandler : HttpMessageHandler
             : throw new AttestationException($"The attested HPKE key of {attested.Authority} is {key.Length} bytes, not 32.", AttestationStage.Binding) { Code = KeyBindingMismatchCode };
     }
 
-    /// <summary>Stands for the pinned handler's attestation where an <see cref="IEndpointAttestor"/> is expected; never called.</summary>
-    private sealed class SharedAttestation(PinnedHttpHandler pinned) : IEndpointAttestor
-    {
-        public ValueTask<AttestedEndpoint> AttestAsync(Uri endpoint, bool forceRefresh, CancellationToken cancellationToken) =>
-            pinned.AttestationAsync(forceRefresh, null, cancellationToken);
-    }
-
-    private sealed class Generation(AttestedEndpoint attested, byte[]? key)
+    private sealed class Generation(AttestedEndpoint attested, byte[]? key, Uri endpoint)
     {
         public AttestedEndpoint Attested { get; } = attested;
+
+        /// <summary>Where requests go: the endpoint attested (the router the attestation names, when it names one).</summary>
+        public Uri Endpoint { get; } = endpoint;
 
         public byte[]? Key { get; } = key;
 
         public bool ServedKeyChecked { get; set; }
-
-        public bool Expired(TimeProvider time) => Attested.ValidUntil is { } until && until <= time.GetUtcNow();
     }
 }

@@ -19,8 +19,12 @@ internal static class EhbpProtocol
     /// <summary>The largest frame (ciphertext) accepted: refused before anything is allocated for it.</summary>
     public const int MaxFrameLength = 64 * 1024 * 1024;
 
-    /// <summary>Plaintext bytes per request frame the client sends.</summary>
-    public const int RequestFramePlaintext = 32 * 1024;
+    /// <summary>
+    /// Plaintext bytes per request frame the client sends: 64 KiB, the top of the 16-64 KiB range a streaming client
+    /// should use (the Go client sends 8 KiB): half the AES-GCM calls and chunk headers of 32 KiB, one frame per block
+    /// the multipart writer reads.
+    /// </summary>
+    public const int RequestFramePlaintext = 64 * 1024;
 
     public static ReadOnlySpan<byte> RequestInfo => "ehbp request"u8;
 

@@ -4,9 +4,12 @@ using AudioSdk.Security.Tinfoil.Bundle;
 namespace AudioSdk.Security.Tinfoil;
 
 /// <summary>The attestation bundle flow (<see cref="TinfoilAttestationFlow.Bundle"/>).</summary>
-public sealed partial class TinfoilAttestor
+public sealed partial class TinfoilAttestor : IRouterNamingAttestor
 {
     private (TinfoilBundleVerification Result, DateTimeOffset Until)? _bundle;
+
+    /// <summary>In the bundle flow the verified bundle names the router a client without an endpoint of its own uses.</summary>
+    bool IRouterNamingAttestor.NamesRouter => _options.Flow == TinfoilAttestationFlow.Bundle;
 
     /// <summary>
     /// The endpoint Tinfoil's attestation service names (<c>https://{domain}/v1/</c>, the router the verified bundle's

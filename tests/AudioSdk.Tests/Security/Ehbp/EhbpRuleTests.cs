@@ -49,7 +49,48 @@ public sealed class EhbpRuleTests
         Assert.NotNull(exchange.Plaintext);
         Assert.True(exchange.Plaintext!.AsSpan().IndexOf(audio) >= 0, "the uploaded file is inside the opened multipart body");
         Assert.True(exchange.SealedBody.AsSpan().IndexOf(audio.AsSpan(0, 64)) < 0, "no audio in the clear");
-        Assert.Equal(exchange.Plaintext.Length + (20 * (int)Math.Ceiling(exchange.Plaintext.Length / (double)EhbpProtocol.RequestFramePlaintext)), exchange.SealedBody.Length);
+        var frames = FrameLengths(exchange.SealedBody);
+        Assert.Equal(exchange.Plaintext.Length + (20 * frames.Count), exchange.SealedBody.Length);
+        Assert.All(frames, f => Assert.InRange(f, Hpke.TagLength + 1, EhbpProtocol.RequestFramePlaintext + Hpke.TagLength));
+
+        // The multipart head goes out as its own short frame, then the file's 64 KiB blocks as whole frames, sealed in place.
+        Assert.Equal(audio.Length / EhbpProtocol.RequestFramePlaintext, frames.Count(f => f == EhbpProtocol.RequestFramePlaintext + Hpke.TagLength));
+        Assert.True(frames[0] < 1024, $"the first frame holds the multipart head only ({frames[0]} bytes)");
+    }
+
+    [Fact]
+    public async Task AnUploadOfWholeFrames_HasNoEmptyFrame_AndFewFrames()
+    {
+        var audio = new byte[EhbpProtocol.RequestFramePlaintext * 3];
+        new Random(11).NextBytes(audio);
+        await using var origin = new RawEhbpOrigin(x => x.AnswerSealedAsync(Json, """{"text":"ok"}"""));
+        using var client = origin.Client();
+
+        await client.TranscribeAsync(AudioInput.FromStream(new ForwardOnlyStream(new MemoryStream(audio)), "a.wav", "audio/wav"), Transcription);
+
+        var exchange = Assert.Single(origin.Exchanges);
+        Assert.True(exchange.Plaintext!.AsSpan().IndexOf(audio) >= 0);
+        var frames = FrameLengths(exchange.SealedBody);
+        Assert.Equal(exchange.Plaintext!.Length + (20 * frames.Count), exchange.SealedBody.Length);
+        Assert.All(frames, f => Assert.InRange(f, Hpke.TagLength + 1, EhbpProtocol.RequestFramePlaintext + Hpke.TagLength));
+
+        // Head, the file (its first read may be short: the format is sniffed from it), tail: no frame is gathered twice.
+        Assert.True(frames.Count(f => f == EhbpProtocol.RequestFramePlaintext + Hpke.TagLength) >= 2, string.Join(",", frames));
+        Assert.InRange(frames.Count, 4, 7);
+    }
+
+    /// <summary>The ciphertext length of each frame of a sealed body.</summary>
+    private static List<int> FrameLengths(byte[] sealedBody)
+    {
+        var lengths = new List<int>();
+        for (var at = 0; at < sealedBody.Length;)
+        {
+            var length = (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(sealedBody.AsSpan(at));
+            lengths.Add(length);
+            at += EhbpProtocol.FramePrefixLength + length;
+        }
+
+        return lengths;
     }
 
     [Fact]

@@ -94,6 +94,37 @@ public sealed class EhbpTestServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnHttpClientBuiltElsewhere_OverCreateRestHandler_SealsRest_AndRealtimeStaysPinned()
+    {
+        // What the DI package does with IHttpClientFactory, through public API only.
+        using var pinned = new PinnedHttpHandler(_server.Endpoint, new StaticPinAttestor([TlsPin.Compute(_certificate)], _server.HpkePublicKey), dangerousAllowSelfSignedLoopbackCertificatesForTesting: true);
+        using var rest = pinned.CreateRestHandler(AttestedTransport.Automatic);
+        using var http = new HttpClient(rest, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        using var client = new AudioClient(http, new AudioClientOptions { Endpoint = _server.Endpoint, ApiKey = Key, HttpHandler = pinned, Retry = AudioClientRetryOptions.None });
+
+        Assert.StartsWith("Segment 1", (await client.TranscribeAsync(Wav(), new TranscriptionOptions { Model = "whisper-1" })).Text);
+        await using (await client.StartRealtimeSessionAsync(new RealtimeSessionOptions { Model = "gpt-4o-transcribe", InputSampleRate = 24000 }))
+        {
+        }
+
+        Assert.NotSame(pinned, rest);
+        Assert.True(Assert.Single(_server.Requests, r => r.Method == "POST").Headers.ContainsKey(EhbpProtocol.EncapsulatedKeyHeader));
+        Assert.Equal(1, pinned.AttestationCount);
+        Assert.Same(pinned, pinned.CreateRestHandler(AttestedTransport.TlsPinning));
+        Assert.Equal("transport", Assert.Throws<ArgumentOutOfRangeException>(() => pinned.CreateRestHandler((AttestedTransport)42)).ParamName);
+    }
+
+    [Fact]
+    public void CreateRestHandler_Automatic_OverStaticPinsWithoutAKey_IsThePinnedHandler()
+    {
+        using var pinned = new PinnedHttpHandler(_server.Endpoint, new StaticPinAttestor([TlsPin.Compute(_certificate)]));
+
+        Assert.Same(pinned, pinned.CreateRestHandler());
+        using var ehbp = pinned.CreateRestHandler(AttestedTransport.Ehbp);
+        Assert.IsType<EhbpHttpHandler>(ehbp);
+    }
+
+    [Fact]
     public async Task Realtime_StaysPinned_UnderEhbp()
     {
         using var client = Client();
@@ -123,7 +154,7 @@ public sealed class EhbpTestServerTests : IAsyncLifetime
             ApiKey = Key,
             Retry = AudioClientRetryOptions.None,
             DangerousAllowSelfSignedLoopbackCertificatesForTesting = true,
-            HttpHandler = new EhbpHttpHandler(_server.Endpoint, new StaticPinAttestor([TlsPin.Compute(_certificate)], other), EhbpHttpHandler.CreateTransport(_server.Endpoint, null, true), null, TimeProvider.System),
+            HttpHandler = new EhbpHttpHandler(_server.Endpoint, new StaticPinAttestor([TlsPin.Compute(_certificate)], other), EhbpHttpHandler.CreateTransport(null, true), null, TimeProvider.System),
         });
 
         // The key config check refuses first: the served key is not the attested one.
@@ -140,7 +171,7 @@ public sealed class EhbpTestServerTests : IAsyncLifetime
         var (_, other) = Hpke.GenerateKeyPair();
         using var hpke = Hpke.SetupSender(other, EhbpProtocol.RequestInfo, out var enc);
         var body = HpkeVectorTests.Seal(hpke.CreateFrames(), "{\"model\":\"tts-1\"}"u8.ToArray());
-        using var http = new HttpClient(EhbpHttpHandler.CreateTransport(_server.Endpoint, null, true));
+        using var http = new HttpClient(EhbpHttpHandler.CreateTransport(null, true));
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_server.Endpoint + "/audio/speech")) { Content = new ByteArrayContent(body) };
         request.Headers.Add("Authorization", "Bearer " + Key);
         request.Headers.Add(EhbpProtocol.EncapsulatedKeyHeader, Convert.ToHexString(enc).ToLowerInvariant());
@@ -156,7 +187,7 @@ public sealed class EhbpTestServerTests : IAsyncLifetime
     [Fact]
     public async Task KeyConfig_IsServedAsTheAttestedKey()
     {
-        using var http = new HttpClient(EhbpHttpHandler.CreateTransport(_server.Endpoint, null, true));
+        using var http = new HttpClient(EhbpHttpHandler.CreateTransport(null, true));
 
         using var response = await http.GetAsync(new Uri(_server.BaseAddress, ".well-known/hpke-keys"));
 

@@ -13,27 +13,11 @@ namespace AudioSdk.Tests.Security.Ehbp;
 /// Through a TLS-inspecting proxy whose CA the machine trusts: EHBP works and the proxy reads no audio and no
 /// transcript; TLS pinning refuses every operation before a byte of application data reaches the origin.
 /// </summary>
-public sealed class InterceptionTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
+public sealed class InterceptionTests(Xunit.Abstractions.ITestOutputHelper output) : InterceptedOrigin(Key)
 {
     private const string Key = "sk-visible-to-the-proxy";
     private const string AudioMarker = "AUDIO-MARKER-31337";
     private const string SpeechMarker = "SPEECH-INPUT-MARKER";
-    private readonly X509Certificate2 _certificate = TestCertificates.CreateSelfSigned();
-    private AudioTestServer _origin = null!;
-    private InterceptingProxy _proxy = null!;
-
-    public async Task InitializeAsync()
-    {
-        _origin = await AudioTestServer.StartAsync(new AudioTestServerOptions { ApiKey = Key, Certificate = _certificate, Ehbp = true });
-        _proxy = new InterceptingProxy();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _proxy.DisposeAsync();
-        await _origin.DisposeAsync();
-        _certificate.Dispose();
-    }
 
     private static byte[] MarkedWav()
     {
@@ -47,15 +31,14 @@ public sealed class InterceptionTests(Xunit.Abstractions.ITestOutputHelper outpu
     {
         using var client = new AudioClient(new AudioClientOptions
         {
-            Endpoint = _origin.Endpoint,
+            Endpoint = Origin.Endpoint,
             ApiKey = Key,
             Retry = AudioClientRetryOptions.None,
-            Attestor = new StaticPinAttestor([TlsPin.Compute(_certificate)], _origin.HpkePublicKey),
+            Attestor = new StaticPinAttestor([TlsPin.Compute(Certificate)], Origin.HpkePublicKey),
             ConfigurePinnedHandler = h =>
             {
-                h.Proxy = _proxy;
-                h.UseProxy = true;
-                h.SslOptions.RemoteCertificateValidationCallback = _proxy.TrustsProxyCa;
+                ThroughProxy(h);
+                h.SslOptions.RemoteCertificateValidationCallback = Proxy.TrustsProxyCa;
             },
         });
         var transcripts = new List<string>();
@@ -82,10 +65,10 @@ public sealed class InterceptionTests(Xunit.Abstractions.ITestOutputHelper outpu
         audio.Add(streamed.ToArray());
         Assert.NotEmpty(await client.ListModelsAsync());
 
-        var up = _proxy.ClientToOrigin;
-        var down = _proxy.OriginToClient;
-        output.WriteLine($"proxy captured {up.Length} bytes client->origin and {down.Length} bytes origin->client in {_proxy.Tunnels} tunnel(s)");
-        Assert.True(_proxy.Tunnels >= 1);
+        var up = Proxy.ClientToOrigin;
+        var down = Proxy.OriginToClient;
+        output.WriteLine($"proxy captured {up.Length} bytes client->origin and {down.Length} bytes origin->client in {Proxy.Tunnels} tunnel(s)");
+        Assert.True(Proxy.Tunnels >= 1);
         Assert.True(up.Length > 4 * MarkedWav().Length, "the uploads went through the proxy");
         Assert.All(transcripts, t => Assert.False(string.IsNullOrWhiteSpace(t)));
         Assert.True(up.AsSpan().IndexOf(Encoding.ASCII.GetBytes(AudioMarker)) < 0, "audio marker visible to the proxy");
@@ -116,16 +99,15 @@ public sealed class InterceptionTests(Xunit.Abstractions.ITestOutputHelper outpu
     {
         using var client = new AudioClient(new AudioClientOptions
         {
-            Endpoint = _origin.Endpoint,
+            Endpoint = Origin.Endpoint,
             ApiKey = Key,
             Retry = AudioClientRetryOptions.None,
-            Attestor = new StaticPinAttestor([TlsPin.Compute(_certificate)], _origin.HpkePublicKey),
+            Attestor = new StaticPinAttestor([TlsPin.Compute(Certificate)], Origin.HpkePublicKey),
             AttestedTransport = AttestedTransport.TlsPinning,
             DangerousAllowSelfSignedLoopbackCertificatesForTesting = true, // so the refusal below is the pin's, not the chain's
             ConfigurePinnedHandler = h =>
             {
-                h.Proxy = _proxy;
-                h.UseProxy = true;
+                ThroughProxy(h);
             },
         });
 
@@ -142,10 +124,10 @@ public sealed class InterceptionTests(Xunit.Abstractions.ITestOutputHelper outpu
             }
         });
 
-        output.WriteLine($"{operation}: origin received {_origin.ApplicationBytesReceived} application bytes; proxy captured {_proxy.ClientToOrigin.Length} plaintext bytes");
-        Assert.Equal(0, _origin.ApplicationBytesReceived);
-        Assert.Empty(_origin.Requests);
-        Assert.Empty(_proxy.ClientToOrigin);
-        Assert.Equal(TlsPin.Compute(_certificate).ToString(), Assert.Single(ex.ExpectedPins));
+        output.WriteLine($"{operation}: origin received {Origin.ApplicationBytesReceived} application bytes; proxy captured {Proxy.ClientToOrigin.Length} plaintext bytes");
+        Assert.Equal(0, Origin.ApplicationBytesReceived);
+        Assert.Empty(Origin.Requests);
+        Assert.Empty(Proxy.ClientToOrigin);
+        Assert.Equal(TlsPin.Compute(Certificate).ToString(), Assert.Single(ex.ExpectedPins));
     }
 }
