@@ -15,6 +15,7 @@ public sealed class PublicApiTests
     [InlineData("AudioSdk.Testing")]
     [InlineData("AudioSdk.Extensions.DependencyInjection")]
     [InlineData("AudioSdk.Extensions.AI")]
+    [InlineData("AudioSdk.Devices")]
     public void PublicSurface_MatchesTheCheckedInFile(string assemblyName)
     {
         var assembly = Assembly.Load(assemblyName);

@@ -35,6 +35,13 @@ public sealed class AudioPlayback : IWaveProvider
         _bytesPerSecond = sampleRate * 2;
     }
 
+    /// <summary>
+    /// What this playback hands to the player, for client-side turn detection
+    /// (<c>RealtimeTurnDetection.OnClient with { EchoReference = playback.EchoReference }</c>), so the agent's voice heard
+    /// back by the microphone is not taken for the user's. Set your own before playing to stamp it on another clock.
+    /// </summary>
+    public PlaybackReference EchoReference { get; init; } = new();
+
     /// <summary>16-bit mono PCM at the chosen rate.</summary>
     public WaveFormat WaveFormat { get; }
 
@@ -228,6 +235,7 @@ public sealed class AudioPlayback : IWaveProvider
             }
 
             _handedOut += written;
+            EchoReference.Write(buffer[..written], WaveFormat.SampleRate);
             return written;
         }
     }

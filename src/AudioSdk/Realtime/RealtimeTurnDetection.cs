@@ -47,6 +47,16 @@ public sealed record RealtimeTurnDetection
     /// <summary>Client mode only: speech needed before a turn opens, in milliseconds (clicks and coughs shorter than this are ignored).</summary>
     public int? MinSpeechMs { get; init; }
 
+    /// <summary>
+    /// Client mode only: what the speaker plays (<see cref="Audio.AudioPlayback.EchoReference"/>), so that the agent's own
+    /// voice leaking back into the microphone neither opens a turn nor reads as a barge-in (see <see cref="EchoHandling"/>).
+    /// None by default: every sound the microphone hears is judged alone.
+    /// </summary>
+    public Audio.PlaybackReference? EchoReference { get; init; }
+
+    /// <summary>With <see cref="EchoReference"/>: gate on the expected echo (default) or half duplex.</summary>
+    public RealtimeEchoHandling EchoHandling { get; init; } = RealtimeEchoHandling.Gate;
+
     /// <summary>Client-side turn detection with the tuned defaults.</summary>
     public static RealtimeTurnDetection OnClient { get; } = new() { Mode = RealtimeTurnDetectionMode.Client };
 
@@ -77,6 +87,16 @@ public sealed record RealtimeTurnDetection
             problems.Add("TurnDetection.Eagerness must be low, medium, high or auto.");
         }
 
+        if (EchoReference is not null && Mode != RealtimeTurnDetectionMode.Client)
+        {
+            problems.Add("TurnDetection.EchoReference applies to client-side turn detection only.");
+        }
+
+        if (!Enum.IsDefined(EchoHandling))
+        {
+            problems.Add("TurnDetection.EchoHandling must be Gate or HalfDuplex.");
+        }
+
         if (MinSpeechMs is not null && Mode != RealtimeTurnDetectionMode.Client)
         {
             problems.Add("TurnDetection.MinSpeechMs applies to client-side turn detection only.");
@@ -94,7 +114,9 @@ public sealed record RealtimeTurnDetection
             MinSpeechMs is { } min ? TimeSpan.FromMilliseconds(min) : defaults.MinSpeech,
             PrefixPaddingMs is { } padding ? TimeSpan.FromMilliseconds(padding) : defaults.PrefixPadding,
             SilenceDurationMs is { } silence ? TimeSpan.FromMilliseconds(silence) : defaults.SilenceDuration,
-            Threshold ?? defaults.Threshold);
+            Threshold ?? defaults.Threshold,
+            EchoReference,
+            EchoHandling == RealtimeEchoHandling.HalfDuplex);
     }
 }
 

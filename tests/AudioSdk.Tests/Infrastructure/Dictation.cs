@@ -87,6 +87,16 @@ public static class Dictation
         return all.ToArray();
     }
 
+    /// <summary>One sentence (by index, wrapping) in one voice (by index, wrapping), clean, with espeak's silence around it.</summary>
+    public static float[] Say(int sentence, int voice, int sampleRate) =>
+        Speak(Sentences[sentence % Sentences.Length], Voices[voice % Voices.Length], sampleRate);
+
+    /// <summary>The RMS of a rendering's active 10 ms frames (over -50 dBFS): its speech level.</summary>
+    public static double SpeechRms(float[] samples, int sampleRate) => Rms(ActiveFrames(samples, sampleRate));
+
+    /// <summary>The first sample over -50 dBFS: where the speech of a clean rendering starts.</summary>
+    public static int Onset(float[] samples, int sampleRate) => Active(samples, sampleRate).First;
+
     private static float[] Speak(string text, (string Voice, int Speed) voice, int sampleRate)
     {
         var cache = Path.Combine(Path.GetTempPath(), "audiosdk-dictation");

@@ -8,7 +8,9 @@ namespace AudioSdk.Realtime.Uplink;
 /// Sensitivity, 0 to 1: the margin a frame's speech-band energy needs over the noise floor is <c>3 + 6 × Threshold</c> dB
 /// (6 dB at the default 0.5); frames that cross zero like broadband noise need 4 dB more.
 /// </param>
-internal readonly record struct TurnDetectorSettings(TimeSpan MinSpeech, TimeSpan PrefixPadding, TimeSpan SilenceDuration, double Threshold)
+/// <param name="EchoReference">What the speaker plays, for <see cref="EchoGate"/>; none by default.</param>
+/// <param name="HalfDuplex">With a reference: nothing heard while it plays is speech.</param>
+internal readonly record struct TurnDetectorSettings(TimeSpan MinSpeech, TimeSpan PrefixPadding, TimeSpan SilenceDuration, double Threshold, Audio.PlaybackReference? EchoReference = null, bool HalfDuplex = false)
 {
     /// <summary>Tuned on spoken dictation with white, pink and mains-hum noise at 20 and 10 dB SNR (see the speech tests).</summary>
     public static TurnDetectorSettings Default { get; } = new(TimeSpan.FromMilliseconds(120), TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(550), 0.5);
@@ -49,6 +51,7 @@ internal sealed class TurnDetector
     private readonly double _margin;
     private readonly NoiseFloor _voicedFloor = new();
     private readonly NoiseFloor _hissFloor = new();
+    private readonly EchoGate? _echo;
     private Biquad _highPass;
     private Biquad _lowPass;
     private Biquad _hissPass;
@@ -85,6 +88,7 @@ internal sealed class TurnDetector
         _highPass = Biquad.HighPass(sampleRate, 250);
         _lowPass = Biquad.LowPass(sampleRate, split);
         _hissPass = Biquad.HighPass(sampleRate, split);
+        _echo = settings.EchoReference is { } reference ? new EchoGate(reference, settings.HalfDuplex, sampleRate) : null;
     }
 
     public bool InTurn { get; private set; }
@@ -94,6 +98,7 @@ internal sealed class TurnDetector
 
     public void Process(ReadOnlySpan<byte> pcm16, List<TurnBoundary> boundaries)
     {
+        _echo?.BeginBlock(_position + (pcm16.Length / 2));
         for (var i = 0; i + 1 < pcm16.Length; i += 2)
         {
             var sample = (short)(pcm16[i] | (pcm16[i + 1] << 8));
@@ -143,14 +148,21 @@ internal sealed class TurnDetector
         var voicedOver = voicedDb - _voicedFloor.Start(voicedDb) - (zcr > 0.35 ? 4 : 0);
         var hissOver = hissDb - _hissFloor.Start(hissDb) - 3;
         var audible = voicedDb > SilentDb || hissDb > SilentDb;
-        var speech = audible && (voicedOver > _margin || hissOver > _margin);
+
+        // While the speaker plays, the frame must also rise over the echo expected from what it played (the floors
+        // learn nothing then: the echo is not the room's noise).
+        var echo = _echo?.Floor(_position, voicedDb, InTurn) ?? double.NegativeInfinity;
+        var speech = audible && (voicedOver > _margin || hissOver > _margin) && voicedDb > echo;
 
         // Hysteresis: half the margin keeps a turn going through the decay of its last sound, and lets a confirmed
         // onset reach back over a weak first consonant.
-        var weak = audible && (voicedOver > _margin / 2 || hissOver > _margin / 2);
+        var weak = audible && (voicedOver > _margin / 2 || hissOver > _margin / 2) && voicedDb > echo - (EchoGate.Margin / 2);
         _weak[_frameNumber++ % _weak.Length] = weak;
-        _voicedFloor.Track(voiced, speech, _margin);
-        _hissFloor.Track(hiss, speech, _margin);
+        if (double.IsNegativeInfinity(echo))
+        {
+            _voicedFloor.Track(voiced, speech, _margin);
+            _hissFloor.Track(hiss, speech, _margin);
+        }
         var frameEnd = _position;
         var frameStart = frameEnd - _frame;
         if (!InTurn)
