@@ -1,5 +1,9 @@
 using AudioSdk.Audio;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
 using NAudio.Wave;
 using NAudio.Wave.SampleProviders;
 
@@ -11,6 +15,7 @@ namespace AudioSdk.Benchmarks;
 /// <see cref="WavFile"/> beside NAudio's <see cref="WaveFileReader"/>. Samples per second = 480,000 / mean time.
 /// </summary>
 [MemoryDiagnoser]
+[Config(typeof(QualityConfig))]
 public class NAudioComparisonBenchmarks
 {
     private const int Rate = 48000;
@@ -78,6 +83,36 @@ public class NAudioComparisonBenchmarks
         }
 
         return total;
+    }
+
+    /// <summary>The SDK's resampler over a whole signal, pulled 100 ms at a time, flushed at the end.</summary>
+    internal static float[] SdkResample(float[] input, int from, int to)
+    {
+        var resampler = new AudioResampler(from, to);
+        var output = new float[resampler.GetMaxOutputLength(input.Length) + 4096];
+        var written = 0;
+        for (var offset = 0; offset < input.Length; offset += from / 10)
+        {
+            written += resampler.Process(input.AsSpan(offset, Math.Min(from / 10, input.Length - offset)), output.AsSpan(written));
+        }
+
+        written += resampler.Flush(output.AsSpan(written));
+        return output[..written];
+    }
+
+    /// <summary>NAudio's WDL resampler over a whole signal, pulled 100 ms (of output) at a time until it ends.</summary>
+    internal static float[] WdlResample(float[] input, int from, int to)
+    {
+        var wdl = new WdlResamplingSampleProvider(new FloatArrayProvider(input, from), to);
+        var output = new float[(int)((long)input.Length * to / from) + 8192];
+        var written = 0;
+        int n;
+        while (written < output.Length && (n = wdl.Read(output.AsSpan(written, Math.Min(to / 10, output.Length - written)))) > 0)
+        {
+            written += n;
+        }
+
+        return output[..written];
     }
 
     private sealed class FloatArrayProvider(float[] samples, int rate) : ISampleProvider
