@@ -1,4 +1,4 @@
-using AudioSdk.Audio;
+using AudioSdk.Tests.Infrastructure;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
@@ -11,15 +11,15 @@ public sealed class QualityConfig : ManualConfig
 {
     public QualityConfig()
     {
-        AddColumn(new ResamplerQualityColumn("SNR 1 kHz 48->24 kHz (dB)", q => q.Snr.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)));
+        AddColumn(new ResamplerQualityColumn("SNR 1 kHz (dB)", q => q.Snr.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)));
         AddColumn(new ResamplerQualityColumn("Samples out / expected", q => $"{q.Samples}/{q.Expected}"));
     }
 }
 
 /// <summary>
 /// The resampler's quality, measured in the process that prints the table (the same code the benchmark times): a 10 s,
-/// 1 kHz sine at 48 kHz resampled to 24 kHz, its SNR against the 1 kHz sine that fits it best (any delay and gain
-/// forgiven; the first and last 50 ms left out), and how many samples came out of the 240,000 expected.
+/// 1 kHz sine resampled at each conversion, its SNR against the 1 kHz sine that fits it best (any delay and gain
+/// forgiven; the first and last 50 ms left out), and how many samples came out of those expected.
 /// </summary>
 public sealed class ResamplerQualityColumn(string name, Func<ResamplerQualityColumn.Quality, string> show) : IColumn
 {
@@ -44,7 +44,7 @@ public sealed class ResamplerQualityColumn(string name, Func<ResamplerQualityCol
     public string Legend => name;
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase) =>
-        Measured.Value.TryGetValue(benchmarkCase.Descriptor.WorkloadMethod.Name, out var q) ? show(q) : "-";
+        Measured.Value.TryGetValue($"{benchmarkCase.Descriptor.WorkloadMethod.Name}@{benchmarkCase.Parameters["InputRate"]}", out var q) ? show(q) : "-";
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => GetValue(summary, benchmarkCase);
 
@@ -54,48 +54,23 @@ public sealed class ResamplerQualityColumn(string name, Func<ResamplerQualityCol
 
     private static Dictionary<string, Quality> Measure()
     {
-        const int From = 48000, To = 24000, Seconds = 10;
-        var input = new float[From * Seconds];
-        for (var i = 0; i < input.Length; i++)
+        var measured = new Dictionary<string, Quality>(StringComparer.Ordinal);
+        foreach (var (from, to) in new[] { (48000, 24000), (44100, 16000) })
         {
-            input[i] = (float)(0.5 * Math.Sin(2 * Math.PI * 1000 * i / From));
+            const int Seconds = 10;
+            var input = new float[from * Seconds];
+            for (var i = 0; i < input.Length; i++)
+            {
+                input[i] = (float)(0.5 * Math.Sin(2 * Math.PI * 1000 * i / from));
+            }
+
+            var ours = NAudioComparisonBenchmarks.SdkResample(input, from, to);
+            var theirs = NAudioComparisonBenchmarks.WdlResample(input, from, to);
+            var edge = to / 20;
+            measured[$"{nameof(NAudioComparisonBenchmarks.Sdk_Resample)}@{from}"] = new(SineFit.Snr(ours.AsSpan(edge, ours.Length - (2 * edge)), to, 1000), ours.Length, to * Seconds);
+            measured[$"{nameof(NAudioComparisonBenchmarks.NAudioWdl_Resample)}@{from}"] = new(SineFit.Snr(theirs.AsSpan(edge, Math.Max(0, theirs.Length - (2 * edge))), to, 1000), theirs.Length, to * Seconds);
         }
 
-        var ours = NAudioComparisonBenchmarks.SdkResample(input, From, To);
-        var theirs = NAudioComparisonBenchmarks.WdlResample(input, From, To);
-        var edge = To / 20;
-        return new Dictionary<string, Quality>(StringComparer.Ordinal)
-        {
-            [nameof(NAudioComparisonBenchmarks.Sdk_Resample48To24)] = new(FittedSnr(ours.AsSpan(edge, ours.Length - (2 * edge)), To), ours.Length, To * Seconds),
-            [nameof(NAudioComparisonBenchmarks.NAudioWdl_Resample48To24)] = new(FittedSnr(theirs.AsSpan(edge, Math.Max(0, theirs.Length - (2 * edge))), To), theirs.Length, To * Seconds),
-        };
-    }
-
-    private static double FittedSnr(ReadOnlySpan<float> x, int rate)
-    {
-        double ss = 0, sc = 0, cc = 0, xs = 0, xc = 0;
-        for (var i = 0; i < x.Length; i++)
-        {
-            var s = Math.Sin(2 * Math.PI * 1000 * i / rate);
-            var c = Math.Cos(2 * Math.PI * 1000 * i / rate);
-            ss += s * s;
-            sc += s * c;
-            cc += c * c;
-            xs += x[i] * s;
-            xc += x[i] * c;
-        }
-
-        var det = (ss * cc) - (sc * sc);
-        var a = ((xs * cc) - (xc * sc)) / det;
-        var b = ((xc * ss) - (xs * sc)) / det;
-        double signal = 0, noise = 0;
-        for (var i = 0; i < x.Length; i++)
-        {
-            var fit = (a * Math.Sin(2 * Math.PI * 1000 * i / rate)) + (b * Math.Cos(2 * Math.PI * 1000 * i / rate));
-            signal += fit * fit;
-            noise += (x[i] - fit) * (x[i] - fit);
-        }
-
-        return 10 * Math.Log10(signal / noise);
+        return measured;
     }
 }
