@@ -8,6 +8,21 @@ public static class SineFit
 {
     public static double Snr(ReadOnlySpan<float> x, int rate, double frequency)
     {
+        var (a, b) = Fit(x, rate, frequency);
+        double signal = 0, noise = 0;
+        for (var i = 0; i < x.Length; i++)
+        {
+            var fit = (a * Math.Sin(2 * Math.PI * frequency * i / rate)) + (b * Math.Cos(2 * Math.PI * frequency * i / rate));
+            signal += fit * fit;
+            noise += (x[i] - fit) * (x[i] - fit);
+        }
+
+        return 10 * Math.Log10(signal / noise);
+    }
+
+    /// <summary>The sine and cosine weights of the best-fitting sine (its amplitude is their hypotenuse).</summary>
+    public static (double Sine, double Cosine) Fit(ReadOnlySpan<float> x, int rate, double frequency)
+    {
         double ss = 0, sc = 0, cc = 0, xs = 0, xc = 0;
         for (var i = 0; i < x.Length; i++)
         {
@@ -21,16 +36,6 @@ public static class SineFit
         }
 
         var det = (ss * cc) - (sc * sc);
-        var a = ((xs * cc) - (xc * sc)) / det;
-        var b = ((xc * ss) - (xs * sc)) / det;
-        double signal = 0, noise = 0;
-        for (var i = 0; i < x.Length; i++)
-        {
-            var fit = (a * Math.Sin(2 * Math.PI * frequency * i / rate)) + (b * Math.Cos(2 * Math.PI * frequency * i / rate));
-            signal += fit * fit;
-            noise += (x[i] - fit) * (x[i] - fit);
-        }
-
-        return 10 * Math.Log10(signal / noise);
+        return (((xs * cc) - (xc * sc)) / det, ((xc * ss) - (xs * sc)) / det);
     }
 }
