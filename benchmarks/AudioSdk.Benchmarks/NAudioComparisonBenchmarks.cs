@@ -1,19 +1,33 @@
 using AudioSdk.Audio;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
 using NAudio.Wave;
 using NAudio.Wave.SampleProviders;
 
 namespace AudioSdk.Benchmarks;
 
 /// <summary>
-/// Ten seconds of 48 kHz audio to 24 kHz: the SDK's resampler beside NAudio.Core's WDL resampler
-/// (<see cref="WdlResamplingSampleProvider"/>), both pulled 100 ms at a time, and a 10 s WAV parsed by the SDK's
-/// <see cref="WavFile"/> beside NAudio's <see cref="WaveFileReader"/>. Samples per second = 480,000 / mean time.
+/// Ten seconds of audio resampled (48 kHz to 24 kHz, an integer ratio; 44.1 kHz to 16 kHz, not one): the SDK's
+/// resampler beside NAudio.Core's WDL resampler (<see cref="WdlResamplingSampleProvider"/>), both pulled 100 ms at a
+/// time, with each one's SNR on a 1 kHz sine and its output length in the same table (<see cref="QualityConfig"/>);
+/// and a 10 s WAV parsed by the SDK's <see cref="WavFile"/> beside NAudio's <see cref="WaveFileReader"/>.
+/// Input samples per second = 10 s × the input rate / mean time.
 /// </summary>
 [MemoryDiagnoser]
+[Config(typeof(QualityConfig))]
 public class NAudioComparisonBenchmarks
 {
-    private const int Rate = 48000;
+    private int Rate => InputRate;
+
+    /// <summary>The conversion: 48000 to 24000 or 44100 to 16000.</summary>
+    [Params(48000, 44100)]
+    public int InputRate { get; set; }
+
+    /// <summary>The output rate for <see cref="InputRate"/>.</summary>
+    public int OutputRate => InputRate == 48000 ? 24000 : 16000;
     private float[] _input = [];
     private float[] _output = [];
     private byte[] _wav = [];
@@ -24,14 +38,14 @@ public class NAudioComparisonBenchmarks
     {
         var random = new Random(1);
         _input = Enumerable.Range(0, Rate * 10).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
-        _resampler = new AudioResampler(Rate, 24000);
+        _resampler = new AudioResampler(Rate, OutputRate);
         _output = new float[_resampler.GetMaxOutputLength(_input.Length) + 4096];
-        _wav = WavFile.Write(_input, new WavFormat(WavEncoding.Pcm, Rate, 1, 16));
+        _wav = WavFile.Write(_input, new WavFormat(WavEncoding.Pcm, 48000, 1, 16));
     }
 
     /// <summary>The SDK's polyphase windowed-sinc resampler.</summary>
     [Benchmark(Baseline = true)]
-    public int Sdk_Resample48To24()
+    public int Sdk_Resample()
     {
         _resampler.Reset();
         var chunk = Rate / 10;
@@ -46,9 +60,9 @@ public class NAudioComparisonBenchmarks
 
     /// <summary>NAudio.Core's WDL resampler over the same input.</summary>
     [Benchmark]
-    public int NAudioWdl_Resample48To24()
+    public int NAudioWdl_Resample()
     {
-        var wdl = new WdlResamplingSampleProvider(new FloatArrayProvider(_input, Rate), 24000);
+        var wdl = new WdlResamplingSampleProvider(new FloatArrayProvider(_input, Rate), OutputRate);
         var written = 0;
         int n;
         while ((n = wdl.Read(_output.AsSpan(written, Math.Min(2400, _output.Length - written)))) > 0)
@@ -78,6 +92,36 @@ public class NAudioComparisonBenchmarks
         }
 
         return total;
+    }
+
+    /// <summary>The SDK's resampler over a whole signal, pulled 100 ms at a time, flushed at the end.</summary>
+    internal static float[] SdkResample(float[] input, int from, int to)
+    {
+        var resampler = new AudioResampler(from, to);
+        var output = new float[resampler.GetMaxOutputLength(input.Length) + 4096];
+        var written = 0;
+        for (var offset = 0; offset < input.Length; offset += from / 10)
+        {
+            written += resampler.Process(input.AsSpan(offset, Math.Min(from / 10, input.Length - offset)), output.AsSpan(written));
+        }
+
+        written += resampler.Flush(output.AsSpan(written));
+        return output[..written];
+    }
+
+    /// <summary>NAudio's WDL resampler over a whole signal, pulled 100 ms (of output) at a time until it ends.</summary>
+    internal static float[] WdlResample(float[] input, int from, int to)
+    {
+        var wdl = new WdlResamplingSampleProvider(new FloatArrayProvider(input, from), to);
+        var output = new float[(int)((long)input.Length * to / from) + 8192];
+        var written = 0;
+        int n;
+        while (written < output.Length && (n = wdl.Read(output.AsSpan(written, Math.Min(to / 10, output.Length - written)))) > 0)
+        {
+            written += n;
+        }
+
+        return output[..written];
     }
 
     private sealed class FloatArrayProvider(float[] samples, int rate) : ISampleProvider

@@ -45,6 +45,37 @@ public class TurnDetectorBenchmarks
         return _found.Count;
     }
 
+    /// <summary>
+    /// The detector with echo gating: the same 10 s also written, block by block, to a playback reference as if the
+    /// speaker were playing it (every frame gated: the worst case), on a clock that advances with the audio.
+    /// </summary>
+    [Benchmark]
+    public int Detector_10s_WithEchoGate()
+    {
+        var clock = new BlockClock();
+        var reference = new AudioSdk.Audio.PlaybackReference(clock);
+        var detector = new TurnDetector(Rate, TurnDetectorSettings.Default with { EchoReference = reference });
+        _found.Clear();
+        for (var offset = 0; offset < _audio.Length; offset += Rate / 5)
+        {
+            clock.Now = offset / 2;
+            reference.Write(_audio.AsSpan(offset, Rate / 5), Rate);
+            clock.Now = (offset + (Rate / 5)) / 2;
+            detector.Process(_audio.AsSpan(offset, Rate / 5), _found);
+        }
+
+        return _found.Count;
+    }
+
+    private sealed class BlockClock : TimeProvider
+    {
+        public long Now { get; set; }
+
+        public override long TimestampFrequency => Rate;
+
+        public override long GetTimestamp() => Now;
+    }
+
     /// <summary>The uplink as push-to-talk sessions use it: chunking and hand-off, no turn detection.</summary>
     [Benchmark(Baseline = true)]
     public async Task<long> Uplink_10s_WithoutTurnDetection()

@@ -10,7 +10,7 @@ namespace AudioSdk.Audio;
 /// (<see cref="Process"/> then <see cref="Flush"/>), whose output is identical to the one-shot output.
 /// Not thread-safe; use one instance per stream.
 /// </summary>
-// Kept over NAudio.Core's WdlResamplingSampleProvider: 1 kHz 44.1->16 kHz at 123.0 dB SNR vs 62.4 dB (best-fit sine, NAudioComparisonTests).
+// Kept over NAudio.Core's WdlResamplingSampleProvider: 1 kHz 44.1->16 kHz at 123.0 dB SNR vs 62.4 dB at the same speed and 0 B allocated (48->24 kHz, an integer ratio: 138.0 vs 152.4 dB), NAudioComparisonBenchmarks.
 public sealed class AudioResampler
 {
     private const double StopbandAttenuationDb = 90;

@@ -5,8 +5,8 @@ public enum RealtimeEchoHandling
 {
     /// <summary>
     /// Playback-reference gating (default): while the speaker plays, sound counts as the user's speech only when it is
-    /// 6 dB over the echo expected from what was played (the echo path's gain learned on the fly), so the agent does not
-    /// interrupt itself and a user who talks over it is still heard.
+    /// 3 dB over the echo expected from what was played (the echo path's delay and gain learned on the fly), so the
+    /// agent does not interrupt itself and a user who talks over it is still heard.
     /// </summary>
     Gate,
 

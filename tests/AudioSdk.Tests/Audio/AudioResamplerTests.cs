@@ -10,22 +10,8 @@ public sealed class AudioResamplerTests(Xunit.Abstractions.ITestOutputHelper log
     /// <summary>Amplitude of the component at <paramref name="frequency"/>, by least squares over the steady middle part.</summary>
     private static double Amplitude(float[] x, double frequency, int rate, int skip)
     {
-        double ss = 0, sc = 0, cc = 0, xs = 0, xc = 0;
-        for (var i = skip; i < x.Length - skip; i++)
-        {
-            var s = Math.Sin(2 * Math.PI * frequency * i / rate);
-            var c = Math.Cos(2 * Math.PI * frequency * i / rate);
-            ss += s * s;
-            sc += s * c;
-            cc += c * c;
-            xs += x[i] * s;
-            xc += x[i] * c;
-        }
-
-        var det = (ss * cc) - (sc * sc);
-        var a = ((xs * cc) - (xc * sc)) / det;
-        var b = ((xc * ss) - (xs * sc)) / det;
-        return Math.Sqrt((a * a) + (b * b));
+        var (sine, cosine) = SineFit.Fit(x.AsSpan(skip, x.Length - (2 * skip)), rate, frequency);
+        return Math.Sqrt((sine * sine) + (cosine * cosine));
     }
 
     private static double Rms(ReadOnlySpan<float> x)

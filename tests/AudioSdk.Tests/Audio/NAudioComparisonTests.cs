@@ -72,38 +72,10 @@ public sealed class NAudioComparisonTests(Xunit.Abstractions.ITestOutputHelper l
         }
 
         // Each output against the 1 kHz sine that fits it best (any delay or gain forgiven): what is left is noise and distortion.
-        var ourSnr = FittedSnr(ours.AsSpan(400, ours.Length - 800), to);
-        var theirSnr = FittedSnr(theirs.AsSpan(800, read - 1600), to);
+        var ourSnr = SineFit.Snr(ours.AsSpan(400, ours.Length - 800), to, 1000);
+        var theirSnr = SineFit.Snr(theirs.AsSpan(800, read - 1600), to, 1000);
         log.WriteLine($"1 kHz 44100->16000 SNR (best-fit sine): SDK {ourSnr:0.0} dB, NAudio WDL {theirSnr:0.0} dB");
         Assert.True(ourSnr > theirSnr, $"SDK {ourSnr:0.0} dB, NAudio {theirSnr:0.0} dB");
-    }
-
-    private static double FittedSnr(ReadOnlySpan<float> x, int rate)
-    {
-        double ss = 0, sc = 0, cc = 0, xs = 0, xc = 0;
-        for (var i = 0; i < x.Length; i++)
-        {
-            var s = Math.Sin(2 * Math.PI * 1000 * i / rate);
-            var c = Math.Cos(2 * Math.PI * 1000 * i / rate);
-            ss += s * s;
-            sc += s * c;
-            cc += c * c;
-            xs += x[i] * s;
-            xc += x[i] * c;
-        }
-
-        var det = (ss * cc) - (sc * sc);
-        var a = ((xs * cc) - (xc * sc)) / det;
-        var b = ((xc * ss) - (xs * sc)) / det;
-        double signal = 0, noise = 0;
-        for (var i = 0; i < x.Length; i++)
-        {
-            var fit = (a * Math.Sin(2 * Math.PI * 1000 * i / rate)) + (b * Math.Cos(2 * Math.PI * 1000 * i / rate));
-            signal += fit * fit;
-            noise += (x[i] - fit) * (x[i] - fit);
-        }
-
-        return 10 * Math.Log10(signal / noise);
     }
 
     private sealed class FloatArrayProvider(float[] samples, int rate) : ISampleProvider
