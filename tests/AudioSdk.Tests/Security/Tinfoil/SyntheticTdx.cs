@@ -56,6 +56,9 @@ internal sealed record SyntheticTdx
     public string TcbInfoId { get; init; } = "TDX";
     public int TcbInfoVersion { get; init; } = 3;
     public int TcbInfoIssuedDaysAgo { get; init; } = 2;
+    public string QeIdentityId { get; init; } = "TD_QE";
+    public int QeIdentityVersion { get; init; } = 2;
+    public string QeIdentityMrSigner { get; init; } = new('0', 64);
 
     /// <summary>Issuer names written into the PCK and TCB signing certificates instead of their signers' (the signatures stay right).</summary>
     public string? PckIssuerName { get; init; }
@@ -253,9 +256,9 @@ internal sealed record SyntheticTdx
     }
 
     private string QeIdentityBody() =>
-        "{\"id\":\"TD_QE\",\"version\":2,\"issueDate\":\"" + Time(Now.AddDays(-1)) + "\",\"nextUpdate\":\"" + Time(Now.AddDays(QeIdentityDays)) +
+        "{\"id\":\"" + QeIdentityId + "\",\"version\":" + QeIdentityVersion + ",\"issueDate\":\"" + Time(Now.AddDays(-1)) + "\",\"nextUpdate\":\"" + Time(Now.AddDays(QeIdentityDays)) +
         "\",\"tcbEvaluationDataNumber\":" + QeEvaluationDataNumber + ",\"miscselect\":\"00000000\",\"miscselectMask\":\"FFFFFFFF\",\"attributes\":\"00000000000000000000000000000000\"," +
-        "\"attributesMask\":\"FBFFFFFFFFFFFFFF0000000000000000\",\"mrsigner\":\"" + new string('0', 64) + "\",\"isvprodid\":2," +
+        "\"attributesMask\":\"FBFFFFFFFFFFFFFF0000000000000000\",\"mrsigner\":\"" + QeIdentityMrSigner + "\",\"isvprodid\":2," +
         $"\"tcbLevels\":[{{\"tcb\":{{\"isvsvn\":8}},\"tcbDate\":\"2025-01-01T00:00:00Z\",\"tcbStatus\":\"{QeStatus}\"}}]}}";
 
     private static string Sign(ECDsa key, string member, string body)
