@@ -57,6 +57,9 @@ internal sealed record SyntheticTdx
     public int TcbInfoVersion { get; init; } = 3;
     public int TcbInfoIssuedDaysAgo { get; init; } = 2;
     public string QeIdentityId { get; init; } = "TD_QE";
+
+    /// <summary>The quote's PCK chain without Intel's root (leaf and CA only).</summary>
+    public bool ChainWithoutRoot { get; init; }
     public int QeIdentityVersion { get; init; } = 2;
     public string QeIdentityMrSigner { get; init; } = new('0', 64);
 
@@ -117,7 +120,7 @@ internal sealed record SyntheticTdx
         }
 
         using var caWithKey = ca.CopyWithPrivateKey(caKey);
-        var chain = Pem(pck) + Pem(ca) + Pem(root);
+        var chain = Pem(pck) + Pem(ca) + (ChainWithoutRoot ? string.Empty : Pem(root));
         var quote = Quote(ak, pckKey, chain);
         var tcbInfo = Sign(tcbKey, "tcbInfo", TcbInfoBody());
         var qeIdentity = Sign(SeparateQeSigner ? qeKey : tcbKey, "enclaveIdentity", QeIdentityBody());

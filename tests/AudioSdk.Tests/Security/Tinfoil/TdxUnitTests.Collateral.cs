@@ -208,17 +208,17 @@ public sealed partial class TdxUnitTests
             Assert.Single(TdxTcbInfo.Read(unchanged.RootElement).Levels);
         }
 
-        foreach (var change in new Action<JsonObject>[]
+        foreach (var (change, reason) in new (Action<JsonObject>, string)[]
         {
-            l => l["tcb"] = 5,
-            l => l["tcb"]!["sgxtcbcomponents"]!.AsArray().RemoveAt(0),
-            l => l["tcb"]!["tdxtcbcomponents"]!.AsArray()[3] = new JsonObject { ["svn"] = 256 },
+            (l => l["tcb"] = 5, "a TCB level has no 'tcb'"),
+            (l => l["tcb"]!["sgxtcbcomponents"]!.AsArray().RemoveAt(0), "'sgxtcbcomponents' does not have 16 SVNs"),
+            (l => l["tcb"]!["tdxtcbcomponents"]!.AsArray()[3] = new JsonObject { ["svn"] = 256 }, "'tdxtcbcomponents' does not have 16 SVNs"),
         })
         {
             var changed = body.DeepClone();
             change(changed["tcbLevels"]![0]!.AsObject());
             using var document = JsonDocument.Parse(changed.ToJsonString());
-            Assert.Throws<FormatException>(() => TdxTcbInfo.Read(document.RootElement));
+            Assert.Equal(reason, Assert.Throws<FormatException>(() => TdxTcbInfo.Read(document.RootElement)).Message);
         }
     }
 
@@ -239,6 +239,8 @@ public sealed partial class TdxUnitTests
         ParseRefused(With(good, q => q[12] ^= 1), "QE_VENDOR_UNKNOWN", "is not Intel");
         ParseRefused(With(good, q => BinaryPrimitives.WriteUInt32LittleEndian(q.AsSpan(sig), uint.MaxValue)), "QUOTE_TRUNCATED", $"the signature data is said to be {uint.MaxValue} bytes");
         ParseRefused(With(good, q => q[sig + 4 + 128] = 5), "QUOTE_FORMAT_UNSUPPORTED", "the certification data is type 5 of");
+        var inner = sig + 4 + 134 + TdxQuote.QeReportSize + 64;
+        ParseRefused(With(good, q => q[inner + 2 + BinaryPrimitives.ReadUInt16LittleEndian(good.AsSpan(inner))] = 6), "QUOTE_FORMAT_UNSUPPORTED", "the inner certification data is type 6 of");
 
         var auth = BinaryPrimitives.ReadUInt16LittleEndian(good.AsSpan(sig + 4 + 134 + TdxQuote.QeReportSize + 64));
         foreach (var (within, field) in new[]

@@ -21,6 +21,7 @@ public sealed partial class TdxUnitTests
             (new SyntheticTdx(), Now.AddDays(31), null, "TCB_INFO_EXPIRED", "the TCB info is current from 2026-05-30T00:00:00.0000000+00:00 to 2026-07-01T00:00:00.0000000+00:00, not at"),
             (new SyntheticTdx { PceId = "0100" }, null, null, "PCK_FMSPC_MISMATCH", "the TCB info is for FMSPC 00906ed50000, the PCK certificate for 00906ed50000"),
             (new SyntheticTdx { QeIdentityDays = 10 }, Now.AddDays(11), null, "QE_IDENTITY_EXPIRED", "the QE identity is current from 2026-05-31T00:00:00.0000000+00:00 to 2026-06-11T00:00:00.0000000+00:00"),
+            (new SyntheticTdx { ChainWithoutRoot = true }, null, null, "PCK_CHAIN_INCOMPLETE", "the quote carries 2 PCK certificates, not leaf, CA and root"),
             (new SyntheticTdx { QeIdentityId = "QE" }, null, null, "QE_IDENTITY_ID_INVALID", "the QE identity is for 'QE', not the TD quoting enclave (TD_QE)"),
             (new SyntheticTdx { QeIdentityVersion = 3 }, null, null, "QE_IDENTITY_VERSION_INVALID", "QE identity version 3 is not supported (2 is)"),
             (new SyntheticTdx { QeIdentityMrSigner = "00" }, null, null, "QV_RESULT_TERMINAL_UNSPECIFIED", "the QE identity is signed but malformed: 'mrsigner' is not 32 bytes of hex"),
