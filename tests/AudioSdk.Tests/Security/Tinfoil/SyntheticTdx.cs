@@ -51,6 +51,29 @@ internal sealed record SyntheticTdx
     public bool SeparateQeSigner { get; init; }
     public bool RevokeQeSigner { get; init; }
 
+    public byte[]? MrSeam { get; init; }
+    public string TdAttributes { get; init; } = "0000001000000000";
+    public string TcbInfoId { get; init; } = "TDX";
+    public int TcbInfoVersion { get; init; } = 3;
+    public int TcbInfoIssuedDaysAgo { get; init; } = 2;
+    public string QeIdentityId { get; init; } = "TD_QE";
+
+    /// <summary>The quote's PCK chain without Intel's root (leaf and CA only).</summary>
+    public bool ChainWithoutRoot { get; init; }
+    public int QeIdentityVersion { get; init; } = 2;
+    public string QeIdentityMrSigner { get; init; } = new('0', 64);
+
+    /// <summary>Issuer names written into the PCK and TCB signing certificates instead of their signers' (the signatures stay right).</summary>
+    public string? PckIssuerName { get; init; }
+    public string? TcbSignerIssuerName { get; init; }
+
+    /// <summary>The root or PCK CRL carries its issuer's name but is signed by another key.</summary>
+    public bool RootCrlByOtherKey { get; init; }
+    public bool PckCrlByOtherKey { get; init; }
+
+    /// <summary>The attestation key the quote carries and the QE report binds (64 bytes, X then Y), instead of the signing key's.</summary>
+    public byte[]? AttestationKey { get; init; }
+
     /// <summary>The TD's REPORT_DATA (64 bytes: the TLS key pin, then the HPKE key); random when null.</summary>
     public byte[]? ReportData { get; init; }
 
@@ -74,8 +97,9 @@ internal sealed record SyntheticTdx
         using var ca = Ca($"CN={CaName}" + Suffix, caKey).Create(root, from, to, [1, 1]);
         var leafRequest = new CertificateRequest("CN=Intel SGX PCK Certificate" + Suffix, pckKey, HashAlgorithmName.SHA256);
         leafRequest.CertificateExtensions.Add(new X509Extension("1.2.840.113741.1.13.1", SgxExtension(), false));
-        using var pck = leafRequest.Create(ca.SubjectName, X509SignatureGenerator.CreateForECDsa(caKey), from, Now.AddDays(PckDays), [2, 2]);
-        using var tcbSigner = new CertificateRequest($"CN={TcbSignerName}" + Suffix, tcbKey, HashAlgorithmName.SHA256).Create(root, from, Now.AddDays(TcbSignerDays), [3, 3]);
+        using var pck = leafRequest.Create(PckIssuerName is null ? ca.SubjectName : new X500DistinguishedName(PckIssuerName), X509SignatureGenerator.CreateForECDsa(caKey), from, Now.AddDays(PckDays), [2, 2]);
+        using var tcbSigner = new CertificateRequest($"CN={TcbSignerName}" + Suffix, tcbKey, HashAlgorithmName.SHA256).Create(
+            TcbSignerIssuerName is null ? root.SubjectName : new X500DistinguishedName(TcbSignerIssuerName), X509SignatureGenerator.CreateForECDsa(rootKey), from, Now.AddDays(TcbSignerDays), [3, 3]);
         using var qeSigner = new CertificateRequest("CN=Intel SGX TCB Signing" + Suffix, qeKey, HashAlgorithmName.SHA256).Create(root, from, Now.AddDays(QeSignerDays), [4, 4]);
 
         var rootCrl = new CertificateRevocationListBuilder();
@@ -96,7 +120,7 @@ internal sealed record SyntheticTdx
         }
 
         using var caWithKey = ca.CopyWithPrivateKey(caKey);
-        var chain = Pem(pck) + Pem(ca) + Pem(root);
+        var chain = Pem(pck) + Pem(ca) + (ChainWithoutRoot ? string.Empty : Pem(root));
         var quote = Quote(ak, pckKey, chain);
         var tcbInfo = Sign(tcbKey, "tcbInfo", TcbInfoBody());
         var qeIdentity = Sign(SeparateQeSigner ? qeKey : tcbKey, "enclaveIdentity", QeIdentityBody());
@@ -106,12 +130,19 @@ internal sealed record SyntheticTdx
             {
                 TcbInfoJson = tcbInfo,
                 QeIdentityJson = qeIdentity,
-                RootCrl = rootCrl.Build(root, 1, Now.AddDays(RootCrlDays), HashAlgorithmName.SHA256, thisUpdate: Now.AddDays(-1)),
-                PckCrl = pckCrl.Build(caWithKey, 1, Now.AddDays(PckCrlDays), HashAlgorithmName.SHA256, thisUpdate: Now.AddDays(-1)),
+                RootCrl = RootCrlByOtherKey ? ByOtherKey(rootCrl, root, RootCrlDays) : rootCrl.Build(root, 1, Now.AddDays(RootCrlDays), HashAlgorithmName.SHA256, thisUpdate: Now.AddDays(-1)),
+                PckCrl = PckCrlByOtherKey ? ByOtherKey(pckCrl, ca, PckCrlDays) : pckCrl.Build(caWithKey, 1, Now.AddDays(PckCrlDays), HashAlgorithmName.SHA256, thisUpdate: Now.AddDays(-1)),
                 TcbInfoIssuerChainPem = Pem(tcbSigner) + Pem(root),
                 QeIdentityIssuerChainPem = Pem(SeparateQeSigner ? qeSigner : tcbSigner) + Pem(root),
             },
             DerCertificate.Parse(root.RawData));
+    }
+
+    private static byte[] ByOtherKey(CertificateRevocationListBuilder crl, X509Certificate2 issuer, int days)
+    {
+        using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return crl.Build(issuer.SubjectName, X509SignatureGenerator.CreateForECDsa(other), 1, Now.AddDays(days), HashAlgorithmName.SHA256,
+            X509AuthorityKeyIdentifierExtension.CreateFromSubjectKeyIdentifier(SHA1.HashData(issuer.PublicKey.EncodedKeyValue.RawData)), Now.AddDays(-1));
     }
 
     private static CertificateRequest Ca(string name, ECDsa key)
@@ -172,8 +203,8 @@ internal sealed record SyntheticTdx
         TdxQuote.IntelQeVendorId.CopyTo(signed.AsSpan(12));
         var body = signed.AsSpan(TdxQuote.HeaderSize);
         TeeTcbSvn.CopyTo(body);
-        Convert.FromHexString(TdxPolicy.TinfoilMrSeams[3]).CopyTo(body[16..]);
-        Convert.FromHexString("0000001000000000").CopyTo(body[120..]);
+        (MrSeam ?? Convert.FromHexString(TdxPolicy.TinfoilMrSeams[3])).CopyTo(body[16..]);
+        Convert.FromHexString(TdAttributes).CopyTo(body[120..]);
         Convert.FromHexString("e702060000000000").CopyTo(body[128..]);
         RandomNumberGenerator.Fill(body.Slice(136, 48));
         if (ReportData is { } reportData)
@@ -186,7 +217,7 @@ internal sealed record SyntheticTdx
         }
 
         var parameters = ak.ExportParameters(false);
-        byte[] key = [.. parameters.Q.X!, .. parameters.Q.Y!];
+        var key = AttestationKey ?? [.. parameters.Q.X!, .. parameters.Q.Y!];
         var auth = Encoding.ASCII.GetBytes("synthetic qe authentication data");
         var qeReport = new byte[TdxQuote.QeReportSize];
         new byte[32].AsSpan().CopyTo(qeReport.AsSpan(128));
@@ -221,16 +252,16 @@ internal sealed record SyntheticTdx
             ? string.Empty
             : $",\"tdxModuleIdentities\":[{{\"id\":\"{ModuleId ?? $"TDX_{TeeTcbSvn[1]:X2}"}\",\"mrsigner\":\"{Convert.ToHexString(ModuleSigner)}\",\"attributes\":\"0000000000000000\",\"attributesMask\":\"FFFFFFFFFFFFFFFF\",\"tcbLevels\":[{{\"tcb\":{{\"isvsvn\":{ModuleLevelSvn}}},\"tcbDate\":\"2025-01-01T00:00:00Z\",\"tcbStatus\":\"{ModuleStatus}\"}}]}}]";
         var tdx = LevelTdxComponents ?? TeeTcbSvn.ToArray();
-        return "{\"id\":\"TDX\",\"version\":3,\"issueDate\":\"" + Time(Now.AddDays(-2)) + "\",\"nextUpdate\":\"" + Time(Now.AddDays(TcbInfoDays)) +
+        return "{\"id\":\"" + TcbInfoId + "\",\"version\":" + TcbInfoVersion + ",\"issueDate\":\"" + Time(Now.AddDays(-TcbInfoIssuedDaysAgo)) + "\",\"nextUpdate\":\"" + Time(Now.AddDays(TcbInfoDays)) +
             "\",\"fmspc\":\"00906ED50000\",\"pceId\":\"" + PceId + "\",\"tcbType\":0,\"tcbEvaluationDataNumber\":" + TcbEvaluationDataNumber + "," +
             $"\"tdxModule\":{{\"mrsigner\":\"{Convert.ToHexString(ModuleSigner)}\",\"attributes\":\"0000000000000000\",\"attributesMask\":\"FFFFFFFFFFFFFFFF\"}}" + module +
             $",\"tcbLevels\":[{{\"tcb\":{{\"sgxtcbcomponents\":{Components(LevelSgxComponents ?? SgxComponents)},\"pcesvn\":{LevelPceSvn},\"tdxtcbcomponents\":{Components(tdx)}}},\"tcbDate\":\"2025-01-01T00:00:00Z\",\"tcbStatus\":\"{PlatformStatus}\"}}]}}";
     }
 
     private string QeIdentityBody() =>
-        "{\"id\":\"TD_QE\",\"version\":2,\"issueDate\":\"" + Time(Now.AddDays(-1)) + "\",\"nextUpdate\":\"" + Time(Now.AddDays(QeIdentityDays)) +
+        "{\"id\":\"" + QeIdentityId + "\",\"version\":" + QeIdentityVersion + ",\"issueDate\":\"" + Time(Now.AddDays(-1)) + "\",\"nextUpdate\":\"" + Time(Now.AddDays(QeIdentityDays)) +
         "\",\"tcbEvaluationDataNumber\":" + QeEvaluationDataNumber + ",\"miscselect\":\"00000000\",\"miscselectMask\":\"FFFFFFFF\",\"attributes\":\"00000000000000000000000000000000\"," +
-        "\"attributesMask\":\"FBFFFFFFFFFFFFFF0000000000000000\",\"mrsigner\":\"" + new string('0', 64) + "\",\"isvprodid\":2," +
+        "\"attributesMask\":\"FBFFFFFFFFFFFFFF0000000000000000\",\"mrsigner\":\"" + QeIdentityMrSigner + "\",\"isvprodid\":2," +
         $"\"tcbLevels\":[{{\"tcb\":{{\"isvsvn\":8}},\"tcbDate\":\"2025-01-01T00:00:00Z\",\"tcbStatus\":\"{QeStatus}\"}}]}}";
 
     private static string Sign(ECDsa key, string member, string body)

@@ -10,7 +10,7 @@ namespace AudioSdk.Tests.Security.Tinfoil;
 /// fields against the QE identity, the issuer chains of the signed collateral, the TCB level and module matching,
 /// Intel's status convergence, and the TD policy bit by bit and byte by byte.
 /// </summary>
-public sealed class TdxUnitTests
+public sealed partial class TdxUnitTests
 {
     private static readonly DateTimeOffset Now = SyntheticTdx.Now;
 
