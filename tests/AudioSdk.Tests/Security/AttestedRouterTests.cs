@@ -43,19 +43,7 @@ public sealed class AttestedRouterTests
             ConfigurePinnedHandler = h => h.ConnectCallback = CarryTo(server.BaseAddress.Port, dialled),
         });
 
-        var result = await client.TranscribeAsync(AudioInput.FromBytes(Wav, "a.wav"), new TranscriptionOptions { Model = "whisper-1" });
-        await using (await client.StartRealtimeSessionAsync(new RealtimeSessionOptions { Model = "gpt-4o-transcribe", InputSampleRate = 24000 }))
-        {
-        }
-
-        Assert.StartsWith("Segment 1", result.Text, StringComparison.Ordinal);
-        Assert.Equal(Router, client.Endpoint);
-        Assert.All(dialled, d => Assert.Equal("localhost:443", d));
-        Assert.NotEmpty(dialled);
-        var upload = Assert.Single(server.Requests, r => r.Method == "POST");
-        Assert.Equal("localhost", upload.GetHeader("Host"));
-        Assert.Equal(transport != AttestedTransport.TlsPinning, upload.Headers.ContainsKey(EhbpProtocol.EncapsulatedKeyHeader));
-        Assert.Single(server.RealtimeSessions);
+        await TranscribesAndOpensRealtime_ThroughTheRouterOnly(client, server, dialled, transport);
     }
 
     [Theory]
@@ -148,22 +136,8 @@ public sealed class AttestedRouterTests
             o.ConfigurePinnedHandler = h => h.ConnectCallback = CarryTo(server.BaseAddress.Port, dialled);
         });
         await using var provider = services.BuildServiceProvider();
-        var client = provider.GetRequiredService<AudioClient>();
 
-        var result = await client.TranscribeAsync(AudioInput.FromBytes(Wav, "a.wav"), new TranscriptionOptions { Model = "whisper-1" });
-        await using (await client.StartRealtimeSessionAsync(new RealtimeSessionOptions { Model = "gpt-4o-transcribe", InputSampleRate = 24000 }))
-        {
-        }
-
-        Assert.DoesNotContain(dialled, d => d.StartsWith(AudioClientOptions.DefaultEndpoint.Host, StringComparison.OrdinalIgnoreCase));
-        Assert.All(dialled, d => Assert.Equal("localhost:443", d));
-        Assert.StartsWith("Segment 1", result.Text, StringComparison.Ordinal);
-        Assert.Equal(Router, client.Endpoint);
-        var upload = Assert.Single(server.Requests, r => r.Method == "POST");
-        Assert.Equal("localhost", upload.GetHeader("Host"));
-        Assert.Equal("Bearer " + Key, upload.GetHeader("Authorization"));
-        Assert.Equal(transport != AttestedTransport.TlsPinning, upload.Headers.ContainsKey(EhbpProtocol.EncapsulatedKeyHeader));
-        Assert.Single(server.RealtimeSessions);
+        await TranscribesAndOpensRealtime_ThroughTheRouterOnly(provider.GetRequiredService<AudioClient>(), server, dialled, transport);
     }
 
     [Fact]
@@ -239,6 +213,26 @@ public sealed class AttestedRouterTests
         Assert.Contains("set TlsPins or Attestor", noPinning.Message, StringComparison.Ordinal);
         Assert.Equal(server.Endpoint.Authority, gateway.BaseAddress.Authority);
         Assert.Empty(server.Requests);
+    }
+
+    /// <summary>A transcription and a realtime session reach the router, and no connection goes anywhere else (the default address included).</summary>
+    private static async Task TranscribesAndOpensRealtime_ThroughTheRouterOnly(AudioClient client, AudioTestServer server, ConcurrentQueue<string> dialled, AttestedTransport transport)
+    {
+        var result = await client.TranscribeAsync(AudioInput.FromBytes(Wav, "a.wav"), new TranscriptionOptions { Model = "whisper-1" });
+        await using (await client.StartRealtimeSessionAsync(new RealtimeSessionOptions { Model = "gpt-4o-transcribe", InputSampleRate = 24000 }))
+        {
+        }
+
+        Assert.DoesNotContain(dialled, d => d.StartsWith(AudioClientOptions.DefaultEndpoint.Host, StringComparison.OrdinalIgnoreCase));
+        Assert.All(dialled, d => Assert.Equal("localhost:443", d));
+        Assert.NotEmpty(dialled);
+        Assert.StartsWith("Segment 1", result.Text, StringComparison.Ordinal);
+        Assert.Equal(Router, client.Endpoint);
+        var upload = Assert.Single(server.Requests, r => r.Method == "POST");
+        Assert.Equal("localhost", upload.GetHeader("Host"));
+        Assert.Equal("Bearer " + Key, upload.GetHeader("Authorization"));
+        Assert.Equal(transport != AttestedTransport.TlsPinning, upload.Headers.ContainsKey(EhbpProtocol.EncapsulatedKeyHeader));
+        Assert.Single(server.RealtimeSessions);
     }
 
     /// <summary>Connects every dial of <c>localhost:443</c> to the server's port on 127.0.0.1, recording what was asked for.</summary>
