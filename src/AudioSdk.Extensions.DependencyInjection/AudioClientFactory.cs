@@ -48,7 +48,9 @@ internal sealed class AudioClientFactory(IServiceProvider services, IHttpClientF
         copy.LoggerFactory = configured.LoggerFactory ?? services.GetService<ILoggerFactory>();
         copy.TimeProvider = configured.TimeProvider == TimeProvider.System && services.GetService<TimeProvider>() is { } time ? time : configured.TimeProvider;
 
-        http.BaseAddress ??= configured.Endpoint;
+        // Without an Endpoint, a pinned client's requests are built on its handler's base address: the placeholder the
+        // handler moves to the attested router when it adopts one.
+        http.BaseAddress ??= configured.Endpoint ?? holder.Handler?.BaseAddress;
         return new AudioClient(http, copy);
     }
 

@@ -8,14 +8,9 @@ internal sealed class PinnedHandlerHolder : IDisposable
 {
     public PinnedHandlerHolder(AudioClientOptions options)
     {
-        Handler = options.TlsPins.Count > 0 || options.Attestor is not null
-            ? new PinnedHttpHandler(
-                options.Endpoint ?? AudioClientOptions.DefaultEndpoint,
-                options.Attestor ?? new StaticPinAttestor(options.TlsPins),
-                options.ConfigurePinnedHandler,
-                options.DangerousAllowSelfSignedLoopbackCertificatesForTesting,
-                options.TimeProvider)
-            : null;
+        // Built as the client builds its own: without an Endpoint, the router the attestation names is adopted
+        // (requests are built on the handler's BaseAddress and moved there), and nothing goes to the default address.
+        Handler = options.TlsPins.Count > 0 || options.Attestor is not null ? new PinnedHttpHandler(options) : null;
         Primary = Handler?.CreateRestHandler(options.AttestedTransport);
     }
 

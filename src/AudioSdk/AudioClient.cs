@@ -61,7 +61,7 @@ public partial class AudioClient : IDisposable
     private AudioClient(AudioClientOptions options, HttpClient? httpClient)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _options = options.ValidateAndFreeze(httpClient?.BaseAddress);
+        _options = options.ValidateAndFreeze(httpClient?.BaseAddress ?? (options.HttpHandler as Security.PinnedHttpHandler)?.BaseAddress);
         _logger = _options.LoggerFactory?.CreateLogger("AudioSdk.AudioClient") ?? NullLogger.Instance;
         var endpoint = _options.Endpoint!.AbsoluteUri;
         _baseUri = new Uri(endpoint.EndsWith('/') ? endpoint : endpoint + "/");
@@ -106,7 +106,9 @@ public partial class AudioClient : IDisposable
     /// endpoint set, the router the attestation names once the first request has attested it (before that, a placeholder
     /// that never resolves).
     /// </summary>
-    public virtual Uri Endpoint => _options.AdoptsAttestedRouter && _handler is Security.PinnedHttpHandler pinned ? pinned.CurrentEndpoint : _options.Endpoint!;
+    public virtual Uri Endpoint => _handler is Security.PinnedHttpHandler { AdoptsRouter: true } pinned && string.Equals(_options.Endpoint!.Authority, pinned.BaseAddress.Authority, StringComparison.OrdinalIgnoreCase)
+        ? pinned.CurrentEndpoint
+        : _options.Endpoint!;
 
     /// <summary>Releases the HttpClient the client created; a supplied one is left alone.</summary>
     public void Dispose()

@@ -14,7 +14,8 @@ public sealed class AudioClientOptions
 
     /// <summary>
     /// The API's base address including its path prefix, such as <c>https://api.example.com/v1</c>.
-    /// Defaults to <see cref="DefaultEndpoint"/>, or to the base address of a supplied <see cref="HttpClient"/>.
+    /// Defaults to <see cref="DefaultEndpoint"/>, or to the base address of a supplied <see cref="HttpClient"/>, or to the
+    /// <see cref="Security.PinnedHttpHandler.BaseAddress"/> of a <see cref="Security.PinnedHttpHandler"/> given as <see cref="HttpHandler"/>.
     /// </summary>
     public Uri? Endpoint { get; set; }
 

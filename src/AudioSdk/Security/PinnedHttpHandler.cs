@@ -42,6 +42,29 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
     {
     }
 
+    /// <summary>
+    /// Creates the handler <see cref="AudioClient"/> builds for <paramref name="options"/>: its <see cref="AudioClientOptions.TlsPins"/>
+    /// or <see cref="AudioClientOptions.Attestor"/>, <see cref="AudioClientOptions.ConfigurePinnedHandler"/>, clock and test
+    /// switch, and its endpoint. Without <see cref="AudioClientOptions.Endpoint"/>, and with <see cref="AudioClientOptions.UseAttestedRouter"/>
+    /// and an attestor whose attestation names the router (Tinfoil's bundle flow), requests go to that router, exactly as
+    /// for a client built from the options: build them on <see cref="BaseAddress"/> (an <see cref="HttpClient"/>'s base
+    /// address, from <c>IHttpClientFactory</c> for example), and the handler moves them to the router once it is attested.
+    /// Give the <see cref="HttpClient"/> <see cref="CreateRestHandler"/> as its primary handler, and this handler as
+    /// <see cref="AudioClientOptions.HttpHandler"/> (realtime goes through it).
+    /// </summary>
+    /// <param name="options">The client's options; they are checked as the client's constructor checks them.</param>
+    /// <exception cref="ArgumentException">The options are invalid (the message names every problem), or ask for no pinning (no pins, no attestor).</exception>
+    public PinnedHttpHandler(AudioClientOptions options)
+        : this(Frozen(options), frozen: true)
+    {
+    }
+
+    /// <summary>Builds on options the client froze (checked, endpoint and attestor filled in).</summary>
+    private PinnedHttpHandler(AudioClientOptions options, bool frozen)
+        : this(options.Endpoint!, options.Attestor!, options.ConfigurePinnedHandler, options.DangerousAllowSelfSignedLoopbackCertificatesForTesting, options.TimeProvider, frozen && options.AdoptsAttestedRouter)
+    {
+    }
+
     /// <summary>The client's handler: with <paramref name="adoptRouter"/>, requests for <paramref name="endpoint"/> go to the router the attestor names.</summary>
     internal PinnedHttpHandler(Uri endpoint, IEndpointAttestor attestor, Action<SocketsHttpHandler>? configure, bool dangerousAllowSelfSignedLoopbackCertificatesForTesting, TimeProvider? timeProvider, bool adoptRouter)
     {
@@ -52,9 +75,22 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
             throw new ArgumentException($"TLS pinning needs an https endpoint; '{endpoint}' is not.", nameof(endpoint));
         }
 
+        var namesRouter = attestor is IRouterNamingAttestor { NamesRouter: true };
+        if (namesRouter && !adoptRouter && IsDefaultEndpoint(endpoint))
+        {
+            // The default address is what a client falls back to when no endpoint was chosen: sending there would hand
+            // the key to a host the attestation does not cover (with EHBP, over TLS that is not pinned).
+            throw new ArgumentException(
+                $"The attestor names the router to use, but this handler was given {endpoint.Authority}, the default endpoint, which no attested router is. " +
+                "Build the handler from the client's options (new PinnedHttpHandler(options)) so it adopts the router, or give the address of the router or of your own gateway.",
+                nameof(endpoint));
+        }
+
+        BaseAddress = endpoint.AbsoluteUri.EndsWith('/') ? endpoint : new Uri(endpoint.AbsoluteUri + "/");
         _configure = configure;
         _allowSelfSignedLoopback = dangerousAllowSelfSignedLoopbackCertificatesForTesting;
-        var router = adoptRouter && attestor is IRouterNamingAttestor { NamesRouter: true } naming ? naming : null;
+        AdoptsRouter = adoptRouter && namesRouter;
+        var router = AdoptsRouter ? (IRouterNamingAttestor)attestor : null;
         _attestation = new AttestationCache<HttpMessageInvoker>(_attestor, _endpoint, timeProvider ?? TimeProvider.System, CreateInvoker, Retire, router is null ? null : router.ResolveEndpointAsync);
     }
 
@@ -63,6 +99,18 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
 
     /// <summary>The attestation in force, once the first request has run.</summary>
     public AttestedEndpoint? CurrentAttestation => _attestation.Current?.Attested;
+
+    /// <summary>
+    /// The base address to build requests on: the endpoint given (or <see cref="AudioClientOptions.Endpoint"/>, or
+    /// <see cref="AudioClientOptions.DefaultEndpoint"/>). When the handler adopts the router its attestation names, a
+    /// placeholder under the reserved <c>.invalid</c> domain, which never resolves: the handler moves requests for it to
+    /// the attested router, and refuses a request for any other authority. It ends with <c>/</c>, so a relative path such
+    /// as <c>audio/transcriptions</c> resolves under its path prefix (<c>/v1/</c>).
+    /// </summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>True when requests for <see cref="BaseAddress"/> go to the router the attestation names.</summary>
+    internal bool AdoptsRouter { get; }
 
     /// <summary>The endpoint requests go to: the router the attestation names once it is known, else the endpoint given.</summary>
     internal Uri CurrentEndpoint => _attestation.Current?.Endpoint ?? _endpoint;
@@ -182,6 +230,20 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
         var sameScheme = target.Scheme == Uri.UriSchemeHttps || (target.Scheme == "wss" && requestUri.Scheme == "wss");
         return sameScheme && string.Equals(target.Host, requestUri.Host, StringComparison.OrdinalIgnoreCase) && target.Port == requestUri.Port ? null : target;
     }
+
+    private static AudioClientOptions Frozen(AudioClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.TlsPins.Count == 0 && options.Attestor is null)
+        {
+            throw new ArgumentException($"The options ask for no pinning: set {nameof(AudioClientOptions.TlsPins)} or {nameof(AudioClientOptions.Attestor)}.", nameof(options));
+        }
+
+        return options.ValidateAndFreeze(null);
+    }
+
+    private static bool IsDefaultEndpoint(Uri endpoint) =>
+        string.Equals(endpoint.Host, AudioClientOptions.DefaultEndpoint.Host, StringComparison.OrdinalIgnoreCase) && endpoint.Port == AudioClientOptions.DefaultEndpoint.Port;
 
     private static string Authority(Uri uri) => uri.IsDefaultPort || uri.Port == 443 ? uri.Host : uri.Host + ":" + uri.Port;
 

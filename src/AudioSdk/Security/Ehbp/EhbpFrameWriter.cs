@@ -6,8 +6,12 @@ namespace AudioSdk.Security.Ehbp;
 /// <summary>
 /// Writes an EHBP body: plaintext is gathered up to <c>framePlaintext</c> bytes and sealed as one frame
 /// (<c>LEN</c> ‖ ciphertext ‖ tag), and a write of at least a frame is sealed in place, frame by frame, without being
-/// gathered; ciphertext goes to one pooled buffer, each frame out in one write; <see cref="FlushAsync(CancellationToken)"/> seals what is gathered at once, so a
-/// streaming writer (an event stream) frames each flush. Dispose seals the rest; the inner stream is not disposed.
+/// gathered; ciphertext goes to a pooled buffer, each frame out in one write; <see cref="FlushAsync(CancellationToken)"/>
+/// seals what is gathered at once, so a streaming writer (an event stream) frames each flush. With <c>overlapWrites</c>
+/// (an upload) a frame's write (TLS encryption and the socket) runs on the thread pool while the next frame is sealed
+/// here, into a second buffer: at most one write is in flight, so frames stay in order, and its failure surfaces at the
+/// next write or at completion. Dispose waits for a write in flight before the buffers go back to the pool; it does
+/// not seal what is gathered, and the inner stream is not disposed.
 /// </summary>
 internal sealed class EhbpFrameWriter : Stream
 {
@@ -15,8 +19,11 @@ internal sealed class EhbpFrameWriter : Stream
     private readonly FrameCipher _cipher;
     private readonly int _framePlaintext;
     private readonly bool _sealEachWrite;
+    private readonly bool _overlapWrites;
     private byte[] _gathered;
     private byte[] _sealed;
+    private byte[] _spare = [];
+    private Task? _writing;
     private int _count;
     private bool _completed;
 
@@ -24,12 +31,14 @@ internal sealed class EhbpFrameWriter : Stream
     /// <param name="cipher">The direction's cipher (owned: disposed with the writer).</param>
     /// <param name="framePlaintext">The most plaintext per frame.</param>
     /// <param name="sealEachWrite">Seal each write as it comes (a server streaming its writes), not only full frames.</param>
-    public EhbpFrameWriter(Stream inner, FrameCipher cipher, int framePlaintext, bool sealEachWrite = false)
+    /// <param name="overlapWrites">Write each frame on the thread pool while the next one is sealed (an upload).</param>
+    public EhbpFrameWriter(Stream inner, FrameCipher cipher, int framePlaintext, bool sealEachWrite = false, bool overlapWrites = false)
     {
         _inner = inner;
         _cipher = cipher;
         _framePlaintext = framePlaintext;
         _sealEachWrite = sealEachWrite;
+        _overlapWrites = overlapWrites;
         _gathered = ArrayPool<byte>.Shared.Rent(framePlaintext);
         _sealed = ArrayPool<byte>.Shared.Rent(framePlaintext + Hpke.TagLength + EhbpProtocol.FramePrefixLength);
     }
@@ -49,6 +58,7 @@ internal sealed class EhbpFrameWriter : Stream
     public override async Task FlushAsync(CancellationToken cancellationToken)
     {
         await SealGatheredAsync(cancellationToken).ConfigureAwait(false);
+        await WrittenAsync().ConfigureAwait(false);
         await _inner.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -73,7 +83,7 @@ internal sealed class EhbpFrameWriter : Stream
             await SealGatheredAsync(cancellationToken).ConfigureAwait(false);
             while (buffer.Length >= _framePlaintext)
             {
-                await SealAsync(buffer.Span[.._framePlaintext], cancellationToken).ConfigureAwait(false);
+                await SealAsync(buffer[.._framePlaintext], cancellationToken).ConfigureAwait(false);
                 buffer = buffer[_framePlaintext..];
             }
         }
@@ -102,6 +112,7 @@ internal sealed class EhbpFrameWriter : Stream
         if (!_completed)
         {
             await SealGatheredAsync(cancellationToken).ConfigureAwait(false);
+            await WrittenAsync().ConfigureAwait(false);
             _completed = true;
         }
     }
@@ -110,16 +121,18 @@ internal sealed class EhbpFrameWriter : Stream
     {
         if (disposing)
         {
+            WaitForWrite().GetAwaiter().GetResult();
             Return();
         }
 
         base.Dispose(disposing);
     }
 
-    public override ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
+        await WaitForWrite().ConfigureAwait(false);
         Return();
-        return base.DisposeAsync();
+        await base.DisposeAsync().ConfigureAwait(false);
     }
 
     private void Return()
@@ -129,8 +142,36 @@ internal sealed class EhbpFrameWriter : Stream
             _completed = true;
             ArrayPool<byte>.Shared.Return(_gathered, clearArray: true);
             ArrayPool<byte>.Shared.Return(_sealed);
-            _gathered = _sealed = [];
+            if (_spare.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(_spare);
+            }
+
+            _gathered = _sealed = _spare = [];
             _cipher.Dispose();
+        }
+    }
+
+    /// <summary>The write in flight, awaited (its failure thrown); nothing in flight after it.</summary>
+    private async ValueTask WrittenAsync()
+    {
+        if (_writing is { } writing)
+        {
+            _writing = null;
+            await writing.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Waits for a write in flight without throwing: its buffer must not go back to the pool while the socket reads it.</summary>
+    private async Task WaitForWrite()
+    {
+        try
+        {
+            await WrittenAsync().ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Already surfaced to the caller, or the caller stopped for another reason: the body is abandoned either way.
         }
     }
 
@@ -143,15 +184,32 @@ internal sealed class EhbpFrameWriter : Stream
 
         var count = _count;
         _count = 0;
-        return SealAsync(_gathered.AsSpan(0, count), cancellationToken);
+        return SealAsync(_gathered.AsMemory(0, count), cancellationToken);
     }
 
-    /// <summary>Seals one frame (<c>LEN</c> ‖ ciphertext ‖ tag) into the pooled buffer and writes it in one call.</summary>
-    private ValueTask SealAsync(ReadOnlySpan<byte> plaintext, CancellationToken cancellationToken)
+    /// <summary>Seals one frame (<c>LEN</c> ‖ ciphertext ‖ tag) into a pooled buffer and writes it in one call.</summary>
+    private async ValueTask SealAsync(ReadOnlyMemory<byte> plaintext, CancellationToken cancellationToken)
     {
         var length = plaintext.Length + Hpke.TagLength;
-        BinaryPrimitives.WriteUInt32BigEndian(_sealed, (uint)length);
-        _cipher.Seal(plaintext, _sealed.AsSpan(EhbpProtocol.FramePrefixLength, length));
-        return _inner.WriteAsync(_sealed.AsMemory(0, EhbpProtocol.FramePrefixLength + length), cancellationToken);
+        var frame = _sealed;
+        BinaryPrimitives.WriteUInt32BigEndian(frame, (uint)length);
+        _cipher.Seal(plaintext.Span, frame.AsSpan(EhbpProtocol.FramePrefixLength, length));
+        var bytes = frame.AsMemory(0, EhbpProtocol.FramePrefixLength + length);
+        if (!_overlapWrites)
+        {
+            await _inner.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // The previous frame's write ran while this one was sealed; then this one goes out the same way, and the next
+        // frame is sealed into the other buffer.
+        await WrittenAsync().ConfigureAwait(false);
+        _writing = Task.Run(async () => await _inner.WriteAsync(bytes, cancellationToken).ConfigureAwait(false), CancellationToken.None);
+        if (_spare.Length == 0)
+        {
+            _spare = ArrayPool<byte>.Shared.Rent(frame.Length);
+        }
+
+        (_sealed, _spare) = (_spare, frame);
     }
 }

@@ -4,8 +4,9 @@ namespace AudioSdk.Security.Ehbp;
 
 /// <summary>
 /// A request body sealed to the attested HPKE key as it is written: the original content is copied through an
-/// <see cref="EhbpFrameWriter"/>, one frame per <see cref="EhbpProtocol.RequestFramePlaintext"/> bytes, sent chunked.
-/// Nothing is buffered beyond one frame. The original's headers (Content-Type) go out unchanged, its length does not.
+/// <see cref="EhbpFrameWriter"/>, one frame per <see cref="EhbpProtocol.RequestFramePlaintext"/> bytes, sent chunked, each
+/// frame written while the next is sealed.
+/// Nothing is buffered beyond two frames. The original's headers (Content-Type) go out unchanged, its length does not.
 /// </summary>
 internal sealed class EhbpRequestContent(HttpContent inner, HpkeContext context) : SealedBodyContent(inner)
 {
@@ -14,7 +15,7 @@ internal sealed class EhbpRequestContent(HttpContent inner, HpkeContext context)
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? transport, CancellationToken cancellationToken)
     {
         // A fresh cipher from sequence 0 each time: a body serialized again (a connection retried) gives the same bytes.
-        var writer = new EhbpFrameWriter(stream, context.CreateFrames(), EhbpProtocol.RequestFramePlaintext);
+        var writer = new EhbpFrameWriter(stream, context.CreateFrames(), EhbpProtocol.RequestFramePlaintext, overlapWrites: true);
         await using (writer.ConfigureAwait(false))
         {
             await Inner.CopyToAsync(writer, cancellationToken).ConfigureAwait(false);
