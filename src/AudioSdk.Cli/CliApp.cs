@@ -34,7 +34,8 @@ internal static class CliApp
     /// <summary>Runs the command line and returns the exit code.</summary>
     /// <param name="args">The arguments.</param>
     /// <param name="console">Streams and environment.</param>
-    /// <param name="cancellationToken">Stops the command (as Ctrl-C does); when it cannot be cancelled, SIGINT and SIGTERM are handled here.</param>
+    /// <param name="cancellationToken">Stops the command (as Ctrl-C does); when it cannot be cancelled, SIGINT and SIGTERM are handled
+    /// here.</param>
     public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken = default)
     {
         var json = args.Contains("--json", StringComparer.Ordinal);
@@ -45,7 +46,8 @@ internal static class CliApp
             // Under --json, help and version are JSON too: the text as a string member.
             var text = new StringWriter();
             var rest = args.Where((a, i) => i >= before.Count || a != "--json").ToArray();
-            var code = await root.Parse(rest).InvokeAsync(new InvocationConfiguration { Output = text, Error = text }, cancellationToken).ConfigureAwait(false);
+            var code = await root.Parse(rest).InvokeAsync(new InvocationConfiguration { Output = text, Error = text },
+                cancellationToken).ConfigureAwait(false);
             await console.Out.WriteLineAsync(JsonText.Write(
                 w =>
                 {
@@ -85,7 +87,8 @@ internal static class CliApp
         var signals = cancellationToken.CanBeCanceled ? null : new SignalHandlers(stop, console);
         try
         {
-            var code = await parse.InvokeAsync(new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, linked.Token).ConfigureAwait(false);
+            var code = await parse.InvokeAsync(new InvocationConfiguration { Output = console.Out, Error = console.Error,
+                EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, linked.Token).ConfigureAwait(false);
             return signals?.Terminated == true && code == ExitCodes.Cancelled ? ExitCodes.Terminated : code;
         }
         catch (OperationCanceledException) when (linked.IsCancellationRequested)
@@ -206,7 +209,9 @@ internal static class CliApp
         CliUsageException => (ex.Message, ExitCodes.Usage),
         ArgumentException => (ex.Message, ExitCodes.Usage),
         _ when BatchRunner.FatalReason(ex) is { } fatal => (fatal, ExitCodes.Connection),
-        _ when Unreachable(ex) is { } cause => ("cannot connect to the server: " + BatchRunner.Describe(ex) + (cause == ex ? string.Empty : " (" + cause.Message + ")"), ExitCodes.Connection),
+        _ when Unreachable(ex) is { } cause =>
+            ("cannot connect to the server: " + BatchRunner.Describe(ex) + (cause == ex ? string.Empty : " (" + cause.Message + ")"),
+            ExitCodes.Connection),
         AudioServiceException or AudioTransportException or RealtimeException => (BatchRunner.Describe(ex), ExitCodes.SomeFailed),
         IOException or UnauthorizedAccessException or InvalidOperationException or FormatException => (ex.Message, ExitCodes.SomeFailed),
         _ => null,

@@ -31,10 +31,12 @@ internal static class Durations
 
     public static string Format(TimeSpan value) => value.TotalHours >= 1
         ? value.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture)
-        : value.TotalSeconds >= 10 ? value.ToString(@"m\:ss", CultureInfo.InvariantCulture) : value.TotalSeconds.ToString("0.0s", CultureInfo.InvariantCulture);
+        : value.TotalSeconds >= 10 ? value.ToString(@"m\:ss", CultureInfo.InvariantCulture) : value.TotalSeconds.ToString("0.0s",
+            CultureInfo.InvariantCulture);
 
     /// <summary>A wait in words for messages: <c>30s</c>, <c>2m 5s</c>, <c>3h 20m</c>, <c>1.5 days</c>, <c>68 years</c>.</summary>
-    public static string Describe(TimeSpan value) => value.TotalDays >= 365 ? (value.TotalDays / 365.25).ToString("0.#", CultureInfo.InvariantCulture) + " years"
+    public static string Describe(TimeSpan value) =>
+        value.TotalDays >= 365 ? (value.TotalDays / 365.25).ToString("0.#", CultureInfo.InvariantCulture) + " years"
         : value.TotalDays >= 1 ? value.TotalDays.ToString("0.#", CultureInfo.InvariantCulture) + " days"
         : value.TotalHours >= 1 ? $"{(int)value.TotalHours}h {value.Minutes}m"
         : value.TotalMinutes >= 1 ? $"{(int)value.TotalMinutes}m {value.Seconds}s"

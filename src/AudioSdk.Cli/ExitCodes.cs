@@ -21,6 +21,7 @@ internal static class ExitCodes
     /// <summary>Cancelled (Ctrl-C); finished outputs are kept and a rerun resumes.</summary>
     public const int Cancelled = 130;
 
-    /// <summary>Stopped by SIGTERM (as a scheduler or <c>kill</c> stops a job): like <see cref="Cancelled"/>, files in flight are abandoned cleanly.</summary>
+    /// <summary>Stopped by SIGTERM (as a scheduler or <c>kill</c> stops a job): like <see cref="Cancelled"/>, files in flight are abandoned
+    /// cleanly.</summary>
     public const int Terminated = 143;
 }

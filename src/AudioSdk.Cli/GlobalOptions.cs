@@ -27,11 +27,13 @@ internal sealed class GlobalOptions
 
     public Option<TimeSpan?> Timeout { get; } = new("--timeout") { Description = "Longest time one request may take, upload to last byte of the answer (default 10m, the SDK's NetworkTimeout); a server that never answers or trickles fails the attempt", Recursive = true, CustomParser = ParseDuration };
 
-    public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Print only errors and the final summary line", Recursive = true };
+    public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Print only errors and the final summary line",
+        Recursive = true };
 
     public Option<bool> Json { get; } = new("--json") { Description = "Print the result as JSON for scripts", Recursive = true };
 
-    public IEnumerable<Option> All => [BaseUrl, ApiKey, Profile, Config, Pins, Offline, OfflineLatency, OfflineLog, Retries, MaxRetryAfter, Timeout, Quiet, Json];
+    public IEnumerable<Option> All =>
+        [BaseUrl, ApiKey, Profile, Config, Pins, Offline, OfflineLatency, OfflineLog, Retries, MaxRetryAfter, Timeout, Quiet, Json];
 
     public static TimeSpan? ParseDuration(System.CommandLine.Parsing.ArgumentResult result)
     {

@@ -7,7 +7,8 @@ namespace AudioSdk.Cli;
 /// abandoned and their temporary files removed, finished outputs kept; exit code 130, or 143 for SIGTERM); a second
 /// one at least <see cref="SecondSignalGap"/> later ends the process at once with the same code, whatever is running
 /// (a folder walk, a blocked read, the embedded server's own handlers). Signals closer together count as one: GNU
-/// <c>timeout</c> and process-group kills deliver the same SIGTERM twice, which must not skip the summary. SIGXFSZ (a file size limit, <c>ulimit -f</c>) is caught so the write fails with an error
+/// <c>timeout</c> and process-group kills deliver the same SIGTERM twice, which must not skip the summary. SIGXFSZ (a file size limit,
+/// <c>ulimit -f</c>) is caught so the write fails with an error
 /// the command reports (and its temporary file is removed) instead of the process dying.
 /// </summary>
 internal sealed class SignalHandlers : IDisposable

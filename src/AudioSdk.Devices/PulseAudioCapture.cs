@@ -36,7 +36,8 @@ public sealed class PulseAudioCapture : IWaveIn
     /// <param name="server">A PulseAudio server address, or null for the default (PULSE_SERVER).</param>
     /// <exception cref="ArgumentOutOfRangeException">A value outside its range.</exception>
     /// <exception cref="AudioDeviceException">No PulseAudio library, server or source.</exception>
-    public PulseAudioCapture(int sampleRate = 24000, TimeSpan? blockDuration = null, int channels = 1, string? device = null, string? server = null)
+    public PulseAudioCapture(int sampleRate = 24000, TimeSpan? blockDuration = null, int channels = 1, string? device = null,
+        string? server = null)
     {
         _blockBytes = PulseAudioPlayback.BlockBytes(sampleRate, blockDuration ?? TimeSpan.FromMilliseconds(20), channels);
         _format = new WaveFormat(sampleRate, 16, channels);
@@ -59,7 +60,8 @@ public sealed class PulseAudioCapture : IWaveIn
     /// <summary>Bytes in one block.</summary>
     public int BlockBytes => _blockBytes;
 
-    /// <summary>Whether the capture thread is running (false once <see cref="StopRecording"/> or <see cref="Dispose"/> has returned, barring a handler past <see cref="StopTimeout"/>).</summary>
+    /// <summary>Whether the capture thread is running (false once <see cref="StopRecording"/> or <see cref="Dispose"/> has returned,
+    /// barring a handler past <see cref="StopTimeout"/>).</summary>
     public bool IsRecording
     {
         get

@@ -31,7 +31,8 @@ public sealed class PulseAudioPlayback : IWavePlayer, IWavePosition
     /// <param name="server">A PulseAudio server address, or null for the default (PULSE_SERVER).</param>
     /// <exception cref="ArgumentOutOfRangeException">A value outside its range.</exception>
     /// <exception cref="AudioDeviceException">No PulseAudio library, server or sink.</exception>
-    public PulseAudioPlayback(int sampleRate = 24000, TimeSpan? blockDuration = null, int channels = 1, string? device = null, string? server = null)
+    public PulseAudioPlayback(int sampleRate = 24000, TimeSpan? blockDuration = null, int channels = 1, string? device = null,
+        string? server = null)
     {
         _blockBytes = BlockBytes(sampleRate, blockDuration ?? TimeSpan.FromMilliseconds(20), channels);
         OutputWaveFormat = new WaveFormat(sampleRate, 16, channels);
@@ -62,7 +63,8 @@ public sealed class PulseAudioPlayback : IWavePlayer, IWavePosition
         ArgumentNullException.ThrowIfNull(waveProvider);
         if (!waveProvider.WaveFormat.Equals(OutputWaveFormat))
         {
-            throw new ArgumentException($"The speaker plays {OutputWaveFormat}; the provider gives {waveProvider.WaveFormat}.", nameof(waveProvider));
+            throw new ArgumentException($"The speaker plays {OutputWaveFormat}; the provider gives {waveProvider.WaveFormat}.",
+                nameof(waveProvider));
         }
 
         _source = waveProvider;
@@ -130,7 +132,8 @@ public sealed class PulseAudioPlayback : IWavePlayer, IWavePosition
         }
     }
 
-    /// <summary>Stops playing and closes the stream (at once, or as the playback thread ends if the server stalled it past <see cref="StopTimeout"/>).</summary>
+    /// <summary>Stops playing and closes the stream (at once, or as the playback thread ends if the server stalled it past
+    /// <see cref="StopTimeout"/>).</summary>
     public void Dispose()
     {
         Stop();

@@ -41,18 +41,23 @@ public sealed class AudioRealtimeClient : IRealtimeClient
 
     /// <summary>Creates the client.</summary>
     /// <param name="client">The audio client whose sessions this opens.</param>
-    /// <param name="defaults">The template of every session (dialect, model, reconnect, turns); a conversation with <c>gpt-realtime</c> when unset.</param>
+    /// <param name="defaults">The template of every session (dialect, model, reconnect, turns); a conversation with <c>gpt-realtime</c>
+    /// when unset.</param>
     public AudioRealtimeClient(AudioClient client, SdkRealtime.RealtimeSessionOptions? defaults = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         _client = client;
-        _defaults = defaults ?? new SdkRealtime.RealtimeSessionOptions { Dialect = SdkRealtime.RealtimeDialect.OpenAIConversation, Model = "gpt-realtime", InputSampleRate = 24000 };
+        _defaults = defaults
+            ?? new SdkRealtime.RealtimeSessionOptions { Dialect = SdkRealtime.RealtimeDialect.OpenAIConversation, Model = "gpt-realtime",
+            InputSampleRate = 24000 };
     }
 
     /// <inheritdoc />
-    /// <exception cref="NotSupportedException">An option this client cannot honour (see the remarks of <see cref="AudioRealtimeClient"/>).</exception>
+    /// <exception cref="NotSupportedException">An option this client cannot honour (see the remarks of
+    /// <see cref="AudioRealtimeClient"/>).</exception>
     /// <exception cref="ArgumentException">The resulting session options are invalid.</exception>
-    public async Task<IRealtimeClientSession> CreateSessionAsync(RealtimeSessionOptions? options = null, CancellationToken cancellationToken = default)
+    public async Task<IRealtimeClientSession> CreateSessionAsync(RealtimeSessionOptions? options = null,
+        CancellationToken cancellationToken = default)
     {
         var sdkOptions = RealtimeOptionsMapper.ToSdk(_defaults, options);
         var session = await _client.StartRealtimeSessionAsync(sdkOptions, cancellationToken).ConfigureAwait(false);

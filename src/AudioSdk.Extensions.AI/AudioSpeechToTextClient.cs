@@ -34,7 +34,8 @@ public sealed class AudioSpeechToTextClient : ISpeechToTextClient
     public SpeechToTextClientMetadata Metadata { get; }
 
     /// <inheritdoc />
-    public async Task<SpeechToTextResponse> GetTextAsync(Stream audioSpeechStream, SpeechToTextOptions? options = null, CancellationToken cancellationToken = default)
+    public async Task<SpeechToTextResponse> GetTextAsync(Stream audioSpeechStream, SpeechToTextOptions? options = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(audioSpeechStream);
         var input = Input(audioSpeechStream, options);
@@ -58,7 +59,8 @@ public sealed class AudioSpeechToTextClient : ISpeechToTextClient
             };
         }
 
-        var transcription = await _client.TranscribeAsync(input, TranscriptionOptions(options, model), cancellationToken).ConfigureAwait(false);
+        var transcription = await _client.TranscribeAsync(input, TranscriptionOptions(options, model),
+            cancellationToken).ConfigureAwait(false);
         return new SpeechToTextResponse(transcription.Text)
         {
             ModelId = model,
@@ -66,42 +68,56 @@ public sealed class AudioSpeechToTextClient : ISpeechToTextClient
             StartTime = TimeSpan.Zero,
             EndTime = transcription.Duration,
             RawRepresentation = transcription,
-            Usage = transcription.Usage is { } u ? new UsageDetails { InputTokenCount = u.InputTokens, OutputTokenCount = u.OutputTokens, TotalTokenCount = u.TotalTokens, InputAudioTokenCount = u.InputTokenDetails?.AudioTokens, InputTextTokenCount = u.InputTokenDetails?.TextTokens } : null,
+            Usage = transcription.Usage is { } u ? new UsageDetails { InputTokenCount = u.InputTokens, OutputTokenCount = u.OutputTokens,
+                TotalTokenCount = u.TotalTokens, InputAudioTokenCount = u.InputTokenDetails?.AudioTokens,
+                InputTextTokenCount = u.InputTokenDetails?.TextTokens } : null,
         };
     }
 
     /// <inheritdoc />
-    public IAsyncEnumerable<SpeechToTextResponseUpdate> GetStreamingTextAsync(Stream audioSpeechStream, SpeechToTextOptions? options = null, CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<SpeechToTextResponseUpdate> GetStreamingTextAsync(Stream audioSpeechStream,
+        SpeechToTextOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(audioSpeechStream);
         return StreamAsync(audioSpeechStream, options, cancellationToken);
     }
 
     /// <inheritdoc />
-    public object? GetService(Type serviceType, object? serviceKey = null) => AdapterServices.Get(this, Metadata, _client, serviceType, serviceKey);
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        AdapterServices.Get(this, Metadata, _client, serviceType, serviceKey);
 
     /// <summary>Nothing to release: the audio client is the caller's.</summary>
     public void Dispose()
     {
     }
 
-    private async IAsyncEnumerable<SpeechToTextResponseUpdate> StreamAsync(Stream audio, SpeechToTextOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<SpeechToTextResponseUpdate> StreamAsync(Stream audio, SpeechToTextOptions? options,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (IsTranslation(options))
         {
             var whole = await GetTextAsync(audio, options, cancellationToken).ConfigureAwait(false);
-            yield return new SpeechToTextResponseUpdate(whole.Text) { Kind = SpeechToTextResponseUpdateKind.TextUpdated, ModelId = whole.ModelId, ResponseId = whole.ResponseId, RawRepresentation = whole.RawRepresentation };
+            yield return new SpeechToTextResponseUpdate(whole.Text) { Kind = SpeechToTextResponseUpdateKind.TextUpdated,
+                ModelId = whole.ModelId, ResponseId = whole.ResponseId, RawRepresentation = whole.RawRepresentation };
             yield break;
         }
 
         var model = Model(options);
-        await foreach (var update in _client.TranscribeStreamingAsync(Input(audio, options), TranscriptionOptions(options, model), cancellationToken).ConfigureAwait(false))
+        await foreach (var update in _client.TranscribeStreamingAsync(Input(audio, options), TranscriptionOptions(options, model),
+            cancellationToken).ConfigureAwait(false))
         {
             yield return update.Kind switch
             {
-                TranscriptionUpdateKind.Delta => new SpeechToTextResponseUpdate(update.Delta ?? string.Empty) { Kind = SpeechToTextResponseUpdateKind.TextUpdating, ModelId = model, ResponseId = update.Metadata.RequestId, RawRepresentation = update },
-                TranscriptionUpdateKind.Segment => new SpeechToTextResponseUpdate(update.Text ?? string.Empty) { Kind = SpeechToTextResponseUpdateKind.TextUpdated, ModelId = model, ResponseId = update.Metadata.RequestId, StartTime = update.Segment?.Start, EndTime = update.Segment?.End, RawRepresentation = update },
-                _ => new SpeechToTextResponseUpdate(update.Text ?? string.Empty) { Kind = SpeechToTextResponseUpdateKind.TextUpdated, ModelId = model, ResponseId = update.Metadata.RequestId, RawRepresentation = update },
+                TranscriptionUpdateKind.Delta =>
+                    new SpeechToTextResponseUpdate(update.Delta ?? string.Empty) { Kind = SpeechToTextResponseUpdateKind.TextUpdating,
+                    ModelId = model, ResponseId = update.Metadata.RequestId, RawRepresentation = update },
+                TranscriptionUpdateKind.Segment =>
+                    new SpeechToTextResponseUpdate(update.Text ?? string.Empty) { Kind = SpeechToTextResponseUpdateKind.TextUpdated,
+                    ModelId = model, ResponseId = update.Metadata.RequestId, StartTime = update.Segment?.Start,
+                    EndTime = update.Segment?.End, RawRepresentation = update },
+                _ =>
+                    new SpeechToTextResponseUpdate(update.Text ?? string.Empty) { Kind = SpeechToTextResponseUpdateKind.TextUpdated,
+                    ModelId = model, ResponseId = update.Metadata.RequestId, RawRepresentation = update },
             };
         }
     }
@@ -116,11 +132,14 @@ public sealed class AudioSpeechToTextClient : ISpeechToTextClient
     };
 
     private string Model(SpeechToTextOptions? options) =>
-        options?.ModelId ?? _defaultModel ?? throw new ArgumentException("No model: set SpeechToTextOptions.ModelId or give the adapter a default model.", nameof(options));
+        options?.ModelId ?? _defaultModel
+            ?? throw new ArgumentException("No model: set SpeechToTextOptions.ModelId or give the adapter a default model.",
+            nameof(options));
 
     private static bool IsTranslation(SpeechToTextOptions? options)
     {
-        if (options?.TextLanguage is not { Length: > 0 } text || string.Equals(text, options.SpeechLanguage, StringComparison.OrdinalIgnoreCase))
+        if (options?.TextLanguage is not { Length: > 0 } text
+            || string.Equals(text, options.SpeechLanguage, StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }
@@ -135,10 +154,12 @@ public sealed class AudioSpeechToTextClient : ISpeechToTextClient
 
     private static AudioInput Input(Stream audio, SpeechToTextOptions? options) => AudioInput.FromStream(audio, Text(options, "file_name"));
 
-    private static TranscriptionFormat? Format(SpeechToTextOptions? options) => Text(options, "response_format") is { Length: > 0 } f ? new TranscriptionFormat(f) : (TranscriptionFormat?)null;
+    private static TranscriptionFormat? Format(SpeechToTextOptions? options) =>
+        Text(options, "response_format") is { Length: > 0 } f ? new TranscriptionFormat(f) : (TranscriptionFormat?)null;
 
     private static string? Text(SpeechToTextOptions? options, string key) =>
-        options?.AdditionalProperties?.TryGetValue(key, out var value) == true ? Convert.ToString(value, CultureInfo.InvariantCulture) : null;
+        options?.AdditionalProperties?.TryGetValue(key, out var value) == true ? Convert.ToString(value,
+            CultureInfo.InvariantCulture) : null;
 
     private static float? Number(SpeechToTextOptions? options, string key) =>
         Text(options, key) is { } text && float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) ? n : null;

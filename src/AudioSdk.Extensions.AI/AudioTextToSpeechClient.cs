@@ -34,7 +34,8 @@ public sealed class AudioTextToSpeechClient : ITextToSpeechClient
     public TextToSpeechClientMetadata Metadata { get; }
 
     /// <inheritdoc />
-    public async Task<TextToSpeechResponse> GetAudioAsync(string text, TextToSpeechOptions? options = null, CancellationToken cancellationToken = default)
+    public async Task<TextToSpeechResponse> GetAudioAsync(string text, TextToSpeechOptions? options = null,
+        CancellationToken cancellationToken = default)
     {
         var speechOptions = Map(options);
         var result = await _client.GenerateSpeechAsync(text, speechOptions, cancellationToken).ConfigureAwait(false);
@@ -47,18 +48,21 @@ public sealed class AudioTextToSpeechClient : ITextToSpeechClient
     }
 
     /// <inheritdoc />
-    public IAsyncEnumerable<TextToSpeechResponseUpdate> GetStreamingAudioAsync(string text, TextToSpeechOptions? options = null, CancellationToken cancellationToken = default) =>
+    public IAsyncEnumerable<TextToSpeechResponseUpdate> GetStreamingAudioAsync(string text, TextToSpeechOptions? options = null,
+        CancellationToken cancellationToken = default) =>
         StreamAsync(_client.StreamSpeechAsync(text, Map(options), cancellationToken), options, cancellationToken);
 
     /// <inheritdoc />
-    public object? GetService(Type serviceType, object? serviceKey = null) => AdapterServices.Get(this, Metadata, _client, serviceType, serviceKey);
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        AdapterServices.Get(this, Metadata, _client, serviceType, serviceKey);
 
     /// <summary>Nothing to release: the audio client is the caller's.</summary>
     public void Dispose()
     {
     }
 
-    private async IAsyncEnumerable<TextToSpeechResponseUpdate> StreamAsync(SpeechStream stream, TextToSpeechOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<TextToSpeechResponseUpdate> StreamAsync(SpeechStream stream, TextToSpeechOptions? options,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var chunk in stream.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
@@ -75,11 +79,14 @@ public sealed class AudioTextToSpeechClient : ITextToSpeechClient
     {
         var speech = new SpeechOptions
         {
-            Model = options?.ModelId ?? _defaultModel ?? throw new ArgumentException("No model: set TextToSpeechOptions.ModelId or give the adapter a default model.", nameof(options)),
+            Model = options?.ModelId ?? _defaultModel
+                ?? throw new ArgumentException("No model: set TextToSpeechOptions.ModelId or give the adapter a default model.",
+                nameof(options)),
             Voice = options?.VoiceId ?? _defaultVoice,
             ResponseFormat = Format(options?.AudioFormat),
             Speed = options?.Speed,
-            Instructions = options?.AdditionalProperties?.TryGetValue("instructions", out var i) == true ? Convert.ToString(i, CultureInfo.InvariantCulture) : null,
+            Instructions = options?.AdditionalProperties?.TryGetValue("instructions", out var i) == true ? Convert.ToString(i,
+                CultureInfo.InvariantCulture) : null,
         };
         if (options?.Language is { Length: > 0 } language)
         {

@@ -12,27 +12,53 @@ internal static class RealtimeMessageMapper
 {
     internal static RealtimeServerMessage ToMessage(SdkRealtime.RealtimeEvent e) => e switch
     {
-        SdkRealtime.TranscriptDelta d => new InputAudioTranscriptionRealtimeServerMessage(RealtimeServerMessageType.InputAudioTranscriptionDelta) { ItemId = d.ItemId, ContentIndex = d.ContentIndex, Transcription = d.Delta, RawRepresentation = e },
-        SdkRealtime.TranscriptCompleted c => new InputAudioTranscriptionRealtimeServerMessage(RealtimeServerMessageType.InputAudioTranscriptionCompleted) { ItemId = c.ItemId, Transcription = c.Transcript, Usage = Usage(c.Usage), RawRepresentation = e },
-        SdkRealtime.TranscriptFailed f => new InputAudioTranscriptionRealtimeServerMessage(RealtimeServerMessageType.InputAudioTranscriptionFailed) { ItemId = f.ItemId, Error = new ErrorContent(f.Message) { ErrorCode = f.Code }, RawRepresentation = e },
+        SdkRealtime.TranscriptDelta d =>
+            new InputAudioTranscriptionRealtimeServerMessage(RealtimeServerMessageType.InputAudioTranscriptionDelta) { ItemId = d.ItemId,
+            ContentIndex = d.ContentIndex, Transcription = d.Delta, RawRepresentation = e },
+        SdkRealtime.TranscriptCompleted c =>
+            new InputAudioTranscriptionRealtimeServerMessage(RealtimeServerMessageType.InputAudioTranscriptionCompleted) { ItemId = c.ItemId, Transcription = c.Transcript, Usage = Usage(c.Usage), RawRepresentation = e },
+        SdkRealtime.TranscriptFailed f =>
+            new InputAudioTranscriptionRealtimeServerMessage(RealtimeServerMessageType.InputAudioTranscriptionFailed) { ItemId = f.ItemId,
+            Error = new ErrorContent(f.Message) { ErrorCode = f.Code }, RawRepresentation = e },
         SdkRealtime.OutputTextDelta t => Output(RealtimeServerMessageType.OutputTextDelta, t.ResponseId, t.ItemId, e, text: t.Delta),
         SdkRealtime.OutputTextDone t => Output(RealtimeServerMessageType.OutputTextDone, t.ResponseId, t.ItemId, e, text: t.Text),
-        SdkRealtime.OutputAudioTranscriptDelta t => Output(RealtimeServerMessageType.OutputAudioTranscriptionDelta, t.ResponseId, t.ItemId, e, text: t.Delta),
-        SdkRealtime.OutputAudioTranscriptDone t => Output(RealtimeServerMessageType.OutputAudioTranscriptionDone, t.ResponseId, t.ItemId, e, text: t.Transcript),
-        SdkRealtime.OutputAudioDelta a => Output(RealtimeServerMessageType.OutputAudioDelta, a.ResponseId, a.ItemId, e, audio: Convert.ToBase64String(a.Audio.Span), contentIndex: a.ContentIndex, outputIndex: a.OutputIndex),
+        SdkRealtime.OutputAudioTranscriptDelta t =>
+            Output(RealtimeServerMessageType.OutputAudioTranscriptionDelta, t.ResponseId, t.ItemId, e, text: t.Delta),
+        SdkRealtime.OutputAudioTranscriptDone t =>
+            Output(RealtimeServerMessageType.OutputAudioTranscriptionDone, t.ResponseId, t.ItemId, e, text: t.Transcript),
+        SdkRealtime.OutputAudioDelta a =>
+            Output(RealtimeServerMessageType.OutputAudioDelta, a.ResponseId, a.ItemId, e, audio: Convert.ToBase64String(a.Audio.Span),
+            contentIndex: a.ContentIndex, outputIndex: a.OutputIndex),
         SdkRealtime.OutputAudioDone a => Output(RealtimeServerMessageType.OutputAudioDone, a.ResponseId, a.ItemId, e),
-        SdkRealtime.ResponseCreated r => new ResponseCreatedRealtimeServerMessage(RealtimeServerMessageType.ResponseCreated) { ResponseId = r.ResponseId, RawRepresentation = e },
-        SdkRealtime.ResponseDone r => new ResponseCreatedRealtimeServerMessage(RealtimeServerMessageType.ResponseDone) { ResponseId = r.ResponseId, Status = r.Status, Usage = Usage(r.Usage), RawRepresentation = e },
-        SdkRealtime.OutputItemAdded i => new ResponseOutputItemRealtimeServerMessage(RealtimeServerMessageType.ResponseOutputItemAdded) { ResponseId = i.ResponseId, OutputIndex = i.OutputIndex, Item = Item(i.Item), RawRepresentation = e },
-        SdkRealtime.OutputItemDone i => new ResponseOutputItemRealtimeServerMessage(RealtimeServerMessageType.ResponseOutputItemDone) { ResponseId = i.ResponseId, OutputIndex = i.OutputIndex, Item = Item(i.Item), RawRepresentation = e },
-        SdkRealtime.ConversationItemAdded i => new ResponseOutputItemRealtimeServerMessage(RealtimeServerMessageType.ConversationItemAdded) { Item = Item(i.Item), RawRepresentation = e },
-        SdkRealtime.ConversationItemDone i => new ResponseOutputItemRealtimeServerMessage(RealtimeServerMessageType.ConversationItemDone) { Item = Item(i.Item), RawRepresentation = e },
-        SdkRealtime.ServerError s => new ErrorRealtimeServerMessage { Error = new ErrorContent(s.Message) { ErrorCode = s.Code, Details = s.Param }, OriginatingMessageId = s.ClientEventId, RawRepresentation = e },
-        _ => new RealtimeServerMessage { Type = new RealtimeServerMessageType(string.IsNullOrEmpty(e.EventType) ? e.GetType().Name : e.EventType), RawRepresentation = e },
+        SdkRealtime.ResponseCreated r =>
+            new ResponseCreatedRealtimeServerMessage(RealtimeServerMessageType.ResponseCreated) { ResponseId = r.ResponseId,
+            RawRepresentation = e },
+        SdkRealtime.ResponseDone r =>
+            new ResponseCreatedRealtimeServerMessage(RealtimeServerMessageType.ResponseDone) { ResponseId = r.ResponseId,
+            Status = r.Status, Usage = Usage(r.Usage), RawRepresentation = e },
+        SdkRealtime.OutputItemAdded i =>
+            new ResponseOutputItemRealtimeServerMessage(RealtimeServerMessageType.ResponseOutputItemAdded) { ResponseId = i.ResponseId,
+            OutputIndex = i.OutputIndex, Item = Item(i.Item), RawRepresentation = e },
+        SdkRealtime.OutputItemDone i =>
+            new ResponseOutputItemRealtimeServerMessage(RealtimeServerMessageType.ResponseOutputItemDone) { ResponseId = i.ResponseId,
+            OutputIndex = i.OutputIndex, Item = Item(i.Item), RawRepresentation = e },
+        SdkRealtime.ConversationItemAdded i =>
+            new ResponseOutputItemRealtimeServerMessage(RealtimeServerMessageType.ConversationItemAdded) { Item = Item(i.Item),
+            RawRepresentation = e },
+        SdkRealtime.ConversationItemDone i =>
+            new ResponseOutputItemRealtimeServerMessage(RealtimeServerMessageType.ConversationItemDone) { Item = Item(i.Item),
+            RawRepresentation = e },
+        SdkRealtime.ServerError s =>
+            new ErrorRealtimeServerMessage { Error = new ErrorContent(s.Message) { ErrorCode = s.Code, Details = s.Param },
+            OriginatingMessageId = s.ClientEventId, RawRepresentation = e },
+        _ =>
+            new RealtimeServerMessage { Type = new RealtimeServerMessageType(string.IsNullOrEmpty(e.EventType) ? e.GetType().Name : e.EventType), RawRepresentation = e },
     };
 
-    private static OutputTextAudioRealtimeServerMessage Output(RealtimeServerMessageType type, string? responseId, string? itemId, SdkRealtime.RealtimeEvent raw, string? text = null, string? audio = null, int? contentIndex = null, int? outputIndex = null) =>
-        new(type) { ResponseId = responseId, ItemId = itemId, Text = text, Audio = audio, ContentIndex = contentIndex, OutputIndex = outputIndex, RawRepresentation = raw };
+    private static OutputTextAudioRealtimeServerMessage Output(RealtimeServerMessageType type, string? responseId, string? itemId,
+        SdkRealtime.RealtimeEvent raw, string? text = null, string? audio = null, int? contentIndex = null, int? outputIndex = null) =>
+        new(type) { ResponseId = responseId, ItemId = itemId, Text = text, Audio = audio, ContentIndex = contentIndex,
+            OutputIndex = outputIndex, RawRepresentation = raw };
 
     private static UsageDetails? Usage(SdkRealtime.RealtimeUsage? usage) => usage is null ? null : new UsageDetails
     {
@@ -41,7 +67,8 @@ internal static class RealtimeMessageMapper
         TotalTokenCount = usage.TotalTokens,
     };
 
-    /// <summary>A conversation item: a function call becomes a <see cref="FunctionCallContent"/> (what function invocation looks for), a message its text.</summary>
+    /// <summary>A conversation item: a function call becomes a <see cref="FunctionCallContent"/> (what function invocation looks for), a
+    /// message its text.</summary>
     internal static RealtimeConversationItem Item(SdkRealtime.RealtimeItem item)
     {
         var contents = new List<AIContent>();
@@ -51,7 +78,8 @@ internal static class RealtimeMessageMapper
         }
         else if (item.Type == "function_call_output" && item.CallId is { } outputCallId)
         {
-            contents.Add(new FunctionResultContent(outputCallId, item.Raw.ValueKind == JsonValueKind.Object && item.Raw.TryGetProperty("output", out var output) ? output.ToString() : null));
+            contents.Add(new FunctionResultContent(outputCallId, item.Raw.ValueKind == JsonValueKind.Object
+                && item.Raw.TryGetProperty("output", out var output) ? output.ToString() : null));
         }
         else if (item.Text is { } text)
         {
@@ -65,7 +93,8 @@ internal static class RealtimeMessageMapper
     /// <summary>The call's JSON arguments as a dictionary of <see cref="JsonElement"/> values; none when absent or not an object.</summary>
     private static Dictionary<string, object?>? Arguments(JsonElement raw)
     {
-        if (raw.ValueKind != JsonValueKind.Object || !raw.TryGetProperty("arguments", out var arguments) || arguments.ValueKind != JsonValueKind.String)
+        if (raw.ValueKind != JsonValueKind.Object || !raw.TryGetProperty("arguments", out var arguments)
+            || arguments.ValueKind != JsonValueKind.String)
         {
             return null;
         }

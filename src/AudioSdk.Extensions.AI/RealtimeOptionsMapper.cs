@@ -123,7 +123,8 @@ internal static class RealtimeOptionsMapper
                 throw new NotSupportedException($"Tool '{tool.Name}' ({tool.GetType().Name}) is not supported: realtime sessions take function declarations only.");
             }
 
-            result.Add(new SdkRealtime.RealtimeFunctionTool(function.Name, string.IsNullOrEmpty(function.Description) ? null : function.Description, function.JsonSchema.GetRawText()));
+            result.Add(new SdkRealtime.RealtimeFunctionTool(function.Name,
+                string.IsNullOrEmpty(function.Description) ? null : function.Description, function.JsonSchema.GetRawText()));
         }
 
         return result;

@@ -62,7 +62,8 @@ internal sealed class SentenceSplitter
         return sentences;
     }
 
-    /// <summary>The text left at the end of the stream, as a last sentence (or <see langword="null"/> when only whitespace is left).</summary>
+    /// <summary>The text left at the end of the stream, as a last sentence (or <see langword="null"/> when only whitespace is
+    /// left).</summary>
     public string? Flush()
     {
         var rest = _buffer.AsSpan(_start, _length - _start).Trim();
@@ -175,7 +176,8 @@ internal sealed class SentenceSplitter
                 return Long();
             }
 
-            var ends = IsFullWidthTerminal(_buffer[end - 1]) || IsFullWidthTerminal(c) || char.IsWhiteSpace(_buffer[end]) ? EndsSentence(i, end) : false;
+            var ends = IsFullWidthTerminal(_buffer[end - 1]) || IsFullWidthTerminal(c)
+                || char.IsWhiteSpace(_buffer[end]) ? EndsSentence(i, end) : false;
             if (ends is null)
             {
                 // An ellipsis: the next word decides.

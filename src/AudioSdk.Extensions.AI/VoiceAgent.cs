@@ -16,7 +16,8 @@ namespace AudioSdk.Extensions.AI;
 /// <remarks>
 /// Cancelling the token (or leaving the enumeration) stops every stage at once: the chat stream, the speech requests
 /// under way and the enumeration (barge-in). A turn that was cut short enters the history with only the sentences
-/// whose audio was yielded in full (none: the user's message alone), so the model remembers what the user heard. Failures keep their types: the
+/// whose audio was yielded in full (none: the user's message alone), so the model remembers what the user heard. Failures keep their types:
+/// the
 /// transcription's and speech's <see cref="AudioServiceException"/>, the chat client's own exceptions.
 /// One turn at a time per agent.
 /// </remarks>
@@ -55,7 +56,8 @@ public sealed class VoiceAgent
     /// <param name="audio">The user's speech.</param>
     /// <param name="cancellationToken">Stops every stage (barge-in).</param>
     /// <returns>The answer's audio in order, chunk by chunk, each with its sentence.</returns>
-    public async IAsyncEnumerable<VoiceAgentChunk> RespondAsync(AudioInput audio, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<VoiceAgentChunk> RespondAsync(AudioInput audio,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(audio);
         var heard = await _audio.TranscribeToTextAsync(audio, _options.Transcription, cancellationToken).ConfigureAwait(false);
@@ -71,7 +73,8 @@ public sealed class VoiceAgent
     /// <param name="cancellationToken">Stops every stage (barge-in).</param>
     /// <returns>The answer's audio in order, chunk by chunk, each with its sentence.</returns>
     /// <exception cref="InvalidOperationException">Another turn of this agent is under way.</exception>
-    public async IAsyncEnumerable<VoiceAgentChunk> RespondToTextAsync(string text, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<VoiceAgentChunk> RespondToTextAsync(string text,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (Interlocked.Exchange(ref _busy, 1) != 0)
@@ -81,7 +84,8 @@ public sealed class VoiceAgent
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var messages = new List<ChatMessage>(_history) { new(ChatRole.User, text) };
-        var sentences = Channel.CreateBounded<Sentence>(new BoundedChannelOptions(_options.MaxSentencesAhead) { SingleReader = true, SingleWriter = true });
+        var sentences = Channel.CreateBounded<Sentence>(new BoundedChannelOptions(_options.MaxSentencesAhead) { SingleReader = true,
+            SingleWriter = true });
         var heard = new List<string>();
         var complete = false;
         var producer = Task.Run(() => ProduceAsync(messages, sentences.Writer, stop.Token), CancellationToken.None);
@@ -203,7 +207,8 @@ public sealed class VoiceAgentOptions
     /// How each sentence is spoken (model and voice required): PCM (default, raw 24 kHz 16-bit mono for a player), WAV
     /// (each sentence its own file) or Opus for the web.
     /// </summary>
-    public SpeechOptions Speech { get; set; } = new() { Model = "gpt-4o-mini-tts", Voice = SpeechVoice.Alloy, ResponseFormat = SpeechFormat.Pcm };
+    public SpeechOptions Speech { get; set; } = new() { Model = "gpt-4o-mini-tts", Voice = SpeechVoice.Alloy,
+        ResponseFormat = SpeechFormat.Pcm };
 
     /// <summary>Passed through to the chat client on every turn.</summary>
     public ChatOptions? Chat { get; set; }

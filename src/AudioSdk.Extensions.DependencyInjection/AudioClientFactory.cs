@@ -6,7 +6,8 @@ using Microsoft.Extensions.Options;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Builds each named client once, over the factory's HttpClient, with the logger factory and clock from the container.</summary>
-internal sealed class AudioClientFactory(IServiceProvider services, IHttpClientFactory httpClients, IHttpMessageHandlerFactory handlers, IOptionsMonitor<AudioClientOptions> options, IOptionsFactory<AudioClientOptions> freshOptions) : IAudioClientFactory, IDisposable
+internal sealed class AudioClientFactory(IServiceProvider services, IHttpClientFactory httpClients, IHttpMessageHandlerFactory handlers,
+    IOptionsMonitor<AudioClientOptions> options, IOptionsFactory<AudioClientOptions> freshOptions) : IAudioClientFactory, IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<AudioClient>> _clients = new();
 
@@ -31,7 +32,8 @@ internal sealed class AudioClientFactory(IServiceProvider services, IHttpClientF
         var holder = services.GetRequiredKeyedService<PinnedHandlerHolder>(clientName);
         var http = httpClients.CreateClient(clientName);
         HttpMessageHandler? realtime = holder.Handler;
-        if (holder.Primary is { } pinned && PrimaryOf(handlers.CreateHandler(clientName)) is var primary && !ReferenceEquals(primary, pinned))
+        if (holder.Primary is { } pinned && PrimaryOf(handlers.CreateHandler(clientName)) is var primary
+            && !ReferenceEquals(primary, pinned))
         {
             // A builder call replaced the pinned primary handler: this client refuses to send anything, REST or realtime.
             var refusing = new RefusingHandler(clientName, primary.GetType().Name);
@@ -46,7 +48,8 @@ internal sealed class AudioClientFactory(IServiceProvider services, IHttpClientF
         copy.Attestor = null;
         copy.HttpHandler = realtime ?? configured.HttpHandler;
         copy.LoggerFactory = configured.LoggerFactory ?? services.GetService<ILoggerFactory>();
-        copy.TimeProvider = configured.TimeProvider == TimeProvider.System && services.GetService<TimeProvider>() is { } time ? time : configured.TimeProvider;
+        copy.TimeProvider = configured.TimeProvider == TimeProvider.System
+            && services.GetService<TimeProvider>() is { } time ? time : configured.TimeProvider;
 
         // Without an Endpoint, a pinned client's requests are built on its handler's base address: the placeholder the
         // handler moves to the attested router when it adopts one.

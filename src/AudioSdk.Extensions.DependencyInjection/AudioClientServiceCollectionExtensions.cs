@@ -30,13 +30,15 @@ public static class AudioClientServiceCollectionExtensions
     public static IHttpClientBuilder AddAudioClient(this IServiceCollection services, Action<AudioClientOptions> configure) =>
         Add(services, null, configure);
 
-    /// <summary>Registers the default <see cref="AudioClient"/> from a configuration section (see <see cref="Bind"/> for the keys).</summary>
+    /// <summary>Registers the default <see cref="AudioClient"/> from a configuration section (see <see cref="Bind"/> for the
+    /// keys).</summary>
     /// <param name="services">The services.</param>
     /// <param name="section">The section, such as <c>configuration.GetSection("Audio")</c>.</param>
     public static IHttpClientBuilder AddAudioClient(this IServiceCollection services, IConfiguration section) =>
         Add(services, null, options => Bind(section, options));
 
-    /// <summary>Registers a named <see cref="AudioClient"/>, resolved as a keyed service (<c>[FromKeyedServices(name)]</c>) or through <see cref="IAudioClientFactory"/>.</summary>
+    /// <summary>Registers a named <see cref="AudioClient"/>, resolved as a keyed service (<c>[FromKeyedServices(name)]</c>) or through
+    /// <see cref="IAudioClientFactory"/>.</summary>
     /// <param name="services">The services.</param>
     /// <param name="name">The client's name (and service key).</param>
     /// <param name="configure">Sets the options.</param>
@@ -133,7 +135,8 @@ public static class AudioClientServiceCollectionExtensions
         "Authorization", "Proxy-Authorization", "WWW-Authenticate", "Proxy-Authenticate", "api-key", "x-api-key", "Cookie", "Set-Cookie",
     };
 
-    private static readonly string[] SensitiveNameParts = ["key", "token", "secret", "auth", "password", "credential", "signature", "cookie", "session"];
+    private static readonly string[] SensitiveNameParts = ["key", "token", "secret", "auth", "password", "credential", "signature",
+        "cookie", "session"];
 
     /// <summary>Headers whose values are never logged: the ones that carry the key, and any whose name says it holds a secret.</summary>
     internal static bool IsSensitiveHeader(string name) =>
@@ -151,9 +154,12 @@ public static class AudioClientServiceCollectionExtensions
 
         // Pinning keeps working under the factory: the pinned handler is the primary handler, one per client name,
         // kept for the client's life (the factory never rotates it), and handed to the client for the realtime socket too.
-        services.AddKeyedSingleton<PinnedHandlerHolder>(clientName, (sp, _) => new PinnedHandlerHolder(sp.GetRequiredService<IOptionsMonitor<AudioClientOptions>>().Get(optionsName)));
+        services.AddKeyedSingleton<PinnedHandlerHolder>(clientName, (sp, _) =>
+            new PinnedHandlerHolder(sp.GetRequiredService<IOptionsMonitor<AudioClientOptions>>().Get(optionsName)));
         var builder = services.AddHttpClient(clientName)
-            .ConfigurePrimaryHttpMessageHandler(sp => (HttpMessageHandler?)sp.GetRequiredKeyedService<PinnedHandlerHolder>(clientName).Primary ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .ConfigurePrimaryHttpMessageHandler(sp =>
+                (HttpMessageHandler?)sp.GetRequiredKeyedService<PinnedHandlerHolder>(clientName).Primary
+                ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
 
@@ -179,7 +185,8 @@ public static class AudioClientServiceCollectionExtensions
         }
         else
         {
-            services.AddKeyedSingleton<AudioClient>(name, (sp, key) => sp.GetRequiredService<IAudioClientFactory>().CreateClient((string)key!));
+            services.AddKeyedSingleton<AudioClient>(name, (sp, key) =>
+                sp.GetRequiredService<IAudioClientFactory>().CreateClient((string)key!));
         }
 
         return builder;
@@ -190,7 +197,8 @@ public static class AudioClientServiceCollectionExtensions
         var loggers = services.GetService<ILoggerFactory>() ?? Logging.Abstractions.NullLoggerFactory.Instance;
         var redact = services.GetRequiredService<IOptionsMonitor<HttpClientFactoryOptions>>().Get(clientName).ShouldRedactHeaderValue;
         var category = $"System.Net.Http.HttpClient.{clientName}.{(logical ? "LogicalHandler" : "ClientHandler")}";
-        return new RedactingHttpClientLogger(loggers.CreateLogger(category), header => IsSensitiveHeader(header) || redact(header), logical);
+        return new RedactingHttpClientLogger(loggers.CreateLogger(category), header => IsSensitiveHeader(header) || redact(header),
+            logical);
     }
 
     private static void ReadTime(IConfiguration section, string key, Action<TimeSpan> set, List<string> problems)

@@ -17,7 +17,8 @@ internal sealed class PinnedHandlerHolder : IDisposable
     /// <summary>The pinned handler: realtime goes through it, and the EHBP stage attests through it.</summary>
     public PinnedHttpHandler? Handler { get; }
 
-    /// <summary>The HttpClient's primary handler: the EHBP stage over the pinned handler's attestation when the options choose it (the default for an attestation with an HPKE key), else the pinned handler.</summary>
+    /// <summary>The HttpClient's primary handler: the EHBP stage over the pinned handler's attestation when the options choose it (the
+    /// default for an attestation with an HPKE key), else the pinned handler.</summary>
     public HttpMessageHandler? Primary { get; }
 
     public void Dispose()

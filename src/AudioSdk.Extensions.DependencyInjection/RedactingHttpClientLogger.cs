@@ -70,7 +70,8 @@ internal sealed partial class RedactingHttpClientLogger(ILogger logger, Func<str
         (context as IDisposable)?.Dispose();
     }
 
-    public void LogRequestFailed(object? context, HttpRequestMessage request, HttpResponseMessage? response, Exception exception, TimeSpan elapsed)
+    public void LogRequestFailed(object? context, HttpRequestMessage request, HttpResponseMessage? response, Exception exception,
+        TimeSpan elapsed)
     {
         RequestFailed(logger, elapsed.TotalMilliseconds, exception.GetType().Name, exception);
         (context as IDisposable)?.Dispose();

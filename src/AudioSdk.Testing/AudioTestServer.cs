@@ -61,7 +61,8 @@ public sealed class AudioTestServer : IAsyncDisposable
     /// <summary>Application bytes received over all connections (decrypted; a refused TLS handshake adds nothing).</summary>
     public long ApplicationBytesReceived => _state.Counters.Bytes;
 
-    /// <summary>The server's X25519 HPKE public key (32 bytes) when <see cref="AudioTestServerOptions.Ehbp"/> is on; empty otherwise.</summary>
+    /// <summary>The server's X25519 HPKE public key (32 bytes) when <see cref="AudioTestServerOptions.Ehbp"/> is on; empty
+    /// otherwise.</summary>
     public ReadOnlyMemory<byte> HpkePublicKey => _state.Ehbp?.PublicKey ?? ReadOnlyMemory<byte>.Empty;
 
     /// <summary>Responses that have started and not yet finished.</summary>
@@ -73,12 +74,14 @@ public sealed class AudioTestServer : IAsyncDisposable
     /// <summary>Starts a server on 127.0.0.1 with a free port.</summary>
     /// <param name="options">How it behaves; defaults apply when <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
-    public static async Task<AudioTestServer> StartAsync(AudioTestServerOptions? options = null, CancellationToken cancellationToken = default)
+    public static async Task<AudioTestServer> StartAsync(AudioTestServerOptions? options = null,
+        CancellationToken cancellationToken = default)
     {
         options ??= new AudioTestServerOptions();
         if (options.TinfoilBundle && (options.Certificate is null || !options.Ehbp))
         {
-            throw new ArgumentException("TinfoilBundle binds the server's TLS key and EHBP key: set Certificate and Ehbp as well.", nameof(options));
+            throw new ArgumentException("TinfoilBundle binds the server's TLS key and EHBP key: set Certificate and Ehbp as well.",
+                nameof(options));
         }
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -121,16 +124,20 @@ public sealed class AudioTestServer : IAsyncDisposable
     /// as in production. For tests only: with it, a client runs the whole attested flow, EHBP or TLS pinning, offline.
     /// Give the client <see cref="Endpoint"/> as its endpoint (the bundle names <c>localhost</c> without this port).
     /// </summary>
-    /// <param name="options">Further settings (clock, timeouts); the flow, service and collateral addresses and the handler are set here.</param>
-    /// <exception cref="InvalidOperationException">The server was not started with <see cref="AudioTestServerOptions.TinfoilBundle"/>.</exception>
+    /// <param name="options">Further settings (clock, timeouts); the flow, service and collateral addresses and the handler are set
+    /// here.</param>
+    /// <exception cref="InvalidOperationException">The server was not started with
+    /// <see cref="AudioTestServerOptions.TinfoilBundle"/>.</exception>
     public TinfoilAttestor CreateTinfoilAttestor(TinfoilAttestorOptions? options = null)
     {
-        var tinfoil = _state.Tinfoil ?? throw new InvalidOperationException("Start the server with TinfoilBundle (and Certificate and Ehbp) to serve attestation bundles.");
+        var tinfoil = _state.Tinfoil
+            ?? throw new InvalidOperationException("Start the server with TinfoilBundle (and Certificate and Ehbp) to serve attestation bundles.");
         var certificate = Options.Certificate!;
         var handler = new SocketsHttpHandler
         {
             // The server's certificate is self-signed: the attestation fetch accepts exactly that certificate.
-            SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null && presented.GetCertHashString() == certificate.GetCertHashString() },
+            SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null
+                && presented.GetCertHashString() == certificate.GetCertHashString() },
         };
         lock (_handlers)
         {
@@ -165,7 +172,8 @@ public sealed class AudioTestServer : IAsyncDisposable
         _state.Add(action);
     }
 
-    /// <summary>Queues what the conversation dialect answers its next response with (the default reply says what it heard or read).</summary>
+    /// <summary>Queues what the conversation dialect answers its next response with (the default reply says what it heard or
+    /// read).</summary>
     /// <param name="reply">The scripted reply.</param>
     public void EnqueueConversationReply(ConversationReply reply)
     {

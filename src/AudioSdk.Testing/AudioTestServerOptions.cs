@@ -27,7 +27,8 @@ public sealed class AudioTestServerOptions
     /// </summary>
     public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; set; }
 
-    /// <summary>Answer every request with <c>Connection: close</c>, so each request opens a new connection (and, with TLS, a new handshake).</summary>
+    /// <summary>Answer every request with <c>Connection: close</c>, so each request opens a new connection (and, with TLS, a new
+    /// handshake).</summary>
     public bool CloseConnectionAfterEachResponse { get; set; }
 
     /// <summary>How the OpenAI realtime dialect behaves: as OpenAI (default) or as Tinfoil serves it.</summary>
@@ -43,7 +44,8 @@ public sealed class AudioTestServerOptions
     public ISet<string> RealtimeModels { get; } = new HashSet<string> { "voxtral-mini-4b-realtime", "whisper-large-v3-turbo" };
 
     /// <summary>Models that open OpenAI's conversational realtime dialect on <c>/v1/realtime?model=</c> (voice agents).</summary>
-    public ISet<string> ConversationModels { get; } = new HashSet<string> { "gpt-realtime", "gpt-realtime-mini", "gpt-4o-realtime-preview", "gpt-4o-mini-realtime-preview" };
+    public ISet<string> ConversationModels { get; } = new HashSet<string> { "gpt-realtime", "gpt-realtime-mini", "gpt-4o-realtime-preview",
+        "gpt-4o-mini-realtime-preview" };
 
     /// <summary>The pause between the deltas of a conversation response (default 2 ms), so a client can cancel in the middle.</summary>
     public TimeSpan ConversationDeltaInterval { get; set; } = TimeSpan.FromMilliseconds(2);

@@ -12,7 +12,8 @@ public sealed class ConversationReply
     /// </summary>
     public string Text { get; init; } = string.Empty;
 
-    /// <summary>Function calls the model makes in this response, after the text, in order (none when the tool choice is <c>none</c>).</summary>
+    /// <summary>Function calls the model makes in this response, after the text, in order (none when the tool choice is
+    /// <c>none</c>).</summary>
     public IReadOnlyList<ConversationToolCall> ToolCalls { get; init; } = [];
 
     /// <summary>

@@ -8,7 +8,8 @@ namespace AudioSdk.Testing;
 /// </summary>
 public sealed class RealtimeScriptedAction
 {
-    /// <summary>The client event type that triggers it (such as <c>input_audio_buffer.commit</c>); <see langword="null"/> triggers on connect.</summary>
+    /// <summary>The client event type that triggers it (such as <c>input_audio_buffer.commit</c>); <see langword="null"/> triggers on
+    /// connect.</summary>
     public string? OnClientEvent { get; init; }
 
     /// <summary>How long to wait first.</summary>
@@ -23,7 +24,8 @@ public sealed class RealtimeScriptedAction
     /// </summary>
     public byte[]? SendRaw { get; init; }
 
-    /// <summary>The frame type for <see cref="SendRaw"/>. Default text (a client's WebSocket fails text frames that are not UTF-8).</summary>
+    /// <summary>The frame type for <see cref="SendRaw"/>. Default text (a client's WebSocket fails text frames that are not
+    /// UTF-8).</summary>
     public WebSocketMessageType RawMessageType { get; init; } = WebSocketMessageType.Text;
 
     /// <summary>Cut the TCP connection while the client's next message is arriving (a reset during its send).</summary>

@@ -24,7 +24,8 @@ public sealed class ReceivedAudio
     /// <summary>The bytes, when there were at most <see cref="AudioTestServerOptions.MaxCapturedFileBytes"/>.</summary>
     public byte[]? Bytes { get; init; }
 
-    /// <summary>The container found from the first bytes: <c>wav</c>, <c>mp3</c>, <c>flac</c>, <c>ogg</c>, <c>webm</c>, <c>mp4</c>, or <c>unknown</c>.</summary>
+    /// <summary>The container found from the first bytes: <c>wav</c>, <c>mp3</c>, <c>flac</c>, <c>ogg</c>, <c>webm</c>, <c>mp4</c>, or
+    /// <c>unknown</c>.</summary>
     public string Format { get; init; } = "unknown";
 
     /// <summary>The sample rate, for WAV.</summary>
@@ -45,6 +46,7 @@ public sealed class ReceivedAudio
     /// </summary>
     public IReadOnlyList<SoundBurst> Bursts { get; init; } = [];
 
-    /// <summary>True when the upload was PCM16 or float32 WAV and so was searched for sound; silent audio then transcribes to nothing.</summary>
+    /// <summary>True when the upload was PCM16 or float32 WAV and so was searched for sound; silent audio then transcribes to
+    /// nothing.</summary>
     public bool SoundAnalysed { get; init; }
 }

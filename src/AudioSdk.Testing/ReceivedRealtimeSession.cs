@@ -59,4 +59,5 @@ public sealed class ReceivedRealtimeSession
 /// <param name="Duration">Their duration.</param>
 /// <param name="FrequencyHz">The dominant frequency heard, 0 for silence.</param>
 /// <param name="Transcript">The transcript sent back.</param>
-public sealed record ReceivedUtterance(string ItemId, byte[] Bytes, int SampleRate, TimeSpan Duration, double FrequencyHz, string Transcript);
+public sealed record ReceivedUtterance(string ItemId, byte[] Bytes, int SampleRate, TimeSpan Duration, double FrequencyHz,
+    string Transcript);

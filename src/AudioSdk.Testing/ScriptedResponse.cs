@@ -9,7 +9,8 @@ namespace AudioSdk.Testing;
 /// </summary>
 public sealed class ScriptedResponse
 {
-    /// <summary>Only requests whose path ends with this (such as <c>/audio/speech</c>) take this answer; <see langword="null"/> matches any.</summary>
+    /// <summary>Only requests whose path ends with this (such as <c>/audio/speech</c>) take this answer; <see langword="null"/> matches
+    /// any.</summary>
     public string? PathSuffix { get; init; }
 
     /// <summary>The status to answer with; <see langword="null"/> lets the server answer normally (after any delay or pause).</summary>
@@ -42,7 +43,8 @@ public sealed class ScriptedResponse
     /// <param name="message">The message.</param>
     /// <param name="type">The error type.</param>
     /// <param name="param">The parameter named.</param>
-    public static ScriptedResponse Error(int status, string? code, string message = "Scripted error.", string type = "invalid_request_error", string? param = null)
+    public static ScriptedResponse Error(int status, string? code, string message = "Scripted error.",
+        string type = "invalid_request_error", string? param = null)
     {
         var error = new JsonObject { ["message"] = message, ["type"] = type, ["param"] = param, ["code"] = code };
         return new ScriptedResponse { Status = status, Body = new JsonObject { ["error"] = error }.ToJsonString() };

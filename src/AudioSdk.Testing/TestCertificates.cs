@@ -7,7 +7,8 @@ namespace AudioSdk.Testing;
 /// <summary>Self-signed certificates for HTTPS and WSS tests on 127.0.0.1.</summary>
 public static class TestCertificates
 {
-    /// <summary>A self-signed ECDSA P-256 server certificate for <c>localhost</c> and 127.0.0.1 / ::1, valid for a day, with an exportable private key.</summary>
+    /// <summary>A self-signed ECDSA P-256 server certificate for <c>localhost</c> and 127.0.0.1 / ::1, valid for a day, with an exportable
+    /// private key.</summary>
     /// <param name="subject">The common name.</param>
     public static X509Certificate2 CreateSelfSigned(string subject = "localhost")
     {

@@ -21,11 +21,13 @@ public partial class AudioClient
     /// <exception cref="ArgumentException">An option is invalid, or the format is not JSON.</exception>
     /// <exception cref="LongFormChunkException">A chunk failed for good; it names the chunk and keeps what the others produced.</exception>
     /// <exception cref="InvalidOperationException">The format needs ffmpeg to be split and ffmpeg is not installed.</exception>
-    public virtual async Task<Transcription> TranscribeLongAsync(AudioInput audio, TranscriptionOptions options, LongFormOptions? longForm = null, CancellationToken cancellationToken = default)
+    public virtual async Task<Transcription> TranscribeLongAsync(AudioInput audio, TranscriptionOptions options,
+        LongFormOptions? longForm = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         var format = options.ResponseFormat ?? TranscriptionFormat.VerboseJson;
-        TranscriptionRequest.Validate(audio, options, Validation.JsonFormat(format, nameof(TranscribeLongAsync), "one typed transcript", nameof(TranscribeLongToTextAsync)));
+        TranscriptionRequest.Validate(audio, options,
+            Validation.JsonFormat(format, nameof(TranscribeLongAsync), "one typed transcript", nameof(TranscribeLongToTextAsync)));
         var chunkOptions = options with { ResponseFormat = format };
         return await LongFormRunner.RunAsync(
             audio,
@@ -46,7 +48,8 @@ public partial class AudioClient
     /// <param name="longForm">Limits, parallelism and progress.</param>
     /// <param name="cancellationToken">Cancels every chunk.</param>
     /// <returns>One document for the whole recording, with the first chunk's metadata.</returns>
-    public virtual async Task<AudioTextResult> TranscribeLongToTextAsync(AudioInput audio, TranscriptionOptions options, LongFormOptions? longForm = null, CancellationToken cancellationToken = default)
+    public virtual async Task<AudioTextResult> TranscribeLongToTextAsync(AudioInput audio, TranscriptionOptions options,
+        LongFormOptions? longForm = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         var format = LongFormRunner.TextFormat(options.ResponseFormat);
@@ -68,11 +71,13 @@ public partial class AudioClient
     /// <param name="longForm">Limits, parallelism and progress.</param>
     /// <param name="cancellationToken">Cancels every chunk.</param>
     /// <returns>One translation for the whole recording.</returns>
-    public virtual async Task<Translation> TranslateLongAsync(AudioInput audio, TranslationOptions options, LongFormOptions? longForm = null, CancellationToken cancellationToken = default)
+    public virtual async Task<Translation> TranslateLongAsync(AudioInput audio, TranslationOptions options,
+        LongFormOptions? longForm = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         var format = options.ResponseFormat ?? TranscriptionFormat.VerboseJson;
-        TranslationRequest.Validate(audio, options, Validation.JsonFormat(format, nameof(TranslateLongAsync), "one typed translation", nameof(TranslateLongToTextAsync)));
+        TranslationRequest.Validate(audio, options,
+            Validation.JsonFormat(format, nameof(TranslateLongAsync), "one typed translation", nameof(TranslateLongToTextAsync)));
         var chunkOptions = options with { ResponseFormat = format };
         return await LongFormRunner.RunAsync(
             audio,
@@ -90,7 +95,8 @@ public partial class AudioClient
     /// <param name="longForm">Limits, parallelism and progress.</param>
     /// <param name="cancellationToken">Cancels every chunk.</param>
     /// <returns>One document for the whole recording.</returns>
-    public virtual async Task<AudioTextResult> TranslateLongToTextAsync(AudioInput audio, TranslationOptions options, LongFormOptions? longForm = null, CancellationToken cancellationToken = default)
+    public virtual async Task<AudioTextResult> TranslateLongToTextAsync(AudioInput audio, TranslationOptions options,
+        LongFormOptions? longForm = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         var format = LongFormRunner.TextFormat(options.ResponseFormat);

@@ -14,7 +14,8 @@ public partial class AudioClient
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The models, with the response's metadata.</returns>
     /// <exception cref="AudioServiceException">The service answered with an error.</exception>
-    /// <exception cref="AudioTransportException">The connection failed, broke or timed out after the retries (see <see cref="AudioTransportException.IsTimeout"/>; the cause is the inner exception).</exception>
+    /// <exception cref="AudioTransportException">The connection failed, broke or timed out after the retries (see
+    /// <see cref="AudioTransportException.IsTimeout"/>; the cause is the inner exception).</exception>
     public virtual Task<ModelList> ListModelsAsync(string? recommendedFor = null, CancellationToken cancellationToken = default)
     {
         var path = string.IsNullOrEmpty(recommendedFor) ? "models" : "models?recommended_for=" + Uri.EscapeDataString(recommendedFor);
@@ -34,11 +35,13 @@ public partial class AudioClient
     /// <returns>The model.</returns>
     /// <exception cref="ArgumentException">The id is empty.</exception>
     /// <exception cref="AudioServiceException">The service answered with an error (404 for an unknown model).</exception>
-    /// <exception cref="AudioTransportException">The connection failed, broke or timed out after the retries (see <see cref="AudioTransportException.IsTimeout"/>; the cause is the inner exception).</exception>
+    /// <exception cref="AudioTransportException">The connection failed, broke or timed out after the retries (see
+    /// <see cref="AudioTransportException.IsTimeout"/>; the cause is the inner exception).</exception>
     public virtual Task<ModelInfo> GetModelAsync(string modelId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
         var path = "models/" + string.Join('/', modelId.Split('/').Select(Uri.EscapeDataString));
-        return SendAsync(RequestSpec.Get(path, "models.get"), (response, ct) => ResponseReader.JsonAsync(response, AudioSdkJsonContext.Default.ModelInfo, ct), cancellationToken);
+        return SendAsync(RequestSpec.Get(path, "models.get"), (response, ct) =>
+            ResponseReader.JsonAsync(response, AudioSdkJsonContext.Default.ModelInfo, ct), cancellationToken);
     }
 }

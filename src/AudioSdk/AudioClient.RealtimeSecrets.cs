@@ -15,8 +15,10 @@ public partial class AudioClient
     /// <returns>The key with its expiry and the effective session configuration.</returns>
     /// <exception cref="ArgumentException">An option is invalid (checked before sending).</exception>
     /// <exception cref="AudioServiceException">The service answered with an error, or without a key.</exception>
-    /// <exception cref="AudioTransportException">The connection failed, broke or timed out after the retries (see <see cref="AudioTransportException.IsTimeout"/>; the cause is the inner exception).</exception>
-    public virtual Task<RealtimeClientSecret> CreateRealtimeClientSecretAsync(RealtimeClientSecretOptions? options = null, CancellationToken cancellationToken = default)
+    /// <exception cref="AudioTransportException">The connection failed, broke or timed out after the retries (see
+    /// <see cref="AudioTransportException.IsTimeout"/>; the cause is the inner exception).</exception>
+    public virtual Task<RealtimeClientSecret> CreateRealtimeClientSecretAsync(RealtimeClientSecretOptions? options = null,
+        CancellationToken cancellationToken = default)
     {
         options ??= new RealtimeClientSecretOptions();
         ClientSecretRequest.Validate(options);

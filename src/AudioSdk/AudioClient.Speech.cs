@@ -13,13 +13,17 @@ public partial class AudioClient
     /// latency, <see cref="StreamSpeechAsync"/> hands the audio over as it arrives.
     /// </summary>
     /// <param name="input">The text, at most 4096 characters.</param>
-    /// <param name="options">The request's fields; <see cref="SpeechOptions.Model"/> and <see cref="SpeechOptions.Voice"/> may be left null where the provider has defaults.</param>
+    /// <param name="options">The request's fields; <see cref="SpeechOptions.Model"/> and <see cref="SpeechOptions.Voice"/> may be left null
+    /// where the provider has defaults.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The audio with its content type and the response's metadata.</returns>
     /// <exception cref="ArgumentException">The text is empty or too long, or an option is invalid (checked before sending).</exception>
-    /// <exception cref="AudioServiceException">The service answered with an error, or with a success that carries no audio (<see cref="AudioErrorCodes.InvalidResponse"/>).</exception>
-    /// <exception cref="AudioTransportException">The connection failed, broke or timed out after the retries (see <see cref="AudioTransportException.IsTimeout"/>; the cause is the inner exception).</exception>
-    public virtual async Task<SpeechResult> GenerateSpeechAsync(string input, SpeechOptions options, CancellationToken cancellationToken = default)
+    /// <exception cref="AudioServiceException">The service answered with an error, or with a success that carries no audio
+    /// (<see cref="AudioErrorCodes.InvalidResponse"/>).</exception>
+    /// <exception cref="AudioTransportException">The connection failed, broke or timed out after the retries (see
+    /// <see cref="AudioTransportException.IsTimeout"/>; the cause is the inner exception).</exception>
+    public virtual async Task<SpeechResult> GenerateSpeechAsync(string input, SpeechOptions options,
+        CancellationToken cancellationToken = default)
     {
         var spec = PrepareSpeech(input, options);
         return await SendAsync(
@@ -33,7 +37,8 @@ public partial class AudioClient
                     using var audio = new MemoryStream();
                     var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
                     await using var bodyScope = body.ConfigureAwait(false);
-                    var events = StreamedBody.ReadEventsAsync(body, response, SpeechEventReader.Decoder(metadata, _options.ApiKey, u => usage = u), SpeechEventReader.CutShort, ct);
+                    var events = StreamedBody.ReadEventsAsync(body, response,
+                        SpeechEventReader.Decoder(metadata, _options.ApiKey, u => usage = u), SpeechEventReader.CutShort, ct);
                     await foreach (var chunk in events.ConfigureAwait(false))
                     {
                         audio.Write(chunk.Span);
@@ -46,10 +51,12 @@ public partial class AudioClient
                 if (bytes.Length == 0)
                 {
                     // A success without a byte of audio is never speech: say so rather than hand back silence.
-                    throw ResponseReader.InvalidResponse(response, $"The service answered {(int)response.StatusCode} to a speech request with an empty body: no audio came back.");
+                    throw ResponseReader.InvalidResponse(response,
+                        $"The service answered {(int)response.StatusCode} to a speech request with an empty body: no audio came back.");
                 }
 
-                return new SpeechResult(bytes, SpeechRequest.ContentTypeOf(response.Content.Headers.ContentType?.MediaType, bytes, options.ResponseFormat), metadata);
+                return new SpeechResult(bytes,
+                    SpeechRequest.ContentTypeOf(response.Content.Headers.ContentType?.MediaType, bytes, options.ResponseFormat), metadata);
             },
             cancellationToken).ConfigureAwait(false);
     }
@@ -60,12 +67,15 @@ public partial class AudioClient
     /// <c>speech.audio.delta</c> events (<see cref="SpeechOptions.StreamFormat"/> = <see cref="SpeechStreamFormat.Sse"/>).
     /// </summary>
     /// <param name="input">The text, at most 4096 characters.</param>
-    /// <param name="options">The request's fields; <see cref="SpeechOptions.Model"/> and <see cref="SpeechOptions.Voice"/> may be left null where the provider has defaults.</param>
+    /// <param name="options">The request's fields; <see cref="SpeechOptions.Model"/> and <see cref="SpeechOptions.Voice"/> may be left null
+    /// where the provider has defaults.</param>
     /// <param name="cancellationToken">Cancels the request and the stream.</param>
     /// <returns>The audio chunks; enumerate once.</returns>
     /// <exception cref="ArgumentException">The text is empty or too long, or an option is invalid (thrown at the call).</exception>
     /// <exception cref="AudioServiceException">The service answered with an error, before or during the stream.</exception>
-    /// <exception cref="AudioTransportException">The connection failed, broke or timed out after the retries (see <see cref="AudioTransportException.IsTimeout"/>; the cause is the inner exception), before or while the body was streaming.</exception>
+    /// <exception cref="AudioTransportException">The connection failed, broke or timed out after the retries (see
+    /// <see cref="AudioTransportException.IsTimeout"/>; the cause is the inner exception), before or while the body was
+    /// streaming.</exception>
     public virtual SpeechStream StreamSpeechAsync(string input, SpeechOptions options, CancellationToken cancellationToken = default)
     {
         var spec = PrepareSpeech(input, options);
@@ -75,10 +85,13 @@ public partial class AudioClient
     }
 
     /// <summary>The speech response as a stream: the body itself for raw audio, decoded deltas for SSE.</summary>
-    private async Task<Stream> OpenSpeechAsync(SpeechStream target, RequestSpec spec, SpeechOptions options, CancellationToken callToken, CancellationToken openToken)
+    private async Task<Stream> OpenSpeechAsync(SpeechStream target, RequestSpec spec, SpeechOptions options, CancellationToken callToken,
+        CancellationToken openToken)
     {
-        var linked = callToken.CanBeCanceled && openToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(callToken, openToken) : null;
-        var (body, sse) = await OpenSpeechBodyAsync(target, spec, options, linked?.Token ?? (openToken.CanBeCanceled ? openToken : callToken), linked).ConfigureAwait(false);
+        var linked = callToken.CanBeCanceled
+            && openToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(callToken, openToken) : null;
+        var (body, sse) = await OpenSpeechBodyAsync(target, spec, options, linked?.Token
+            ?? (openToken.CanBeCanceled ? openToken : callToken), linked).ConfigureAwait(false);
         return sse ? new ChunkReadStream(SpeechDeltas(body, target).GetAsyncEnumerator(body.Token), body) : body;
     }
 
@@ -103,7 +116,8 @@ public partial class AudioClient
     /// Sends the speech request and opens its body, which owns the response and <paramref name="owned"/> (disposed here if
     /// the request fails); sets the target's metadata and content type once the headers arrive.
     /// </summary>
-    private async Task<(StreamedBody Body, bool Sse)> OpenSpeechBodyAsync(SpeechStream target, RequestSpec spec, SpeechOptions options, CancellationToken token, IDisposable? owned)
+    private async Task<(StreamedBody Body, bool Sse)> OpenSpeechBodyAsync(SpeechStream target, RequestSpec spec, SpeechOptions options,
+        CancellationToken token, IDisposable? owned)
     {
         StreamingResponse? streaming = null;
         try
@@ -124,7 +138,8 @@ public partial class AudioClient
     }
 
     private IAsyncEnumerable<ReadOnlyMemory<byte>> SpeechDeltas(StreamedBody body, SpeechStream target) =>
-        body.ReadEventsAsync(SpeechEventReader.Decoder(body.Metadata, _options.ApiKey, usage => target.Usage = usage), SpeechEventReader.CutShort);
+        body.ReadEventsAsync(SpeechEventReader.Decoder(body.Metadata, _options.ApiKey, usage => target.Usage = usage),
+            SpeechEventReader.CutShort);
 
     private RequestSpec PrepareSpeech(string input, SpeechOptions options)
     {
@@ -132,10 +147,12 @@ public partial class AudioClient
         var body = SpeechRequest.Body(input, options);
         if (Telemetry.CharactersSynthesized.Enabled)
         {
-            Telemetry.CharactersSynthesized.Add(SpeechRequest.CountCharacters(input), new KeyValuePair<string, object?>("gen_ai.request.model", options.Model));
+            Telemetry.CharactersSynthesized.Add(SpeechRequest.CountCharacters(input), new KeyValuePair<string,
+                object?>("gen_ai.request.model", options.Model));
         }
 
         var accept = options.StreamFormat == SpeechStreamFormat.Sse ? RequestSpec.EventStreamMediaType : SpeechRequest.ContentTypeFor(options.ResponseFormat) + ", */*";
-        return new RequestSpec(HttpMethod.Post, SpeechRequest.Path, () => SpeechRequest.Content(body), replayable: true) { Operation = "speech", Model = options.Model, UploadBytes = body.Length, Accept = accept };
+        return new RequestSpec(HttpMethod.Post, SpeechRequest.Path, () => SpeechRequest.Content(body),
+            replayable: true) { Operation = "speech", Model = options.Model, UploadBytes = body.Length, Accept = accept };
     }
 }

@@ -16,17 +16,21 @@ public partial class AudioClient
     /// use <see cref="TranscribeToTextAsync"/>.
     /// </summary>
     /// <param name="audio">The audio to upload.</param>
-    /// <param name="options">The request's fields; <see cref="TranscriptionOptions.Model"/> may be left null where the provider has a default.</param>
+    /// <param name="options">The request's fields; <see cref="TranscriptionOptions.Model"/> may be left null where the provider has a
+    /// default.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The transcript, with the response's metadata.</returns>
     /// <exception cref="ArgumentException">An option is invalid or the audio is empty (checked before sending).</exception>
     /// <exception cref="AudioServiceException">The service answered with an error.</exception>
-    /// <exception cref="AudioTransportException">The connection failed, broke or timed out after the retries (see <see cref="AudioTransportException.IsTimeout"/>; the cause is the inner exception).</exception>
-    public virtual Task<Transcription> TranscribeAsync(AudioInput audio, TranscriptionOptions options, CancellationToken cancellationToken = default)
+    /// <exception cref="AudioTransportException">The connection failed, broke or timed out after the retries (see
+    /// <see cref="AudioTransportException.IsTimeout"/>; the cause is the inner exception).</exception>
+    public virtual Task<Transcription> TranscribeAsync(AudioInput audio, TranscriptionOptions options,
+        CancellationToken cancellationToken = default)
     {
         var format = options?.ResponseFormat ?? TranscriptionFormat.Json;
         var formatProblem = Validation.JsonFormat(format, nameof(TranscribeAsync), "a typed transcript", nameof(TranscribeToTextAsync));
-        return SendAsync(PrepareTranscriptionAsync(audio, options!, format, stream: false, formatProblem, cancellationToken), ReadTranscriptionAsync, cancellationToken);
+        return SendAsync(PrepareTranscriptionAsync(audio, options!, format, stream: false, formatProblem, cancellationToken),
+            ReadTranscriptionAsync, cancellationToken);
     }
 
     /// <summary>
@@ -34,17 +38,22 @@ public partial class AudioClient
     /// or any other format's body unparsed.
     /// </summary>
     /// <param name="audio">The audio to upload.</param>
-    /// <param name="options">The request's fields; <see cref="TranscriptionOptions.Model"/> may be left null where the provider has a default.</param>
+    /// <param name="options">The request's fields; <see cref="TranscriptionOptions.Model"/> may be left null where the provider has a
+    /// default.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The body, with the response's metadata; converts implicitly to <see cref="string"/>.</returns>
     /// <exception cref="ArgumentException">An option is invalid or the audio is empty (checked before sending).</exception>
     /// <exception cref="AudioServiceException">The service answered with an error.</exception>
-    /// <exception cref="AudioTransportException">The connection failed, broke or timed out after the retries (see <see cref="AudioTransportException.IsTimeout"/>; the cause is the inner exception).</exception>
-    public virtual async Task<AudioTextResult> TranscribeToTextAsync(AudioInput audio, TranscriptionOptions options, CancellationToken cancellationToken = default)
+    /// <exception cref="AudioTransportException">The connection failed, broke or timed out after the retries (see
+    /// <see cref="AudioTransportException.IsTimeout"/>; the cause is the inner exception).</exception>
+    public virtual async Task<AudioTextResult> TranscribeToTextAsync(AudioInput audio, TranscriptionOptions options,
+        CancellationToken cancellationToken = default)
     {
         var format = options?.ResponseFormat ?? TranscriptionFormat.Text;
-        var spec = await PrepareTranscriptionAsync(audio, options!, format, stream: false, formatProblem: null, cancellationToken).ConfigureAwait(false);
-        return await SendAsync(spec, (response, ct) => ResponseReader.TextAsync(response, format.ToString(), ct), cancellationToken).ConfigureAwait(false);
+        var spec = await PrepareTranscriptionAsync(audio, options!, format, stream: false, formatProblem: null,
+            cancellationToken).ConfigureAwait(false);
+        return await SendAsync(spec, (response, ct) => ResponseReader.TextAsync(response, format.ToString(), ct),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -53,21 +62,27 @@ public partial class AudioClient
     /// Servers that stream in vLLM's chunk form (<c>choices[].delta.content</c>) are understood too.
     /// </summary>
     /// <param name="audio">The audio to upload.</param>
-    /// <param name="options">The request's fields; <see cref="TranscriptionOptions.Model"/> may be left null where the provider has a default.</param>
+    /// <param name="options">The request's fields; <see cref="TranscriptionOptions.Model"/> may be left null where the provider has a
+    /// default.</param>
     /// <param name="cancellationToken">Cancels the request and the stream.</param>
     /// <returns>The updates, in the order the service sent them.</returns>
     /// <exception cref="ArgumentException">An option is invalid (thrown at the call, before enumeration).</exception>
     /// <exception cref="AudioServiceException">The service answered with an error, before or during the stream.</exception>
-    /// <exception cref="AudioTransportException">The connection failed, broke or timed out after the retries (see <see cref="AudioTransportException.IsTimeout"/>; the cause is the inner exception), before or while the body was streaming.</exception>
-    public virtual IAsyncEnumerable<TranscriptionUpdate> TranscribeStreamingAsync(AudioInput audio, TranscriptionOptions options, CancellationToken cancellationToken = default)
+    /// <exception cref="AudioTransportException">The connection failed, broke or timed out after the retries (see
+    /// <see cref="AudioTransportException.IsTimeout"/>; the cause is the inner exception), before or while the body was
+    /// streaming.</exception>
+    public virtual IAsyncEnumerable<TranscriptionUpdate> TranscribeStreamingAsync(AudioInput audio, TranscriptionOptions options,
+        CancellationToken cancellationToken = default)
     {
         TranscriptionRequest.Validate(audio, options);
         return StreamTranscriptionAsync(audio, options, cancellationToken);
     }
 
-    private async IAsyncEnumerable<TranscriptionUpdate> StreamTranscriptionAsync(AudioInput audio, TranscriptionOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<TranscriptionUpdate> StreamTranscriptionAsync(AudioInput audio, TranscriptionOptions options,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var spec = await PrepareTranscriptionAsync(audio, options, options.ResponseFormat ?? TranscriptionFormat.Json, stream: true, formatProblem: null, cancellationToken).ConfigureAwait(false);
+        var spec = await PrepareTranscriptionAsync(audio, options, options.ResponseFormat ?? TranscriptionFormat.Json, stream: true,
+            formatProblem: null, cancellationToken).ConfigureAwait(false);
         using var streaming = await SendStreamingAsync(spec, cancellationToken).ConfigureAwait(false);
         var mediaType = streaming.Response.Content.Headers.ContentType?.MediaType;
         if (!string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase))
@@ -83,14 +98,16 @@ public partial class AudioClient
             data => TranscriptionEventReader.Read(data, streaming.Metadata, _logger, _options.ApiKey) is { } update
                 ? new EventStep<TranscriptionUpdate>(true, update, update.Kind == TranscriptionUpdateKind.Done)
                 : EventStep<TranscriptionUpdate>.Skip,
-            static count => $"The event stream ended after {count} update(s), before transcript.text.done or [DONE]: the transcript is incomplete.");
+            static count =>
+                $"The event stream ended after {count} update(s), before transcript.text.done or [DONE]: the transcript is incomplete.");
         await foreach (var update in updates.ConfigureAwait(false))
         {
             yield return update;
         }
     }
 
-    private async Task<TranscriptionUpdate> ReadUnstreamedTranscriptionAsync(StreamingResponse streaming, RequestSpec spec, string? mediaType)
+    private async Task<TranscriptionUpdate> ReadUnstreamedTranscriptionAsync(StreamingResponse streaming, RequestSpec spec,
+        string? mediaType)
     {
         var response = streaming.Response;
         if (mediaType is null || !mediaType.EndsWith("json", StringComparison.OrdinalIgnoreCase))
@@ -139,7 +156,8 @@ public partial class AudioClient
         };
     }
 
-    private async ValueTask<RequestSpec> PrepareTranscriptionAsync(AudioInput audio, TranscriptionOptions options, TranscriptionFormat format, bool stream, string? formatProblem, CancellationToken cancellationToken)
+    private async ValueTask<RequestSpec> PrepareTranscriptionAsync(AudioInput audio, TranscriptionOptions options,
+        TranscriptionFormat format, bool stream, string? formatProblem, CancellationToken cancellationToken)
     {
         TranscriptionRequest.Validate(audio, options, formatProblem);
         var prepared = await audio.PrepareAsync(cancellationToken).ConfigureAwait(false);

@@ -12,7 +12,8 @@ public partial class AudioClient
     /// <returns>The records, with paging and the response's metadata.</returns>
     /// <exception cref="ArgumentException">The window ends before it starts, or the limit is not positive.</exception>
     /// <exception cref="AudioServiceException">The service answered with an error.</exception>
-    /// <exception cref="AudioTransportException">The connection failed, broke or timed out after the retries (see <see cref="AudioTransportException.IsTimeout"/>; the cause is the inner exception).</exception>
+    /// <exception cref="AudioTransportException">The connection failed, broke or timed out after the retries (see
+    /// <see cref="AudioTransportException.IsTimeout"/>; the cause is the inner exception).</exception>
     public virtual Task<UsageReport> GetUsageAsync(UsageQuery? query = null, CancellationToken cancellationToken = default)
     {
         UsageRequest.Validate(query);

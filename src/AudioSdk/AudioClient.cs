@@ -78,12 +78,15 @@ public partial class AudioClient : IDisposable
         {
             _handler = _options.HttpHandler
                 ?? (_options.Attestor is { } attestor
-                    ? new Security.PinnedHttpHandler(_options.Endpoint!, attestor, _options.ConfigurePinnedHandler, _options.DangerousAllowSelfSignedLoopbackCertificatesForTesting, _options.TimeProvider, _options.AdoptsAttestedRouter)
+                    ? new Security.PinnedHttpHandler(_options.Endpoint!, attestor, _options.ConfigurePinnedHandler,
+                        _options.DangerousAllowSelfSignedLoopbackCertificatesForTesting, _options.TimeProvider,
+                        _options.AdoptsAttestedRouter)
                     : CreateHandler());
             _ownsHandler = _options.HttpHandler is null;
 
             // EHBP is a stage chosen once here: REST goes through it; realtime (and a pins-only attestation) keeps the pinned handler.
-            _ehbp = _options.HttpHandler is null && _handler is Security.PinnedHttpHandler pinned ? pinned.CreateRestHandler(_options.AttestedTransport) as Security.Ehbp.EhbpHttpHandler : null;
+            _ehbp = _options.HttpHandler is null
+                && _handler is Security.PinnedHttpHandler pinned ? pinned.CreateRestHandler(_options.AttestedTransport) as Security.Ehbp.EhbpHttpHandler : null;
             _http = new HttpClient((HttpMessageHandler?)_ehbp ?? _handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
             _ownsHttpClient = true;
         }
@@ -91,14 +94,16 @@ public partial class AudioClient : IDisposable
         {
             _http = httpClient;
             _handler = _options.HttpHandler;
-            if (httpClient.Timeout != Timeout.InfiniteTimeSpan && (_options.NetworkTimeout == Timeout.InfiniteTimeSpan || httpClient.Timeout < _options.NetworkTimeout))
+            if (httpClient.Timeout != Timeout.InfiniteTimeSpan
+                && (_options.NetworkTimeout == Timeout.InfiniteTimeSpan || httpClient.Timeout < _options.NetworkTimeout))
             {
                 Log.ShortHttpClientTimeout(_logger, httpClient.Timeout, _options.NetworkTimeout);
             }
         }
 
         var userAgent = _options.ApplicationId is { Length: > 0 } app ? $"{app} {UserAgent}" : UserAgent;
-        Http = new HttpPipeline(_options, _http, _handler, AudioResilience.Create(_options.Retry, _options.TimeProvider, _logger), _logger, _baseUri, userAgent);
+        Http = new HttpPipeline(_options, _http, _handler, AudioResilience.Create(_options.Retry, _options.TimeProvider, _logger), _logger,
+            _baseUri, userAgent);
     }
 
     /// <summary>
@@ -106,7 +111,8 @@ public partial class AudioClient : IDisposable
     /// endpoint set, the router the attestation names once the first request has attested it (before that, a placeholder
     /// that never resolves).
     /// </summary>
-    public virtual Uri Endpoint => _handler is Security.PinnedHttpHandler { AdoptsRouter: true } pinned && string.Equals(_options.Endpoint!.Authority, pinned.BaseAddress.Authority, StringComparison.OrdinalIgnoreCase)
+    public virtual Uri Endpoint => _handler is Security.PinnedHttpHandler { AdoptsRouter: true } pinned
+        && string.Equals(_options.Endpoint!.Authority, pinned.BaseAddress.Authority, StringComparison.OrdinalIgnoreCase)
         ? pinned.CurrentEndpoint
         : _options.Endpoint!;
 
@@ -143,18 +149,22 @@ public partial class AudioClient : IDisposable
     internal HttpPipeline Http { get; } = null!;
 
     /// <summary>Sends a request through the pipeline and reads the successful response inside the attempt.</summary>
-    internal Task<T> SendAsync<T>(RequestSpec spec, Func<HttpResponseMessage, CancellationToken, Task<T>> readResponse, CancellationToken cancellationToken) =>
+    internal Task<T> SendAsync<T>(RequestSpec spec, Func<HttpResponseMessage, CancellationToken, Task<T>> readResponse,
+        CancellationToken cancellationToken) =>
         Http.SendAsync(spec, readResponse, cancellationToken);
 
-    /// <summary>As <see cref="SendAsync{T}(RequestSpec, Func{HttpResponseMessage, CancellationToken, Task{T}}, CancellationToken)"/>, once the request is prepared.</summary>
-    internal Task<T> SendAsync<T>(ValueTask<RequestSpec> prepare, Func<HttpResponseMessage, CancellationToken, Task<T>> readResponse, CancellationToken cancellationToken) =>
+    /// <summary>As <see cref="SendAsync{T}(RequestSpec, Func{HttpResponseMessage, CancellationToken, Task{T}}, CancellationToken)"/>, once
+    /// the request is prepared.</summary>
+    internal Task<T> SendAsync<T>(ValueTask<RequestSpec> prepare, Func<HttpResponseMessage, CancellationToken, Task<T>> readResponse,
+        CancellationToken cancellationToken) =>
         Http.SendAsync(prepare, readResponse, cancellationToken);
 
     /// <summary>Sends a request through the pipeline and hands the open response over for streaming.</summary>
     internal Task<StreamingResponse> SendStreamingAsync(RequestSpec spec, CancellationToken cancellationToken) =>
         Http.SendStreamingAsync(spec, cancellationToken);
 
-    private Task<StreamedBody> ReadStreamedBodyAsync(StreamingResponse streaming, RequestSpec spec, bool events = false, string? emptyProblem = null, IDisposable? owned = null) =>
+    private Task<StreamedBody> ReadStreamedBodyAsync(StreamingResponse streaming, RequestSpec spec, bool events = false,
+        string? emptyProblem = null, IDisposable? owned = null) =>
         Http.ReadStreamedBodyAsync(streaming, spec, events, emptyProblem, owned);
 
     private static SocketsHttpHandler CreateHandler() =>
@@ -162,13 +172,15 @@ public partial class AudioClient : IDisposable
 
     private static string BuildUserAgent()
     {
-        var version = typeof(AudioClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+        var version = typeof(AudioClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+            ?? "0.0.0";
         var plus = version.IndexOf('+', StringComparison.Ordinal);
         if (plus > 0)
         {
             version = version[..plus];
         }
 
-        return $"AudioSdk/{version} ({RuntimeInformation.FrameworkDescription}; {RuntimeInformation.OSDescription})".Replace("\n", " ", StringComparison.Ordinal);
+        return $"AudioSdk/{version} ({RuntimeInformation.FrameworkDescription}; {RuntimeInformation.OSDescription})".Replace("\n", " ",
+            StringComparison.Ordinal);
     }
 }

@@ -15,7 +15,8 @@ public sealed class AudioClientOptions
     /// <summary>
     /// The API's base address including its path prefix, such as <c>https://api.example.com/v1</c>.
     /// Defaults to <see cref="DefaultEndpoint"/>, or to the base address of a supplied <see cref="HttpClient"/>, or to the
-    /// <see cref="Security.PinnedHttpHandler.BaseAddress"/> of a <see cref="Security.PinnedHttpHandler"/> given as <see cref="HttpHandler"/>.
+    /// <see cref="Security.PinnedHttpHandler.BaseAddress"/> of a <see cref="Security.PinnedHttpHandler"/> given as
+    /// <see cref="HttpHandler"/>.
     /// </summary>
     public Uri? Endpoint { get; set; }
 
@@ -39,7 +40,8 @@ public sealed class AudioClientOptions
 
     /// <summary>
     /// How long a streamed response body (streaming transcription, streamed speech) may go without a byte before the
-    /// stream fails with an <see cref="AudioTransportException"/> whose <see cref="AudioTransportException.IsTimeout"/> is set. Default 60 seconds; <see cref="Timeout.InfiniteTimeSpan"/>
+    /// stream fails with an <see cref="AudioTransportException"/> whose <see cref="AudioTransportException.IsTimeout"/> is set. Default 60
+    /// seconds; <see cref="Timeout.InfiniteTimeSpan"/>
     /// turns it off. Measured only while the client waits for data, on <see cref="TimeProvider"/>.
     /// </summary>
     public TimeSpan StreamIdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
@@ -60,7 +62,8 @@ public sealed class AudioClientOptions
     /// </summary>
     public IList<Security.TlsPin> TlsPins { get; } = new List<Security.TlsPin>();
 
-    /// <summary>Where attested TLS pins come from (a confidential-computing verifier, for example); see <see cref="Security.IEndpointAttestor"/>.</summary>
+    /// <summary>Where attested TLS pins come from (a confidential-computing verifier, for example); see
+    /// <see cref="Security.IEndpointAttestor"/>.</summary>
     public Security.IEndpointAttestor? Attestor { get; set; }
 
     /// <summary>
@@ -81,7 +84,8 @@ public sealed class AudioClientOptions
     /// </summary>
     public bool UseAttestedRouter { get; set; } = true;
 
-    /// <summary>Adjusts the <see cref="SocketsHttpHandler"/> the client builds for pinning (proxy, connection limits); its certificate callback is the SDK's.</summary>
+    /// <summary>Adjusts the <see cref="SocketsHttpHandler"/> the client builds for pinning (proxy, connection limits); its certificate
+    /// callback is the SDK's.</summary>
     public Action<SocketsHttpHandler>? ConfigurePinnedHandler { get; set; }
 
     /// <summary>
@@ -141,7 +145,8 @@ public sealed class AudioClientOptions
             problems.Add($"{nameof(NetworkTimeout)} must be positive or Timeout.InfiniteTimeSpan.");
         }
 
-        if ((StreamIdleTimeout <= TimeSpan.Zero && StreamIdleTimeout != Timeout.InfiniteTimeSpan) || StreamIdleTimeout.TotalMilliseconds > uint.MaxValue - 1)
+        if ((StreamIdleTimeout <= TimeSpan.Zero && StreamIdleTimeout != Timeout.InfiniteTimeSpan)
+            || StreamIdleTimeout.TotalMilliseconds > uint.MaxValue - 1)
         {
             problems.Add($"{nameof(StreamIdleTimeout)} must be positive (at most about 49 days) or Timeout.InfiniteTimeSpan.");
         }
@@ -205,7 +210,8 @@ public sealed class AudioClientOptions
             problems.Add($"{nameof(AttestedTransport)} Ehbp needs an {nameof(Attestor)} whose attestation carries the HPKE key (static {nameof(TlsPins)} carry none).");
         }
 
-        if (Endpoint is null && fallbackEndpoint is null && !UseAttestedRouter && Attestor is Security.IRouterNamingAttestor { NamesRouter: true })
+        if (Endpoint is null && fallbackEndpoint is null && !UseAttestedRouter
+            && Attestor is Security.IRouterNamingAttestor { NamesRouter: true })
         {
             problems.Add($"The {nameof(Attestor)} names the router to use, but {nameof(UseAttestedRouter)} is false: set {nameof(Endpoint)}, or let the client use the attested router.");
         }
@@ -218,7 +224,8 @@ public sealed class AudioClientOptions
         return problems;
     }
 
-    /// <summary>A copy of every setting: the collections are new, the objects they hold and the handler, logger factory, clock and attestor are shared.</summary>
+    /// <summary>A copy of every setting: the collections are new, the objects they hold and the handler, logger factory, clock and attestor
+    /// are shared.</summary>
     internal AudioClientOptions Clone()
     {
         var copy = new AudioClientOptions

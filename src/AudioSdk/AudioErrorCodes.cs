@@ -33,6 +33,7 @@ public static class AudioErrorCodes
     /// <summary>A request parameter has a value the service rejects.</summary>
     public const string InvalidValue = "invalid_value";
 
-    /// <summary>The response did not have the shape the operation expects (not JSON, the wrong content type, not subtitles); raised by the client.</summary>
+    /// <summary>The response did not have the shape the operation expects (not JSON, the wrong content type, not subtitles); raised by the
+    /// client.</summary>
     public const string InvalidResponse = "invalid_response";
 }

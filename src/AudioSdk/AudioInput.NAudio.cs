@@ -27,10 +27,12 @@ public sealed partial class AudioInput
     public static AudioInput FromWaveStream(WaveStream stream, string fileName = "audio.wav")
     {
         ArgumentNullException.ThrowIfNull(stream);
-        return FromStream(new WaveProviderWavStream(stream, Math.Max(0, stream.Length - stream.Position), nameof(stream)), fileName, "audio/wav");
+        return FromStream(new WaveProviderWavStream(stream, Math.Max(0, stream.Length - stream.Position), nameof(stream)), fileName,
+            "audio/wav");
     }
 
-    /// <summary>Audio from an NAudio sample provider, sent as a 16-bit PCM WAV file made while it uploads (read until it returns 0).</summary>
+    /// <summary>Audio from an NAudio sample provider, sent as a 16-bit PCM WAV file made while it uploads (read until it returns
+    /// 0).</summary>
     /// <param name="provider">The provider.</param>
     /// <param name="fileName">The file name to send. Default <c>audio.wav</c>.</param>
     public static AudioInput FromSampleProvider(ISampleProvider provider, string fileName = "audio.wav")

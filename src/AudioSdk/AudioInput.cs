@@ -57,7 +57,8 @@ public sealed partial class AudioInput
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var name = Path.GetFileName(path);
-        return new AudioInput(path, null, default, name, contentType ?? AudioFormatSniffer.ContentTypeForExtension(Path.GetExtension(name)));
+        return new AudioInput(path, null, default, name, contentType
+            ?? AudioFormatSniffer.ContentTypeForExtension(Path.GetExtension(name)));
     }
 
     /// <summary>
@@ -76,7 +77,8 @@ public sealed partial class AudioInput
             throw new ArgumentException("The stream must be readable.", nameof(stream));
         }
 
-        return new AudioInput(null, stream, default, fileName, contentType ?? AudioFormatSniffer.ContentTypeForExtension(Path.GetExtension(fileName)));
+        return new AudioInput(null, stream, default, fileName, contentType
+            ?? AudioFormatSniffer.ContentTypeForExtension(Path.GetExtension(fileName)));
     }
 
     /// <summary>Audio held in memory.</summary>
@@ -120,7 +122,8 @@ public sealed partial class AudioInput
             throw new InvalidOperationException("This AudioInput wraps a non-seekable stream that was already read; create a new AudioInput.");
         }
 
-        var temp = Path.Combine(Path.GetTempPath(), "audiosdk-" + Guid.NewGuid().ToString("N") + Path.GetExtension(FileName ?? string.Empty));
+        var temp = Path.Combine(Path.GetTempPath(),
+            "audiosdk-" + Guid.NewGuid().ToString("N") + Path.GetExtension(FileName ?? string.Empty));
         var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
         await using (file.ConfigureAwait(false))
         {

@@ -31,7 +31,8 @@ public sealed class AudioTransportException : AudioSdkException
     /// <summary>How many attempts were made (1 when the failure came while reading a streamed body).</summary>
     public int Attempts { get; }
 
-    /// <summary>The kind of HTTP failure .NET reported (connection, name resolution, TLS, ...), when the cause is an <see cref="HttpRequestException"/>.</summary>
+    /// <summary>The kind of HTTP failure .NET reported (connection, name resolution, TLS, ...), when the cause is an
+    /// <see cref="HttpRequestException"/>.</summary>
     public HttpRequestError? HttpRequestError { get; }
 
     private static HttpRequestError? FindHttpError(Exception? cause)

@@ -16,7 +16,8 @@ public sealed class RateLimitInfo
     /// <param name="limitTokens">The token limit.</param>
     /// <param name="remainingTokens">Tokens left.</param>
     /// <param name="resetTokens">Time until the token limit resets.</param>
-    public RateLimitInfo(long? limitRequests = null, long? remainingRequests = null, TimeSpan? resetRequests = null, long? limitTokens = null, long? remainingTokens = null, TimeSpan? resetTokens = null)
+    public RateLimitInfo(long? limitRequests = null, long? remainingRequests = null, TimeSpan? resetRequests = null,
+        long? limitTokens = null, long? remainingTokens = null, TimeSpan? resetTokens = null)
     {
         LimitRequests = limitRequests;
         RemainingRequests = remainingRequests;
@@ -45,7 +46,8 @@ public sealed class RateLimitInfo
     public TimeSpan? ResetTokens { get; }
 
     /// <summary>True when the service sent none of the headers.</summary>
-    public bool IsEmpty => LimitRequests is null && RemainingRequests is null && ResetRequests is null && LimitTokens is null && RemainingTokens is null && ResetTokens is null;
+    public bool IsEmpty => LimitRequests is null && RemainingRequests is null && ResetRequests is null && LimitTokens is null
+        && RemainingTokens is null && ResetTokens is null;
 
     /// <inheritdoc />
     public override string ToString() =>

@@ -82,7 +82,8 @@ public sealed class ResponseMetadata
     /// </summary>
     public string? ReceiptId => _provider.ReceiptId ?? GetHeader("X-Tresor-Receipt-Id");
 
-    /// <summary>The route or model the request asked a router for (<c>tresor.requested_route</c>, or the <c>X-Tresor-Requested-Route</c> header).</summary>
+    /// <summary>The route or model the request asked a router for (<c>tresor.requested_route</c>, or the <c>X-Tresor-Requested-Route</c>
+    /// header).</summary>
     public string? RequestedRoute => _provider.RequestedRoute ?? GetHeader("X-Tresor-Requested-Route");
 
     /// <summary>
@@ -91,7 +92,8 @@ public sealed class ResponseMetadata
     /// </summary>
     public bool? Failover => _provider.Failover ?? ParseBool(GetHeader("X-Tresor-Failover"));
 
-    /// <summary>The rate limits the service reported in <c>x-ratelimit-*</c> headers; its members are <see langword="null"/> where a header was absent.</summary>
+    /// <summary>The rate limits the service reported in <c>x-ratelimit-*</c> headers; its members are <see langword="null"/> where a header
+    /// was absent.</summary>
     public RateLimitInfo RateLimits => _rateLimits ??= RateLimitInfo.FromHeaders(this);
 
     /// <summary>The model that served the request (<c>openai-model</c>), when the provider reports it.</summary>
@@ -99,7 +101,8 @@ public sealed class ResponseMetadata
 
     /// <summary>Server-side processing time (<c>openai-processing-ms</c>), when the provider reports it.</summary>
     public TimeSpan? ProcessingTime =>
-        double.TryParse(GetHeader("openai-processing-ms"), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var ms)
+        double.TryParse(GetHeader("openai-processing-ms"), System.Globalization.NumberStyles.Float,
+            System.Globalization.CultureInfo.InvariantCulture, out var ms)
             ? TimeSpan.FromMilliseconds(ms)
             : null;
 
@@ -177,7 +180,8 @@ public sealed class ResponseMetadata
         _ => null,
     };
 
-    internal static ResponseMetadata FromResponse(HttpResponseMessage response) => new(response.StatusCode, response.Headers, response.Content.Headers);
+    internal static ResponseMetadata FromResponse(HttpResponseMessage response) =>
+        new(response.StatusCode, response.Headers, response.Content.Headers);
 
     private Dictionary<string, IReadOnlyList<string>> Materialize()
     {

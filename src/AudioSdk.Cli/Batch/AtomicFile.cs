@@ -28,7 +28,8 @@ internal sealed class AtomicFile : IDisposable
         var directory = System.IO.Path.GetDirectoryName(path)!;
         Directory.CreateDirectory(directory);
         var temp = System.IO.Path.Combine(directory, $"{TempPrefix(System.IO.Path.GetFileName(path))}{Guid.NewGuid():N}.tmp");
-        return new AtomicFile(path, temp, new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 16 * 1024, FileOptions.Asynchronous));
+        return new AtomicFile(path, temp,
+            new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 16 * 1024, FileOptions.Asynchronous));
     }
 
     /// <summary>Flushes the content to disk and renames the file into place.</summary>

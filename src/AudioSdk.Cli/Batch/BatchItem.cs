@@ -9,10 +9,12 @@ internal sealed record BatchItem(string Input, string Output, string Display)
     /// <summary>Set when expansion already knows the file will not be sent (found in a folder but not audio).</summary>
     public string? SkipReason { get; init; }
 
-    /// <summary>The input's path relative to its folder or pattern root (else to the working directory), with '/': what shards split on.</summary>
+    /// <summary>The input's path relative to its folder or pattern root (else to the working directory), with '/': what shards split
+    /// on.</summary>
     public string Key { get; init; } = string.Empty;
 
-    /// <summary>The path the input's bytes are read from: for a link to a file, the file it finally points to (whose size and time are the file's, not the link's); else <see cref="Input"/>.</summary>
+    /// <summary>The path the input's bytes are read from: for a link to a file, the file it finally points to (whose size and time are the
+    /// file's, not the link's); else <see cref="Input"/>.</summary>
     public string ReadPath { get => field ?? Input; init; }
 
     /// <summary>Set when expansion already knows the input is wrong (a path or pattern that matches nothing).</summary>

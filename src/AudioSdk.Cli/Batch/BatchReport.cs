@@ -21,10 +21,12 @@ internal static class BatchReport
             var table = console.CreateTable("File", "Status", "Detail");
             var rows = summary.Results.Count <= AllRowsUpTo
                 ? summary.Results
-                : summary.Results.Where(r => r.Status is BatchStatus.Failed or BatchStatus.Cancelled || (r.Status == BatchStatus.Skipped && r.Reason != "already done")).ToList();
+                : summary.Results.Where(r => r.Status is BatchStatus.Failed or BatchStatus.Cancelled
+                    || (r.Status == BatchStatus.Skipped && r.Reason != "already done")).ToList();
             foreach (var r in rows)
             {
-                table.AddRow(Markup.Escape(r.Item.Display), Status(r.Status), Markup.Escape(r.Status == BatchStatus.Done ? Path.GetFileName(r.Item.Output) : r.Reason ?? string.Empty));
+                table.AddRow(Markup.Escape(r.Item.Display), Status(r.Status),
+                    Markup.Escape(r.Status == BatchStatus.Done ? Path.GetFileName(r.Item.Output) : r.Reason ?? string.Empty));
             }
 
             if (summary.Results.Count > AllRowsUpTo)

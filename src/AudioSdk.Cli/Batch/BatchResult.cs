@@ -20,7 +20,8 @@ internal sealed record BatchSummary(IReadOnlyList<BatchResult> Results, TimeSpan
     /// <summary>Stopped by SIGTERM rather than Ctrl-C.</summary>
     public bool Terminated { get; init; }
 
-    /// <summary>The exit code of <see cref="FatalReason"/>: <see cref="ExitCodes.Connection"/> or <see cref="ExitCodes.OutputFailed"/>.</summary>
+    /// <summary>The exit code of <see cref="FatalReason"/>: <see cref="ExitCodes.Connection"/> or
+    /// <see cref="ExitCodes.OutputFailed"/>.</summary>
     public int FatalExitCode { get; init; } = ExitCodes.Connection;
 
     public int ExitCode => Cancelled ? (Terminated ? ExitCodes.Terminated : ExitCodes.Cancelled)

@@ -6,7 +6,8 @@ using AudioSdk.LongForm;
 namespace AudioSdk.Cli.Batch;
 
 /// <summary>Produces one file's output text (the SDK call); the runner writes it.</summary>
-internal delegate Task<string> ProduceOutput(BatchItem item, FileProbe probe, IProgress<double> progress, CancellationToken cancellationToken);
+internal delegate Task<string> ProduceOutput(BatchItem item, FileProbe probe, IProgress<double> progress,
+    CancellationToken cancellationToken);
 
 /// <summary>
 /// Runs a batch <c>--parallel</c> files at a time. A file whose output exists with a matching
@@ -14,7 +15,8 @@ internal delegate Task<string> ProduceOutput(BatchItem item, FileProbe probe, IP
 /// finished; outputs are written atomically, each after its record; a 429 or 503 with Retry-After pauses the whole
 /// batch (up to <see cref="MaxWait"/>; a longer wait fails the file) while the SDK retries the request (<c>--retries</c>
 /// is the only retry budget: at most N+1 requests per file); a refused key, an unreachable server or an output disk
-/// that cannot take more (full, read-only, quota, size limit) stops the batch (every file left says why); Ctrl-C stops it and keeps what is finished.
+/// that cannot take more (full, read-only, quota, size limit) stops the batch (every file left says why); Ctrl-C stops it and keeps what is
+/// finished.
 /// </summary>
 internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
 {
@@ -83,7 +85,8 @@ internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
                                 StopForOutput(state, stop);
                             }
 
-                            Finish(index, result with { Status = BatchStatus.Failed, Reason = "cannot write the output: " + (stop ?? ex.Message) });
+                            Finish(index,
+                                result with { Status = BatchStatus.Failed, Reason = "cannot write the output: " + (stop ?? ex.Message) });
                         }
                         finally
                         {
@@ -109,12 +112,14 @@ internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
         }
 
         await Task.WhenAll(outstanding).ConfigureAwait(false);
-        var final = items.Select((item, i) => results[i] ?? new BatchResult(item, BatchStatus.Cancelled, "not started: the batch was cancelled", TimeSpan.Zero)).ToList();
+        var final = items.Select((item, i) => results[i]
+            ?? new BatchResult(item, BatchStatus.Cancelled, "not started: the batch was cancelled", TimeSpan.Zero)).ToList();
         return new BatchSummary(final, clock.Elapsed, state.Fatal, cancelled, pause.Count) { FatalExitCode = state.FatalExitCode };
     }
 
     /// <summary>One file up to its written (not yet committed) output.</summary>
-    private async Task<(BatchResult Result, AtomicFile? Pending, OutputRecord? Record)> RunOneAsync(BatchItem item, ProduceOutput produce, RunState state, CancellationToken cancellationToken)
+    private async Task<(BatchResult Result, AtomicFile? Pending, OutputRecord? Record)> RunOneAsync(BatchItem item, ProduceOutput produce,
+        RunState state, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         if (item.FailReason is { } invalid)
@@ -129,7 +134,8 @@ internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
 
         if (System.Text.Encoding.UTF8.GetByteCount(Path.GetFileName(OutputRecord.PathFor(item.Output))) is var longest and > AtomicFile.MaxNameBytes)
         {
-            return (new BatchResult(item, BatchStatus.Failed, $"not sent: the output name {Path.GetFileName(item.Output)} is too long (its record's name would be {longest} bytes, over the {AtomicFile.MaxNameBytes}-byte limit); rename the input or use a shorter --format", TimeSpan.Zero), null, null);
+            return (new BatchResult(item, BatchStatus.Failed,
+                $"not sent: the output name {Path.GetFileName(item.Output)} is too long (its record's name would be {longest} bytes, over the {AtomicFile.MaxNameBytes}-byte limit); rename the input or use a shorter --format", TimeSpan.Zero), null, null);
         }
 
         if (!Force && await OutputRecord.IsDoneAsync(item, Options, cancellationToken).ConfigureAwait(false))
@@ -176,7 +182,8 @@ internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
                     StopForOutput(state, stop);
                 }
 
-                return (new BatchResult(item, BatchStatus.Failed, "cannot write the output: " + (stop ?? Describe(ex)), clock.Elapsed, probe.Duration), null, null);
+                return (new BatchResult(item, BatchStatus.Failed, "cannot write the output: " + (stop ?? Describe(ex)), clock.Elapsed,
+                    probe.Duration), null, null);
             }
             catch
             {
@@ -188,7 +195,8 @@ internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return (new BatchResult(item, BatchStatus.Cancelled, "cancelled while running; a rerun does it again", clock.Elapsed, probe.Duration), null, null);
+            return (new BatchResult(item, BatchStatus.Cancelled, "cancelled while running; a rerun does it again", clock.Elapsed,
+                probe.Duration), null, null);
         }
         catch (Exception ex) when (FatalReason(ex) is { } reason)
         {
@@ -267,14 +275,16 @@ internal sealed class BatchRunner(BatchPause pause, IBatchObserver observer)
 
     internal static string Describe(Exception ex) => OneLine(ex switch
     {
-        LongFormChunkException chunk => $"chunk {chunk.FailedChunk.Index + 1} of {chunk.ChunkCount} ({Durations.Format(chunk.FailedChunk.Start)} to {Durations.Format(chunk.FailedChunk.End)}): {Describe(chunk.InnerException!)}",
+        LongFormChunkException chunk =>
+            $"chunk {chunk.FailedChunk.Index + 1} of {chunk.ChunkCount} ({Durations.Format(chunk.FailedChunk.Start)} to {Durations.Format(chunk.FailedChunk.End)}): {Describe(chunk.InnerException!)}",
         AudioServiceException service => $"{(int)service.Status}{(service.Code is { } code ? " " + code : string.Empty)}: {service.Message}",
         _ => Innermost(ex).Message,
     });
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ");
 
-    private static Exception Innermost(Exception ex) => ex.InnerException is { } inner && ex is HttpRequestException or AudioTransportException ? Innermost(inner) : ex;
+    private static Exception Innermost(Exception ex) => ex.InnerException is { } inner
+        && ex is HttpRequestException or AudioTransportException ? Innermost(inner) : ex;
 
     private sealed class RunState
     {

@@ -26,7 +26,8 @@ internal readonly record struct FileIdentity(FileKind Kind, string Id)
     private const int StatBufferSize = 256;
 
     // The layouts of struct stat read below: Linux on x64 and arm64, macOS on arm64 (64-bit inodes).
-    private static bool _nativeUnavailable = !((OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.Arm64)
+    private static bool _nativeUnavailable = !((OperatingSystem.IsLinux()
+        && RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.Arm64)
         || (OperatingSystem.IsMacOS() && RuntimeInformation.ProcessArchitecture == Architecture.Arm64));
 
     /// <summary>The kind of a non-regular file, for a skip reason.</summary>

@@ -58,7 +58,8 @@ internal sealed record FileProbe(long Size, string Format, TimeSpan? Duration)
                 var stream = File.OpenRead(path);
                 await using (stream.ConfigureAwait(false))
                 {
-                    duration = (await Mp3FrameScanner.ScanAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false)).Duration;
+                    duration = (await Mp3FrameScanner.ScanAsync(stream,
+                        cancellationToken: cancellationToken).ConfigureAwait(false)).Duration;
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

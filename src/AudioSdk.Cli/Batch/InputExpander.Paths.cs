@@ -11,7 +11,8 @@ internal static partial class InputExpander
     /// <summary>The file a link finally points to (its size and time are the file's, not the link's).</summary>
     private static string RealPath(string path) => File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path;
 
-    /// <summary>The path as shown in lines and tables: relative when inside the working directory; control characters (a newline in a name) as '?'.</summary>
+    /// <summary>The path as shown in lines and tables: relative when inside the working directory; control characters (a newline in a name)
+    /// as '?'.</summary>
     private static string Display(string path, string workingDirectory)
     {
         var relative = Path.GetRelativePath(workingDirectory, path);
@@ -22,7 +23,8 @@ internal static partial class InputExpander
     /// <summary>
     /// Files below a folder in ordinal order, skipping hidden files and folders (temporary outputs and the record folder
     /// start with a dot) and unreadable folders. Each real folder is entered once, whatever links lead to it (so link
-    /// loops end), folders reached without links first (their files listed first), and no deeper than <see cref="MaxDepth"/>; the walk checks
+    /// loops end), folders reached without links first (their files listed first), and no deeper than <see cref="MaxDepth"/>; the walk
+    /// checks
     /// <paramref name="cancellationToken"/> at every entry.
     /// </summary>
     private static List<string> Walk(string root, CancellationToken cancellationToken)
@@ -33,7 +35,8 @@ internal static partial class InputExpander
         var direct = new Stack<(string Path, int Depth)>();
         var linked = new Stack<(string Path, int Depth)>();
         direct.Push((root, 0));
-        var options = new EnumerationOptions { IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden | FileAttributes.System };
+        var options = new EnumerationOptions { IgnoreInaccessible = true,
+            AttributesToSkip = FileAttributes.Hidden | FileAttributes.System };
         while (direct.Count > 0 || linked.Count > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -119,6 +122,8 @@ internal static partial class InputExpander
         }
 
         regex.Append('$');
-        return (Path.GetFullPath(root), new Regex(regex.ToString(), RegexOptions.CultureInvariant | (OperatingSystem.IsWindows() ? RegexOptions.IgnoreCase : RegexOptions.None)));
+        return (Path.GetFullPath(root),
+            new Regex(regex.ToString(),
+            RegexOptions.CultureInvariant | (OperatingSystem.IsWindows() ? RegexOptions.IgnoreCase : RegexOptions.None)));
     }
 }

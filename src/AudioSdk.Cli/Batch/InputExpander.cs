@@ -26,7 +26,8 @@ internal static partial class InputExpander
     /// <param name="outDirectory">The <c>--out</c> folder, or <see langword="null"/> for outputs beside inputs.</param>
     /// <param name="suffix">The output's suffix replacing the input's extension, such as <c>.srt</c> or <c>.en.srt</c>.</param>
     /// <param name="cancellationToken">Stops the folder walk (Ctrl-C).</param>
-    public static IReadOnlyList<BatchItem> Expand(IEnumerable<string> inputs, string workingDirectory, string? outDirectory, string suffix, CancellationToken cancellationToken = default)
+    public static IReadOnlyList<BatchItem> Expand(IEnumerable<string> inputs, string workingDirectory, string? outDirectory, string suffix,
+        CancellationToken cancellationToken = default)
     {
         var found = new List<(string Path, string? Root, bool FromListing)>();
         var failures = new List<BatchItem>();
@@ -93,7 +94,8 @@ internal static partial class InputExpander
         foreach (var (path, _, fromListing) in found)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if ((fromListing && (outputs.Contains(path) || !AudioExtensions.Contains(Path.GetExtension(path)))) || identities.ContainsKey(path))
+            if ((fromListing && (outputs.Contains(path) || !AudioExtensions.Contains(Path.GetExtension(path))))
+                || identities.ContainsKey(path))
             {
                 continue;
             }
@@ -120,7 +122,8 @@ internal static partial class InputExpander
             var display = Display(path, workingDirectory);
             var key = Path.GetRelativePath(root ?? workingDirectory, path).Replace('\\', '/');
             var identity = identities.TryGetValue(path, out var known) ? known : FileIdentity.Of(path);
-            var item = new BatchItem(path, string.Empty, display) { Key = key, ReadPath = identity.Kind == FileKind.Regular && IsLink(path) ? RealPath(path) : path };
+            var item = new BatchItem(path, string.Empty, display) { Key = key, ReadPath = identity.Kind == FileKind.Regular
+                && IsLink(path) ? RealPath(path) : path };
             if (fromListing && !AudioExtensions.Contains(Path.GetExtension(path)))
             {
                 item = item with { SkipReason = $"not an audio file ({(Path.GetExtension(path) is { Length: > 0 } e ? e : "no extension")})" };

@@ -14,7 +14,8 @@ namespace AudioSdk.Cli.Batch;
 /// </summary>
 internal sealed record OutputRecord(long Size, long ModifiedTicks, string Head, string Options)
 {
-    /// <summary>The output as written: its size and a hash of its bytes (<c>size:hex</c>). An output changed since (emptied, edited, truncated) is redone.</summary>
+    /// <summary>The output as written: its size and a hash of its bytes (<c>size:hex</c>). An output changed since (emptied, edited,
+    /// truncated) is redone.</summary>
     public string? Output { get; init; }
 
     /// <summary>The <see cref="Output"/> value for these bytes.</summary>
@@ -24,7 +25,8 @@ internal sealed record OutputRecord(long Size, long ModifiedTicks, string Head, 
     /// <summary>The hidden folder holding the records (skipped by the folder walk).</summary>
     public const string Folder = ".audio";
 
-    /// <summary>Files up to this size are hashed whole; larger ones by three samples of <see cref="SampleBytes"/> (start, middle, end).</summary>
+    /// <summary>Files up to this size are hashed whole; larger ones by three samples of <see cref="SampleBytes"/> (start, middle,
+    /// end).</summary>
     private const long WholeHashLimit = 64L * 1024 * 1024;
 
     private const int SampleBytes = 1024 * 1024;
@@ -35,7 +37,8 @@ internal sealed record OutputRecord(long Size, long ModifiedTicks, string Head, 
     public static async Task<OutputRecord> OfInputAsync(string input, string options, CancellationToken cancellationToken)
     {
         var info = new FileInfo(input);
-        return new OutputRecord(info.Length, info.LastWriteTimeUtc.Ticks, await HeadHashAsync(input, cancellationToken).ConfigureAwait(false), options);
+        return new OutputRecord(info.Length, info.LastWriteTimeUtc.Ticks,
+            await HeadHashAsync(input, cancellationToken).ConfigureAwait(false), options);
     }
 
     /// <summary>Whether the item's output exists and was produced from this input (unchanged) with these options.</summary>
@@ -60,7 +63,10 @@ internal sealed record OutputRecord(long Size, long ModifiedTicks, string Head, 
                 return false;
             }
 
-            TryWrite(recordPath, (await OfInputAsync(item.ReadPath, options, cancellationToken).ConfigureAwait(false)) with { Output = await OutputNowAsync(output, cancellationToken).ConfigureAwait(false) });
+            TryWrite(recordPath,
+                (await OfInputAsync(item.ReadPath, options,
+                cancellationToken).ConfigureAwait(false)) with { Output = await OutputNowAsync(output,
+                cancellationToken).ConfigureAwait(false) });
             return true;
         }
 
@@ -112,7 +118,8 @@ internal sealed record OutputRecord(long Size, long ModifiedTicks, string Head, 
             var root = json.RootElement;
             return new OutputRecord(
                 root.GetProperty("size").GetInt64(),
-                DateTime.Parse(root.GetProperty("modified").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind).ToUniversalTime().Ticks,
+                DateTime.Parse(root.GetProperty("modified").GetString()!, CultureInfo.InvariantCulture,
+                    DateTimeStyles.RoundtripKind).ToUniversalTime().Ticks,
                 root.GetProperty("head").GetString()!,
                 root.GetProperty("options").GetString()!)
             {
@@ -137,12 +144,14 @@ internal sealed record OutputRecord(long Size, long ModifiedTicks, string Head, 
         }
     }
 
-    /// <summary>The output file as it is now, in the form of <see cref="Output"/> (an output over 64 MiB, which the tool never writes, does not match).</summary>
+    /// <summary>The output file as it is now, in the form of <see cref="Output"/> (an output over 64 MiB, which the tool never writes, does
+    /// not match).</summary>
     private static async Task<string?> OutputNowAsync(FileInfo output, CancellationToken cancellationToken)
     {
         try
         {
-            return output.Length > WholeHashLimit ? null : DescribeOutput(await File.ReadAllBytesAsync(output.FullName, cancellationToken).ConfigureAwait(false));
+            return output.Length > WholeHashLimit ? null : DescribeOutput(await File.ReadAllBytesAsync(output.FullName,
+                cancellationToken).ConfigureAwait(false));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -150,7 +159,8 @@ internal sealed record OutputRecord(long Size, long ModifiedTicks, string Head, 
         }
     }
 
-    /// <summary>A hash of the whole file up to 64 MiB (an edit anywhere is seen); above, of its first, middle and last MiB (a rerun reads 3 MiB per large file, not all of it).</summary>
+    /// <summary>A hash of the whole file up to 64 MiB (an edit anywhere is seen); above, of its first, middle and last MiB (a rerun reads 3
+    /// MiB per large file, not all of it).</summary>
     private static async Task<string> HeadHashAsync(string path, CancellationToken cancellationToken)
     {
         try
@@ -168,7 +178,8 @@ internal sealed record OutputRecord(long Size, long ModifiedTicks, string Head, 
                     var left = length <= WholeHashLimit ? length : SampleBytes;
                     while (left > 0)
                     {
-                        var read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, left)), cancellationToken).ConfigureAwait(false);
+                        var read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, left)),
+                            cancellationToken).ConfigureAwait(false);
                         if (read == 0)
                         {
                             break;

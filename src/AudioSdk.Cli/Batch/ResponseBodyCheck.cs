@@ -36,7 +36,10 @@ internal static class ResponseBodyCheck
         var start = body.AsSpan().TrimStart();
         var head = start[..Math.Min(start.Length, 512)];
         if (head.StartsWith("<", StringComparison.Ordinal)
-            && (head.Contains("<html", StringComparison.OrdinalIgnoreCase) || head.Contains("<!doctype", StringComparison.OrdinalIgnoreCase) || head.Contains("<body", StringComparison.OrdinalIgnoreCase)))
+
+                && (head.Contains("<html", StringComparison.OrdinalIgnoreCase)
+                || head.Contains("<!doctype", StringComparison.OrdinalIgnoreCase)
+                || head.Contains("<body", StringComparison.OrdinalIgnoreCase)))
         {
             throw Invalid(format, "it is an HTML page");
         }
@@ -102,7 +105,8 @@ internal static class ResponseBodyCheck
 
             foreach (var list in new[] { "segments", "words" })
             {
-                if (document.RootElement.TryGetProperty(list, out var items) && items.ValueKind is not (JsonValueKind.Array or JsonValueKind.Null))
+                if (document.RootElement.TryGetProperty(list, out var items)
+                    && items.ValueKind is not (JsonValueKind.Array or JsonValueKind.Null))
                 {
                     throw new FormatException($"\"{list}\" is not a list");
                 }

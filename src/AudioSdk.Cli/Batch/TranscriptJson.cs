@@ -9,7 +9,8 @@ namespace AudioSdk.Cli.Batch;
 /// </summary>
 internal static class TranscriptJson
 {
-    public static string Write(string task, string text, string? language, TimeSpan? duration, IReadOnlyList<TranscriptionSegment> segments, IReadOnlyList<TranscriptionWord> words, bool verbose)
+    public static string Write(string task, string text, string? language, TimeSpan? duration,
+        IReadOnlyList<TranscriptionSegment> segments, IReadOnlyList<TranscriptionWord> words, bool verbose)
     {
         return JsonText.Write(w =>
         {

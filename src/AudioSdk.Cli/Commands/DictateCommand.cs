@@ -17,10 +17,12 @@ internal static class DictateCommand
     public static Command Create(GlobalOptions global, CliConsole console)
     {
         var source = new Argument<string?>("source") { Description = "A WAV file, or - for raw 16-bit little-endian mono PCM on standard input (with --mic: what to read when no microphone opens; default -)", Arity = ArgumentArity.ZeroOrOne };
-        var dialect = new Option<string>("--dialect") { Description = "openai (transcription sessions) or native (vLLM)", DefaultValueFactory = _ => "openai" };
+        var dialect = new Option<string>("--dialect") { Description = "openai (transcription sessions) or native (vLLM)",
+            DefaultValueFactory = _ => "openai" };
         dialect.AcceptOnlyFromAmong("openai", "native");
         var rate = new Option<int>("--rate") { Description = "Sample rate of standard input's PCM", DefaultValueFactory = _ => 16000 };
-        var model = new Option<string?>("--model", "-m") { Description = "Model (default: the profile's realtimeModel, else gpt-4o-transcribe or voxtral-mini-4b-realtime)" };
+        var model = new Option<string?>("--model",
+            "-m") { Description = "Model (default: the profile's realtimeModel, else gpt-4o-transcribe or voxtral-mini-4b-realtime)" };
         var language = new Option<string?>("--language", "-l") { Description = "Spoken language (openai dialect)" };
         var prompt = new Option<string?>("--prompt") { Description = "Text that guides the transcription (openai dialect)" };
         var vad = new Option<bool>("--vad") { Description = "Let the server find utterance ends (openai dialect server VAD)" };
@@ -28,7 +30,8 @@ internal static class DictateCommand
         var paced = new Option<bool>("--paced") { Description = "Send a file no faster than real time, as if live" };
         var mic = new Option<bool>("--mic") { Description = "Record from the microphone (PulseAudio on Linux) at --rate until --duration or Ctrl+C" };
         var device = new Option<string?>("--device") { Description = "The microphone: a PulseAudio source name (pactl list short sources); default: the default source" };
-        var duration = new Option<TimeSpan?>("--duration") { Description = "With --mic: stop recording after this long (such as 30s)", CustomParser = GlobalOptions.ParseDuration };
+        var duration = new Option<TimeSpan?>("--duration") { Description = "With --mic: stop recording after this long (such as 30s)",
+            CustomParser = GlobalOptions.ParseDuration };
         var command = new Command("dictate", "Transcribe live: stream audio to a realtime session and print text as it arrives.")
         {
             source, dialect, rate, model, language, prompt, vad, utterance, paced, mic, device, duration,
@@ -37,7 +40,8 @@ internal static class DictateCommand
         {
             var native = parse.GetValue(dialect) == "native";
             var live = parse.GetValue(mic);
-            var argument = parse.GetValue(source) ?? (live ? "-" : throw new CliUsageException("Give a WAV file, - for standard input, or --mic."));
+            var argument = parse.GetValue(source)
+                ?? (live ? "-" : throw new CliUsageException("Give a WAV file, - for standard input, or --mic."));
             var path = argument == "-" ? null : Path.GetFullPath(argument, console.WorkingDirectory);
             if (path is not null && !File.Exists(path))
             {
@@ -90,7 +94,8 @@ internal static class DictateCommand
                 var options = new RealtimeSessionOptions
                 {
                     Dialect = native ? RealtimeDialect.VllmNative : RealtimeDialect.OpenAITranscription,
-                    Model = parse.GetValue(model) ?? connection.Profile?.RealtimeModel ?? (native ? "voxtral-mini-4b-realtime" : "gpt-4o-transcribe"),
+                    Model = parse.GetValue(model) ?? connection.Profile?.RealtimeModel
+                        ?? (native ? "voxtral-mini-4b-realtime" : "gpt-4o-transcribe"),
                     Language = parse.GetValue(language),
                     Prompt = parse.GetValue(prompt),
                     InputSampleRate = inputRate,
@@ -126,12 +131,14 @@ internal static class DictateCommand
         return command;
     }
 
-    /// <summary>The microphone, or null (after one line on standard error) where none opens: no PulseAudio, no server, no such source.</summary>
+    /// <summary>The microphone, or null (after one line on standard error) where none opens: no PulseAudio, no server, no such
+    /// source.</summary>
     private static PulseAudioCapture? OpenMicrophone(CliConsole console, int rate, string? device, string fallback)
     {
         try
         {
-            return new PulseAudioCapture(rate, TimeSpan.FromMilliseconds(20), device: device, server: console.GetEnvironmentVariable("PULSE_SERVER"));
+            return new PulseAudioCapture(rate, TimeSpan.FromMilliseconds(20), device: device,
+                server: console.GetEnvironmentVariable("PULSE_SERVER"));
         }
         catch (AudioDeviceException ex)
         {
@@ -140,8 +147,10 @@ internal static class DictateCommand
         }
     }
 
-    /// <summary>Sends the microphone's blocks as they come, an utterance per <paramref name="every"/>, until <paramref name="duration"/> (then the recording stops and what was recorded is sent).</summary>
-    private static async Task SendMicrophoneAsync(RealtimeSession session, PulseAudioCapture microphone, TimeSpan? every, TimeSpan? duration, CancellationToken ct)
+    /// <summary>Sends the microphone's blocks as they come, an utterance per <paramref name="every"/>, until <paramref name="duration"/>
+    /// (then the recording stops and what was recorded is sent).</summary>
+    private static async Task SendMicrophoneAsync(RealtimeSession session, PulseAudioCapture microphone, TimeSpan? every,
+        TimeSpan? duration, CancellationToken ct)
     {
         var blocks = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         microphone.DataAvailable += (_, e) => blocks.Writer.TryWrite(e.Buffer.AsSpan(0, e.BytesRecorded).ToArray());
@@ -175,7 +184,8 @@ internal static class DictateCommand
         }
     }
 
-    /// <summary>The WAV header from the file's first 64 KiB: the rate is known without reading the audio (files over 2 GB included).</summary>
+    /// <summary>The WAV header from the file's first 64 KiB: the rate is known without reading the audio (files over 2 GB
+    /// included).</summary>
     private static async Task<Audio.WavInfo> ReadWavHeaderAsync(string path, CancellationToken ct)
     {
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous);
@@ -190,7 +200,8 @@ internal static class DictateCommand
     private static async Task SendFileAsync(RealtimeSession session, string path, CancellationToken ct) =>
         await session.SendWavFileAsync(path, ct).ConfigureAwait(false);
 
-    private static async Task SendStandardInputAsync(RealtimeSession session, CliConsole console, int rate, TimeSpan? every, CancellationToken ct)
+    private static async Task SendStandardInputAsync(RealtimeSession session, CliConsole console, int rate, TimeSpan? every,
+        CancellationToken ct)
     {
         var stdin = console.OpenStandardInput();
         await using (stdin.ConfigureAwait(false))

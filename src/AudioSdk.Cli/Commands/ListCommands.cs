@@ -53,7 +53,8 @@ internal static class ListCommands
                 var table = console.CreateTable("Model", "Owned by", "Created");
                 foreach (var m in models.OrderBy(m => m.Id, StringComparer.Ordinal))
                 {
-                    table.AddRow(Markup.Escape(m.Id), Markup.Escape(m.OwnedBy ?? string.Empty), m.CreatedAt?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty);
+                    table.AddRow(Markup.Escape(m.Id), Markup.Escape(m.OwnedBy ?? string.Empty),
+                        m.CreatedAt?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty);
                 }
 
                 console.CreateAnsiConsole().Write(table);

@@ -15,12 +15,14 @@ internal static class SpeakCommand
         var input = new Argument<string>("text") { Description = "The text, a path to a text file, or - for standard input" };
         var output = new Option<string?>("--out", "-o") { Description = "Audio file to write (- or none: standard output, streamed)" };
         var voice = new Option<string?>("--voice", "-v") { Description = "Voice (default: the profile's voice, else alloy)" };
-        var format = new Option<string?>("--format", "-f") { Description = "mp3, wav, pcm, opus, aac or flac (default: from --out's extension, else mp3)" };
+        var format = new Option<string?>("--format",
+            "-f") { Description = "mp3, wav, pcm, opus, aac or flac (default: from --out's extension, else mp3)" };
         var speed = new Option<double?>("--speed") { Description = "0.25 to 4.0" };
         var instructions = new Option<string?>("--instructions") { Description = "How to speak (tone, accent), for models that take it" };
         var model = new Option<string?>("--model", "-m") { Description = "Model (default: the profile's ttsModel, else gpt-4o-mini-tts)" };
         var allowBinary = new Option<bool>("--allow-binary") { Description = "Speak input that is not text (invalid UTF-8 or control characters, replaced); refused without this" };
-        var command = new Command("speak", "Turn text into speech. Text over 4096 characters is split at sentence ends and joined into one file.")
+        var command = new Command("speak",
+            "Turn text into speech. Text over 4096 characters is split at sentence ends and joined into one file.")
         {
             input, output, voice, format, speed, instructions, model, allowBinary,
         };
@@ -117,7 +119,8 @@ internal static class SpeakCommand
         return command;
     }
 
-    internal static async Task SpeakAsync(AudioClient client, IReadOnlyList<string> parts, SpeechOptions options, Stream output, CancellationToken ct)
+    internal static async Task SpeakAsync(AudioClient client, IReadOnlyList<string> parts, SpeechOptions options, Stream output,
+        CancellationToken ct)
     {
         var joiner = new SpeechJoiner(output, options.ResponseFormat!.Value, parts.Count);
         foreach (var part in parts)
@@ -160,7 +163,8 @@ internal static class SpeakCommand
         return allowBinary ? Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF') : DecodeText(bytes, source);
     }
 
-    /// <summary>UTF-8 text without control characters (other than tab, line breaks and form feed), else a usage error: random bytes would become paid requests of replacement characters.</summary>
+    /// <summary>UTF-8 text without control characters (other than tab, line breaks and form feed), else a usage error: random bytes would
+    /// become paid requests of replacement characters.</summary>
     internal static string DecodeText(byte[] bytes, string source)
     {
         string text;
@@ -185,9 +189,11 @@ internal static class SpeakCommand
     }
 
     /// <summary>The speech could not be written to its file (disk full, file size limit); exit code 1.</summary>
-    /// <summary>A full disk or a file size limit (.NET reports EFBIG on growing a file as an ArgumentException about the file length).</summary>
+    /// <summary>A full disk or a file size limit (.NET reports EFBIG on growing a file as an ArgumentException about the file
+    /// length).</summary>
     private static bool IsWriteFailure(Exception ex) =>
-        ex is IOException || (ex is ArgumentException { ParamName: "value" } && ex.Message.Contains("file", StringComparison.OrdinalIgnoreCase));
+        ex is IOException
+            || (ex is ArgumentException { ParamName: "value" } && ex.Message.Contains("file", StringComparison.OrdinalIgnoreCase));
 
         internal sealed class SpeakWriteException(string message, Exception inner) : IOException(message, inner);
 

@@ -21,11 +21,14 @@ internal static class TranscribeCommand
         var language = new Option<string?>("--language", "-l") { Description = "Spoken language (ISO-639-1), such as en or de" };
         var prompt = new Option<string?>("--prompt") { Description = "Text that guides style and spelling" };
         var model = new Option<string?>("--model", "-m") { Description = "Model (default: the profile's sttModel, else whisper-1)" };
-        var timestamps = new Option<string[]>("--timestamps") { Description = "Timestamp detail with verbose_json: word, segment or both", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = true };
+        var timestamps = new Option<string[]>("--timestamps") { Description = "Timestamp detail with verbose_json: word, segment or both",
+            Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = true };
         timestamps.AcceptOnlyFromAmong("word", "segment");
         var temperature = new Option<float?>("--temperature") { Description = "Sampling temperature, 0 to 1" };
-        var output = new Option<string?>("--out", "-o") { Description = "Folder for outputs (default: beside each input); the layout below folders and patterns is kept" };
-        var parallel = new Option<int>("--parallel", "-p") { Description = "Files in flight at once (1 to 64)", DefaultValueFactory = _ => 4 };
+        var output = new Option<string?>("--out",
+            "-o") { Description = "Folder for outputs (default: beside each input); the layout below folders and patterns is kept" };
+        var parallel = new Option<int>("--parallel", "-p") { Description = "Files in flight at once (1 to 64)", DefaultValueFactory = _ =>
+            4 };
         var force = new Option<bool>("--force") { Description = "Redo files whose output already exists" };
         var shard = new Option<string?>("--shard") { Description = "Take only part INDEX of COUNT of the files (0/3, 1/3, 2/3; split by a hash of each relative path), or auto: the index from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID, the count from AUDIO_SHARD_COUNT or SLURM_ARRAY_TASK_COUNT" };
         var maxChunk = new Option<TimeSpan?>("--max-chunk") { Description = "Split recordings longer than this (default 10m; files over 24 MB are split too)", CustomParser = GlobalOptions.ParseDuration };
@@ -94,7 +97,8 @@ internal static class TranscribeCommand
                 throw new CliUsageException($"Cannot write to the --out folder '{outDirectory}': {outProblem}");
             }
 
-            IReadOnlyList<BatchItem> items = InputExpander.Expand(parse.GetValue(inputs) ?? [], console.WorkingDirectory, outDirectory, suffix, ct);
+            IReadOnlyList<BatchItem> items = InputExpander.Expand(parse.GetValue(inputs) ?? [], console.WorkingDirectory, outDirectory,
+                suffix, ct);
             if (part is { } p)
             {
                 items = [.. items.Where(i => i.FailReason is not null || p.Owns(i.Key))];
@@ -107,7 +111,9 @@ internal static class TranscribeCommand
                 var modelName = parse.GetValue(model) ?? connection.Profile?.SttModel ?? "whisper-1";
                 var responseFormat = new TranscriptionFormat(chosen);
                 ProduceOutput produce = translate
-                    ? Translate(connection.Client, new TranslationOptions { Model = modelName, Prompt = parse.GetValue(prompt), Temperature = parse.GetValue(temperature), ResponseFormat = responseFormat }, longForm)
+                    ? Translate(connection.Client,
+                        new TranslationOptions { Model = modelName, Prompt = parse.GetValue(prompt),
+                        Temperature = parse.GetValue(temperature), ResponseFormat = responseFormat }, longForm)
                     : Transcribe(connection.Client, new TranscriptionOptions
                     {
                         Model = modelName,
@@ -135,7 +141,8 @@ internal static class TranscribeCommand
         return command;
     }
 
-    internal static async Task<int> RunBatchAsync(ParseResult parse, GlobalOptions global, CliConsole console, AudioConnection connection, IReadOnlyList<BatchItem> items, ProduceOutput produce, BatchSettings settings, CancellationToken ct)
+    internal static async Task<int> RunBatchAsync(ParseResult parse, GlobalOptions global, CliConsole console, AudioConnection connection,
+        IReadOnlyList<BatchItem> items, ProduceOutput produce, BatchSettings settings, CancellationToken ct)
     {
         var parallel = settings.Parallelism;
         var quiet = parse.GetValue(global.Quiet);
@@ -152,14 +159,18 @@ internal static class TranscribeCommand
             summary = await ansi.Progress()
                 .AutoClear(true)
                 .HideCompleted(true)
-                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-                .StartAsync(context => new BatchRunner(connection.Pause, new ProgressObserver(context)) { Parallelism = parallel, Force = settings.Force, Options = settings.Options, MaxWait = settings.MaxWait }.RunAsync(items, produce, ct))
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
+                    new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .StartAsync(context =>
+                    new BatchRunner(connection.Pause, new ProgressObserver(context)) { Parallelism = parallel, Force = settings.Force,
+                    Options = settings.Options, MaxWait = settings.MaxWait }.RunAsync(items, produce, ct))
                 .ConfigureAwait(false);
         }
         else
         {
             IBatchObserver observer = json ? new QuietObserver(null) : quiet ? new QuietObserver(console.Error) : new LineObserver(console.Out, console.WorkingDirectory);
-            summary = await new BatchRunner(connection.Pause, observer) { Parallelism = parallel, Force = settings.Force, Options = settings.Options, MaxWait = settings.MaxWait }.RunAsync(items, produce, ct).ConfigureAwait(false);
+            summary = await new BatchRunner(connection.Pause, observer) { Parallelism = parallel, Force = settings.Force,
+                Options = settings.Options, MaxWait = settings.MaxWait }.RunAsync(items, produce, ct).ConfigureAwait(false);
         }
 
         summary = summary with { Terminated = console.Terminated };
@@ -232,11 +243,13 @@ internal static class TranscribeCommand
         return body;
     };
 
-    /// <summary>How a batch runs: files at a time, redo done files, the options kept in each output's record, the longest server wait, the shard.</summary>
+    /// <summary>How a batch runs: files at a time, redo done files, the options kept in each output's record, the longest server wait, the
+    /// shard.</summary>
     internal sealed record BatchSettings(int Parallelism, bool Force, string Options, TimeSpan MaxWait, Shard? Shard);
 
     private sealed class ChunkProgress(IProgress<double> file) : IProgress<LongFormProgress>
     {
-        public void Report(LongFormProgress value) => file.Report(value.ChunkCount == 0 ? 0 : (double)value.ChunksCompleted / value.ChunkCount);
+        public void Report(LongFormProgress value) =>
+            file.Report(value.ChunkCount == 0 ? 0 : (double)value.ChunksCompleted / value.ChunkCount);
     }
 }

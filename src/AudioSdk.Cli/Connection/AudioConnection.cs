@@ -15,7 +15,8 @@ internal sealed class AudioConnection : IAsyncDisposable
     private readonly HttpMessageHandler _handler;
     private readonly string? _logPath;
 
-    private AudioConnection(AudioClient client, HttpClient http, HttpMessageHandler handler, BatchPause pause, AudioTestServer? server, Profile? profile, string? logPath)
+    private AudioConnection(AudioClient client, HttpClient http, HttpMessageHandler handler, BatchPause pause, AudioTestServer? server,
+        Profile? profile, string? logPath)
     {
         Client = client;
         _http = http;
@@ -39,7 +40,8 @@ internal sealed class AudioConnection : IAsyncDisposable
     public string Description { get; private init; } = string.Empty;
 
     /// <summary>Opens a connection, runs the command's body with it, and closes it.</summary>
-    public static async Task<int> UseAsync(ParseResult parse, GlobalOptions options, CliConsole console, Func<AudioConnection, Task<int>> body, CancellationToken cancellationToken)
+    public static async Task<int> UseAsync(ParseResult parse, GlobalOptions options, CliConsole console, Func<AudioConnection,
+        Task<int>> body, CancellationToken cancellationToken)
     {
         var connection = await OpenAsync(parse, options, console, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
@@ -48,11 +50,13 @@ internal sealed class AudioConnection : IAsyncDisposable
         }
     }
 
-    public static async Task<AudioConnection> OpenAsync(ParseResult parse, GlobalOptions options, CliConsole console, CancellationToken cancellationToken)
+    public static async Task<AudioConnection> OpenAsync(ParseResult parse, GlobalOptions options, CliConsole console,
+        CancellationToken cancellationToken)
     {
         var profileName = parse.GetValue(options.Profile);
         var configPath = parse.GetValue(options.Config);
-        var profile = Profile.Load(configPath ?? Profile.DefaultPath(console), profileName, configPath is not null || console.GetEnvironmentVariable("AUDIO_CONFIG") is { Length: > 0 });
+        var profile = Profile.Load(configPath ?? Profile.DefaultPath(console), profileName, configPath is not null
+            || console.GetEnvironmentVariable("AUDIO_CONFIG") is { Length: > 0 });
         var explicitProfile = profileName is not null ? profile : null;
 
         var retry = new AudioClientRetryOptions();
@@ -112,8 +116,10 @@ internal sealed class AudioConnection : IAsyncDisposable
                 ?? explicitProfile?.BaseUrl
                 ?? NonEmpty(console.GetEnvironmentVariable("AUDIO_API_BASE_URL"))
                 ?? profile?.BaseUrl
-                ?? throw new CliUsageException("No server given: pass --base-url, set AUDIO_API_BASE_URL, add a profile to the config file, or try --offline.");
-            if (!Uri.TryCreate(url, UriKind.Absolute, out endpoint!) || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps))
+
+                    ?? throw new CliUsageException("No server given: pass --base-url, set AUDIO_API_BASE_URL, add a profile to the config file, or try --offline.");
+            if (!Uri.TryCreate(url, UriKind.Absolute, out endpoint!)
+                || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps))
             {
                 throw new CliUsageException($"'{ScrubUserInfo(url)}' is not an http or https URL.");
             }
@@ -155,10 +161,12 @@ internal sealed class AudioConnection : IAsyncDisposable
         }
         else
         {
-            primary = new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1), ConnectTimeout = TimeSpan.FromSeconds(15) };
+            primary = new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+                ConnectTimeout = TimeSpan.FromSeconds(15) };
         }
 
-        var http = new HttpClient(new PauseHandler(pause, new TranscriptSizeCapHandler(primary)), disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        var http = new HttpClient(new PauseHandler(pause, new TranscriptSizeCapHandler(primary)),
+            disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
         AudioClient client;
         try
         {
@@ -179,7 +187,8 @@ internal sealed class AudioConnection : IAsyncDisposable
         var description = ScrubUserInfo(endpoint.GetLeftPart(UriPartial.Path)) + (server is not null ? " (embedded test server)" : string.Empty)
             + (apiKey is { Length: > 0 } ? ", key set" : ", no key") + (pins.Length > 0 ? $", {pins.Length} pin(s)" : string.Empty)
             + (profile is not null ? $", profile {profile.Name}" : string.Empty);
-        return new AudioConnection(client, http, primary, pause, server, profile, parse.GetValue(options.OfflineLog)) { Description = description };
+        return new AudioConnection(client, http, primary, pause, server, profile,
+            parse.GetValue(options.OfflineLog)) { Description = description };
     }
 
     public async ValueTask DisposeAsync()

@@ -16,7 +16,8 @@ internal sealed class BatchPause(TimeProvider time)
 
     public DateTimeOffset Until => new(Interlocked.Read(ref _untilTicks), TimeSpan.Zero);
 
-    /// <summary>The longest pause taken (<c>--max-retry-after</c>, the SDK's <see cref="AudioClientRetryOptions.MaxRetryAfter"/>).</summary>
+    /// <summary>The longest pause taken (<c>--max-retry-after</c>, the SDK's
+    /// <see cref="AudioClientRetryOptions.MaxRetryAfter"/>).</summary>
     public TimeSpan MaxWait { get; init; } = new AudioClientRetryOptions().MaxRetryAfter;
 
     /// <summary>Told the wait, the time it ends and why, when a pause starts or moves later.</summary>
@@ -44,7 +45,8 @@ internal sealed class BatchPause(TimeProvider time)
         {
             if (Interlocked.CompareExchange(ref _untilTicks, until, current) == current)
             {
-                // Announced when the pause starts or moves later by a second or more (parallel requests hitting the same limit say it once).
+                // Announced when the pause starts or moves later by a second or more (parallel requests hitting the same limit say it
+                // once).
                 if (until - Math.Max(current, now.UtcTicks) >= TimeSpan.TicksPerSecond)
                 {
                     Waiting?.Invoke(delay, new DateTimeOffset(until, TimeSpan.Zero), reason);

@@ -2,7 +2,8 @@ using System.Net;
 
 namespace AudioSdk.Cli.Connection;
 
-/// <summary>Holds every request while the run is paused, and pauses the run when a response carries <c>Retry-After</c> on 429/503.</summary>
+/// <summary>Holds every request while the run is paused, and pauses the run when a response carries <c>Retry-After</c> on
+/// 429/503.</summary>
 internal sealed class PauseHandler(BatchPause pause, HttpMessageHandler inner) : DelegatingHandler(inner)
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -32,7 +33,9 @@ internal sealed class PauseHandler(BatchPause pause, HttpMessageHandler inner) :
         }
 
         return response.Headers.TryGetValues("retry-after-ms", out var values)
-            && double.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var ms)
+
+                && double.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.Float,
+                System.Globalization.CultureInfo.InvariantCulture, out var ms)
             && ms > 0 && ms < TimeSpan.FromHours(1).TotalMilliseconds
             ? TimeSpan.FromMilliseconds(ms)
             : null;

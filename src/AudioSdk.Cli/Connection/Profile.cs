@@ -31,7 +31,8 @@ internal sealed record Profile(string Name)
     public static string DefaultPath(CliConsole console) =>
         console.GetEnvironmentVariable("AUDIO_CONFIG") is { Length: > 0 } path
             ? path
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData, Environment.SpecialFolderOption.DoNotVerify), "audio", "config.json");
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData,
+                Environment.SpecialFolderOption.DoNotVerify), "audio", "config.json");
 
     /// <summary>Loads a profile: the named one, else the file's <c>default</c>; <see langword="null"/> when there is none.</summary>
     /// <exception cref="CliUsageException">The file is not valid JSON, or the named profile is missing.</exception>
@@ -50,7 +51,8 @@ internal sealed record Profile(string Name)
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            document = JsonDocument.Parse(File.ReadAllText(path),
+                new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
         {

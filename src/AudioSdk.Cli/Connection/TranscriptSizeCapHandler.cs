@@ -14,7 +14,8 @@ internal sealed class TranscriptSizeCapHandler(HttpMessageHandler inner) : Deleg
     {
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var path = request.RequestUri?.AbsolutePath ?? string.Empty;
-        if (!path.EndsWith("/audio/transcriptions", StringComparison.Ordinal) && !path.EndsWith("/audio/translations", StringComparison.Ordinal))
+        if (!path.EndsWith("/audio/transcriptions", StringComparison.Ordinal)
+            && !path.EndsWith("/audio/translations", StringComparison.Ordinal))
         {
             return response;
         }

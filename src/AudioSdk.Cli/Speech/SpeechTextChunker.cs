@@ -53,7 +53,8 @@ internal static class SpeechTextChunker
         return -1;
     }
 
-    /// <summary>A sentence ends before position <paramref name="i"/>: punctuation then whitespace (kept with the sentence), or a newline.</summary>
+    /// <summary>A sentence ends before position <paramref name="i"/>: punctuation then whitespace (kept with the sentence), or a
+    /// newline.</summary>
     private static bool IsSentenceEnd(string text, int i)
     {
         var previous = text[i - 1];

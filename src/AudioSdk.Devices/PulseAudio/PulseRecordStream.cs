@@ -38,7 +38,8 @@ internal sealed class PulseRecordStream : IDisposable
             }
 
             opened._context = PulseNative.ContextNew(PulseNative.MainloopApi(opened._mainloop), namePtr);
-            if (opened._context == IntPtr.Zero || PulseNative.ContextConnect(opened._context, serverPtr, PulseNative.ContextNoAutospawn, IntPtr.Zero) < 0)
+            if (opened._context == IntPtr.Zero
+                || PulseNative.ContextConnect(opened._context, serverPtr, PulseNative.ContextNoAutospawn, IntPtr.Zero) < 0)
             {
                 throw opened.Refused(what, device);
             }
@@ -60,7 +61,8 @@ internal sealed class PulseRecordStream : IDisposable
                 FragSize = (uint)blockBytes,
             };
             opened._stream = PulseNative.StreamNew(opened._context, streamPtr, ref spec, IntPtr.Zero);
-            if (opened._stream == IntPtr.Zero || PulseNative.StreamConnectRecord(opened._stream, devicePtr, ref attr, PulseNative.StreamAdjustLatency) < 0)
+            if (opened._stream == IntPtr.Zero
+                || PulseNative.StreamConnectRecord(opened._stream, devicePtr, ref attr, PulseNative.StreamAdjustLatency) < 0)
             {
                 throw opened.Refused(what, device);
             }
@@ -103,7 +105,8 @@ internal sealed class PulseRecordStream : IDisposable
             ? PulseSimple.Describe(PulseNative.ContextErrno(_context))
             : null;
 
-    /// <summary>Runs the mainloop once: waits at most <paramref name="timeoutMicroseconds"/> for the server, or less after <see cref="Wakeup"/>.</summary>
+    /// <summary>Runs the mainloop once: waits at most <paramref name="timeoutMicroseconds"/> for the server, or less after
+    /// <see cref="Wakeup"/>.</summary>
     /// <returns>False when the mainloop failed.</returns>
     public bool Iterate(int timeoutMicroseconds) =>
         PulseNative.MainloopPrepare(_mainloop, timeoutMicroseconds) >= 0

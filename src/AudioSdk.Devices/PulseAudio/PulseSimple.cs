@@ -30,7 +30,8 @@ internal static partial class PulseSimple
     }
 
     [DllImport(Simple, EntryPoint = "pa_simple_new")]
-    private static extern IntPtr New(IntPtr server, IntPtr name, int direction, IntPtr device, IntPtr streamName, ref SampleSpec spec, IntPtr map, ref BufferAttr attr, out int error);
+    private static extern IntPtr New(IntPtr server, IntPtr name, int direction, IntPtr device, IntPtr streamName, ref SampleSpec spec,
+        IntPtr map, ref BufferAttr attr, out int error);
 
     [DllImport(Simple, EntryPoint = "pa_simple_read")]
     public static extern int Read(IntPtr handle, ref byte data, nuint bytes, out int error);
@@ -78,7 +79,8 @@ internal static partial class PulseSimple
         }
         catch (DllNotFoundException ex)
         {
-            throw new AudioDeviceException($"No {what} device: libpulse-simple.so.0 is not installed (Debian: apt-get install libpulse0).", ex);
+            throw new AudioDeviceException($"No {what} device: libpulse-simple.so.0 is not installed (Debian: apt-get install libpulse0).",
+                ex);
         }
         catch (EntryPointNotFoundException ex)
         {

@@ -46,7 +46,8 @@ internal static class AudioProbe
     }
 
     /// <summary>Reads a WAV header's format and the data chunk's offset and declared size.</summary>
-    public static (int SampleRate, int Channels, int ByteRate, long DataOffset, uint DataSize, int Bits, int FormatTag)? ReadWav(ReadOnlySpan<byte> h)
+    public static (int SampleRate, int Channels, int ByteRate, long DataOffset, uint DataSize, int Bits,
+        int FormatTag)? ReadWav(ReadOnlySpan<byte> h)
     {
         if (Sniff(h) != "wav")
         {

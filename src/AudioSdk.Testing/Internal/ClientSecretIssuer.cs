@@ -50,7 +50,8 @@ internal sealed class ClientSecretIssuer(TimeProvider clock)
 
         if (seconds is < MinSeconds or > MaxSeconds)
         {
-            return (400, Error("invalid_value", $"expires_after.seconds must be between {MinSeconds} and {MaxSeconds}.", "expires_after.seconds"));
+            return (400,
+                Error("invalid_value", $"expires_after.seconds must be between {MinSeconds} and {MaxSeconds}.", "expires_after.seconds"));
         }
 
         var session = request["session"] is JsonObject given ? (JsonObject)given.DeepClone() : new JsonObject { ["type"] = "transcription" };
@@ -95,5 +96,6 @@ internal sealed class ClientSecretIssuer(TimeProvider clock)
     }
 
     private static JsonObject Error(string code, string message, string? param) =>
-        new() { ["error"] = new JsonObject { ["message"] = message, ["type"] = "invalid_request_error", ["param"] = param, ["code"] = code } };
+        new() { ["error"] = new JsonObject { ["message"] = message, ["type"] = "invalid_request_error", ["param"] = param,
+            ["code"] = code } };
 }

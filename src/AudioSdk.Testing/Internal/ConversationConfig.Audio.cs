@@ -14,7 +14,8 @@ internal static partial class ConversationConfig
             return Invalid($"{root}.instructions");
         }
 
-        if (config["output_modalities"] is { } modalities && (modalities is not JsonArray { Count: 1 } || Modality(config) is not ("audio" or "text")))
+        if (config["output_modalities"] is { } modalities
+            && (modalities is not JsonArray { Count: 1 } || Modality(config) is not ("audio" or "text")))
         {
             return new("invalid_value", $"Invalid '{root}.output_modalities': use [\"audio\"] or [\"text\"].", $"{root}.output_modalities");
         }
@@ -31,7 +32,8 @@ internal static partial class ConversationConfig
                 var type = Text(list[i]?["type"]);
                 if (type == "function" && Text(list[i]?["name"]) is not { Length: > 0 })
                 {
-                    return new("missing_required_parameter", $"Missing required parameter: '{root}.tools[{i}].name'.", $"{root}.tools[{i}].name");
+                    return new("missing_required_parameter", $"Missing required parameter: '{root}.tools[{i}].name'.",
+                        $"{root}.tools[{i}].name");
                 }
 
                 if (type is not ("function" or "mcp"))
@@ -43,7 +45,10 @@ internal static partial class ConversationConfig
 
         if (config["tool_choice"] is { } choice
             && Text(choice) is not ("auto" or "none" or "required")
-            && !(choice is JsonObject o && ((Text(o["type"]) == "function" && Text(o["name"]) is not null) || (Text(o["type"]) == "mcp" && Text(o["server_label"]) is not null))))
+
+                && !(choice is JsonObject o
+                && ((Text(o["type"]) == "function" && Text(o["name"]) is not null)
+                || (Text(o["type"]) == "mcp" && Text(o["server_label"]) is not null))))
         {
             return Invalid($"{root}.tool_choice");
         }
@@ -57,12 +62,16 @@ internal static partial class ConversationConfig
 
             if (n < 1)
             {
-                return new("integer_below_min_value", $"Invalid '{root}.max_output_tokens': integer below minimum value. Expected a value >= 1, but got {n} instead.", $"{root}.max_output_tokens");
+                return new("integer_below_min_value",
+                    $"Invalid '{root}.max_output_tokens': integer below minimum value. Expected a value >= 1, but got {n} instead.",
+                    $"{root}.max_output_tokens");
             }
 
             if (n > 4096)
             {
-                return new("integer_above_max_value", $"Invalid '{root}.max_output_tokens': integer above maximum value. Expected a value <= 4096, but got {n} instead.", $"{root}.max_output_tokens");
+                return new("integer_above_max_value",
+                    $"Invalid '{root}.max_output_tokens': integer above maximum value. Expected a value <= 4096, but got {n} instead.",
+                    $"{root}.max_output_tokens");
             }
         }
 
@@ -76,12 +85,14 @@ internal static partial class ConversationConfig
             return formatError;
         }
 
-        if (input["transcription"] is { } transcription && transcription.GetValueKind() != JsonValueKind.Null && (transcription is not JsonObject || Text(transcription["model"]) is null))
+        if (input["transcription"] is { } transcription && transcription.GetValueKind() != JsonValueKind.Null
+            && (transcription is not JsonObject || Text(transcription["model"]) is null))
         {
             return Invalid("session.audio.input.transcription");
         }
 
-        if (input["noise_reduction"] is { } noise && noise.GetValueKind() != JsonValueKind.Null && Text(noise["type"]) is not ("near_field" or "far_field"))
+        if (input["noise_reduction"] is { } noise && noise.GetValueKind() != JsonValueKind.Null
+            && Text(noise["type"]) is not ("near_field" or "far_field"))
         {
             return Invalid("session.audio.input.noise_reduction");
         }
@@ -94,7 +105,8 @@ internal static partial class ConversationConfig
         const string Td = "session.audio.input.turn_detection";
         if (turns is not JsonObject t || Text(t["type"]) is not ("server_vad" or "semantic_vad"))
         {
-            return new("invalid_value", $"Invalid '{Td}.type': use 'server_vad' or 'semantic_vad', or null to turn detection off.", $"{Td}.type");
+            return new("invalid_value", $"Invalid '{Td}.type': use 'server_vad' or 'semantic_vad', or null to turn detection off.",
+                $"{Td}.type");
         }
 
         foreach (var flag in new[] { "create_response", "interrupt_response" })
@@ -107,7 +119,8 @@ internal static partial class ConversationConfig
 
         if (Text(t["type"]) == "semantic_vad")
         {
-            return t["eagerness"] is { } eagerness && Text(eagerness) is not ("low" or "medium" or "high" or "auto") ? Invalid($"{Td}.eagerness") : null;
+            return t["eagerness"] is { } eagerness
+                && Text(eagerness) is not ("low" or "medium" or "high" or "auto") ? Invalid($"{Td}.eagerness") : null;
         }
 
         if (t["threshold"] is { } threshold && Number(threshold) is not (>= 0 and <= 1))

@@ -55,7 +55,8 @@ internal static partial class ConversationConfig
                 ["noise_reduction"] = null,
                 ["turn_detection"] = TurnDetectionDefaults(new JsonObject { ["type"] = "server_vad" }),
             },
-            ["output"] = new JsonObject { ["format"] = new JsonObject { ["type"] = "audio/pcm", ["rate"] = Rate }, ["voice"] = "alloy", ["speed"] = 1 },
+            ["output"] = new JsonObject { ["format"] = new JsonObject { ["type"] = "audio/pcm", ["rate"] = Rate }, ["voice"] = "alloy",
+                ["speed"] = 1 },
         },
     };
 
@@ -69,7 +70,8 @@ internal static partial class ConversationConfig
 
         if (Text(update["type"]) != "realtime")
         {
-            return new("invalid_value", "Invalid value: 'session.type'. This is a conversation session; its type is 'realtime'.", "session.type");
+            return new("invalid_value", "Invalid value: 'session.type'. This is a conversation session; its type is 'realtime'.",
+                "session.type");
         }
 
         if (update.Select(p => p.Key).FirstOrDefault(k => !SessionKeys.Contains(k)) is { } unknown)
@@ -110,7 +112,8 @@ internal static partial class ConversationConfig
             var before = current["audio"]?["output"]?["voice"];
             if (voice is not null && audioProduced && !JsonNode.DeepEquals(voice, before))
             {
-                return new("cannot_update_voice", "Cannot update a conversation's voice if assistant audio is present.", "session.audio.output.voice");
+                return new("cannot_update_voice", "Cannot update a conversation's voice if assistant audio is present.",
+                    "session.audio.output.voice");
             }
         }
 
@@ -130,7 +133,9 @@ internal static partial class ConversationConfig
             return common;
         }
 
-        if (overrides["audio"] is { } audio && (audio is not JsonObject || (audio["output"] is { } o && (o is not JsonObject output || OutputAudio(output, "response.audio.output") is not null))))
+        if (overrides["audio"] is { } audio
+            && (audio is not JsonObject
+            || (audio["output"] is { } o && (o is not JsonObject output || OutputAudio(output, "response.audio.output") is not null))))
         {
             return Invalid("response.audio.output");
         }
@@ -156,7 +161,9 @@ internal static partial class ConversationConfig
             {
                 if (key.Length > 64 || Text(value) is not { Length: <= 512 })
                 {
-                    return new("invalid_value", "Invalid 'response.metadata': keys are at most 64 characters and values strings of at most 512.", "response.metadata." + key);
+                    return new("invalid_value",
+                        "Invalid 'response.metadata': keys are at most 64 characters and values strings of at most 512.",
+                        "response.metadata." + key);
                 }
             }
         }
@@ -184,7 +191,8 @@ internal static partial class ConversationConfig
                     {
                         foreach (var (field, fieldValue) in fields)
                         {
-                            existing[field] = field == "turn_detection" && fieldValue is JsonObject td ? TurnDetectionDefaults((JsonObject)td.DeepClone()) : fieldValue?.DeepClone();
+                            existing[field] = field == "turn_detection"
+                                && fieldValue is JsonObject td ? TurnDetectionDefaults((JsonObject)td.DeepClone()) : fieldValue?.DeepClone();
                         }
                     }
                     else
@@ -205,7 +213,8 @@ internal static partial class ConversationConfig
     {
         JsonObject defaults = Text(turns["type"]) == "semantic_vad"
             ? new() { ["type"] = "semantic_vad", ["eagerness"] = "auto", ["create_response"] = true, ["interrupt_response"] = true }
-            : new() { ["type"] = "server_vad", ["threshold"] = 0.5, ["prefix_padding_ms"] = 300, ["silence_duration_ms"] = 200, ["idle_timeout_ms"] = null, ["create_response"] = true, ["interrupt_response"] = true };
+            : new() { ["type"] = "server_vad", ["threshold"] = 0.5, ["prefix_padding_ms"] = 300, ["silence_duration_ms"] = 200,
+                ["idle_timeout_ms"] = null, ["create_response"] = true, ["interrupt_response"] = true };
         foreach (var (key, value) in turns)
         {
             defaults[key] = value?.DeepClone();
@@ -223,10 +232,12 @@ internal static partial class ConversationConfig
     public static string? Text(JsonNode? node) => node?.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : null;
 
     public static double? Number(JsonNode? node) =>
-        node is JsonValue value && value.GetValueKind() == JsonValueKind.Number ? double.Parse(value.ToJsonString(), CultureInfo.InvariantCulture) : null;
+        node is JsonValue value
+            && value.GetValueKind() == JsonValueKind.Number ? double.Parse(value.ToJsonString(), CultureInfo.InvariantCulture) : null;
 
     /// <summary>A boolean flag; true when absent (the turn detection flags default to true).</summary>
-    public static bool Flag(JsonNode? owner, string name) => owner?[name] is not JsonValue value || !value.TryGetValue<bool>(out var flag) || flag;
+    public static bool Flag(JsonNode? owner, string name) => owner?[name] is not JsonValue value || !value.TryGetValue<bool>(out var flag)
+        || flag;
 
     private static ConfigError Invalid(string param) => new("invalid_value", $"Invalid value for '{param}'.", param);
 }

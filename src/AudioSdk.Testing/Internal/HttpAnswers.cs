@@ -21,7 +21,8 @@ internal static class HttpAnswers
     }
 
     public static Task ErrorAsync(HttpContext context, int status, string code, string message, string type, string? param) =>
-        JsonAsync(context, status, new JsonObject { ["error"] = new JsonObject { ["message"] = message, ["type"] = type, ["param"] = param, ["code"] = code } });
+        JsonAsync(context, status,
+            new JsonObject { ["error"] = new JsonObject { ["message"] = message, ["type"] = type, ["param"] = param, ["code"] = code } });
 
     public static Task InvalidRequestAsync(HttpContext context, int status, string code, string message, string? param = null) =>
         ErrorAsync(context, status, code, message, "invalid_request_error", param);

@@ -6,7 +6,8 @@ using Microsoft.Net.Http.Headers;
 
 namespace AudioSdk.Testing.Internal;
 
-/// <summary>The one multipart reader: form fields, and the audio file hashed and measured as it streams in (the server sniffs formats itself, apart from the SDK, so it stays an independent oracle).</summary>
+/// <summary>The one multipart reader: form fields, and the audio file hashed and measured as it streams in (the server sniffs formats
+/// itself, apart from the SDK, so it stays an independent oracle).</summary>
 internal static class MultipartBodyReader
 {
     public static async Task ReadAsync(HttpRequest http, ReceivedRequest request, long maxCapturedFileBytes, CancellationToken ct)
@@ -22,7 +23,8 @@ internal static class MultipartBodyReader
             if (disposition is not null && disposition.IsFileDisposition())
             {
                 var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
-                request.Audio = await ReadAudioAsync(section.Body, fileName, section.ContentType, maxCapturedFileBytes, ct).ConfigureAwait(false);
+                request.Audio = await ReadAudioAsync(section.Body, fileName, section.ContentType, maxCapturedFileBytes,
+                    ct).ConfigureAwait(false);
                 request.Audio.ContentDisposition = section.ContentDisposition;
             }
             else
@@ -35,7 +37,8 @@ internal static class MultipartBodyReader
         request.FormFields = fields;
     }
 
-    private static async Task<ReceivedAudio> ReadAudioAsync(Stream body, string? fileName, string? contentType, long maxCapturedFileBytes, CancellationToken ct)
+    private static async Task<ReceivedAudio> ReadAudioAsync(Stream body, string? fileName, string? contentType, long maxCapturedFileBytes,
+        CancellationToken ct)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var header = new byte[64 * 1024];

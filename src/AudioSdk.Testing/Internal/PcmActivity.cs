@@ -47,7 +47,9 @@ internal sealed class PcmActivity
     }
 
     public static PcmActivity? Create(int sampleRate, int channels, int bits, int formatTag) =>
-        sampleRate > 0 && channels > 0 && ((formatTag == 1 && bits == 16) || (formatTag == 3 && bits == 32)) ? new PcmActivity(sampleRate, channels, bits, formatTag == 3) : null;
+        sampleRate > 0 && channels > 0
+            && ((formatTag == 1 && bits == 16) || (formatTag == 3 && bits == 32)) ? new PcmActivity(sampleRate, channels, bits,
+            formatTag == 3) : null;
 
     public void Feed(ReadOnlySpan<byte> data)
     {

@@ -3,7 +3,8 @@ using Microsoft.AspNetCore.Http;
 
 namespace AudioSdk.Testing.Internal;
 
-/// <summary>The middleware in front of every route: request id, body reading, recording, authentication, scripted answers; then the route mapped for the path.</summary>
+/// <summary>The middleware in front of every route: request id, body reading, recording, authentication, scripted answers; then the route
+/// mapped for the path.</summary>
 internal sealed class RequestPipeline(ServerState state)
 {
     private AudioTestServerOptions Options => state.Options;
@@ -60,7 +61,8 @@ internal sealed class RequestPipeline(ServerState state)
         }
 
         var headers = http.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        var request = new ReceivedRequest(id, http.Method, http.Path.Value ?? "/", http.QueryString.Value ?? string.Empty, headers) { ContentType = http.ContentType };
+        var request = new ReceivedRequest(id, http.Method, http.Path.Value ?? "/", http.QueryString.Value ?? string.Empty,
+            headers) { ContentType = http.ContentType };
         var ct = context.RequestAborted;
         if (http.HasFormContentType && http.ContentType!.Contains("multipart/", StringComparison.OrdinalIgnoreCase))
         {
@@ -75,12 +77,14 @@ internal sealed class RequestPipeline(ServerState state)
         state.Record(request);
 
         var authorization = headers.GetValueOrDefault("Authorization");
-        var bearer = authorization is not null && authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization["Bearer ".Length..] : null;
+        var bearer = authorization is not null
+            && authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization["Bearer ".Length..] : null;
         if (request.Path == "/v1/realtime" && state.Secrets.WasIssued(bearer))
         {
             if (!state.Secrets.IsValid(bearer))
             {
-                await HttpAnswers.InvalidRequestAsync(context, 401, "invalid_api_key", "The ephemeral key has expired; mint a new one.").ConfigureAwait(false);
+                await HttpAnswers.InvalidRequestAsync(context, 401, "invalid_api_key",
+                    "The ephemeral key has expired; mint a new one.").ConfigureAwait(false);
                 return;
             }
         }

@@ -31,9 +31,11 @@ internal sealed class ServerState(AudioTestServerOptions options)
     /// <summary>The EHBP side of the server, when <see cref="AudioTestServerOptions.Ehbp"/> is on.</summary>
     public Ehbp.EhbpServer? Ehbp { get; } = options.Ehbp ? new Ehbp.EhbpServer() : null;
 
-    /// <summary>The Tinfoil attestation bundle and its synthetic AMD chain, when <see cref="AudioTestServerOptions.TinfoilBundle"/> is on.</summary>
+    /// <summary>The Tinfoil attestation bundle and its synthetic AMD chain, when <see cref="AudioTestServerOptions.TinfoilBundle"/> is
+    /// on.</summary>
     public Tinfoil.SyntheticTinfoilEnclave? Tinfoil => Options.TinfoilBundle && Options.Certificate is { } certificate && Ehbp is { } ehbp
-        ? LazyInitializer.EnsureInitialized(ref _tinfoil, () => new Tinfoil.SyntheticTinfoilEnclave(certificate, ehbp.PublicKey, Options.TimeProvider.GetUtcNow()))
+        ? LazyInitializer.EnsureInitialized(ref _tinfoil, () =>
+            new Tinfoil.SyntheticTinfoilEnclave(certificate, ehbp.PublicKey, Options.TimeProvider.GetUtcNow()))
         : null;
 
     public int ActiveResponses => Volatile.Read(ref _activeResponses);
@@ -158,7 +160,8 @@ internal sealed class ServerState(AudioTestServerOptions options)
         }
     }
 
-    public void AddUsage(ReceivedRequest request, string model, string modality, string unit, double quantity, double? seconds, long? characters)
+    public void AddUsage(ReceivedRequest request, string model, string modality, string unit, double quantity, double? seconds,
+        long? characters)
     {
         lock (_gate)
         {

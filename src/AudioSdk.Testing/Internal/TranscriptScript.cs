@@ -27,7 +27,9 @@ internal sealed class TranscriptScript
             {
                 var start = Math.Round(burst.Start.TotalSeconds, 3);
                 var end = Math.Round(burst.End.TotalSeconds, 3);
-                AddSegment(start, end, string.Create(CultureInfo.InvariantCulture, $"Sound of {burst.FrequencyHz:0} Hz from {start:0.00} to {end:0.00} seconds."));
+                AddSegment(start, end,
+                    string.Create(CultureInfo.InvariantCulture,
+                    $"Sound of {burst.FrequencyHz:0} Hz from {start:0.00} to {end:0.00} seconds."));
             }
 
             Text = string.Join(" ", Segments.Select(s => s.Text));
@@ -81,7 +83,8 @@ internal sealed class TranscriptScript
         var sb = new StringBuilder("WEBVTT\n\n");
         foreach (var segment in Segments)
         {
-            sb.Append(Stamp(segment.Start, '.')).Append(" --> ").Append(Stamp(segment.End, '.')).Append('\n').Append(segment.Text).Append("\n\n");
+            sb.Append(Stamp(segment.Start, '.')).Append(" --> ").Append(Stamp(segment.End,
+                '.')).Append('\n').Append(segment.Text).Append("\n\n");
         }
 
         return sb.ToString();
@@ -90,6 +93,7 @@ internal sealed class TranscriptScript
     private static string Stamp(double seconds, char separator)
     {
         var t = TimeSpan.FromMilliseconds(Math.Round(seconds * 1000));
-        return string.Create(CultureInfo.InvariantCulture, $"{(int)t.TotalHours:00}:{t.Minutes:00}:{t.Seconds:00}{separator}{t.Milliseconds:000}");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{(int)t.TotalHours:00}:{t.Minutes:00}:{t.Seconds:00}{separator}{t.Milliseconds:000}");
     }
 }

@@ -1,7 +1,8 @@
 namespace AudioSdk.Audio;
 
 /// <summary>A container format recognised from a file's first bytes or its extension.</summary>
-/// <param name="Extension">The usual file extension, without a dot (<c>wav</c>, <c>mp3</c>, <c>flac</c>, <c>ogg</c>, <c>webm</c>, <c>m4a</c>, <c>mp4</c>, <c>aac</c>).</param>
+/// <param name="Extension">The usual file extension, without a dot (<c>wav</c>, <c>mp3</c>, <c>flac</c>, <c>ogg</c>, <c>webm</c>,
+/// <c>m4a</c>, <c>mp4</c>, <c>aac</c>).</param>
 /// <param name="ContentType">The content type to upload it with.</param>
 public readonly record struct SniffedFormat(string Extension, string ContentType);
 

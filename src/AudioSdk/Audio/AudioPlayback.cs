@@ -57,7 +57,8 @@ public sealed class AudioPlayback : IWaveProvider
         }
     }
 
-    /// <summary>How far playback has got, silence included: the player's own position when one is attached (<see cref="UsePosition"/>), else what it has read.</summary>
+    /// <summary>How far playback has got, silence included: the player's own position when one is attached (<see cref="UsePosition"/>),
+    /// else what it has read.</summary>
     public TimeSpan Position
     {
         get
@@ -95,7 +96,8 @@ public sealed class AudioPlayback : IWaveProvider
         }
     }
 
-    /// <summary>Queues PCM16 mono bytes at <see cref="WaveFormat"/>'s rate (a TTS <c>pcm</c> stream's chunks, a VoiceAgent chunk); an odd byte waits for the next call.</summary>
+    /// <summary>Queues PCM16 mono bytes at <see cref="WaveFormat"/>'s rate (a TTS <c>pcm</c> stream's chunks, a VoiceAgent chunk); an odd
+    /// byte waits for the next call.</summary>
     /// <param name="pcm16">Little-endian PCM16.</param>
     /// <param name="itemId">The assistant item it belongs to, for <see cref="PlayedOf"/>.</param>
     public void Enqueue(ReadOnlySpan<byte> pcm16, string? itemId = null)
@@ -139,7 +141,8 @@ public sealed class AudioPlayback : IWaveProvider
         Enqueue(pcm, delta.ItemId);
     }
 
-    /// <summary>Queues a whole stream of PCM16 chunks as they arrive (<c>AudioClient.StreamSpeechAsync</c> with the <c>pcm</c> format).</summary>
+    /// <summary>Queues a whole stream of PCM16 chunks as they arrive (<c>AudioClient.StreamSpeechAsync</c> with the <c>pcm</c>
+    /// format).</summary>
     /// <param name="pcm16Chunks">The chunks.</param>
     /// <param name="cancellationToken">Stops reading the stream.</param>
     /// <returns>When the stream has been read (not played).</returns>
@@ -152,7 +155,8 @@ public sealed class AudioPlayback : IWaveProvider
         }
     }
 
-    /// <summary>What has been played of an assistant item: the <c>played</c> argument of <see cref="RealtimeSession.TruncateAsync"/>.</summary>
+    /// <summary>What has been played of an assistant item: the <c>played</c> argument of
+    /// <see cref="RealtimeSession.TruncateAsync"/>.</summary>
     /// <param name="itemId">The item.</param>
     /// <returns>Zero for an item never played (or forgotten: the last 256 runs of audio are kept).</returns>
     public TimeSpan PlayedOf(string itemId)
@@ -264,7 +268,8 @@ public sealed class AudioPlayback : IWaveProvider
 
         var format = player.OutputWaveFormat;
         var position = player.GetPosition();
-        var ours = format is null || format.AverageBytesPerSecond == _bytesPerSecond ? position : (long)(position * (double)_bytesPerSecond / format.AverageBytesPerSecond);
+        var ours = format is null
+            || format.AverageBytesPerSecond == _bytesPerSecond ? position : (long)(position * (double)_bytesPerSecond / format.AverageBytesPerSecond);
         return Math.Clamp(ours, 0, _handedOut);
     }
 

@@ -10,7 +10,8 @@ namespace AudioSdk.Audio;
 /// (<see cref="Process"/> then <see cref="Flush"/>), whose output is identical to the one-shot output.
 /// Not thread-safe; use one instance per stream.
 /// </summary>
-// Kept over NAudio.Core's WdlResamplingSampleProvider: 1 kHz 44.1->16 kHz at 123.0 dB SNR vs 62.4 dB at the same speed and 0 B allocated (48->24 kHz, an integer ratio: 138.0 vs 152.4 dB), NAudioComparisonBenchmarks.
+// Kept over NAudio.Core's WdlResamplingSampleProvider: 1 kHz 44.1->16 kHz at 123.0 dB SNR vs 62.4 dB at the same speed and 0 B allocated
+// (48->24 kHz, an integer ratio: 138.0 vs 152.4 dB), NAudioComparisonBenchmarks.
 public sealed class AudioResampler
 {
     private const double StopbandAttenuationDb = 90;
@@ -31,7 +32,8 @@ public sealed class AudioResampler
     /// <summary>Creates a converter.</summary>
     /// <param name="inputRate">The input sample rate in Hz.</param>
     /// <param name="outputRate">The output sample rate in Hz.</param>
-    /// <exception cref="ArgumentOutOfRangeException">A rate is not positive, or the reduced ratio needs more than 4096 filter phases.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A rate is not positive, or the reduced ratio needs more than 4096 filter
+    /// phases.</exception>
     public AudioResampler(int inputRate, int outputRate)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputRate);
@@ -43,7 +45,8 @@ public sealed class AudioResampler
         _down = inputRate / g;
         if (_up > MaxPhases)
         {
-            throw new ArgumentOutOfRangeException(nameof(outputRate), $"The ratio {outputRate}/{inputRate} reduces to {_up}/{_down}, which needs more than {MaxPhases} filter phases.");
+            throw new ArgumentOutOfRangeException(nameof(outputRate),
+                $"The ratio {outputRate}/{inputRate} reduces to {_up}/{_down}, which needs more than {MaxPhases} filter phases.");
         }
 
         // Pass band to 0.9 of the lower Nyquist frequency, stop band from it; in cycles per input sample.

@@ -26,7 +26,8 @@ public sealed class Ffmpeg
         }
 
         var names = OperatingSystem.IsWindows() ? new[] { "ffmpeg.exe" } : ["ffmpeg"];
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator,
+            StringSplitOptions.RemoveEmptyEntries))
         {
             foreach (var name in names)
             {
@@ -56,23 +57,28 @@ public sealed class Ffmpeg
     /// <param name="sampleRate">The output rate. Default 16000.</param>
     /// <param name="channels">The output channel count. Default 1.</param>
     /// <param name="cancellationToken">Cancels the conversion (the process is killed).</param>
-    public Task ConvertToWavAsync(string inputPath, string outputPath, int sampleRate = 16000, int channels = 1, CancellationToken cancellationToken = default)
+    public Task ConvertToWavAsync(string inputPath, string outputPath, int sampleRate = 16000, int channels = 1,
+        CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sampleRate);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
-        return RunAsync(["-i", inputPath, "-vn", "-ac", channels.ToString(CultureInfo.InvariantCulture), "-ar", sampleRate.ToString(CultureInfo.InvariantCulture), "-c:a", "pcm_s16le", "-f", "wav", outputPath], cancellationToken);
+        return RunAsync(["-i", inputPath, "-vn", "-ac", channels.ToString(CultureInfo.InvariantCulture), "-ar",
+            sampleRate.ToString(CultureInfo.InvariantCulture), "-c:a", "pcm_s16le", "-f", "wav", outputPath], cancellationToken);
     }
 
-    /// <summary>Converts any audio file ffmpeg reads to MP3 (mono 16 kHz at 64 kbit/s by default, as providers advise for speech).</summary>
+    /// <summary>Converts any audio file ffmpeg reads to MP3 (mono 16 kHz at 64 kbit/s by default, as providers advise for
+    /// speech).</summary>
     /// <param name="inputPath">The source file.</param>
     /// <param name="outputPath">The MP3 to write (replaced if it exists).</param>
     /// <param name="bitrateKbps">The bitrate in kbit/s. Default 64.</param>
     /// <param name="sampleRate">The output rate. Default 16000.</param>
     /// <param name="cancellationToken">Cancels the conversion.</param>
-    public Task ConvertToMp3Async(string inputPath, string outputPath, int bitrateKbps = 64, int sampleRate = 16000, CancellationToken cancellationToken = default)
+    public Task ConvertToMp3Async(string inputPath, string outputPath, int bitrateKbps = 64, int sampleRate = 16000,
+        CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bitrateKbps);
-        return RunAsync(["-i", inputPath, "-vn", "-ac", "1", "-ar", sampleRate.ToString(CultureInfo.InvariantCulture), "-c:a", "libmp3lame", "-b:a", bitrateKbps.ToString(CultureInfo.InvariantCulture) + "k", "-f", "mp3", outputPath], cancellationToken);
+        return RunAsync(["-i", inputPath, "-vn", "-ac", "1", "-ar", sampleRate.ToString(CultureInfo.InvariantCulture), "-c:a",
+            "libmp3lame", "-b:a", bitrateKbps.ToString(CultureInfo.InvariantCulture) + "k", "-f", "mp3", outputPath], cancellationToken);
     }
 
     /// <summary>Splits a file into segments of at most the given length, without re-encoding.</summary>
@@ -81,7 +87,8 @@ public sealed class Ffmpeg
     /// <param name="segmentLength">The longest segment.</param>
     /// <param name="cancellationToken">Cancels the split.</param>
     /// <returns>The segment files in order.</returns>
-    public async Task<IReadOnlyList<string>> SplitAsync(string inputPath, string outputDirectory, TimeSpan segmentLength, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<string>> SplitAsync(string inputPath, string outputDirectory, TimeSpan segmentLength,
+        CancellationToken cancellationToken = default)
     {
         if (segmentLength <= TimeSpan.Zero)
         {
@@ -91,7 +98,9 @@ public sealed class Ffmpeg
         Directory.CreateDirectory(outputDirectory);
         var extension = Path.GetExtension(inputPath);
         var pattern = Path.Combine(outputDirectory, "segment_%05d" + extension);
-        await RunAsync(["-i", inputPath, "-vn", "-f", "segment", "-segment_time", segmentLength.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture), "-c", "copy", "-reset_timestamps", "1", pattern], cancellationToken).ConfigureAwait(false);
+        await RunAsync(["-i", inputPath, "-vn", "-f", "segment", "-segment_time",
+            segmentLength.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture), "-c", "copy", "-reset_timestamps", "1", pattern],
+            cancellationToken).ConfigureAwait(false);
         return Directory.GetFiles(outputDirectory, "segment_*" + extension).Order(StringComparer.Ordinal).ToList();
     }
 
@@ -114,7 +123,8 @@ public sealed class Ffmpeg
             start.ArgumentList.Add(a);
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"ffmpeg could not be started from '{ExecutablePath}'.");
+        using var process = Process.Start(start)
+            ?? throw new InvalidOperationException($"ffmpeg could not be started from '{ExecutablePath}'.");
         var errors = process.StandardError.ReadToEndAsync(cancellationToken);
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         try

@@ -115,7 +115,8 @@ public static class G711
         }
     }
 
-    /// <summary>Each code's interval midpoint in 16 bits (the standard's decoder with a bias of 33 in 14-bit units), negative below 0x80.</summary>
+    /// <summary>Each code's interval midpoint in 16 bits (the standard's decoder with a bias of 33 in 14-bit units), negative below
+    /// 0x80.</summary>
     private static short[] BuildMuLawTable()
     {
         var table = new short[256];

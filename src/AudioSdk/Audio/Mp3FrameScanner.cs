@@ -15,7 +15,8 @@ public static class Mp3FrameScanner
     /// <param name="collectFrameOffsets">Whether to return every frame's offset (for cutting at frame boundaries).</param>
     /// <param name="cancellationToken">Cancels the scan.</param>
     /// <exception cref="InvalidDataException">No MPEG Layer III frame was found.</exception>
-    public static async Task<Mp3Info> ScanAsync(Stream stream, bool collectFrameOffsets = false, CancellationToken cancellationToken = default)
+    public static async Task<Mp3Info> ScanAsync(Stream stream, bool collectFrameOffsets = false,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var reader = new BufferedReader(stream);

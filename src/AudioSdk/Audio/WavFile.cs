@@ -9,7 +9,8 @@ namespace AudioSdk.Audio;
 /// outside the limits a reader accepts (<see cref="MaxSampleRate"/>, <see cref="MaxChannels"/>), checked before
 /// anything is sized from it.
 /// </summary>
-// Kept over NAudio.Core's WaveFileReader: of 100,000 hostile files it threw five exception types (FormatException, ArgumentException, EndOfStream, InvalidData); this throws only WavFormatException.
+// Kept over NAudio.Core's WaveFileReader: of 100,000 hostile files it threw five exception types (FormatException, ArgumentException,
+// EndOfStream, InvalidData); this throws only WavFormatException.
 public static partial class WavFile
 {
     /// <summary>The highest sample rate a WAV header may declare when read: 768,000 Hz.</summary>
@@ -201,7 +202,8 @@ public static partial class WavFile
         {
             FormatPcm => WavEncoding.Pcm,
             FormatFloat => WavEncoding.IeeeFloat,
-            _ => throw new WavFormatException($"Unsupported WAV encoding 0x{tag:X4} in the 'fmt ' chunk at byte {offset}: only PCM (1), IEEE float (3) and their WAVE_FORMAT_EXTENSIBLE forms are read."),
+            _ =>
+                throw new WavFormatException($"Unsupported WAV encoding 0x{tag:X4} in the 'fmt ' chunk at byte {offset}: only PCM (1), IEEE float (3) and their WAVE_FORMAT_EXTENSIBLE forms are read."),
         };
         if (channels is 0 or > MaxChannels)
         {

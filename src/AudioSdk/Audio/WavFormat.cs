@@ -19,5 +19,6 @@ public sealed record WavFormat(WavEncoding Encoding, int SampleRate, int Channel
 
     /// <summary>The duration of this many bytes of sample data.</summary>
     /// <param name="dataBytes">The data size in bytes.</param>
-    public TimeSpan DurationOf(long dataBytes) => TimeSpan.FromTicks((long)Math.Round((double)(dataBytes / BlockAlign) * TimeSpan.TicksPerSecond / SampleRate));
+    public TimeSpan DurationOf(long dataBytes) =>
+        TimeSpan.FromTicks((long)Math.Round((double)(dataBytes / BlockAlign) * TimeSpan.TicksPerSecond / SampleRate));
 }

@@ -99,7 +99,8 @@ internal static class SecretRedactor
     {
         var redacted = Redact(message, secret)!;
         var hex = BitConverter.ToString(Encoding.UTF8.GetBytes(secret));
-        return redacted.Contains(hex, StringComparison.OrdinalIgnoreCase) ? redacted.Replace(hex, Mask, StringComparison.OrdinalIgnoreCase) : redacted;
+        return redacted.Contains(hex, StringComparison.OrdinalIgnoreCase) ? redacted.Replace(hex, Mask,
+            StringComparison.OrdinalIgnoreCase) : redacted;
     }
 
     /// <summary>
@@ -206,7 +207,8 @@ internal static class SecretRedactor
                 var position = at;
                 for (var b = 0; b < length; b++)
                 {
-                    if (position + 3 > text.Length || text[position] != '%' || !TryHex(text.AsSpan(position + 1, 2), out var value) || value != utf8[b])
+                    if (position + 3 > text.Length || text[position] != '%' || !TryHex(text.AsSpan(position + 1, 2), out var value)
+                        || value != utf8[b])
                     {
                         return -1;
                     }

@@ -58,7 +58,8 @@ internal static class Validation
     }
 
     /// <summary>Extra form fields: named, with a value, and never one a typed property already sets.</summary>
-    public static void AdditionalFields(List<string> problems, IDictionary<string, string>? fields, ICollection<string> reserved, string optionsName)
+    public static void AdditionalFields(List<string> problems, IDictionary<string, string>? fields, ICollection<string> reserved,
+        string optionsName)
     {
         foreach (var field in fields ?? new Dictionary<string, string>())
         {

@@ -62,7 +62,8 @@ internal static class ChunkPlanner
             }
             else if (audio.Length <= options.MaxChunkBytes)
             {
-                var whole = AudioInput.FromSource(new RangeSource(audio, [], 0, audio.Length), input.FileName ?? "audio." + (format?.Extension ?? "bin"), input.ContentType ?? format?.ContentType ?? "application/octet-stream");
+                var whole = AudioInput.FromSource(new RangeSource(audio, [], 0, audio.Length), input.FileName
+                    ?? "audio." + (format?.Extension ?? "bin"), input.ContentType ?? format?.ContentType ?? "application/octet-stream");
                 return new LongFormPlan([new PlannedChunk(0, TimeSpan.Zero, TimeSpan.Zero, whole)], null, audio);
             }
 
@@ -80,13 +81,15 @@ internal static class ChunkPlanner
         }
     }
 
-    private static async Task<LongFormPlan> PlanWavAsync(RandomAccessAudio audio, WavInfo info, string name, LongFormOptions options, CancellationToken cancellationToken)
+    private static async Task<LongFormPlan> PlanWavAsync(RandomAccessAudio audio, WavInfo info, string name, LongFormOptions options,
+        CancellationToken cancellationToken)
     {
         var format = info.Format;
         var block = format.BlockAlign;
         var dataLength = Math.Min(info.DataLength ?? long.MaxValue, audio.Length - info.DataOffset);
         var totalFrames = Math.Max(0, dataLength) / block;
-        var limit = Math.Max(1, Math.Min((options.MaxChunkBytes - 44) / block, (long)(options.MaxChunkDuration.TotalSeconds * format.SampleRate)));
+        var limit = Math.Max(1,
+            Math.Min((options.MaxChunkBytes - 44) / block, (long)(options.MaxChunkDuration.TotalSeconds * format.SampleRate)));
         var window = (long)(options.BoundarySearchWindow.TotalSeconds * format.SampleRate);
         var chunks = new List<PlannedChunk>();
 
@@ -117,7 +120,8 @@ internal static class ChunkPlanner
             var header = new byte[44];
             WavFile.WriteHeader(header, format, (end - start) * block);
             var source = new RangeSource(audio, header, info.DataOffset + (start * block), (end - start) * block);
-            chunks.Add(new PlannedChunk(chunks.Count, Time(start, format.SampleRate), Time(end, format.SampleRate), AudioInput.FromSource(source, $"{name}.part{chunks.Count + 1:000}.wav", "audio/wav")));
+            chunks.Add(new PlannedChunk(chunks.Count, Time(start, format.SampleRate), Time(end, format.SampleRate),
+                AudioInput.FromSource(source, $"{name}.part{chunks.Count + 1:000}.wav", "audio/wav")));
             start = end;
             if (totalFrames == 0)
             {
@@ -129,10 +133,12 @@ internal static class ChunkPlanner
     }
 
     /// <summary>The frame in [from, to) at the centre of the quietest 10 ms.</summary>
-    private static async Task<long> QuietestFrameAsync(RandomAccessAudio audio, WavInfo info, long from, long to, CancellationToken cancellationToken)
+    private static async Task<long> QuietestFrameAsync(RandomAccessAudio audio, WavInfo info, long from, long to,
+        CancellationToken cancellationToken)
     {
         var format = info.Format;
-        var bytes = await audio.ReadRangeAsync(info.DataOffset + (from * format.BlockAlign), checked((int)((to - from) * format.BlockAlign)), cancellationToken).ConfigureAwait(false);
+        var bytes = await audio.ReadRangeAsync(info.DataOffset + (from * format.BlockAlign),
+            checked((int)((to - from) * format.BlockAlign)), cancellationToken).ConfigureAwait(false);
         var samples = new float[bytes.Length / (format.BitsPerSample / 8)];
         WavFile.Decode(bytes, format, samples);
         var mono = Pcm16.Downmix(samples, format.Channels);
@@ -157,7 +163,8 @@ internal static class ChunkPlanner
         return best;
     }
 
-    private static async Task<LongFormPlan> PlanMp3Async(RandomAccessAudio audio, string name, LongFormOptions options, CancellationToken cancellationToken)
+    private static async Task<LongFormPlan> PlanMp3Async(RandomAccessAudio audio, string name, LongFormOptions options,
+        CancellationToken cancellationToken)
     {
         Mp3Info info;
         var scan = await new RangeSource(audio, [], 0, audio.Length).OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -173,7 +180,8 @@ internal static class ChunkPlanner
         var maxFrames = Math.Max(1, (long)(options.MaxChunkDuration.Ticks / Math.Max(1, frameTicks)));
         var chunks = new List<PlannedChunk>();
         var totalBytes = offsets.Count == 0 ? 0 : end - offsets[0];
-        var count = Math.Max(1, Math.Max((offsets.Count + maxFrames - 1) / maxFrames, (totalBytes + options.MaxChunkBytes - 1) / options.MaxChunkBytes));
+        var count = Math.Max(1,
+            Math.Max((offsets.Count + maxFrames - 1) / maxFrames, (totalBytes + options.MaxChunkBytes - 1) / options.MaxChunkBytes));
         var first = 0;
         while (first < offsets.Count)
         {
@@ -183,7 +191,8 @@ internal static class ChunkPlanner
             var left = Math.Max(1, count - chunks.Count);
             var share = Math.Max(1, (offsets.Count - first + left - 1) / left);
             var last = first + 1;
-            while (last < offsets.Count && last - first < Math.Min(maxFrames, share) && FrameEnd(last) - offsets[first] <= options.MaxChunkBytes)
+            while (last < offsets.Count && last - first < Math.Min(maxFrames, share)
+                && FrameEnd(last) - offsets[first] <= options.MaxChunkBytes)
             {
                 last++;
             }
@@ -201,7 +210,8 @@ internal static class ChunkPlanner
         return new LongFormPlan(chunks, info.Duration, audio);
     }
 
-    private static async Task<RandomAccessAudio> ConvertAsync(Ffmpeg ffmpeg, RandomAccessAudio audio, string? fileName, CancellationToken cancellationToken)
+    private static async Task<RandomAccessAudio> ConvertAsync(Ffmpeg ffmpeg, RandomAccessAudio audio, string? fileName,
+        CancellationToken cancellationToken)
     {
         var temp = Path.Combine(Path.GetTempPath(), "audiosdk-" + Guid.NewGuid().ToString("N"));
         var inputPath = audio.FilePath;
@@ -235,5 +245,6 @@ internal static class ChunkPlanner
         }
     }
 
-    private static TimeSpan Time(long frames, int sampleRate) => TimeSpan.FromTicks((long)Math.Round((double)frames * TimeSpan.TicksPerSecond / sampleRate));
+    private static TimeSpan Time(long frames, int sampleRate) =>
+        TimeSpan.FromTicks((long)Math.Round((double)frames * TimeSpan.TicksPerSecond / sampleRate));
 }

@@ -14,7 +14,8 @@ public sealed class LongFormChunkException : AudioSdkException
     /// <param name="chunkCount">How many chunks the recording was cut into.</param>
     /// <param name="completedChunks">The chunks that succeeded, with their text.</param>
     /// <param name="innerException">Why the chunk failed.</param>
-    public LongFormChunkException(LongFormChunk failedChunk, int chunkCount, IReadOnlyList<LongFormChunk> completedChunks, Exception innerException)
+    public LongFormChunkException(LongFormChunk failedChunk, int chunkCount, IReadOnlyList<LongFormChunk> completedChunks,
+        Exception innerException)
         : base($"Chunk {failedChunk?.Index + 1} of {chunkCount} ({failedChunk?.Start:hh\\:mm\\:ss\\.fff} to {failedChunk?.End:hh\\:mm\\:ss\\.fff}) failed: {innerException?.Message}", innerException)
     {
         FailedChunk = failedChunk ?? throw new ArgumentNullException(nameof(failedChunk));

@@ -11,7 +11,8 @@ public sealed record LongFormOptions
     /// </summary>
     public long MaxChunkBytes { get; init; } = 24_000_000;
 
-    /// <summary>The longest chunk. Default 10 minutes, within every provider's limit and their advice of 10 to 15 minute segments.</summary>
+    /// <summary>The longest chunk. Default 10 minutes, within every provider's limit and their advice of 10 to 15 minute
+    /// segments.</summary>
     public TimeSpan MaxChunkDuration { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>

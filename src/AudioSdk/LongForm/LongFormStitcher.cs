@@ -95,7 +95,8 @@ internal static class LongFormStitcher
     }
 
     /// <summary>A chunk's subtitles; a body that is not subtitles is the service's fault, named by its chunk.</summary>
-    private static IReadOnlyList<SubtitleCue> ParseChunk(PlannedChunk chunk, int chunkCount, AudioTextResult result, TranscriptionFormat format)
+    private static IReadOnlyList<SubtitleCue> ParseChunk(PlannedChunk chunk, int chunkCount, AudioTextResult result,
+        TranscriptionFormat format)
     {
         string? problem;
         try
@@ -175,8 +176,10 @@ internal static class LongFormStitcher
             InputTokenDetails = usages.All(u => u!.InputTokenDetails is not null)
                 ? new TranscriptionInputTokenDetails
                 {
-                    TextTokens = usages.All(u => u!.InputTokenDetails!.TextTokens is not null) ? usages.Sum(u => u!.InputTokenDetails!.TextTokens!.Value) : null,
-                    AudioTokens = usages.All(u => u!.InputTokenDetails!.AudioTokens is not null) ? usages.Sum(u => u!.InputTokenDetails!.AudioTokens!.Value) : null,
+                    TextTokens = usages.All(u => u!.InputTokenDetails!.TextTokens is not null) ? usages.Sum(u =>
+                        u!.InputTokenDetails!.TextTokens!.Value) : null,
+                    AudioTokens = usages.All(u => u!.InputTokenDetails!.AudioTokens is not null) ? usages.Sum(u =>
+                        u!.InputTokenDetails!.AudioTokens!.Value) : null,
                 }
                 : null,
             Duration = Sum(usages.Select(u => u!.Duration)),

@@ -5,7 +5,8 @@ using AudioSdk.Internal.Json;
 namespace AudioSdk.Models;
 
 /// <summary>A model the service offers (<c>GET /models</c>).</summary>
-/// <remarks>Fields it does not model (a provider's capabilities, for example) are in <see cref="ServiceObject.AdditionalProperties"/>.</remarks>
+/// <remarks>Fields it does not model (a provider's capabilities, for example) are in
+/// <see cref="ServiceObject.AdditionalProperties"/>.</remarks>
 public sealed class ModelInfo : ServiceObject
 {
     /// <summary>The model id to pass as <c>model</c>.</summary>

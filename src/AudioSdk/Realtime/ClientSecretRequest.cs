@@ -16,7 +16,8 @@ internal static class ClientSecretRequest
     /// <summary>Checks the options before anything is sent and throws one <see cref="ArgumentException"/> naming every problem.</summary>
     internal static void Validate(RealtimeClientSecretOptions options) => options.Validate();
 
-    /// <summary>The JSON body: the lifetime, and the session with the model where the session type keeps it, merged with the caller's extra fields.</summary>
+    /// <summary>The JSON body: the lifetime, and the session with the model where the session type keeps it, merged with the caller's extra
+    /// fields.</summary>
     internal static byte[] Body(RealtimeClientSecretOptions options)
     {
         var session = new JsonObject { ["type"] = options.SessionType };
@@ -84,9 +85,11 @@ internal static class ClientSecretRequest
             using var document = JsonDocument.Parse(bytes);
             var root = document.RootElement;
             if (root.ValueKind == JsonValueKind.Object
-                && root.TryGetProperty("value", out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } key)
+                && root.TryGetProperty("value", out var value) && value.ValueKind == JsonValueKind.String
+                    && value.GetString() is { Length: > 0 } key)
             {
-                DateTimeOffset? expiresAt = root.TryGetProperty("expires_at", out var at) && at.ValueKind == JsonValueKind.Number && at.TryGetInt64(out var seconds)
+                DateTimeOffset? expiresAt = root.TryGetProperty("expires_at", out var at) && at.ValueKind == JsonValueKind.Number
+                    && at.TryGetInt64(out var seconds)
                     && seconds is > 0 and < 253402300800
                     ? DateTimeOffset.FromUnixTimeSeconds(seconds)
                     : null;
@@ -104,6 +107,8 @@ internal static class ClientSecretRequest
         {
         }
 
-        throw ResponseReader.InvalidResponse(response, string.Create(CultureInfo.InvariantCulture, $"The service answered {(int)response.StatusCode} to POST {Path} without a client secret ('value')."));
+        throw ResponseReader.InvalidResponse(response,
+            string.Create(CultureInfo.InvariantCulture,
+            $"The service answered {(int)response.StatusCode} to POST {Path} without a client secret ('value')."));
     }
 }

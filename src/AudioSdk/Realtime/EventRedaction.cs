@@ -39,12 +39,15 @@ internal static class EventRedaction
         switch (evt)
         {
             case ServerError e when Holds(e.Raw, secret) || Has(secret, e.Message, e.Code, e.ErrorType, e.Param, e.ClientEventId):
-                return new ServerError(R(e.ErrorType, secret), R(e.Code, secret), R(e.Message, secret)!, R(e.Param, secret), R(e.ClientEventId, secret), Rewrite(e.Raw, secret));
+                return new ServerError(R(e.ErrorType, secret), R(e.Code, secret), R(e.Message, secret)!, R(e.Param, secret),
+                    R(e.ClientEventId, secret), Rewrite(e.Raw, secret));
             case TranscriptFailed f when Holds(f.Raw, secret):
-                return new TranscriptFailed(R(f.ItemId, secret), R(f.ErrorType, secret), R(f.Code, secret), R(f.Message, secret), Rewrite(f.Raw, secret));
+                return new TranscriptFailed(R(f.ItemId, secret), R(f.ErrorType, secret), R(f.Code, secret), R(f.Message, secret),
+                    Rewrite(f.Raw, secret));
             case UnknownMessage u when Holds(u.Raw, secret) || u.RawText.Contains(secret, StringComparison.Ordinal):
                 var raw = Rewrite(u.Raw, secret);
-                return new UnknownMessage(R(u.EventType, secret)!, raw, raw.ValueKind == JsonValueKind.Undefined ? R(u.RawText, secret)! : raw.GetRawText());
+                return new UnknownMessage(R(u.EventType, secret)!, raw,
+                    raw.ValueKind == JsonValueKind.Undefined ? R(u.RawText, secret)! : raw.GetRawText());
             default:
                 return evt;
         }

@@ -43,7 +43,8 @@ public sealed class RealtimeClientSecret
 
     /// <summary>Whether the key has expired by the given clock (false when the expiry is unknown).</summary>
     /// <param name="timeProvider">The clock; the system clock when <see langword="null"/>.</param>
-    public bool IsExpired(TimeProvider? timeProvider = null) => ExpiresAt is { } at && (timeProvider ?? TimeProvider.System).GetUtcNow() >= at;
+    public bool IsExpired(TimeProvider? timeProvider = null) => ExpiresAt is { } at
+        && (timeProvider ?? TimeProvider.System).GetUtcNow() >= at;
 
     /// <summary>Converts a key value into a secret with an unknown expiry.</summary>
     /// <param name="value">The key.</param>

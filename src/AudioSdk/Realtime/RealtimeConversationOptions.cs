@@ -18,7 +18,8 @@ public sealed record RealtimeConversationOptions
     /// <summary>Speak (default) or write the answers.</summary>
     public RealtimeOutputModality OutputModality { get; init; } = RealtimeOutputModality.Audio;
 
-    /// <summary>A model that transcribes the user's audio as a side channel (for example <c>gpt-4o-mini-transcribe</c>); off when unset.</summary>
+    /// <summary>A model that transcribes the user's audio as a side channel (for example <c>gpt-4o-mini-transcribe</c>); off when
+    /// unset.</summary>
     public string? InputTranscriptionModel { get; init; }
 
     /// <summary>Functions the model may call.</summary>
@@ -119,7 +120,8 @@ public sealed record RealtimeResponseOptions
     /// <summary>The most tokens for this response (1 to 4096).</summary>
     public int? MaxOutputTokens { get; init; }
 
-    /// <summary>An out-of-band response: its output is not added to the conversation (<c>conversation: "none"</c>); tell it apart by <see cref="Metadata"/>.</summary>
+    /// <summary>An out-of-band response: its output is not added to the conversation (<c>conversation: "none"</c>); tell it apart by
+    /// <see cref="Metadata"/>.</summary>
     public bool OutOfBand { get; init; }
 
     /// <summary>Up to 16 pairs echoed on the response (keys up to 64 characters, values up to 512).</summary>

@@ -1,6 +1,7 @@
 namespace AudioSdk.Realtime;
 
-/// <summary>How client-side turn detection treats what the microphone hears while the speaker plays (<see cref="RealtimeTurnDetection.EchoHandling"/>).</summary>
+/// <summary>How client-side turn detection treats what the microphone hears while the speaker plays
+/// (<see cref="RealtimeTurnDetection.EchoHandling"/>).</summary>
 public enum RealtimeEchoHandling
 {
     /// <summary>

@@ -14,4 +14,5 @@ namespace AudioSdk.Realtime;
 /// <param name="Name">For function calls: the function's name.</param>
 /// <param name="Text">The message's text, or its audio's transcript, when the item carries one.</param>
 /// <param name="Raw">The item as received.</param>
-public sealed record RealtimeItem(string? Id, string? Type, string? Role, string? Status, string? CallId, string? Name, string? Text, JsonElement Raw);
+public sealed record RealtimeItem(string? Id, string? Type, string? Role, string? Status, string? CallId, string? Name, string? Text,
+    JsonElement Raw);

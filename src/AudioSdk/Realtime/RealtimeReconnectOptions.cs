@@ -29,10 +29,12 @@ public sealed record RealtimeReconnectOptions
     /// <summary>Attempts per outage before the session gives up and ends with <see cref="Closed"/> (default 5).</summary>
     public int MaxAttempts { get; init; } = 5;
 
-    /// <summary>The wait before the first attempt; it doubles for each further one, up to <see cref="MaxDelay"/> (default 250 ms).</summary>
+    /// <summary>The wait before the first attempt; it doubles for each further one, up to <see cref="MaxDelay"/> (default 250
+    /// ms).</summary>
     public TimeSpan InitialDelay { get; init; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>The longest wait between attempts (default 5 s). Each wait is drawn at random between half and all of its nominal value.</summary>
+    /// <summary>The longest wait between attempts (default 5 s). Each wait is drawn at random between half and all of its nominal
+    /// value.</summary>
     public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
@@ -83,13 +85,15 @@ public sealed record RealtimeReconnectOptions
         {
             problems.Add("Reconnect.RecoverableCloseStatuses must not be null.");
         }
-        else if (RecoverableCloseStatuses.Any(s => s is WebSocketCloseStatus.NormalClosure or WebSocketCloseStatus.PolicyViolation || (int)s >= 4000))
+        else if (RecoverableCloseStatuses.Any(s => s is WebSocketCloseStatus.NormalClosure or WebSocketCloseStatus.PolicyViolation
+            || (int)s >= 4000))
         {
             problems.Add("Reconnect.RecoverableCloseStatuses may not contain 1000, 1008 or an application status (4000 and above).");
         }
     }
 
-    /// <summary>The nominal wait before attempt <paramref name="attempt"/> (1-based), with its jitter drawn from <paramref name="random"/>.</summary>
+    /// <summary>The nominal wait before attempt <paramref name="attempt"/> (1-based), with its jitter drawn from
+    /// <paramref name="random"/>.</summary>
     internal TimeSpan DelayBefore(int attempt, Random random)
     {
         var nominal = InitialDelay.Ticks * Math.Pow(2, Math.Min(attempt - 1, 30));

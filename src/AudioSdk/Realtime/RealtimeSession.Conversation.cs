@@ -3,10 +3,12 @@ using AudioSdk.Realtime.Protocol;
 
 namespace AudioSdk.Realtime;
 
-/// <summary>The conversation dialect's calls (voice agents): text in, responses on demand, cancellation, truncation, function calls.</summary>
+/// <summary>The conversation dialect's calls (voice agents): text in, responses on demand, cancellation, truncation, function
+/// calls.</summary>
 public partial class RealtimeSession
 {
-    /// <summary>Adds a user text message to the conversation (<c>conversation.item.create</c>); ask for the answer with <see cref="CreateResponseAsync"/>.</summary>
+    /// <summary>Adds a user text message to the conversation (<c>conversation.item.create</c>); ask for the answer with
+    /// <see cref="CreateResponseAsync"/>.</summary>
     /// <param name="text">The message.</param>
     /// <param name="cancellationToken">Cancels the send.</param>
     /// <exception cref="InvalidOperationException">The session is not in the conversation dialect.</exception>
@@ -15,7 +17,8 @@ public partial class RealtimeSession
     {
         ArgumentNullException.ThrowIfNull(text);
         ConversationDriver();
-        return _channel.SendAsync(ClientCommand.Conversation, ReadOnlyMemory<byte>.Empty, cancellationToken, new UserTextCommand(text)).AsTask();
+        return _channel.SendAsync(ClientCommand.Conversation, ReadOnlyMemory<byte>.Empty, cancellationToken,
+            new UserTextCommand(text)).AsTask();
     }
 
     /// <summary>
@@ -27,13 +30,17 @@ public partial class RealtimeSession
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <exception cref="ArgumentException">The overrides are invalid (every problem named).</exception>
     /// <exception cref="InvalidOperationException">The session is not in the conversation dialect.</exception>
-    /// <exception cref="RealtimeException">The server refused (for example <c>conversation_already_has_active_response</c>) or the connection closed.</exception>
-    /// <exception cref="AudioTransportException">A timeout (<see cref="AudioTransportException.IsTimeout"/>): no answer within <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
-    public virtual Task<ResponseCreated> CreateResponseAsync(RealtimeResponseOptions? options = null, CancellationToken cancellationToken = default)
+    /// <exception cref="RealtimeException">The server refused (for example <c>conversation_already_has_active_response</c>) or the
+    /// connection closed.</exception>
+    /// <exception cref="AudioTransportException">A timeout (<see cref="AudioTransportException.IsTimeout"/>): no answer within
+    /// <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
+    public virtual Task<ResponseCreated> CreateResponseAsync(RealtimeResponseOptions? options = null,
+        CancellationToken cancellationToken = default)
     {
         options?.Validate();
         ConversationDriver();
-        return _channel.SendForReplyAsync<ResponseCreated>(ClientCommand.Conversation, _options.ResponseTimeout, "the response (response.created)", cancellationToken, new CreateResponseCommand(options));
+        return _channel.SendForReplyAsync<ResponseCreated>(ClientCommand.Conversation, _options.ResponseTimeout,
+            "the response (response.created)", cancellationToken, new CreateResponseCommand(options));
     }
 
     /// <summary>
@@ -48,7 +55,8 @@ public partial class RealtimeSession
     public virtual Task CancelResponseAsync(string? responseId = null, CancellationToken cancellationToken = default)
     {
         ConversationDriver();
-        return _channel.SendAsync(ClientCommand.Conversation, ReadOnlyMemory<byte>.Empty, cancellationToken, new CancelResponseCommand(responseId)).AsTask();
+        return _channel.SendAsync(ClientCommand.Conversation, ReadOnlyMemory<byte>.Empty, cancellationToken,
+            new CancelResponseCommand(responseId)).AsTask();
     }
 
     /// <summary>Waits for a response to end (including one that already ended), whatever its status.</summary>
@@ -56,11 +64,13 @@ public partial class RealtimeSession
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <exception cref="InvalidOperationException">The session is not in the conversation dialect.</exception>
     /// <exception cref="RealtimeException">The connection closed.</exception>
-    /// <exception cref="AudioTransportException">A timeout (<see cref="AudioTransportException.IsTimeout"/>): it did not end within <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
+    /// <exception cref="AudioTransportException">A timeout (<see cref="AudioTransportException.IsTimeout"/>): it did not end within
+    /// <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
     public virtual Task<ResponseDone> WaitForResponseAsync(string responseId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(responseId);
-        return _channel.WaitAsync(ConversationDriver().Responses.WaitAsync(responseId), _options.ResponseTimeout, "the end of the response", cancellationToken);
+        return _channel.WaitAsync(ConversationDriver().Responses.WaitAsync(responseId), _options.ResponseTimeout,
+            "the end of the response", cancellationToken);
     }
 
     /// <summary>How much audio an assistant item has delivered so far (PCM16 at 24 kHz).</summary>
@@ -86,8 +96,10 @@ public partial class RealtimeSession
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="played"/> is negative.</exception>
     /// <exception cref="InvalidOperationException">The session is not in the conversation dialect.</exception>
     /// <exception cref="RealtimeException">The server refused or the connection closed.</exception>
-    /// <exception cref="AudioTransportException">A timeout (<see cref="AudioTransportException.IsTimeout"/>): no answer within <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
-    public virtual async Task<ConversationItemTruncated?> TruncateAsync(string itemId, TimeSpan played, CancellationToken cancellationToken = default)
+    /// <exception cref="AudioTransportException">A timeout (<see cref="AudioTransportException.IsTimeout"/>): no answer within
+    /// <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
+    public virtual async Task<ConversationItemTruncated?> TruncateAsync(string itemId, TimeSpan played,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(itemId);
         ArgumentOutOfRangeException.ThrowIfLessThan(played, TimeSpan.Zero);
@@ -98,7 +110,8 @@ public partial class RealtimeSession
         }
 
         var endMs = (int)Math.Min(Math.Floor(played.TotalMilliseconds), Math.Floor(received.TotalMilliseconds));
-        return await _channel.SendForReplyAsync<ConversationItemTruncated>(ClientCommand.Conversation, _options.ResponseTimeout, "the truncation", cancellationToken, new TruncateCommand(itemId, 0, endMs)).ConfigureAwait(false);
+        return await _channel.SendForReplyAsync<ConversationItemTruncated>(ClientCommand.Conversation, _options.ResponseTimeout,
+            "the truncation", cancellationToken, new TruncateCommand(itemId, 0, endMs)).ConfigureAwait(false);
     }
 
     /// <summary>Removes an item from the conversation (<c>conversation.item.delete</c>) and waits for the confirmation.</summary>
@@ -106,15 +119,18 @@ public partial class RealtimeSession
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <exception cref="InvalidOperationException">The session is not in the conversation dialect.</exception>
     /// <exception cref="RealtimeException">The server refused (an unknown id) or the connection closed.</exception>
-    /// <exception cref="AudioTransportException">A timeout (<see cref="AudioTransportException.IsTimeout"/>): no answer within <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
+    /// <exception cref="AudioTransportException">A timeout (<see cref="AudioTransportException.IsTimeout"/>): no answer within
+    /// <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
     public virtual Task<ConversationItemDeleted> DeleteItemAsync(string itemId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(itemId);
         ConversationDriver();
-        return _channel.SendForReplyAsync<ConversationItemDeleted>(ClientCommand.Conversation, _options.ResponseTimeout, "the deletion", cancellationToken, new DeleteItemCommand(itemId));
+        return _channel.SendForReplyAsync<ConversationItemDeleted>(ClientCommand.Conversation, _options.ResponseTimeout, "the deletion",
+            cancellationToken, new DeleteItemCommand(itemId));
     }
 
-    /// <summary>Answers a function call with its output (a <c>function_call_output</c> item); ask for the next answer with <see cref="CreateResponseAsync"/>.</summary>
+    /// <summary>Answers a function call with its output (a <c>function_call_output</c> item); ask for the next answer with
+    /// <see cref="CreateResponseAsync"/>.</summary>
     /// <param name="callId">The call id, from <see cref="FunctionCallArgumentsDone.CallId"/>.</param>
     /// <param name="output">The tool's output (usually JSON).</param>
     /// <param name="cancellationToken">Cancels the send.</param>
@@ -125,7 +141,8 @@ public partial class RealtimeSession
         ArgumentNullException.ThrowIfNull(callId);
         ArgumentNullException.ThrowIfNull(output);
         ConversationDriver();
-        return _channel.SendAsync(ClientCommand.Conversation, ReadOnlyMemory<byte>.Empty, cancellationToken, new FunctionOutputCommand(callId, output)).AsTask();
+        return _channel.SendAsync(ClientCommand.Conversation, ReadOnlyMemory<byte>.Empty, cancellationToken,
+            new FunctionOutputCommand(callId, output)).AsTask();
     }
 
     /// <summary>
@@ -139,8 +156,10 @@ public partial class RealtimeSession
     /// <returns>The next response, started.</returns>
     /// <exception cref="InvalidOperationException">The session is not in the conversation dialect.</exception>
     /// <exception cref="RealtimeException">The server refused or the connection closed.</exception>
-    /// <exception cref="AudioTransportException">A timeout (<see cref="AudioTransportException.IsTimeout"/>): no answer within <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
-    public virtual async Task<ResponseCreated> AnswerFunctionCallAsync(FunctionCallArgumentsDone call, Func<FunctionCallArgumentsDone, CancellationToken, ValueTask<string>> tool, CancellationToken cancellationToken = default)
+    /// <exception cref="AudioTransportException">A timeout (<see cref="AudioTransportException.IsTimeout"/>): no answer within
+    /// <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
+    public virtual async Task<ResponseCreated> AnswerFunctionCallAsync(FunctionCallArgumentsDone call, Func<FunctionCallArgumentsDone,
+        CancellationToken, ValueTask<string>> tool, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(tool);
@@ -163,7 +182,8 @@ public partial class RealtimeSession
     private OpenAIConversationDriver ConversationDriver()
     {
         var driver = _driver as OpenAIConversationDriver
-            ?? throw new InvalidOperationException("This call belongs to the conversation dialect (RealtimeDialect.OpenAIConversation); this session speaks " + Dialect + ".");
+
+                ?? throw new InvalidOperationException("This call belongs to the conversation dialect (RealtimeDialect.OpenAIConversation); this session speaks " + Dialect + ".");
         ThrowIfUnusable();
         return driver;
     }

@@ -41,7 +41,8 @@ public partial class RealtimeSession
         await SendConvertedAsync(stage.Flush(), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Sends an NAudio sample provider's audio (32-bit float at its own rate and channels), as <see cref="SendAudioAsync(IWaveProvider, CancellationToken)"/>.</summary>
+    /// <summary>Sends an NAudio sample provider's audio (32-bit float at its own rate and channels), as
+    /// <see cref="SendAudioAsync(IWaveProvider, CancellationToken)"/>.</summary>
     /// <param name="source">The provider.</param>
     /// <param name="cancellationToken">Stops the sending.</param>
     /// <exception cref="RealtimeException">The connection closed.</exception>

@@ -79,8 +79,10 @@ public partial class RealtimeSession
     /// </summary>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The committed utterance, with its item id.</returns>
-    /// <exception cref="RealtimeException">The server refused (for example an empty buffer, or an unknown model), or the connection closed.</exception>
-    /// <exception cref="AudioTransportException">A timeout (<see cref="AudioTransportException.IsTimeout"/>): no answer within <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
+    /// <exception cref="RealtimeException">The server refused (for example an empty buffer, or an unknown model), or the connection
+    /// closed.</exception>
+    /// <exception cref="AudioTransportException">A timeout (<see cref="AudioTransportException.IsTimeout"/>): no answer within
+    /// <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
     public virtual async Task<Committed> CommitAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfUnusable();
@@ -100,10 +102,12 @@ public partial class RealtimeSession
         }
     }
 
-    /// <summary>Discards the audio of the utterance under way (native dialect: closes its connection; the next audio opens a new one).</summary>
+    /// <summary>Discards the audio of the utterance under way (native dialect: closes its connection; the next audio opens a new
+    /// one).</summary>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <exception cref="RealtimeException">The server refused, or the connection closed.</exception>
-    /// <exception cref="AudioTransportException">A timeout (<see cref="AudioTransportException.IsTimeout"/>): no answer within <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
+    /// <exception cref="AudioTransportException">A timeout (<see cref="AudioTransportException.IsTimeout"/>): no answer within
+    /// <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
     public virtual async Task<Cleared> ClearAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfUnusable();

@@ -58,8 +58,11 @@ public partial class RealtimeSession : IAsyncDisposable
         _driver = driver;
         _channel = channel;
         _uplink = options.TurnDetection is { Mode: RealtimeTurnDetectionMode.Client } turns
-            ? new AudioUplink(options.InputSampleRate, driver.WireSampleRate, options.ChunkDuration, options.RealTimePacing, channel.Time, driver, new TurnGate(driver.WireSampleRate, turns.ToDetectorSettings()), new ClientTurnEvents(channel, driver), options.InputEncoding.Law(), driver.WireLaw)
-            : new AudioUplink(options.InputSampleRate, driver.WireSampleRate, options.ChunkDuration, options.RealTimePacing, channel.Time, driver, inputLaw: options.InputEncoding.Law(), wireLaw: driver.WireLaw);
+            ? new AudioUplink(options.InputSampleRate, driver.WireSampleRate, options.ChunkDuration, options.RealTimePacing, channel.Time,
+                driver, new TurnGate(driver.WireSampleRate, turns.ToDetectorSettings()), new ClientTurnEvents(channel, driver),
+                options.InputEncoding.Law(), driver.WireLaw)
+            : new AudioUplink(options.InputSampleRate, driver.WireSampleRate, options.ChunkDuration, options.RealTimePacing, channel.Time,
+                driver, inputLaw: options.InputEncoding.Law(), wireLaw: driver.WireLaw);
     }
 
     /// <summary>The dialect the session speaks.</summary>
@@ -79,13 +82,15 @@ public partial class RealtimeSession : IAsyncDisposable
     /// time; events are buffered until read.
     /// </summary>
     /// <param name="cancellationToken">Stops the enumeration (not the session).</param>
-    public virtual IAsyncEnumerable<RealtimeEvent> ReadEventsAsync(CancellationToken cancellationToken = default) => _channel.Events.ReadAllAsync(cancellationToken);
+    public virtual IAsyncEnumerable<RealtimeEvent> ReadEventsAsync(CancellationToken cancellationToken = default) =>
+        _channel.Events.ReadAllAsync(cancellationToken);
 
     /// <summary>Waits for the final transcript of an utterance (including one that already arrived).</summary>
     /// <param name="itemId">The utterance's item id, from <see cref="CommitAsync"/>.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <exception cref="RealtimeException">The transcription failed or the connection closed.</exception>
-    /// <exception cref="AudioTransportException">A timeout (<see cref="AudioTransportException.IsTimeout"/>): no transcript within <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
+    /// <exception cref="AudioTransportException">A timeout (<see cref="AudioTransportException.IsTimeout"/>): no transcript within
+    /// <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
     public virtual Task<TranscriptCompleted> WaitForTranscriptAsync(string itemId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(itemId);
@@ -96,15 +101,18 @@ public partial class RealtimeSession : IAsyncDisposable
     /// <param name="pcm16">The utterance as PCM16 at <see cref="RealtimeSessionOptions.InputSampleRate"/>.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="RealtimeException">The server refused, the transcription failed or the connection closed.</exception>
-    /// <exception cref="AudioTransportException">A timeout (<see cref="AudioTransportException.IsTimeout"/>): no answer within <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
-    public virtual async Task<TranscriptCompleted> TranscribeUtteranceAsync(ReadOnlyMemory<byte> pcm16, CancellationToken cancellationToken = default)
+    /// <exception cref="AudioTransportException">A timeout (<see cref="AudioTransportException.IsTimeout"/>): no answer within
+    /// <see cref="RealtimeSessionOptions.ResponseTimeout"/>.</exception>
+    public virtual async Task<TranscriptCompleted> TranscribeUtteranceAsync(ReadOnlyMemory<byte> pcm16,
+        CancellationToken cancellationToken = default)
     {
         await SendAudioAsync(pcm16, cancellationToken).ConfigureAwait(false);
         var committed = await CommitAsync(cancellationToken).ConfigureAwait(false);
         return await WaitForTranscriptAsync(committed.ItemId, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Closes the session: the native dialect's open utterance is finalised first, then a close handshake; the stream ends with <see cref="Closed"/>.</summary>
+    /// <summary>Closes the session: the native dialect's open utterance is finalised first, then a close handshake; the stream ends with
+    /// <see cref="Closed"/>.</summary>
     public virtual async ValueTask DisposeAsync()
     {
         if (_channel is not null)

@@ -14,7 +14,8 @@ public sealed record RealtimeSessionOptions
     /// <summary>The spoken language (ISO-639-1), for the OpenAI dialect.</summary>
     public string? Language { get; init; }
 
-    /// <summary>A prompt that guides the transcription (free text context), for the OpenAI dialect. <c>gpt-realtime-whisper</c> takes none.</summary>
+    /// <summary>A prompt that guides the transcription (free text context), for the OpenAI dialect. <c>gpt-realtime-whisper</c> takes
+    /// none.</summary>
     public string? Prompt { get; init; }
 
     /// <summary>
@@ -23,7 +24,8 @@ public sealed record RealtimeSessionOptions
     /// </summary>
     public IReadOnlyList<string>? Keywords { get; init; }
 
-    /// <summary>Input noise reduction, near or far field (<c>audio.input.noise_reduction</c>), for the OpenAI transcription dialect; unset sends none.</summary>
+    /// <summary>Input noise reduction, near or far field (<c>audio.input.noise_reduction</c>), for the OpenAI transcription dialect; unset
+    /// sends none.</summary>
     public RealtimeNoiseReduction? NoiseReduction { get; init; }
 
     /// <summary>
@@ -46,7 +48,8 @@ public sealed record RealtimeSessionOptions
     public int? SessionSampleRate { get; init; }
 
     /// <summary>
-    /// Turn detection for an open microphone: the server's VAD (OpenAI dialects) or the SDK's own (<see cref="RealtimeTurnDetection.OnClient"/>,
+    /// Turn detection for an open microphone: the server's VAD (OpenAI dialects) or the SDK's own
+    /// (<see cref="RealtimeTurnDetection.OnClient"/>,
     /// the two transcription dialects; the conversation dialect refuses client turns when the session starts);
     /// <see langword="null"/> is push-to-talk (<c>turn_detection: null</c>): you commit each utterance.
     /// </summary>
@@ -61,10 +64,12 @@ public sealed record RealtimeSessionOptions
     /// <summary>Send audio no faster than real time (for playback of files as if live). Default off.</summary>
     public bool RealTimePacing { get; init; }
 
-    /// <summary>How long the WebSocket upgrade (and, for the OpenAI dialect, the <c>session.updated</c> reply) may take. Default 15 s.</summary>
+    /// <summary>How long the WebSocket upgrade (and, for the OpenAI dialect, the <c>session.updated</c> reply) may take. Default 15
+    /// s.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>How long a commit may wait for the service (its acknowledgment, or the native dialect's final text). Default 60 s.</summary>
+    /// <summary>How long a commit may wait for the service (its acknowledgment, or the native dialect's final text). Default 60
+    /// s.</summary>
     public TimeSpan ResponseTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
@@ -101,7 +106,8 @@ public sealed record RealtimeSessionOptions
     /// </summary>
     public RealtimeReconnectOptions? Reconnect { get; init; }
 
-    /// <summary>The conversation dialect's configuration (<see cref="RealtimeDialect.OpenAIConversation"/>): instructions, voice, modality, tools.</summary>
+    /// <summary>The conversation dialect's configuration (<see cref="RealtimeDialect.OpenAIConversation"/>): instructions, voice, modality,
+    /// tools.</summary>
     public RealtimeConversationOptions? Conversation { get; init; }
 
     /// <summary>Extra query parameters for the WebSocket URL.</summary>

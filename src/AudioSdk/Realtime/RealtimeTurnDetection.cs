@@ -32,7 +32,8 @@ public sealed record RealtimeTurnDetection
     /// <summary>Silence that ends a turn, in milliseconds (server default 500; client default from its tuning).</summary>
     public int? SilenceDurationMs { get; init; }
 
-    /// <summary>Server mode, conversation dialect: OpenAI's <c>semantic_vad</c> (ends turns by what was said) instead of <c>server_vad</c>.</summary>
+    /// <summary>Server mode, conversation dialect: OpenAI's <c>semantic_vad</c> (ends turns by what was said) instead of
+    /// <c>server_vad</c>.</summary>
     public bool Semantic { get; init; }
 
     /// <summary>With <see cref="Semantic"/>: <c>low</c>, <c>medium</c>, <c>high</c> or <c>auto</c> (how soon a turn ends).</summary>
@@ -44,7 +45,8 @@ public sealed record RealtimeTurnDetection
     /// <summary>Server mode, conversation dialect: the user's speech cancels the answer under way (server default true).</summary>
     public bool? InterruptResponse { get; init; }
 
-    /// <summary>Client mode only: speech needed before a turn opens, in milliseconds (clicks and coughs shorter than this are ignored).</summary>
+    /// <summary>Client mode only: speech needed before a turn opens, in milliseconds (clicks and coughs shorter than this are
+    /// ignored).</summary>
     public int? MinSpeechMs { get; init; }
 
     /// <summary>
@@ -77,7 +79,8 @@ public sealed record RealtimeTurnDetection
             problems.Add("TurnDetection.SilenceDurationMs must be between 50 and 10000.");
         }
 
-        if ((Semantic || Eagerness is not null || CreateResponse is not null || InterruptResponse is not null) && Mode != RealtimeTurnDetectionMode.Server)
+        if ((Semantic || Eagerness is not null || CreateResponse is not null || InterruptResponse is not null)
+            && Mode != RealtimeTurnDetectionMode.Server)
         {
             problems.Add("TurnDetection.Semantic, Eagerness, CreateResponse and InterruptResponse apply to server-side turn detection only.");
         }

@@ -25,13 +25,15 @@ internal sealed class AttestationCache<T> : IDisposable
     /// <param name="attestor">Where attestations come from.</param>
     /// <param name="endpoint">The endpoint attested.</param>
     /// <param name="time">The clock for expiry.</param>
-    /// <param name="build">Builds the generation's value on a new attestation and the endpoint it is for (called under the attestation lock).</param>
+    /// <param name="build">Builds the generation's value on a new attestation and the endpoint it is for (called under the attestation
+    /// lock).</param>
     /// <param name="retire">Receives the value of a generation a new one replaced.</param>
     /// <param name="resolve">
     /// For an attestation that names the endpoint (a router): where each attestation is made, asked again after a forced
     /// one (a fresh bundle may name another router); <see langword="null"/> to attest <paramref name="endpoint"/>.
     /// </param>
-    public AttestationCache(IEndpointAttestor attestor, Uri endpoint, TimeProvider time, Func<AttestedEndpoint, Uri, T> build, Action<T>? retire = null, Func<CancellationToken, ValueTask<Uri>>? resolve = null)
+    public AttestationCache(IEndpointAttestor attestor, Uri endpoint, TimeProvider time, Func<AttestedEndpoint, Uri, T> build,
+        Action<T>? retire = null, Func<CancellationToken, ValueTask<Uri>>? resolve = null)
     {
         _attestor = attestor;
         _endpoint = endpoint;
@@ -150,12 +152,14 @@ internal sealed class AttestationCache<T> : IDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            throw new AttestationException($"The attestation could not name the router to use: {ex.Message}", AttestationStage.Attestor, ex);
+            throw new AttestationException($"The attestation could not name the router to use: {ex.Message}", AttestationStage.Attestor,
+                ex);
         }
 
         return named is { IsAbsoluteUri: true, Scheme: "https" }
             ? named
-            : throw new AttestationException($"The attestation named '{named}' as the router; only an absolute https address is accepted.", AttestationStage.Authority);
+            : throw new AttestationException($"The attestation named '{named}' as the router; only an absolute https address is accepted.",
+                AttestationStage.Authority);
     }
 
     private Entry? Usable()

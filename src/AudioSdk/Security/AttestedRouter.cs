@@ -34,8 +34,10 @@ internal static class AttestedRouter
             return new UriBuilder(uri) { Host = attested.Host, Port = attested.Port }.Uri;
         }
 
-        throw new AttestationException($"The request to {uri.Authority} was refused: only {attestedAuthority} is attested.", AttestationStage.Authority);
+        throw new AttestationException($"The request to {uri.Authority} was refused: only {attestedAuthority} is attested.",
+            AttestationStage.Authority);
     }
 
-    private static bool SameAuthority(Uri a, Uri b) => string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port;
+    private static bool SameAuthority(Uri a, Uri b) => string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase)
+        && a.Port == b.Port;
 }

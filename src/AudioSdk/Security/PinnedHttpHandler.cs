@@ -26,7 +26,8 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
     /// <summary>Creates the handler.</summary>
     /// <param name="endpoint">The endpoint whose authority is attested; requests elsewhere are refused.</param>
     /// <param name="attestor">Where the pins come from (<see cref="StaticPinAttestor"/> for pins known in advance).</param>
-    /// <param name="configure">Adjusts each generation's <see cref="SocketsHttpHandler"/> (proxy, timeouts); its certificate callback is replaced.</param>
+    /// <param name="configure">Adjusts each generation's <see cref="SocketsHttpHandler"/> (proxy, timeouts); its certificate callback is
+    /// replaced.</param>
     /// <param name="dangerousAllowSelfSignedLoopbackCertificatesForTesting">
     /// For tests only: accept a certificate chain that does not validate when the server is on a loopback address.
     /// Host name and pin are still checked.
@@ -45,7 +46,8 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
     /// <summary>
     /// Creates the handler <see cref="AudioClient"/> builds for <paramref name="options"/>: its <see cref="AudioClientOptions.TlsPins"/>
     /// or <see cref="AudioClientOptions.Attestor"/>, <see cref="AudioClientOptions.ConfigurePinnedHandler"/>, clock and test
-    /// switch, and its endpoint. Without <see cref="AudioClientOptions.Endpoint"/>, and with <see cref="AudioClientOptions.UseAttestedRouter"/>
+    /// switch, and its endpoint. Without <see cref="AudioClientOptions.Endpoint"/>, and with
+    /// <see cref="AudioClientOptions.UseAttestedRouter"/>
     /// and an attestor whose attestation names the router (Tinfoil's bundle flow), requests go to that router, exactly as
     /// for a client built from the options: build them on <see cref="BaseAddress"/> (an <see cref="HttpClient"/>'s base
     /// address, from <c>IHttpClientFactory</c> for example), and the handler moves them to the router once it is attested.
@@ -53,7 +55,8 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
     /// <see cref="AudioClientOptions.HttpHandler"/> (realtime goes through it).
     /// </summary>
     /// <param name="options">The client's options; they are checked as the client's constructor checks them.</param>
-    /// <exception cref="ArgumentException">The options are invalid (the message names every problem), or ask for no pinning (no pins, no attestor).</exception>
+    /// <exception cref="ArgumentException">The options are invalid (the message names every problem), or ask for no pinning (no pins, no
+    /// attestor).</exception>
     public PinnedHttpHandler(AudioClientOptions options)
         : this(Frozen(options), frozen: true)
     {
@@ -61,12 +64,15 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
 
     /// <summary>Builds on options the client froze (checked, endpoint and attestor filled in).</summary>
     private PinnedHttpHandler(AudioClientOptions options, bool frozen)
-        : this(options.Endpoint!, options.Attestor!, options.ConfigurePinnedHandler, options.DangerousAllowSelfSignedLoopbackCertificatesForTesting, options.TimeProvider, frozen && options.AdoptsAttestedRouter)
+        : this(options.Endpoint!, options.Attestor!, options.ConfigurePinnedHandler,
+            options.DangerousAllowSelfSignedLoopbackCertificatesForTesting, options.TimeProvider, frozen && options.AdoptsAttestedRouter)
     {
     }
 
-    /// <summary>The client's handler: with <paramref name="adoptRouter"/>, requests for <paramref name="endpoint"/> go to the router the attestor names.</summary>
-    internal PinnedHttpHandler(Uri endpoint, IEndpointAttestor attestor, Action<SocketsHttpHandler>? configure, bool dangerousAllowSelfSignedLoopbackCertificatesForTesting, TimeProvider? timeProvider, bool adoptRouter)
+    /// <summary>The client's handler: with <paramref name="adoptRouter"/>, requests for <paramref name="endpoint"/> go to the router the
+    /// attestor names.</summary>
+    internal PinnedHttpHandler(Uri endpoint, IEndpointAttestor attestor, Action<SocketsHttpHandler>? configure,
+        bool dangerousAllowSelfSignedLoopbackCertificatesForTesting, TimeProvider? timeProvider, bool adoptRouter)
     {
         _endpoint = endpoint ?? throw new ArgumentNullException(nameof(endpoint));
         _attestor = attestor ?? throw new ArgumentNullException(nameof(attestor));
@@ -91,7 +97,8 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
         _allowSelfSignedLoopback = dangerousAllowSelfSignedLoopbackCertificatesForTesting;
         AdoptsRouter = adoptRouter && namesRouter;
         var router = AdoptsRouter ? (IRouterNamingAttestor)attestor : null;
-        _attestation = new AttestationCache<HttpMessageInvoker>(_attestor, _endpoint, timeProvider ?? TimeProvider.System, CreateInvoker, Retire, router is null ? null : router.ResolveEndpointAsync);
+        _attestation = new AttestationCache<HttpMessageInvoker>(_attestor, _endpoint, timeProvider ?? TimeProvider.System, CreateInvoker,
+            Retire, router is null ? null : router.ResolveEndpointAsync);
     }
 
     /// <summary>How many attestations have run.</summary>
@@ -124,7 +131,8 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
     /// this handler itself. For an <see cref="HttpClient"/> built elsewhere (<c>IHttpClientFactory</c>): make the result
     /// its primary handler and pass this handler as <see cref="AudioClientOptions.HttpHandler"/>, which carries realtime.
     /// </summary>
-    /// <param name="transport">How REST requests are protected; the default is <see cref="AudioClientOptions.AttestedTransport"/>'s.</param>
+    /// <param name="transport">How REST requests are protected; the default is
+    /// <see cref="AudioClientOptions.AttestedTransport"/>'s.</param>
     /// <returns>This handler, or a new EHBP stage over it that the caller disposes (it does not dispose this handler).</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="transport"/> is not a defined value.</exception>
     public HttpMessageHandler CreateRestHandler(AttestedTransport transport = AttestedTransport.Automatic)
@@ -134,7 +142,8 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
             throw new ArgumentOutOfRangeException(nameof(transport), transport, $"{(int)transport} is not an AttestedTransport.");
         }
 
-        if (transport == AttestedTransport.TlsPinning || (transport == AttestedTransport.Automatic && _attestor is StaticPinAttestor { HpkePublicKey: null }))
+        if (transport == AttestedTransport.TlsPinning
+            || (transport == AttestedTransport.Automatic && _attestor is StaticPinAttestor { HpkePublicKey: null }))
         {
             return this;
         }
@@ -150,7 +159,8 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
     /// The attestation in force, attesting first when there is none, it expired, or <paramref name="refresh"/> asks for a
     /// new one: the EHBP stage shares it, so REST and realtime rest on one attestation.
     /// </summary>
-    internal async ValueTask<(AttestedEndpoint Attested, Uri Endpoint)> AttestationAsync(bool refresh, AttestedEndpoint? seen, CancellationToken cancellationToken)
+    internal async ValueTask<(AttestedEndpoint Attested, Uri Endpoint)> AttestationAsync(bool refresh, AttestedEndpoint? seen,
+        CancellationToken cancellationToken)
     {
         var entry = await _attestation.GetAsync(refresh, seen, cancellationToken).ConfigureAwait(false);
         return (entry.Attested, entry.Endpoint);
@@ -170,7 +180,8 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
 
         if (uri.Scheme is not ("https" or "wss"))
         {
-            throw new AttestationException($"The request to {uri} was refused: pinned endpoints are reached over TLS only.", AttestationStage.Authority);
+            throw new AttestationException($"The request to {uri} was refused: pinned endpoints are reached over TLS only.",
+                AttestationStage.Authority);
         }
 
         HttpResponseMessage response;
@@ -228,7 +239,8 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
 
         var target = location.IsAbsoluteUri ? location : new Uri(requestUri, location);
         var sameScheme = target.Scheme == Uri.UriSchemeHttps || (target.Scheme == "wss" && requestUri.Scheme == "wss");
-        return sameScheme && string.Equals(target.Host, requestUri.Host, StringComparison.OrdinalIgnoreCase) && target.Port == requestUri.Port ? null : target;
+        return sameScheme && string.Equals(target.Host, requestUri.Host, StringComparison.OrdinalIgnoreCase)
+            && target.Port == requestUri.Port ? null : target;
     }
 
     private static AudioClientOptions Frozen(AudioClientOptions options)
@@ -243,7 +255,8 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
     }
 
     private static bool IsDefaultEndpoint(Uri endpoint) =>
-        string.Equals(endpoint.Host, AudioClientOptions.DefaultEndpoint.Host, StringComparison.OrdinalIgnoreCase) && endpoint.Port == AudioClientOptions.DefaultEndpoint.Port;
+        string.Equals(endpoint.Host, AudioClientOptions.DefaultEndpoint.Host, StringComparison.OrdinalIgnoreCase)
+            && endpoint.Port == AudioClientOptions.DefaultEndpoint.Port;
 
     private static string Authority(Uri uri) => uri.IsDefaultPort || uri.Port == 443 ? uri.Host : uri.Host + ":" + uri.Port;
 
@@ -269,7 +282,8 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
         var relaxChain = _allowSelfSignedLoopback && Ehbp.EhbpHttpHandler.IsLoopback(endpoint.Host);
         handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
         {
-            if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0 || (errors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0)
+            if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0
+                || (errors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0)
             {
                 return false;
             }
@@ -291,7 +305,8 @@ public sealed class PinnedHttpHandler : HttpMessageHandler
             if (!matched)
             {
                 // Reached with a chain and name the platform accepted: another key there is what an intercepting proxy presents.
-                throw new TlsPinMismatchException(authority, expected, Convert.ToHexString(actual).ToLowerInvariant(), chainValidForHost: errors == SslPolicyErrors.None);
+                throw new TlsPinMismatchException(authority, expected, Convert.ToHexString(actual).ToLowerInvariant(),
+                    chainValidForHost: errors == SslPolicyErrors.None);
             }
 
             return true;

@@ -81,7 +81,8 @@ public readonly struct TlsPin : IEquatable<TlsPin>
     public static bool operator !=(TlsPin left, TlsPin right) => !left.Equals(right);
 
     /// <inheritdoc />
-    public bool Equals(TlsPin other) => _bytes is null ? other._bytes is null : other._bytes is not null && CryptographicOperations.FixedTimeEquals(_bytes, other._bytes);
+    public bool Equals(TlsPin other) => _bytes is null ? other._bytes is null : other._bytes is not null
+        && CryptographicOperations.FixedTimeEquals(_bytes, other._bytes);
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is TlsPin other && Equals(other);

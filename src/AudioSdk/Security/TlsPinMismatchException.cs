@@ -10,13 +10,15 @@ public sealed class TlsPinMismatchException : AudioSdkException
     /// <param name="authority">The host (and port) connected to.</param>
     /// <param name="expectedPins">The pins accepted, in hex.</param>
     /// <param name="actualPin">The pin of the key the server presented, in hex.</param>
-    /// <param name="innerException">The transport exception that carried it, if any; a mismatch found in it passes on <see cref="LooksLikeInterception"/>.</param>
+    /// <param name="innerException">The transport exception that carried it, if any; a mismatch found in it passes on
+    /// <see cref="LooksLikeInterception"/>.</param>
     public TlsPinMismatchException(string authority, IReadOnlyList<string> expectedPins, string actualPin, Exception? innerException = null)
         : this(authority, expectedPins, actualPin, Find(innerException)?.LooksLikeInterception ?? false, innerException)
     {
     }
 
-    internal TlsPinMismatchException(string authority, IReadOnlyList<string> expectedPins, string actualPin, bool chainValidForHost, Exception? innerException = null)
+    internal TlsPinMismatchException(string authority, IReadOnlyList<string> expectedPins, string actualPin, bool chainValidForHost,
+        Exception? innerException = null)
         : base(Describe(authority, expectedPins, actualPin, chainValidForHost), innerException)
     {
         Authority = authority;

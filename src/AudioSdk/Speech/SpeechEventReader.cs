@@ -15,7 +15,8 @@ internal static class SpeechEventReader
     internal static bool IsEventStream(HttpResponseMessage response) =>
         string.Equals(response.Content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
 
-    internal static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadRawChunksAsync(Stream body, [EnumeratorCancellation] CancellationToken cancellationToken)
+    internal static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadRawChunksAsync(Stream body,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(SpeechChunkSize);
         try
@@ -36,7 +37,8 @@ internal static class SpeechEventReader
     /// The decode of one speech event for <see cref="StreamedBody.ReadEventsAsync{T}(Func{string, EventStep{T}}, Func{int, string})"/>:
     /// a delta yields its audio; <c>speech.audio.done</c> ends the stream and hands its usage to <paramref name="usage"/>.
     /// </summary>
-    internal static Func<string, EventStep<ReadOnlyMemory<byte>>> Decoder(ResponseMetadata metadata, string? apiKey, Action<SpeechUsage?> usage) => data =>
+    internal static Func<string, EventStep<ReadOnlyMemory<byte>>> Decoder(ResponseMetadata metadata, string? apiKey,
+        Action<SpeechUsage?> usage) => data =>
     {
         var (audio, done, reported) = ReadSpeechEvent(data, metadata, apiKey);
         if (audio is not null)
@@ -55,7 +57,8 @@ internal static class SpeechEventReader
     /// <summary>No <c>speech.audio.done</c>: the stream was cut short, and the audio that came is not all of it.</summary>
     internal static string CutShort(int deltas) => "The speech event stream ended before speech.audio.done: the audio is incomplete.";
 
-    /// <summary>One speech event: its audio, or whether it ends the stream (with usage); an <c>error</c> event or a malformed known event throws.</summary>
+    /// <summary>One speech event: its audio, or whether it ends the stream (with usage); an <c>error</c> event or a malformed known event
+    /// throws.</summary>
     internal static (byte[]? Audio, bool Done, SpeechUsage? Usage) ReadSpeechEvent(string data, ResponseMetadata metadata, string? apiKey)
     {
         if (string.IsNullOrWhiteSpace(data) || data == "[DONE]")
@@ -70,7 +73,8 @@ internal static class SpeechEventReader
 
         try
         {
-            var type = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+            var type = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("type", out var t)
+                && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
             if (type == "speech.audio.delta" && root.TryGetProperty("audio", out var audio) && audio.ValueKind != JsonValueKind.Null)
             {
                 // Anything but base64 text (a number, an object) is a malformed event, not silence.
@@ -79,7 +83,8 @@ internal static class SpeechEventReader
 
             if (type == "speech.audio.done")
             {
-                return (null, true, root.TryGetProperty("usage", out var u) && u.ValueKind == JsonValueKind.Object ? u.Deserialize(AudioSdkJsonContext.Default.SpeechUsage) : null);
+                return (null, true, root.TryGetProperty("usage", out var u)
+                    && u.ValueKind == JsonValueKind.Object ? u.Deserialize(AudioSdkJsonContext.Default.SpeechUsage) : null);
             }
 
             if (type == "error" || (type is null && root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out _)))

@@ -5,14 +5,16 @@ using AudioSdk.Internal;
 
 namespace AudioSdk.Speech;
 
-/// <summary>The speech request: what is checked before anything is sent, its JSON body from the options, and what each format is sent as.</summary>
+/// <summary>The speech request: what is checked before anything is sent, its JSON body from the options, and what each format is sent
+/// as.</summary>
 internal static class SpeechRequest
 {
     internal const string Path = "audio/speech";
 
     private static readonly string[] FieldNames = ["model", "input", "voice", "instructions", "response_format", "speed", "stream_format"];
 
-    /// <summary>Checks the text and the options before anything is sent and throws one <see cref="ArgumentException"/> naming every problem.</summary>
+    /// <summary>Checks the text and the options before anything is sent and throws one <see cref="ArgumentException"/> naming every
+    /// problem.</summary>
     internal static void Validate(string input, SpeechOptions options)
     {
         ArgumentNullException.ThrowIfNull(input);

@@ -24,7 +24,8 @@ public sealed class SpeechStream : IAsyncEnumerable<ReadOnlyMemory<byte>>
     private readonly Func<SpeechStream, CancellationToken, Task<Stream>>? _open;
     private int _enumerated;
 
-    internal SpeechStream(Func<SpeechStream, CancellationToken, IAsyncEnumerable<ReadOnlyMemory<byte>>> produce, Func<SpeechStream, CancellationToken, Task<Stream>>? open = null)
+    internal SpeechStream(Func<SpeechStream, CancellationToken, IAsyncEnumerable<ReadOnlyMemory<byte>>> produce, Func<SpeechStream,
+        CancellationToken, Task<Stream>>? open = null)
     {
         _produce = produce;
         _open = open;
@@ -43,7 +44,8 @@ public sealed class SpeechStream : IAsyncEnumerable<ReadOnlyMemory<byte>>
     /// <param name="chunks">The chunks to yield.</param>
     /// <param name="contentType">The content type to report.</param>
     /// <param name="metadata">The metadata to report.</param>
-    public static SpeechStream FromChunks(IEnumerable<ReadOnlyMemory<byte>> chunks, string contentType = "application/octet-stream", ResponseMetadata? metadata = null)
+    public static SpeechStream FromChunks(IEnumerable<ReadOnlyMemory<byte>> chunks, string contentType = "application/octet-stream",
+        ResponseMetadata? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(chunks);
         return new SpeechStream((stream, ct) =>
@@ -53,7 +55,8 @@ public sealed class SpeechStream : IAsyncEnumerable<ReadOnlyMemory<byte>>
             return Yield(chunks, ct);
         });
 
-        static async IAsyncEnumerable<ReadOnlyMemory<byte>> Yield(IEnumerable<ReadOnlyMemory<byte>> chunks, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+        static async IAsyncEnumerable<ReadOnlyMemory<byte>> Yield(IEnumerable<ReadOnlyMemory<byte>> chunks,
+            [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
         {
             foreach (var chunk in chunks)
             {
@@ -83,11 +86,15 @@ public sealed class SpeechStream : IAsyncEnumerable<ReadOnlyMemory<byte>>
     /// <returns>The audio as a stream, once the response's headers have arrived.</returns>
     /// <exception cref="InvalidOperationException">The stream was already consumed.</exception>
     /// <exception cref="AudioServiceException">The service answered with an error (reads may raise one from an SSE stream too).</exception>
-    /// <exception cref="AudioTransportException">The connection failed, broke or timed out after the retries (see <see cref="AudioTransportException.IsTimeout"/>; the cause is the inner exception), before or while the body was streaming.</exception>
+    /// <exception cref="AudioTransportException">The connection failed, broke or timed out after the retries (see
+    /// <see cref="AudioTransportException.IsTimeout"/>; the cause is the inner exception), before or while the body was
+    /// streaming.</exception>
     public Task<Stream> OpenReadAsync(CancellationToken cancellationToken = default)
     {
         TakeOnce();
-        return _open is { } open ? open(this, cancellationToken) : Task.FromResult<Stream>(new ChunkReadStream(_produce(this, cancellationToken).GetAsyncEnumerator(cancellationToken)));
+        return _open is { } open ? open(this,
+            cancellationToken) : Task.FromResult<Stream>(new ChunkReadStream(_produce(this,
+            cancellationToken).GetAsyncEnumerator(cancellationToken)));
     }
 
     /// <summary>
@@ -99,7 +106,9 @@ public sealed class SpeechStream : IAsyncEnumerable<ReadOnlyMemory<byte>>
     /// <returns>The number of audio bytes written.</returns>
     /// <exception cref="InvalidOperationException">The stream was already consumed.</exception>
     /// <exception cref="AudioServiceException">The service answered with an error, before or during the audio.</exception>
-    /// <exception cref="AudioTransportException">The connection failed, broke or timed out after the retries (see <see cref="AudioTransportException.IsTimeout"/>; the cause is the inner exception), before or while the body was streaming.</exception>
+    /// <exception cref="AudioTransportException">The connection failed, broke or timed out after the retries (see
+    /// <see cref="AudioTransportException.IsTimeout"/>; the cause is the inner exception), before or while the body was
+    /// streaming.</exception>
     public async Task<long> CopyToAsync(Stream destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
@@ -142,13 +151,17 @@ public sealed class SpeechStream : IAsyncEnumerable<ReadOnlyMemory<byte>>
     /// <returns>The audio, chunk by chunk, each valid until the next move.</returns>
     /// <exception cref="InvalidOperationException">The stream was already consumed.</exception>
     /// <exception cref="AudioServiceException">The service answered with an error, before or during the audio.</exception>
-    /// <exception cref="AudioTransportException">The connection failed, broke or timed out after the retries (see <see cref="AudioTransportException.IsTimeout"/>; the cause is the inner exception), before or while the body was streaming.</exception>
+    /// <exception cref="AudioTransportException">The connection failed, broke or timed out after the retries (see
+    /// <see cref="AudioTransportException.IsTimeout"/>; the cause is the inner exception), before or while the body was
+    /// streaming.</exception>
     public IAsyncEnumerable<ReadOnlyMemory<byte>> ReadPooledChunksAsync(CancellationToken cancellationToken = default) =>
         ReadPooledChunksCoreAsync(cancellationToken, default);
 
-    private async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadPooledChunksCoreAsync(CancellationToken callToken, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken enumeratorToken)
+    private async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadPooledChunksCoreAsync(CancellationToken callToken,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken enumeratorToken)
     {
-        using var linked = callToken.CanBeCanceled && enumeratorToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(callToken, enumeratorToken) : null;
+        using var linked = callToken.CanBeCanceled
+            && enumeratorToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(callToken, enumeratorToken) : null;
         var token = linked?.Token ?? (enumeratorToken.CanBeCanceled ? enumeratorToken : callToken);
         var source = await OpenReadAsync(token).ConfigureAwait(false);
         await using (source.ConfigureAwait(false))

@@ -75,7 +75,8 @@ public readonly struct SpeechVoice : IEquatable<SpeechVoice>
 #pragma warning restore CS1591
 
     /// <summary>OpenAI's 13 built-in voices.</summary>
-    public static IReadOnlyList<SpeechVoice> OpenAIVoices { get; } = [Alloy, Ash, Ballad, Coral, Echo, Fable, Nova, Onyx, Sage, Shimmer, Verse, Marin, Cedar];
+    public static IReadOnlyList<SpeechVoice> OpenAIVoices { get; } = [Alloy, Ash, Ballad, Coral, Echo, Fable, Nova, Onyx, Sage, Shimmer,
+        Verse, Marin, Cedar];
 
     /// <summary>Qwen3-TTS's 9 CustomVoice speakers.</summary>
     public static IReadOnlyList<SpeechVoice> Qwen3TtsVoices { get; } = [Vivian, Serena, UncleFu, Dylan, Eric, Ryan, Aiden, OnoAnna, Sohee];
@@ -109,7 +110,8 @@ public readonly struct SpeechVoice : IEquatable<SpeechVoice>
     public static implicit operator SpeechVoice(string value) => new(value);
 
     /// <inheritdoc />
-    public bool Equals(SpeechVoice other) => IsCustom == other.IsCustom && string.Equals(_value, other._value, StringComparison.OrdinalIgnoreCase);
+    public bool Equals(SpeechVoice other) => IsCustom == other.IsCustom
+        && string.Equals(_value, other._value, StringComparison.OrdinalIgnoreCase);
 
     /// <inheritdoc />
     [EditorBrowsable(EditorBrowsableState.Never)]

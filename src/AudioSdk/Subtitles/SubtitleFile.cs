@@ -54,7 +54,8 @@ public static class SubtitleFile
     public static IReadOnlyList<SubtitleCue> FromWords(IEnumerable<TranscriptionWord> words, SubtitleOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(words);
-        return Layout(words.Select(w => (w.Word.Trim(), w.Start, w.End)).Where(w => w.Item1.Length > 0).ToList(), options ?? new SubtitleOptions());
+        return Layout(words.Select(w => (w.Word.Trim(), w.Start, w.End)).Where(w => w.Item1.Length > 0).ToList(), options
+            ?? new SubtitleOptions());
     }
 
     /// <summary>Writes SubRip (SRT).</summary>
@@ -91,19 +92,22 @@ public static class SubtitleFile
 
     /// <summary>Parses SubRip (SRT): tolerant of CRLF, a BOM, missing indices and dots for commas.</summary>
     /// <param name="srt">The body.</param>
-    /// <exception cref="FormatException">A timing line is malformed (a field of a timestamp at or above 10,000,000 included); the message gives its line number.</exception>
+    /// <exception cref="FormatException">A timing line is malformed (a field of a timestamp at or above 10,000,000 included); the message
+    /// gives its line number.</exception>
     public static IReadOnlyList<SubtitleCue> ParseSrt(string srt) => Parse(srt, vtt: false);
 
     /// <summary>Parses WebVTT: skips the header, NOTE, STYLE and REGION blocks, cue identifiers and cue settings.</summary>
     /// <param name="vtt">The body.</param>
-    /// <exception cref="FormatException">The body does not start with WEBVTT, or a timing line is malformed (as for <see cref="ParseSrt"/>).</exception>
+    /// <exception cref="FormatException">The body does not start with WEBVTT, or a timing line is malformed (as for
+    /// <see cref="ParseSrt"/>).</exception>
     public static IReadOnlyList<SubtitleCue> ParseVtt(string vtt) => Parse(vtt, vtt: true);
 
     private static List<SubtitleCue> Layout(List<(string Word, TimeSpan Start, TimeSpan End)> words, SubtitleOptions options)
     {
         if (options.MaxLineLength < 1 || options.MaxLines < 1 || options.MaxCueDuration <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), "MaxLineLength and MaxLines must be positive and MaxCueDuration longer than zero.");
+            throw new ArgumentOutOfRangeException(nameof(options),
+                "MaxLineLength and MaxLines must be positive and MaxCueDuration longer than zero.");
         }
 
         var cues = new List<SubtitleCue>();
@@ -178,7 +182,9 @@ public static class SubtitleFile
 
             // A block: optional identifier, a timing line, text lines until a blank line.
             var blockStart = i;
-            if (vtt && (lines[i].StartsWith("NOTE", StringComparison.Ordinal) || lines[i].StartsWith("STYLE", StringComparison.Ordinal) || lines[i].StartsWith("REGION", StringComparison.Ordinal)))
+            if (vtt
+                && (lines[i].StartsWith("NOTE", StringComparison.Ordinal) || lines[i].StartsWith("STYLE", StringComparison.Ordinal)
+                || lines[i].StartsWith("REGION", StringComparison.Ordinal)))
             {
                 while (i < lines.Length && lines[i].Trim().Length > 0)
                 {
@@ -221,9 +227,11 @@ public static class SubtitleFile
         var parts = stamp.Replace(',', '.').Split(':');
         var hours = 0;
         if (parts.Length is < 2 or > 3 ||
-            !double.TryParse(parts[^1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) || !(seconds >= 0 && seconds < MaxStampField) ||
+            !double.TryParse(parts[^1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds)
+                || !(seconds >= 0 && seconds < MaxStampField) ||
             !int.TryParse(parts[^2], NumberStyles.None, CultureInfo.InvariantCulture, out var minutes) || minutes >= MaxStampField ||
-            (parts.Length == 3 && (!int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out hours) || hours >= MaxStampField)))
+            (parts.Length == 3
+                && (!int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out hours) || hours >= MaxStampField)))
         {
             throw new FormatException($"'{Shorten(stamp)}' at line {lineNumber} is not a timestamp (hh:mm:ss,mmm or mm:ss.mmm, each field below {MaxStampField}).");
         }

@@ -9,7 +9,8 @@ namespace AudioSdk.Transcriptions;
 /// </summary>
 internal static class SegmentReader
 {
-    public static (IReadOnlyList<TranscriptionSegment> Segments, IReadOnlyList<TranscriptionDiarizedSegment> Diarized) Read(JsonElement? raw)
+    public static (IReadOnlyList<TranscriptionSegment> Segments,
+        IReadOnlyList<TranscriptionDiarizedSegment> Diarized) Read(JsonElement? raw)
     {
         if (raw is not { ValueKind: JsonValueKind.Array } array || array.GetArrayLength() == 0)
         {

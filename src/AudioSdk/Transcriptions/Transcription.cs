@@ -85,7 +85,8 @@ public sealed class Transcription : ServiceObject
 
         if (DiarizedSegments.Count > 0)
         {
-            return DiarizedSegments.Select(d => new AudioSdk.Subtitles.SubtitleCue(d.Start, d.End, $"{d.Speaker}: {d.Text.Trim()}")).ToList();
+            return DiarizedSegments.Select(d =>
+                new AudioSdk.Subtitles.SubtitleCue(d.Start, d.End, $"{d.Speaker}: {d.Text.Trim()}")).ToList();
         }
 
         return AudioSdk.Subtitles.SubtitleFile.FromWords(Words, options);

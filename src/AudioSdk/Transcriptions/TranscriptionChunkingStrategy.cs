@@ -38,7 +38,8 @@ public sealed class TranscriptionChunkingStrategy
     /// <param name="prefixPaddingMs">Audio kept before detected speech, in milliseconds.</param>
     /// <param name="silenceDurationMs">Silence that ends a chunk, in milliseconds.</param>
     /// <exception cref="ArgumentOutOfRangeException">A value is outside its range.</exception>
-    public static TranscriptionChunkingStrategy ServerVad(double? threshold = null, int? prefixPaddingMs = null, int? silenceDurationMs = null)
+    public static TranscriptionChunkingStrategy ServerVad(double? threshold = null, int? prefixPaddingMs = null,
+        int? silenceDurationMs = null)
     {
         if (threshold is < 0 or > 1 || (threshold is { } t && double.IsNaN(t)))
         {
@@ -52,7 +53,8 @@ public sealed class TranscriptionChunkingStrategy
 
         if (silenceDurationMs < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(silenceDurationMs), silenceDurationMs, "The silence duration must not be negative.");
+            throw new ArgumentOutOfRangeException(nameof(silenceDurationMs), silenceDurationMs,
+                "The silence duration must not be negative.");
         }
 
         return new(false, threshold, prefixPaddingMs, silenceDurationMs);

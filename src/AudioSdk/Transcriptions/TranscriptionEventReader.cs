@@ -56,8 +56,10 @@ internal static class TranscriptionEventReader
                     LogProbabilities = LogProbs(root),
                 };
             case "transcript.text.segment":
-                var segment = root.Deserialize(AudioSdkJsonContext.Default.TranscriptionDiarizedSegment) ?? throw new JsonException("The segment event is empty.");
-                return new TranscriptionUpdate(TranscriptionUpdateKind.Segment, type, root, metadata) { Segment = segment, Text = segment.Text, SegmentId = segment.Id };
+                var segment = root.Deserialize(AudioSdkJsonContext.Default.TranscriptionDiarizedSegment)
+                    ?? throw new JsonException("The segment event is empty.");
+                return new TranscriptionUpdate(TranscriptionUpdateKind.Segment, type, root, metadata) { Segment = segment,
+                    Text = segment.Text, SegmentId = segment.Id };
             case "transcript.text.done":
                 return new TranscriptionUpdate(TranscriptionUpdateKind.Done, type, root, metadata)
                 {

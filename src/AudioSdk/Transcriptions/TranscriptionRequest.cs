@@ -42,7 +42,8 @@ internal static class TranscriptionRequest
             problems.Add($"KnownSpeakerNames has {names} entries and KnownSpeakerReferences {references}; each name needs one reference sample.");
         }
 
-        if ((options.KnownSpeakerReferences ?? []).Any(reference => reference is null || !reference.StartsWith("data:", StringComparison.Ordinal)))
+        if ((options.KnownSpeakerReferences ?? []).Any(reference => reference is null
+            || !reference.StartsWith("data:", StringComparison.Ordinal)))
         {
             problems.Add("KnownSpeakerReferences must be data URLs (data:audio/wav;base64,...); AddKnownSpeaker builds them.");
         }

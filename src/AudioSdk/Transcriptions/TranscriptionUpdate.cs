@@ -22,7 +22,8 @@ public sealed class TranscriptionUpdate
     /// <summary>The new text, for <see cref="TranscriptionUpdateKind.Delta"/>.</summary>
     public string? Delta { get; internal set; }
 
-    /// <summary>The whole transcript, for <see cref="TranscriptionUpdateKind.Done"/>; the segment's text for <see cref="TranscriptionUpdateKind.Segment"/>.</summary>
+    /// <summary>The whole transcript, for <see cref="TranscriptionUpdateKind.Done"/>; the segment's text for
+    /// <see cref="TranscriptionUpdateKind.Segment"/>.</summary>
     public string? Text { get; internal set; }
 
     /// <summary>The diarized segment a delta belongs to (<c>segment_id</c>), when the model diarizes.</summary>

@@ -9,6 +9,7 @@ public enum TranscriptionUpdateKind
     /// <summary>A finished speaker segment (<c>transcript.text.segment</c>): see <see cref="TranscriptionUpdate.Segment"/>.</summary>
     Segment,
 
-    /// <summary>The end (<c>transcript.text.done</c>): see <see cref="TranscriptionUpdate.Text"/> and <see cref="TranscriptionUpdate.Usage"/>.</summary>
+    /// <summary>The end (<c>transcript.text.done</c>): see <see cref="TranscriptionUpdate.Text"/> and
+    /// <see cref="TranscriptionUpdate.Usage"/>.</summary>
     Done,
 }

@@ -22,5 +22,6 @@ public sealed class TranscriptionWord : ServiceObject
     [JsonConverter(typeof(SecondsConverter))]
     public TimeSpan End { get; internal set; }
 
-    internal TranscriptionWord ShiftedBy(TimeSpan offset) => new() { Word = Word, Start = Start + offset, End = End + offset, ExtensionData = ExtensionData };
+    internal TranscriptionWord ShiftedBy(TimeSpan offset) =>
+        new() { Word = Word, Start = Start + offset, End = End + offset, ExtensionData = ExtensionData };
 }

@@ -9,7 +9,8 @@ internal static class TranslationRequest
 {
     internal const string Path = "audio/translations";
 
-    private static readonly HashSet<string> FieldNames = new(StringComparer.Ordinal) { "file", "model", "prompt", "response_format", "temperature" };
+    private static readonly HashSet<string> FieldNames = new(StringComparer.Ordinal) { "file", "model", "prompt", "response_format",
+        "temperature" };
 
     /// <summary>
     /// Checks the request before anything is sent and throws one <see cref="ArgumentException"/> naming every problem,

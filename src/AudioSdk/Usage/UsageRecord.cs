@@ -5,7 +5,8 @@ using AudioSdk.Internal.Json;
 namespace AudioSdk.Usage;
 
 /// <summary>One billed request in a usage report.</summary>
-/// <remarks>Fields it does not model (cost, currency or project, for example) are in <see cref="ServiceObject.AdditionalProperties"/>.</remarks>
+/// <remarks>Fields it does not model (cost, currency or project, for example) are in
+/// <see cref="ServiceObject.AdditionalProperties"/>.</remarks>
 public sealed class UsageRecord : ServiceObject
 {
     /// <summary>The record's id.</summary>

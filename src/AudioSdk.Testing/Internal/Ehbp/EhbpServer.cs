@@ -37,7 +37,8 @@ internal sealed class EhbpServer
             return;
         }
 
-        if (!request.Headers.TryGetValue(EhbpProtocol.EncapsulatedKeyHeader, out var header) || request.ContentLength == 0 || !HasBody(context))
+        if (!request.Headers.TryGetValue(EhbpProtocol.EncapsulatedKeyHeader, out var header) || request.ContentLength == 0
+            || !HasBody(context))
         {
             await next(context).ConfigureAwait(false);
             return;
@@ -58,7 +59,8 @@ internal sealed class EhbpServer
 
         using (hpke)
         {
-            var body = new EhbpFrameReader(request.Body, hpke.CreateFrames(), reason => new BadHttpRequestException("The sealed request body is invalid.", 400));
+            var body = new EhbpFrameReader(request.Body, hpke.CreateFrames(), reason =>
+                new BadHttpRequestException("The sealed request body is invalid.", 400));
             try
             {
                 await body.PrimeAsync(context.RequestAborted).ConfigureAwait(false);
@@ -78,7 +80,8 @@ internal sealed class EhbpServer
             var nonce = RandomNumberGenerator.GetBytes(EhbpProtocol.ResponseNonceLength);
             var exported = hpke.Export(EhbpProtocol.ResponseExportLabel, 32);
             var original = context.Response.Body;
-            var writer = new EhbpFrameWriter(original, EhbpProtocol.ResponseCipher(exported, enc, nonce), EhbpProtocol.RequestFramePlaintext, sealEachWrite: true);
+            var writer = new EhbpFrameWriter(original, EhbpProtocol.ResponseCipher(exported, enc, nonce),
+                EhbpProtocol.RequestFramePlaintext, sealEachWrite: true);
             context.Response.Headers[EhbpProtocol.ResponseNonceHeader] = Convert.ToHexString(nonce).ToLowerInvariant();
             context.Response.OnStarting(static state =>
             {

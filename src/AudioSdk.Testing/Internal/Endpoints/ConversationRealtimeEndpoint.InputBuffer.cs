@@ -8,7 +8,8 @@ internal sealed partial class ConversationRealtimeEndpoint
 {
     private static ServerVad? VadOf(JsonObject session) =>
         session["audio"]?["input"]?["turn_detection"] is JsonObject vad && Text(vad["type"]) is "server_vad" or "semantic_vad"
-            ? new ServerVad(Rate, Text(vad["type"]) == "semantic_vad" ? 500 : (int?)Number(vad["silence_duration_ms"]) ?? 200, (int?)Number(vad["prefix_padding_ms"]) ?? 300)
+            ? new ServerVad(Rate, Text(vad["type"]) == "semantic_vad" ? 500 : (int?)Number(vad["silence_duration_ms"]) ?? 200,
+                (int?)Number(vad["prefix_padding_ms"]) ?? 300)
             : null;
 
     private JsonNode? TurnDetection => _session["audio"]?["input"]?["turn_detection"];
@@ -38,7 +39,8 @@ internal sealed partial class ConversationRealtimeEndpoint
 
         if (Buffer.Length + audio.Length > MaxBufferBytes)
         {
-            await ErrorAsync("input_audio_buffer_full", "The input audio buffer holds at most 10 minutes of audio; commit or clear it.", eventId, "audio").ConfigureAwait(false);
+            await ErrorAsync("input_audio_buffer_full", "The input audio buffer holds at most 10 minutes of audio; commit or clear it.",
+                eventId, "audio").ConfigureAwait(false);
             return;
         }
 
@@ -58,7 +60,8 @@ internal sealed partial class ConversationRealtimeEndpoint
             if (started)
             {
                 _speechItem = NextId("item");
-                await SendEventAsync(new JsonObject { ["type"] = "input_audio_buffer.speech_started", ["item_id"] = _speechItem, ["audio_start_ms"] = ms }).ConfigureAwait(false);
+                await SendEventAsync(new JsonObject { ["type"] = "input_audio_buffer.speech_started", ["item_id"] = _speechItem,
+                    ["audio_start_ms"] = ms }).ConfigureAwait(false);
                 if (Flag(TurnDetection, "interrupt_response"))
                 {
                     Cancel(null, "turn_detected");
@@ -68,7 +71,8 @@ internal sealed partial class ConversationRealtimeEndpoint
             {
                 var itemId = _speechItem ?? NextId("item");
                 _speechItem = null;
-                await SendEventAsync(new JsonObject { ["type"] = "input_audio_buffer.speech_stopped", ["item_id"] = itemId, ["audio_end_ms"] = ms }).ConfigureAwait(false);
+                await SendEventAsync(new JsonObject { ["type"] = "input_audio_buffer.speech_stopped", ["item_id"] = itemId,
+                    ["audio_end_ms"] = ms }).ConfigureAwait(false);
                 if (Buffer.Length == 0)
                 {
                     continue;
@@ -90,10 +94,12 @@ internal sealed partial class ConversationRealtimeEndpoint
         {
             Heard = heard,
             Audio = heard.Bytes,
-            Json = new JsonObject { ["id"] = itemId, ["object"] = "realtime.item", ["type"] = "message", ["status"] = "completed", ["role"] = "user", ["content"] = new JsonArray(new JsonObject { ["type"] = "input_audio", ["transcript"] = null }) },
+            Json = new JsonObject { ["id"] = itemId, ["object"] = "realtime.item", ["type"] = "message", ["status"] = "completed",
+                ["role"] = "user", ["content"] = new JsonArray(new JsonObject { ["type"] = "input_audio", ["transcript"] = null }) },
         };
         var previous = Insert(item, null);
-        await SendEventAsync(new JsonObject { ["type"] = "input_audio_buffer.committed", ["item_id"] = itemId, ["previous_item_id"] = previous }).ConfigureAwait(false);
+        await SendEventAsync(new JsonObject { ["type"] = "input_audio_buffer.committed", ["item_id"] = itemId,
+            ["previous_item_id"] = previous }).ConfigureAwait(false);
         await ItemAddedAndDoneAsync(item, previous).ConfigureAwait(false);
         await InputTranscriptionAsync(item).ConfigureAwait(false);
     }
@@ -106,7 +112,8 @@ internal sealed partial class ConversationRealtimeEndpoint
             return;
         }
 
-        await SendEventAsync(new JsonObject { ["type"] = "conversation.item.input_audio_transcription.delta", ["item_id"] = item.Id, ["content_index"] = 0, ["delta"] = heard.Transcript }).ConfigureAwait(false);
+        await SendEventAsync(new JsonObject { ["type"] = "conversation.item.input_audio_transcription.delta", ["item_id"] = item.Id,
+            ["content_index"] = 0, ["delta"] = heard.Transcript }).ConfigureAwait(false);
         await SendEventAsync(new JsonObject
         {
             ["type"] = "conversation.item.input_audio_transcription.completed",

@@ -44,7 +44,8 @@ internal sealed partial class ConversationRealtimeEndpoint
 
         if (active is null)
         {
-            await ErrorAsync("conversation_already_has_active_response", $"Conversation already has an active response in progress: {busy}. Wait until the response is finished before creating a new one.", eventId).ConfigureAwait(false);
+            await ErrorAsync("conversation_already_has_active_response",
+                $"Conversation already has an active response in progress: {busy}. Wait until the response is finished before creating a new one.", eventId).ConfigureAwait(false);
             return;
         }
 
@@ -59,7 +60,8 @@ internal sealed partial class ConversationRealtimeEndpoint
         var reply = _takeReply() ?? DefaultReply(overrides?["input"] as JsonArray);
         if (reply.RecitesConversation)
         {
-            reply = new ConversationReply { Text = Recite(), ToolCalls = reply.ToolCalls, FailAfterDeltas = reply.FailAfterDeltas, FailureCode = reply.FailureCode, DropConnectionAfterDeltas = reply.DropConnectionAfterDeltas };
+            reply = new ConversationReply { Text = Recite(), ToolCalls = reply.ToolCalls, FailAfterDeltas = reply.FailAfterDeltas,
+                FailureCode = reply.FailureCode, DropConnectionAfterDeltas = reply.DropConnectionAfterDeltas };
         }
 
         if (outOfBand)
@@ -96,7 +98,9 @@ internal sealed partial class ConversationRealtimeEndpoint
             Text = last switch
             {
                 { Type: "function_call_output" } tool => $"The tool returned {tool.Said}. Anything else?",
-                { Heard: { } heard } => string.Create(CultureInfo.InvariantCulture, $"I heard {heard.Duration.TotalSeconds:0.00} seconds at {heard.FrequencyHz:0} Hz. How can I help?"),
+                { Heard: { } heard } =>
+                    string.Create(CultureInfo.InvariantCulture,
+                    $"I heard {heard.Duration.TotalSeconds:0.00} seconds at {heard.FrequencyHz:0} Hz. How can I help?"),
                 { Said: { } said } => $"You said: {said.Trim().TrimEnd('.', '!', '?')}. How can I help?",
                 _ => "Hello. How can I help?",
             },
@@ -112,7 +116,9 @@ internal sealed partial class ConversationRealtimeEndpoint
             {
                 "function_call" => $"call {Text(i.Json["name"])}({Text(i.Json["arguments"])})",
                 "function_call_output" => $"output {i.Said}",
-                _ => i.Said is { } said ? $"{i.Role}: {said}" : string.Create(CultureInfo.InvariantCulture, $"{i.Role}: (audio {i.Heard?.Duration.TotalSeconds ?? 0:0.00} s)"),
+                _ =>
+                    i.Said is { } said ? $"{i.Role}: {said}" : string.Create(CultureInfo.InvariantCulture,
+                    $"{i.Role}: (audio {i.Heard?.Duration.TotalSeconds ?? 0:0.00} s)"),
             }));
         }
     }
@@ -145,7 +151,8 @@ internal sealed partial class ConversationRealtimeEndpoint
     /// <summary>A content-level streaming event: response, item, output and content indexes, then the fields.</summary>
     private static JsonObject Content(string type, Active active, Item item, int outputIndex, JsonObject fields)
     {
-        var evt = new JsonObject { ["type"] = type, ["response_id"] = active.Id, ["item_id"] = item.Id, ["output_index"] = outputIndex, ["content_index"] = 0 };
+        var evt = new JsonObject { ["type"] = type, ["response_id"] = active.Id, ["item_id"] = item.Id, ["output_index"] = outputIndex,
+            ["content_index"] = 0 };
         foreach (var (key, value) in fields.ToList())
         {
             fields.Remove(key);
@@ -183,7 +190,8 @@ internal sealed partial class ConversationRealtimeEndpoint
         };
     }
 
-    private static JsonObject Response(Active active, Plan plan, string status, JsonObject? details, JsonArray output, JsonObject? usage) => new()
+    private static JsonObject Response(Active active, Plan plan, string status, JsonObject? details, JsonArray output,
+        JsonObject? usage) => new()
     {
         ["object"] = "realtime.response",
         ["id"] = active.Id,
@@ -193,7 +201,8 @@ internal sealed partial class ConversationRealtimeEndpoint
         ["conversation_id"] = plan.OutOfBand ? null : "conv_1",
         ["output_modalities"] = new JsonArray(plan.Modality),
         ["max_output_tokens"] = plan.MaxTokens is { } max ? max : "inf",
-        ["audio"] = new JsonObject { ["output"] = new JsonObject { ["format"] = new JsonObject { ["type"] = "audio/pcm", ["rate"] = Rate }, ["voice"] = plan.Voice?.DeepClone() } },
+        ["audio"] = new JsonObject { ["output"] = new JsonObject { ["format"] = new JsonObject { ["type"] = "audio/pcm", ["rate"] = Rate },
+            ["voice"] = plan.Voice?.DeepClone() } },
         ["usage"] = usage,
         ["metadata"] = plan.Metadata?.DeepClone(),
     };
@@ -216,7 +225,8 @@ internal sealed partial class ConversationRealtimeEndpoint
     }
 
     /// <summary>What a response was asked for: the session's config with the response's overrides.</summary>
-    private sealed record Plan(string Modality, string Instructions, JsonNode? Voice, string ToolChoice, int? MaxTokens, JsonNode? Metadata, bool OutOfBand);
+    private sealed record Plan(string Modality, string Instructions, JsonNode? Voice, string ToolChoice, int? MaxTokens,
+        JsonNode? Metadata, bool OutOfBand);
 
     private sealed class Active(string id, bool outOfBand)
     {

@@ -39,13 +39,16 @@ internal sealed partial class ConversationRealtimeEndpoint
                     };
                     if (!allowed)
                     {
-                        return (null, new("invalid_value", $"Invalid 'item.content[{i}].type' for a {role} message.", $"item.content[{i}].type"));
+                        return (null,
+                            new("invalid_value", $"Invalid 'item.content[{i}].type' for a {role} message.", $"item.content[{i}].type"));
                     }
 
                     if (type is "input_text" or "output_text" or "output_audio" && Text(parts[i]?["text"]) is null)
                     {
                         // An assistant output_audio part cannot be replayed: the server wants its transcript as text.
-                        return (null, new("missing_required_parameter", $"Missing required parameter: 'item.content[{i}].text'.", $"item.content[{i}].text"));
+                        return (null,
+                            new("missing_required_parameter", $"Missing required parameter: 'item.content[{i}].text'.",
+                            $"item.content[{i}].text"));
                     }
 
                     if (type is "input_text" or "output_text")
@@ -66,7 +69,9 @@ internal sealed partial class ConversationRealtimeEndpoint
 
                         if (audio is null or { Length: 0 } || audio.Length > MaxAppendBytes)
                         {
-                            return (null, new("invalid_value", $"Invalid 'item.content[{i}].audio': base64 PCM16 at 24 kHz, at most 15 MiB.", $"item.content[{i}].audio"));
+                            return (null,
+                                new("invalid_value", $"Invalid 'item.content[{i}].audio': base64 PCM16 at 24 kHz, at most 15 MiB.",
+                                $"item.content[{i}].audio"));
                         }
 
                         item.Audio = audio;
@@ -75,7 +80,9 @@ internal sealed partial class ConversationRealtimeEndpoint
                     }
                     else if (type == "input_image" && Text(parts[i]?["image_url"]) is null)
                     {
-                        return (null, new("missing_required_parameter", $"Missing required parameter: 'item.content[{i}].image_url'.", $"item.content[{i}].image_url"));
+                        return (null,
+                            new("missing_required_parameter", $"Missing required parameter: 'item.content[{i}].image_url'.",
+                            $"item.content[{i}].image_url"));
                     }
                 }
 
@@ -118,7 +125,8 @@ internal sealed partial class ConversationRealtimeEndpoint
                     ? (new Item(id, "function_call_output", null) { Json = json, CallId = callId, Said = output }, null)
                     : (null, new("invalid_value", $"No function call with call_id '{callId}' found.", "item.call_id"));
             default:
-                return (null, new("invalid_value", "Invalid 'item.type': use 'message', 'function_call' or 'function_call_output'.", "item.type"));
+                return (null,
+                    new("invalid_value", "Invalid 'item.type': use 'message', 'function_call' or 'function_call_output'.", "item.type"));
         }
     }
 }

@@ -30,7 +30,8 @@ internal sealed partial class ConversationRealtimeEndpoint
 
         if (id is null)
         {
-            await ErrorAsync("item_not_found", $"Item with item_id '{previousId}' not found.", eventId, "previous_item_id").ConfigureAwait(false);
+            await ErrorAsync("item_not_found", $"Item with item_id '{previousId}' not found.", eventId,
+                "previous_item_id").ConfigureAwait(false);
             return;
         }
 
@@ -72,7 +73,8 @@ internal sealed partial class ConversationRealtimeEndpoint
         }
 
         var json = (JsonObject)item.Json.DeepClone();
-        if (item.Audio is { } audio && json["content"] is JsonArray parts && parts.FirstOrDefault(p => Text(p?["type"]) == "input_audio") is JsonObject part)
+        if (item.Audio is { } audio && json["content"] is JsonArray parts
+            && parts.FirstOrDefault(p => Text(p?["type"]) == "input_audio") is JsonObject part)
         {
             part["audio"] = Convert.ToBase64String(audio);
         }
@@ -105,7 +107,8 @@ internal sealed partial class ConversationRealtimeEndpoint
         {
             if (msg[field] is null)
             {
-                await ErrorAsync("missing_required_parameter", $"Missing required parameter: '{field}'.", eventId, field).ConfigureAwait(false);
+                await ErrorAsync("missing_required_parameter", $"Missing required parameter: '{field}'.", eventId,
+                    field).ConfigureAwait(false);
                 return;
             }
         }
@@ -122,11 +125,16 @@ internal sealed partial class ConversationRealtimeEndpoint
         ConfigError? error = item switch
         {
             null => new("item_not_found", $"Item with item_id '{itemId}' not found.", "item_id"),
-            { Role: not "assistant" } => new("invalid_value", $"Only assistant message items can be truncated; '{itemId}' is not one.", "item_id"),
-            _ when index != 0 => new("invalid_value", "Invalid 'content_index': assistant messages have one content part, index 0.", "content_index"),
+            { Role: not "assistant" } =>
+                new("invalid_value", $"Only assistant message items can be truncated; '{itemId}' is not one.", "item_id"),
+            _ when index != 0 =>
+                new("invalid_value", "Invalid 'content_index': assistant messages have one content part, index 0.", "content_index"),
             _ when end is null => new("invalid_type", "Invalid 'audio_end_ms': expected an integer.", "audio_end_ms"),
-            _ when end < 0 => new("integer_below_min_value", $"Invalid 'audio_end_ms': integer below minimum value. Expected a value >= 0, but got {end} instead.", "audio_end_ms"),
-            _ when end > item!.AudioMs => new("invalid_value", $"Audio content of {item.AudioMs}ms is already shorter than {end}ms", "audio_end_ms"),
+            _ when end < 0 =>
+                new("integer_below_min_value",
+                $"Invalid 'audio_end_ms': integer below minimum value. Expected a value >= 0, but got {end} instead.", "audio_end_ms"),
+            _ when end > item!.AudioMs =>
+                new("invalid_value", $"Audio content of {item.AudioMs}ms is already shorter than {end}ms", "audio_end_ms"),
             _ => null,
         };
         if (error is not null)
@@ -147,7 +155,8 @@ internal sealed partial class ConversationRealtimeEndpoint
         }
 
         Record.Truncations.Enqueue(new ReceivedTruncation(item!.Id, index, end!.Value));
-        await SendEventAsync(new JsonObject { ["type"] = "conversation.item.truncated", ["item_id"] = item.Id, ["content_index"] = index, ["audio_end_ms"] = end }).ConfigureAwait(false);
+        await SendEventAsync(new JsonObject { ["type"] = "conversation.item.truncated", ["item_id"] = item.Id, ["content_index"] = index,
+            ["audio_end_ms"] = end }).ConfigureAwait(false);
     }
 
     /// <summary>Adds an item after <paramref name="previousId"/> (<c>root</c>: first; null: last); returns the id before it.</summary>
@@ -185,8 +194,10 @@ internal sealed partial class ConversationRealtimeEndpoint
             json = (JsonObject)item.Json.DeepClone();
         }
 
-        await SendEventAsync(new JsonObject { ["type"] = "conversation.item.added", ["previous_item_id"] = previous, ["item"] = json.DeepClone() }).ConfigureAwait(false);
-        await SendEventAsync(new JsonObject { ["type"] = "conversation.item.done", ["previous_item_id"] = previous, ["item"] = json }).ConfigureAwait(false);
+        await SendEventAsync(new JsonObject { ["type"] = "conversation.item.added", ["previous_item_id"] = previous,
+            ["item"] = json.DeepClone() }).ConfigureAwait(false);
+        await SendEventAsync(new JsonObject { ["type"] = "conversation.item.done", ["previous_item_id"] = previous,
+            ["item"] = json }).ConfigureAwait(false);
     }
 
     private sealed class Item(string id, string type, string? role)

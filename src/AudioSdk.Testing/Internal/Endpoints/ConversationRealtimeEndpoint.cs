@@ -52,7 +52,8 @@ internal sealed partial class ConversationRealtimeEndpoint(
     protected override Task GreetAsync()
     {
         Record.SampleRate = Rate;
-        var model = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(Record.Query).TryGetValue("model", out var m) && m.Count > 0 ? m[0]! : "gpt-realtime";
+        var model = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(Record.Query).TryGetValue("model", out var m)
+            && m.Count > 0 ? m[0]! : "gpt-realtime";
         _session = Default(model, Options.TimeProvider.GetUtcNow().AddMinutes(60).ToUnixTimeSeconds());
         _vad = VadOf(_session);
         return SendEventAsync(new JsonObject { ["type"] = "session.created", ["session"] = _session.DeepClone() });
@@ -78,7 +79,9 @@ internal sealed partial class ConversationRealtimeEndpoint(
             case "input_audio_buffer.commit":
                 if (Buffer.Length < Rate / 10 * 2)
                 {
-                    await ErrorAsync("input_audio_buffer_commit_empty", string.Create(CultureInfo.InvariantCulture, $"Error committing input audio buffer: buffer too small. Expected at least 100ms of audio, but buffer only has {Buffer.Length / 48.0:0.00}ms of audio."), eventId).ConfigureAwait(false);
+                    await ErrorAsync("input_audio_buffer_commit_empty",
+                        string.Create(CultureInfo.InvariantCulture,
+                        $"Error committing input audio buffer: buffer too small. Expected at least 100ms of audio, but buffer only has {Buffer.Length / 48.0:0.00}ms of audio."), eventId).ConfigureAwait(false);
                     break;
                 }
 
@@ -112,12 +115,15 @@ internal sealed partial class ConversationRealtimeEndpoint(
             case "response.cancel":
                 if (!Cancel(Text(msg["response_id"]), "client_cancelled"))
                 {
-                    await ErrorAsync("response_cancel_not_active", "Cancellation failed: no active response found", eventId).ConfigureAwait(false);
+                    await ErrorAsync("response_cancel_not_active", "Cancellation failed: no active response found",
+                        eventId).ConfigureAwait(false);
                 }
 
                 break;
             default:
-                await ErrorAsync("invalid_value", $"Invalid value: '{type}'. Supported values are the conversation session's client events.", eventId, "type").ConfigureAwait(false);
+                await ErrorAsync("invalid_value",
+                    $"Invalid value: '{type}'. Supported values are the conversation session's client events.", eventId,
+                    "type").ConfigureAwait(false);
                 break;
         }
     }
@@ -141,8 +147,11 @@ internal sealed partial class ConversationRealtimeEndpoint(
     }
 
     /// <summary>A new id, unique across the server's connections as a real server's are (a resumed conversation keeps its ids).</summary>
-    private static string NextId(string prefix) => prefix + "_" + Interlocked.Increment(ref s_counter).ToString("D3", CultureInfo.InvariantCulture);
+    private static string NextId(string prefix) =>
+        prefix + "_" + Interlocked.Increment(ref s_counter).ToString("D3", CultureInfo.InvariantCulture);
 
     private Task ErrorAsync(string code, string message, string? eventId, string? param = null, string type = "invalid_request_error") =>
-        SendEventAsync(new JsonObject { ["type"] = "error", ["error"] = new JsonObject { ["type"] = type, ["code"] = code, ["message"] = message, ["param"] = param, ["event_id"] = eventId } });
+        SendEventAsync(new JsonObject { ["type"] = "error",
+            ["error"] = new JsonObject { ["type"] = type, ["code"] = code, ["message"] = message, ["param"] = param,
+            ["event_id"] = eventId } });
 }

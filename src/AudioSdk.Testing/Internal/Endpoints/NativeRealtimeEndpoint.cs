@@ -10,7 +10,8 @@ namespace AudioSdk.Testing.Internal.Endpoints;
 /// reply on success, a non-final commit starts a generation, the final commit ends it with deltas (empty ones
 /// included) and <c>transcription.done</c>; flat string errors; audio after the final commit is dropped.
 /// </summary>
-internal sealed class NativeRealtimeEndpoint(WebSocket socket, ReceivedRealtimeSession record, AudioTestServerOptions options, Func<string?, RealtimeScriptedAction?> takeScript, CancellationToken aborted)
+internal sealed class NativeRealtimeEndpoint(WebSocket socket, ReceivedRealtimeSession record, AudioTestServerOptions options,
+    Func<string?, RealtimeScriptedAction?> takeScript, CancellationToken aborted)
     : RealtimeEndpoint(socket, record, options, takeScript, aborted)
 {
     private const int Rate = 16000;
@@ -21,7 +22,8 @@ internal sealed class NativeRealtimeEndpoint(WebSocket socket, ReceivedRealtimeS
     protected override Task GreetAsync()
     {
         Record.SampleRate = Rate;
-        return SendAsync(new JsonObject { ["type"] = "session.created", ["id"] = "sess-" + Guid.NewGuid().ToString("N"), ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds() });
+        return SendAsync(new JsonObject { ["type"] = "session.created", ["id"] = "sess-" + Guid.NewGuid().ToString("N"),
+            ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds() });
     }
 
     protected override async Task<bool> HandleMalformedAsync()
@@ -79,7 +81,8 @@ internal sealed class NativeRealtimeEndpoint(WebSocket socket, ReceivedRealtimeS
     {
         if (!_validated)
         {
-            await ErrorAsync("Model not validated. Make sure to validate the model by sending a session.update event.", "model_not_validated").ConfigureAwait(false);
+            await ErrorAsync("Model not validated. Make sure to validate the model by sending a session.update event.",
+                "model_not_validated").ConfigureAwait(false);
             return;
         }
 
@@ -121,11 +124,13 @@ internal sealed class NativeRealtimeEndpoint(WebSocket socket, ReceivedRealtimeS
         {
             ["type"] = "transcription.done",
             ["text"] = sent.ToString(),
-            ["usage"] = new JsonObject { ["prompt_tokens"] = 39, ["total_tokens"] = 39 + completion, ["completion_tokens"] = completion, ["prompt_tokens_details"] = null },
+            ["usage"] = new JsonObject { ["prompt_tokens"] = 39, ["total_tokens"] = 39 + completion, ["completion_tokens"] = completion,
+                ["prompt_tokens_details"] = null },
         }).ConfigureAwait(false);
         Record.TranscriptsSent.Enqueue(DateTimeOffset.UtcNow);
         _generating = false;
     }
 
-    private Task ErrorAsync(string message, string code) => SendAsync(new JsonObject { ["type"] = "error", ["error"] = message, ["code"] = code });
+    private Task ErrorAsync(string message, string code) =>
+        SendAsync(new JsonObject { ["type"] = "error", ["error"] = message, ["code"] = code });
 }

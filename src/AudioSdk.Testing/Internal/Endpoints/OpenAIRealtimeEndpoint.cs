@@ -9,7 +9,8 @@ namespace AudioSdk.Testing.Internal.Endpoints;
 /// echoed event ids, server VAD) or Tinfoil's (any rate, beta updates ignored, no usage, committed after the deltas,
 /// a malformed message drops the connection).
 /// </summary>
-internal sealed class OpenAIRealtimeEndpoint(WebSocket socket, ReceivedRealtimeSession record, AudioTestServerOptions options, Func<string?, RealtimeScriptedAction?> takeScript, CancellationToken aborted)
+internal sealed class OpenAIRealtimeEndpoint(WebSocket socket, ReceivedRealtimeSession record, AudioTestServerOptions options,
+    Func<string?, RealtimeScriptedAction?> takeScript, CancellationToken aborted)
     : RealtimeEndpoint(socket, record, options, takeScript, aborted)
 {
     private int _itemCounter;
@@ -48,14 +49,17 @@ internal sealed class OpenAIRealtimeEndpoint(WebSocket socket, ReceivedRealtimeS
             case "transcription_session.update":
                 if (!Tinfoil)
                 {
-                    await ErrorAsync("invalid_request_error", "beta_api_removed", "The Realtime Beta API is no longer supported. Please use /v1/realtime for the GA API.", clientEventId).ConfigureAwait(false);
+                    await ErrorAsync("invalid_request_error", "beta_api_removed",
+                        "The Realtime Beta API is no longer supported. Please use /v1/realtime for the GA API.",
+                        clientEventId).ConfigureAwait(false);
                 }
 
                 break;
             case "input_audio_buffer.append":
                 if (Base64(msg) is not { } audio)
                 {
-                    await ErrorAsync("invalid_request_error", "invalid_audio", "The audio is not valid base64.", clientEventId).ConfigureAwait(false);
+                    await ErrorAsync("invalid_request_error", "invalid_audio", "The audio is not valid base64.",
+                        clientEventId).ConfigureAwait(false);
                     break;
                 }
 
@@ -86,7 +90,8 @@ internal sealed class OpenAIRealtimeEndpoint(WebSocket socket, ReceivedRealtimeS
             default:
                 if (!Tinfoil)
                 {
-                    await ErrorAsync("invalid_request_error", "invalid_value", $"Invalid value: '{type}'. Supported values are client events.", clientEventId, "type").ConfigureAwait(false);
+                    await ErrorAsync("invalid_request_error", "invalid_value",
+                        $"Invalid value: '{type}'. Supported values are client events.", clientEventId, "type").ConfigureAwait(false);
                 }
 
                 break;
@@ -100,13 +105,16 @@ internal sealed class OpenAIRealtimeEndpoint(WebSocket socket, ReceivedRealtimeS
         var rate = format?["rate"]?.GetValue<int>() ?? 24000;
         if (formatType is not ("audio/pcm" or "pcm16" or ""))
         {
-            await ErrorAsync("invalid_request_error", "unsupported_audio_format", $"Unsupported audio format '{formatType}'.", clientEventId).ConfigureAwait(false);
+            await ErrorAsync("invalid_request_error", "unsupported_audio_format", $"Unsupported audio format '{formatType}'.",
+                clientEventId).ConfigureAwait(false);
             return;
         }
 
         if (!Tinfoil && (Text(session?["type"]) != "transcription" || rate != 24000))
         {
-            await ErrorAsync("invalid_request_error", "invalid_value", rate != 24000 ? "Only a 24kHz sample rate is supported." : "session.type must be 'transcription'.", clientEventId, rate != 24000 ? "session.audio.input.format.rate" : "session.type").ConfigureAwait(false);
+            await ErrorAsync("invalid_request_error", "invalid_value",
+                rate != 24000 ? "Only a 24kHz sample rate is supported." : "session.type must be 'transcription'.", clientEventId,
+                rate != 24000 ? "session.audio.input.format.rate" : "session.type").ConfigureAwait(false);
             return;
         }
 
@@ -117,10 +125,12 @@ internal sealed class OpenAIRealtimeEndpoint(WebSocket socket, ReceivedRealtimeS
             ? new ServerVad(rate, vad!["silence_duration_ms"]?.GetValue<int>() ?? 500, vad["prefix_padding_ms"]?.GetValue<int>() ?? 300)
             : null;
 
-        await SendEventAsync(new JsonObject { ["type"] = "session.updated", ["session"] = SessionObject(created: false, session) }).ConfigureAwait(false);
+        await SendEventAsync(new JsonObject { ["type"] = "session.updated",
+            ["session"] = SessionObject(created: false, session) }).ConfigureAwait(false);
     }
 
-    /// <summary>Commits the buffer as an item: OpenAI sends committed, deltas, completed with usage; Tinfoil deltas, committed, completed without usage.</summary>
+    /// <summary>Commits the buffer as an item: OpenAI sends committed, deltas, completed with usage; Tinfoil deltas, committed, completed
+    /// without usage.</summary>
     private async Task CompleteTurnAsync()
     {
         var itemId = "item_" + (_itemCounter++).ToString("D3", CultureInfo.InvariantCulture);
@@ -134,7 +144,8 @@ internal sealed class OpenAIRealtimeEndpoint(WebSocket socket, ReceivedRealtimeS
 
         foreach (var word in utterance.Transcript.Split(' '))
         {
-            var delta = new JsonObject { ["type"] = "conversation.item.input_audio_transcription.delta", ["item_id"] = itemId, ["delta"] = " " + word };
+            var delta = new JsonObject { ["type"] = "conversation.item.input_audio_transcription.delta", ["item_id"] = itemId,
+                ["delta"] = " " + word };
             if (!Tinfoil)
             {
                 delta["content_index"] = 0;
@@ -148,7 +159,8 @@ internal sealed class OpenAIRealtimeEndpoint(WebSocket socket, ReceivedRealtimeS
             await SendEventAsync(committed).ConfigureAwait(false);
         }
 
-        var completed = new JsonObject { ["type"] = "conversation.item.input_audio_transcription.completed", ["item_id"] = itemId, ["transcript"] = utterance.Transcript };
+        var completed = new JsonObject { ["type"] = "conversation.item.input_audio_transcription.completed", ["item_id"] = itemId,
+            ["transcript"] = utterance.Transcript };
         if (!Tinfoil)
         {
             completed["content_index"] = 0;
@@ -175,11 +187,13 @@ internal sealed class OpenAIRealtimeEndpoint(WebSocket socket, ReceivedRealtimeS
         {
             if (started)
             {
-                await SendEventAsync(new JsonObject { ["type"] = "input_audio_buffer.speech_started", ["item_id"] = NextItemId(), ["audio_start_ms"] = ms }).ConfigureAwait(false);
+                await SendEventAsync(new JsonObject { ["type"] = "input_audio_buffer.speech_started", ["item_id"] = NextItemId(),
+                    ["audio_start_ms"] = ms }).ConfigureAwait(false);
             }
             else
             {
-                await SendEventAsync(new JsonObject { ["type"] = "input_audio_buffer.speech_stopped", ["item_id"] = NextItemId(), ["audio_end_ms"] = ms }).ConfigureAwait(false);
+                await SendEventAsync(new JsonObject { ["type"] = "input_audio_buffer.speech_stopped", ["item_id"] = NextItemId(),
+                    ["audio_end_ms"] = ms }).ConfigureAwait(false);
                 await CompleteTurnAsync().ConfigureAwait(false);
             }
         }
@@ -199,7 +213,8 @@ internal sealed class OpenAIRealtimeEndpoint(WebSocket socket, ReceivedRealtimeS
         if (!Tinfoil)
         {
             input["turn_detection"] = created
-                ? new JsonObject { ["type"] = "server_vad", ["threshold"] = 0.5, ["prefix_padding_ms"] = 300, ["silence_duration_ms"] = 500 }
+                ? new JsonObject { ["type"] = "server_vad", ["threshold"] = 0.5, ["prefix_padding_ms"] = 300,
+                    ["silence_duration_ms"] = 500 }
                 : requested?["audio"]?["input"]?["turn_detection"]?.DeepClone();
             input["noise_reduction"] = null;
         }

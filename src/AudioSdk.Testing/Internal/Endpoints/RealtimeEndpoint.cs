@@ -11,7 +11,8 @@ namespace AudioSdk.Testing.Internal.Endpoints;
 /// received ("Heard D seconds at F Hz."), so a test can tell whether audio arrived whole and at the right rate.
 /// A dialect's endpoint says what it sends first and how it answers each client event.
 /// </summary>
-internal abstract class RealtimeEndpoint(WebSocket socket, ReceivedRealtimeSession record, AudioTestServerOptions options, Func<string?, RealtimeScriptedAction?> takeScript, CancellationToken aborted)
+internal abstract class RealtimeEndpoint(WebSocket socket, ReceivedRealtimeSession record, AudioTestServerOptions options, Func<string?,
+    RealtimeScriptedAction?> takeScript, CancellationToken aborted)
 {
     /// <summary>The largest client message read: 32 MiB (a 15 MiB append in base64, with room to spare).</summary>
     private const int MaxMessageBytes = 32 * 1024 * 1024;
@@ -69,7 +70,8 @@ internal abstract class RealtimeEndpoint(WebSocket socket, ReceivedRealtimeSessi
                 // Bounded memory for hostile input: no client event is this large (an append carries at most 15 MiB).
                 try
                 {
-                    await socket.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, "message too big", CancellationToken.None).ConfigureAwait(false);
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, "message too big",
+                        CancellationToken.None).ConfigureAwait(false);
                 }
                 catch (WebSocketException)
                 {
@@ -141,7 +143,8 @@ internal abstract class RealtimeEndpoint(WebSocket socket, ReceivedRealtimeSessi
     /// <summary>Sends an event with <c>type</c> first and a server <c>event_id</c>, as OpenAI orders them.</summary>
     protected Task SendEventAsync(JsonObject evt)
     {
-        var ordered = new JsonObject { ["type"] = evt["type"]!.DeepClone(), ["event_id"] = "event_" + Interlocked.Increment(ref _eventCounter).ToString("D4", CultureInfo.InvariantCulture) };
+        var ordered = new JsonObject { ["type"] = evt["type"]!.DeepClone(),
+            ["event_id"] = "event_" + Interlocked.Increment(ref _eventCounter).ToString("D4", CultureInfo.InvariantCulture) };
         foreach (var pair in evt.ToList())
         {
             if (pair.Key != "type")
@@ -181,7 +184,8 @@ internal abstract class RealtimeEndpoint(WebSocket socket, ReceivedRealtimeSessi
         return true;
     }
 
-    /// <summary>Runs the next scripted action for this trigger. Null: none; true: the connection ended; false: handled, go on without normal handling.</summary>
+    /// <summary>Runs the next scripted action for this trigger. Null: none; true: the connection ended; false: handled, go on without
+    /// normal handling.</summary>
     private async Task<bool?> RunScriptAsync(string? trigger)
     {
         var action = takeScript(trigger);

@@ -3,7 +3,8 @@ using Microsoft.AspNetCore.Http;
 
 namespace AudioSdk.Testing.Internal.Endpoints;
 
-/// <summary>The speech route: a tone as long as the text asks, in every format, whole or streamed (the server writes its WAV itself, apart from the SDK, so it stays an independent oracle).</summary>
+/// <summary>The speech route: a tone as long as the text asks, in every format, whole or streamed (the server writes its WAV itself, apart
+/// from the SDK, so it stays an independent oracle).</summary>
 internal sealed class SpeechEndpoint(ServerState state)
 {
     private const int ChunkMilliseconds = 100;
@@ -34,20 +35,23 @@ internal sealed class SpeechEndpoint(ServerState state)
         if (string.IsNullOrEmpty(model) || string.IsNullOrEmpty(input) || voice is null)
         {
             var missing = string.IsNullOrEmpty(model) ? "model" : string.IsNullOrEmpty(input) ? "input" : "voice";
-            await HttpAnswers.InvalidRequestAsync(context, 400, "missing_required_parameter", $"Missing required parameter: '{missing}'.", missing).ConfigureAwait(false);
+            await HttpAnswers.InvalidRequestAsync(context, 400, "missing_required_parameter", $"Missing required parameter: '{missing}'.",
+                missing).ConfigureAwait(false);
             return;
         }
 
         if (input.Length > 4096)
         {
-            await HttpAnswers.InvalidRequestAsync(context, 400, "string_above_max_length", "Input is longer than 4096 characters.", "input").ConfigureAwait(false);
+            await HttpAnswers.InvalidRequestAsync(context, 400, "string_above_max_length", "Input is longer than 4096 characters.",
+                "input").ConfigureAwait(false);
             return;
         }
 
         var speed = body["speed"]?.GetValue<double>() ?? 1.0;
         if (speed is < 0.25 or > 4.0)
         {
-            await HttpAnswers.InvalidRequestAsync(context, 400, "invalid_value", "speed must be between 0.25 and 4.0.", "speed").ConfigureAwait(false);
+            await HttpAnswers.InvalidRequestAsync(context, 400, "invalid_value", "speed must be between 0.25 and 4.0.",
+                "speed").ConfigureAwait(false);
             return;
         }
 
@@ -66,7 +70,8 @@ internal sealed class SpeechEndpoint(ServerState state)
         };
         if (payload is null)
         {
-            await HttpAnswers.InvalidRequestAsync(context, 400, "invalid_value", $"Unsupported response_format '{format}'.", "response_format").ConfigureAwait(false);
+            await HttpAnswers.InvalidRequestAsync(context, 400, "invalid_value", $"Unsupported response_format '{format}'.",
+                "response_format").ConfigureAwait(false);
             return;
         }
 
@@ -111,7 +116,8 @@ internal sealed class SpeechEndpoint(ServerState state)
             var done = new JsonObject
             {
                 ["type"] = "speech.audio.done",
-                ["usage"] = new JsonObject { ["input_tokens"] = inputTokens, ["output_tokens"] = outputTokens, ["total_tokens"] = inputTokens + outputTokens },
+                ["usage"] = new JsonObject { ["input_tokens"] = inputTokens, ["output_tokens"] = outputTokens,
+                    ["total_tokens"] = inputTokens + outputTokens },
             };
             await response.WriteAsync("data: " + done.ToJsonString() + "\n\n", ct).ConfigureAwait(false);
         }

@@ -5,7 +5,8 @@ using Microsoft.AspNetCore.Http;
 
 namespace AudioSdk.Testing.Internal.Endpoints;
 
-/// <summary>The transcription route, or the translation route when <c>translate</c> is set: one segment per sound burst, every response format, SSE streaming.</summary>
+/// <summary>The transcription route, or the translation route when <c>translate</c> is set: one segment per sound burst, every response
+/// format, SSE streaming.</summary>
 internal sealed class TranscriptionEndpoint(ServerState state, bool translate)
 {
     public async Task HandleAsync(HttpContext context)
@@ -14,27 +15,33 @@ internal sealed class TranscriptionEndpoint(ServerState state, bool translate)
         var model = request.GetField("model");
         if (string.IsNullOrEmpty(model))
         {
-            await HttpAnswers.InvalidRequestAsync(context, 400, "missing_required_parameter", "you must provide a model parameter", "model").ConfigureAwait(false);
+            await HttpAnswers.InvalidRequestAsync(context, 400, "missing_required_parameter", "you must provide a model parameter",
+                "model").ConfigureAwait(false);
             return;
         }
 
         if (request.Audio is not { } audio || audio.Length == 0)
         {
-            await HttpAnswers.InvalidRequestAsync(context, 400, "invalid_file", "The audio file is missing or empty.", "file").ConfigureAwait(false);
+            await HttpAnswers.InvalidRequestAsync(context, 400, "invalid_file", "The audio file is missing or empty.",
+                "file").ConfigureAwait(false);
             return;
         }
 
         if (audio.Format == "unknown")
         {
-            await HttpAnswers.InvalidRequestAsync(context, 400, "unsupported_file_type", "Unrecognized file format. Supported formats: flac, m4a, mp3, mp4, mpeg, mpga, oga, ogg, wav, webm.", "file").ConfigureAwait(false);
+            await HttpAnswers.InvalidRequestAsync(context, 400, "unsupported_file_type",
+                "Unrecognized file format. Supported formats: flac, m4a, mp3, mp4, mpeg, mpga, oga, ogg, wav, webm.",
+                "file").ConfigureAwait(false);
             return;
         }
 
         var format = request.GetField("response_format") ?? "json";
-        string[] formats = translate ? ["json", "text", "srt", "verbose_json", "vtt"] : ["json", "text", "srt", "verbose_json", "vtt", "diarized_json"];
+        string[] formats = translate ? ["json", "text", "srt", "verbose_json", "vtt"] : ["json", "text", "srt", "verbose_json", "vtt",
+            "diarized_json"];
         if (!formats.Contains(format))
         {
-            await HttpAnswers.InvalidRequestAsync(context, 400, "invalid_value", $"Invalid response_format '{format}'.", "response_format").ConfigureAwait(false);
+            await HttpAnswers.InvalidRequestAsync(context, 400, "invalid_value", $"Invalid response_format '{format}'.",
+                "response_format").ConfigureAwait(false);
             return;
         }
 
@@ -107,7 +114,8 @@ internal sealed class TranscriptionEndpoint(ServerState state, bool translate)
 
             if (granularities.Contains("word"))
             {
-                body["words"] = new JsonArray(script.Words.Select(w => (JsonNode)new JsonObject { ["word"] = w.Word, ["start"] = w.Start, ["end"] = w.End }).ToArray());
+                body["words"] = new JsonArray(script.Words.Select(w =>
+                    (JsonNode)new JsonObject { ["word"] = w.Word, ["start"] = w.Start, ["end"] = w.End }).ToArray());
             }
 
             body["usage"] = DurationUsage(seconds);
@@ -124,7 +132,8 @@ internal sealed class TranscriptionEndpoint(ServerState state, bool translate)
         await HttpAnswers.JsonAsync(context, 200, body).ConfigureAwait(false);
     }
 
-    private static async Task StreamTranscriptAsync(HttpContext context, ReceivedRequest request, TranscriptScript script, string format, Task? pause)
+    private static async Task StreamTranscriptAsync(HttpContext context, ReceivedRequest request, TranscriptScript script, string format,
+        Task? pause)
     {
         var response = context.Response;
         response.StatusCode = 200;

@@ -37,7 +37,8 @@ internal sealed class SyntheticAmdSigner : IDisposable
         var vcekRequest = new CertificateRequest("CN=SEV-VCEK-Test", VcekKey, HashAlgorithmName.SHA384);
         vcekRequest.CertificateExtensions.Add(new X509Extension("1.3.6.1.4.1.3704.1.4", report.Slice(0x1A0, 64).ToArray(), false));
         var tcb = report.Slice(0x180, 8).ToArray();
-        foreach (var (oid, value) in new[] { ("1.3.6.1.4.1.3704.1.3.1", tcb[0]), ("1.3.6.1.4.1.3704.1.3.2", tcb[1]), ("1.3.6.1.4.1.3704.1.3.3", tcb[6]), ("1.3.6.1.4.1.3704.1.3.8", tcb[7]) })
+        foreach (var (oid, value) in new[] { ("1.3.6.1.4.1.3704.1.3.1", tcb[0]), ("1.3.6.1.4.1.3704.1.3.2", tcb[1]),
+            ("1.3.6.1.4.1.3704.1.3.3", tcb[6]), ("1.3.6.1.4.1.3704.1.3.8", tcb[7]) })
         {
             var writer = new AsnWriter(AsnEncodingRules.DER);
             writer.WriteInteger(value);
@@ -65,10 +66,12 @@ internal sealed class SyntheticAmdSigner : IDisposable
     /// <summary>The ASK then the ARK, in PEM, as AMD's key distribution service serves a chain.</summary>
     public string ChainPem { get; }
 
-    /// <summary>Signs report[0, 0x2A0) with ECDSA P-384/SHA-384 and stores R and S little-endian in their 72-byte fields, the rest zero.</summary>
+    /// <summary>Signs report[0, 0x2A0) with ECDSA P-384/SHA-384 and stores R and S little-endian in their 72-byte fields, the rest
+    /// zero.</summary>
     public static void Sign(byte[] report, ECDsa key)
     {
-        var signature = key.SignData(report.AsSpan(0, SignedLength), HashAlgorithmName.SHA384, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        var signature = key.SignData(report.AsSpan(0, SignedLength), HashAlgorithmName.SHA384,
+            DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         report.AsSpan(SignedLength).Clear();
         for (var i = 0; i < 48; i++)
         {

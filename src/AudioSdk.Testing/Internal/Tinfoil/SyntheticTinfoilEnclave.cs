@@ -62,7 +62,8 @@ internal sealed class SyntheticTinfoilEnclave
         return copy.ToArray();
     }
 
-    /// <summary>A certificate with the server certificate's key and the names Tinfoil's enclaves carry; its issuer signature is not what binds it.</summary>
+    /// <summary>A certificate with the server certificate's key and the names Tinfoil's enclaves carry; its issuer signature is not what
+    /// binds it.</summary>
     private static X509Certificate2 EnclaveCertificate(X509Certificate2 server, byte[] hpke, byte[] hatt, DateTimeOffset now)
     {
         var names = new SubjectAlternativeNameBuilder();
@@ -72,7 +73,8 @@ internal sealed class SyntheticTinfoilEnclave
         var request = new CertificateRequest(new X500DistinguishedName("CN=" + Domain), server.PublicKey, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(names.Build());
         using var issuerKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        return request.Create(new X500DistinguishedName("CN=Test Enclave Issuer"), X509SignatureGenerator.CreateForECDsa(issuerKey), now.AddDays(-1), now.AddDays(90), [0x01]);
+        return request.Create(new X500DistinguishedName("CN=Test Enclave Issuer"), X509SignatureGenerator.CreateForECDsa(issuerKey),
+            now.AddDays(-1), now.AddDays(90), [0x01]);
     }
 
     private static void AddEncoded(SubjectAlternativeNameBuilder names, string label, string encoded)

@@ -18,8 +18,10 @@ internal static class WaveFormats
             WaveFormatEncoding.Pcm => WavEncoding.Pcm,
             WaveFormatEncoding.IeeeFloat => WavEncoding.IeeeFloat,
             WaveFormatEncoding.MuLaw or WaveFormatEncoding.ALaw when format.BitsPerSample == 8 => WavEncoding.Pcm,
-            WaveFormatEncoding.Extensible when format is WaveFormatExtensible { SubFormat: var sub } && sub == PcmSubFormat => WavEncoding.Pcm,
-            WaveFormatEncoding.Extensible when format is WaveFormatExtensible { SubFormat: var sub } && sub == FloatSubFormat => WavEncoding.IeeeFloat,
+            WaveFormatEncoding.Extensible when format is WaveFormatExtensible { SubFormat: var sub } && sub == PcmSubFormat =>
+                WavEncoding.Pcm,
+            WaveFormatEncoding.Extensible when format is WaveFormatExtensible { SubFormat: var sub } && sub == FloatSubFormat =>
+                WavEncoding.IeeeFloat,
             _ => (WavEncoding?)null,
         };
         var bits = Law(format) is null ? format.BitsPerSample : 16;
@@ -40,7 +42,8 @@ internal static class WaveFormats
         _ => null,
     };
 
-    /// <summary>A provider the SDK can read: G.711 decoded to PCM16, anything else as it is (after <see cref="ToWavFormat"/> checked it).</summary>
+    /// <summary>A provider the SDK can read: G.711 decoded to PCM16, anything else as it is (after <see cref="ToWavFormat"/> checked
+    /// it).</summary>
     public static IWaveProvider Readable(IWaveProvider provider, out WavFormat format, string paramName)
     {
         ArgumentNullException.ThrowIfNull(provider, paramName);

@@ -18,13 +18,17 @@ internal static class Telemetry
 
     public static readonly Meter Meter = new(Name, Version);
 
-    public static readonly Histogram<double> RequestDuration = Meter.CreateHistogram<double>("audiosdk.client.request.duration", "s", "Duration of audio API operations, retries included.");
+    public static readonly Histogram<double> RequestDuration = Meter.CreateHistogram<double>("audiosdk.client.request.duration", "s",
+        "Duration of audio API operations, retries included.");
 
-    public static readonly Counter<double> AudioTranscribed = Meter.CreateCounter<double>("audiosdk.client.audio.duration", "s", "Seconds of audio transcribed or translated, as the service reported them.");
+    public static readonly Counter<double> AudioTranscribed = Meter.CreateCounter<double>("audiosdk.client.audio.duration", "s",
+        "Seconds of audio transcribed or translated, as the service reported them.");
 
-    public static readonly Counter<long> CharactersSynthesized = Meter.CreateCounter<long>("audiosdk.client.speech.characters", "{character}", "Characters of text sent for speech synthesis.");
+    public static readonly Counter<long> CharactersSynthesized = Meter.CreateCounter<long>("audiosdk.client.speech.characters",
+        "{character}", "Characters of text sent for speech synthesis.");
 
     public static readonly Histogram<double> RealtimeSessionDuration = Meter.CreateHistogram<double>("audiosdk.client.realtime.session.duration", "s", "How long realtime sessions stayed open.");
 
-    public static readonly Counter<long> RealtimeEvents = Meter.CreateCounter<long>("audiosdk.client.realtime.events", "{event}", "Realtime events delivered, by type.");
+    public static readonly Counter<long> RealtimeEvents = Meter.CreateCounter<long>("audiosdk.client.realtime.events", "{event}",
+        "Realtime events delivered, by type.");
 }

@@ -9,7 +9,8 @@ internal abstract class AudioSource
     /// <summary>Whether <see cref="OpenAsync"/> may be called more than once.</summary>
     public abstract bool IsReplayable { get; }
 
-    /// <summary>Opens the bytes for one attempt. The returned stream is the caller's to dispose; it never disposes the user's stream.</summary>
+    /// <summary>Opens the bytes for one attempt. The returned stream is the caller's to dispose; it never disposes the user's
+    /// stream.</summary>
     public abstract ValueTask<Stream> OpenAsync(CancellationToken cancellationToken);
 }
 
@@ -20,7 +21,8 @@ internal sealed class FileSource(string path, long length) : AudioSource
     public override bool IsReplayable => true;
 
     public override ValueTask<Stream> OpenAsync(CancellationToken cancellationToken) =>
-        new(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan));
+        new(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920,
+            FileOptions.Asynchronous | FileOptions.SequentialScan));
 }
 
 internal sealed class MemorySource(ReadOnlyMemory<byte> bytes) : AudioSource

@@ -15,7 +15,8 @@ internal static class ErrorResponseReader
     /// <summary>How much of an error body is kept.</summary>
     public const int MaxBodyChars = 16 * 1024;
 
-    public static async Task<AudioServiceException> ReadAsync(HttpResponseMessage response, string? apiKey, TimeProvider timeProvider, CancellationToken cancellationToken)
+    public static async Task<AudioServiceException> ReadAsync(HttpResponseMessage response, string? apiKey, TimeProvider timeProvider,
+        CancellationToken cancellationToken)
     {
         var metadata = ResponseMetadata.FromResponse(response);
         string body;
@@ -30,10 +31,12 @@ internal static class ErrorResponseReader
 
         body = SecretRedactor.Redact(body, apiKey)!;
         var retryAfter = ReadRetryAfter(response, timeProvider);
-        return Create(response.StatusCode, SecretRedactor.Redact(response.ReasonPhrase, apiKey), response.Content.Headers.ContentType?.MediaType, body, metadata, retryAfter, apiKey);
+        return Create(response.StatusCode, SecretRedactor.Redact(response.ReasonPhrase, apiKey),
+            response.Content.Headers.ContentType?.MediaType, body, metadata, retryAfter, apiKey);
     }
 
-    public static AudioServiceException Create(HttpStatusCode status, string? reason, string? mediaType, string body, ResponseMetadata metadata, TimeSpan? retryAfter, string? apiKey = null)
+    public static AudioServiceException Create(HttpStatusCode status, string? reason, string? mediaType, string body,
+        ResponseMetadata metadata, TimeSpan? retryAfter, string? apiKey = null)
     {
         var (message, type, code, param) = Parse(body);
         var statusText = $"HTTP {(int)status} {reason ?? status.ToString()}";
@@ -70,7 +73,8 @@ internal static class ErrorResponseReader
             retryAfter);
     }
 
-    /// <summary>An <c>error</c> event that arrived inside a successful stream (status 0), with the secret redacted from every field.</summary>
+    /// <summary>An <c>error</c> event that arrived inside a successful stream (status 0), with the secret redacted from every
+    /// field.</summary>
     public static AudioServiceException FromStreamEvent(JsonElement root, ResponseMetadata metadata, string streamName, string? apiKey)
     {
         var raw = SecretRedactor.Redact(root.GetRawText(), apiKey)!;
@@ -127,7 +131,8 @@ internal static class ErrorResponseReader
 
         if (root.TryGetProperty("detail", out var detail))
         {
-            return (detail.ValueKind == JsonValueKind.String ? detail.GetString() : detail.GetRawText(), Text(root, "type"), Text(root, "code"), null);
+            return (detail.ValueKind == JsonValueKind.String ? detail.GetString() : detail.GetRawText(), Text(root, "type"),
+                Text(root, "code"), null);
         }
 
         var message = Text(root, "message");
@@ -167,7 +172,8 @@ internal static class ErrorResponseReader
         var buffer = new char[MaxBodyChars];
         var total = 0;
         int read;
-        while (total < buffer.Length && (read = await reader.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
+        while (total < buffer.Length
+            && (read = await reader.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
         {
             total += read;
         }

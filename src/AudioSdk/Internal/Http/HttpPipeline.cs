@@ -12,7 +12,8 @@ namespace AudioSdk.Internal.Http;
 /// pin mismatch, telemetry, logging and error reading. Operations describe a request and read its response; they do
 /// not know how it was sent.
 /// </summary>
-internal sealed class HttpPipeline(AudioClientOptions options, HttpClient http, HttpMessageHandler? handler, ResiliencePipeline resilience, ILogger logger, Uri baseUri, string userAgent)
+internal sealed class HttpPipeline(AudioClientOptions options, HttpClient http, HttpMessageHandler? handler, ResiliencePipeline resilience,
+    ILogger logger, Uri baseUri, string userAgent)
 {
     private readonly AudioClientOptions _options = options;
     private readonly HttpClient _http = http;
@@ -73,10 +74,12 @@ internal sealed class HttpPipeline(AudioClientOptions options, HttpClient http, 
     private bool RetriesPinMismatch(bool replayable) => replayable && _handler is Security.PinnedHttpHandler;
 
     /// <summary>A 422 key-config answer to a sealed request: the EHBP stage has marked its attestation stale.</summary>
-    private static bool IsKeyConfigMismatch(Exception ex) => ex is Security.AttestationException { Code: Security.Ehbp.EhbpHttpHandler.KeyConfigMismatchCode };
+    private static bool IsKeyConfigMismatch(Exception ex) =>
+        ex is Security.AttestationException { Code: Security.Ehbp.EhbpHttpHandler.KeyConfigMismatchCode };
 
     /// <summary>Sends a request with retries and the network timeout, and reads the successful response inside the attempt.</summary>
-    public Task<T> SendAsync<T>(RequestSpec spec, Func<HttpResponseMessage, CancellationToken, Task<T>> readResponse, CancellationToken cancellationToken) =>
+    public Task<T> SendAsync<T>(RequestSpec spec, Func<HttpResponseMessage, CancellationToken, Task<T>> readResponse,
+        CancellationToken cancellationToken) =>
         ExecuteAsync(spec, cancellationToken, async (attempt, timeout, token, callerToken) =>
         {
             using (timeout)
@@ -86,19 +89,23 @@ internal sealed class HttpPipeline(AudioClientOptions options, HttpClient http, 
                     using var response = await SendOnceAsync(spec, attempt, token).ConfigureAwait(false);
                     return await readResponse(response, token).ConfigureAwait(false);
                 }
-                catch (OperationCanceledException) when (timeout is { IsCancellationRequested: true } && !callerToken.IsCancellationRequested)
+                catch (OperationCanceledException) when (timeout is { IsCancellationRequested: true }
+                    && !callerToken.IsCancellationRequested)
                 {
                     throw AttemptTimedOut(spec);
                 }
             }
         });
 
-    /// <summary>As <see cref="SendAsync{T}(RequestSpec, Func{HttpResponseMessage, CancellationToken, Task{T}}, CancellationToken)"/>, once the request is prepared (usually at once).</summary>
-    public Task<T> SendAsync<T>(ValueTask<RequestSpec> prepare, Func<HttpResponseMessage, CancellationToken, Task<T>> readResponse, CancellationToken cancellationToken)
+    /// <summary>As <see cref="SendAsync{T}(RequestSpec, Func{HttpResponseMessage, CancellationToken, Task{T}}, CancellationToken)"/>, once
+    /// the request is prepared (usually at once).</summary>
+    public Task<T> SendAsync<T>(ValueTask<RequestSpec> prepare, Func<HttpResponseMessage, CancellationToken, Task<T>> readResponse,
+        CancellationToken cancellationToken)
     {
         return prepare.IsCompletedSuccessfully ? SendAsync(prepare.Result, readResponse, cancellationToken) : PrepareThenSendAsync();
 
-        async Task<T> PrepareThenSendAsync() => await SendAsync(await prepare.ConfigureAwait(false), readResponse, cancellationToken).ConfigureAwait(false);
+        async Task<T> PrepareThenSendAsync() =>
+            await SendAsync(await prepare.ConfigureAwait(false), readResponse, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -129,9 +136,11 @@ internal sealed class HttpPipeline(AudioClientOptions options, HttpClient http, 
     /// Runs attempts through the retry pipeline. Each attempt gets its number, its own timeout source
     /// (null when the timeout is off; the attempt owns and disposes it), the token to send with, and the caller's token.
     /// </summary>
-    private async Task<T> ExecuteAsync<T>(RequestSpec spec, CancellationToken cancellationToken, Func<int, CancellationTokenSource?, CancellationToken, CancellationToken, Task<T>> attempt)
+    private async Task<T> ExecuteAsync<T>(RequestSpec spec, CancellationToken cancellationToken, Func<int, CancellationTokenSource?,
+        CancellationToken, CancellationToken, Task<T>> attempt)
     {
-        using var activity = Telemetry.Source.HasListeners() ? Telemetry.Source.StartActivity("audiosdk." + spec.Operation, ActivityKind.Client) : null;
+        using var activity = Telemetry.Source.HasListeners() ? Telemetry.Source.StartActivity("audiosdk." + spec.Operation,
+            ActivityKind.Client) : null;
         if (activity is not null)
         {
             activity.SetTag("audiosdk.operation", spec.Operation);
@@ -282,7 +291,8 @@ internal sealed class HttpPipeline(AudioClientOptions options, HttpClient http, 
         SecretRedactor.RedactResponse(response, _options.ApiKey);
         if (_logger.IsEnabled(LogLevel.Debug))
         {
-            Log.Answered(_logger, spec.Method.Method, spec.LogPath, (int)response.StatusCode, ResponseMetadata.FromResponse(response).RequestId);
+            Log.Answered(_logger, spec.Method.Method, spec.LogPath, (int)response.StatusCode,
+                ResponseMetadata.FromResponse(response).RequestId);
         }
 
         Activity.Current?.SetTag("http.response.status_code", (int)response.StatusCode);
@@ -290,7 +300,8 @@ internal sealed class HttpPipeline(AudioClientOptions options, HttpClient http, 
         {
             using (response)
             {
-                var error = await ErrorResponseReader.ReadAsync(response, _options.ApiKey, _options.TimeProvider, token).ConfigureAwait(false);
+                var error = await ErrorResponseReader.ReadAsync(response, _options.ApiKey, _options.TimeProvider,
+                    token).ConfigureAwait(false);
                 throw Security.Ehbp.EhbpHttpHandler.IsUnauthenticated(response) ? Unauthenticated(error) : error;
             }
         }
@@ -354,7 +365,8 @@ internal sealed class HttpPipeline(AudioClientOptions options, HttpClient http, 
     /// event stream (<paramref name="events"/>), past <see cref="StreamedBody.MaxLineBytes"/> in one line. The body owns
     /// <paramref name="streaming"/> and <paramref name="owned"/>.
     /// </summary>
-    public async Task<StreamedBody> ReadStreamedBodyAsync(StreamingResponse streaming, RequestSpec spec, bool events = false, string? emptyProblem = null, IDisposable? owned = null)
+    public async Task<StreamedBody> ReadStreamedBodyAsync(StreamingResponse streaming, RequestSpec spec, bool events = false,
+        string? emptyProblem = null, IDisposable? owned = null)
     {
         var body = IdleTimeoutStream.Wrap(
             await streaming.Response.Content.ReadAsStreamAsync(streaming.Token).ConfigureAwait(false),
@@ -362,7 +374,8 @@ internal sealed class HttpPipeline(AudioClientOptions options, HttpClient http, 
             _options.TimeProvider,
             streaming.Token,
             _options.ApiKey,
-            () => new TimeoutException($"{spec.Method} {spec.LogPath}: the streamed response sent no byte for {_options.StreamIdleTimeout} (StreamIdleTimeout)."));
+            () =>
+                new TimeoutException($"{spec.Method} {spec.LogPath}: the streamed response sent no byte for {_options.StreamIdleTimeout} (StreamIdleTimeout)."));
         return new StreamedBody(body, streaming, events, emptyProblem, owned);
     }
 

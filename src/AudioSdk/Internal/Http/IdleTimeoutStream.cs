@@ -26,7 +26,8 @@ internal sealed class IdleTimeoutStream : ReadOnlyStream
     private long _pendingSince = NoReadPending;
     private volatile bool _idleFired;
 
-    private IdleTimeoutStream(Stream inner, TimeSpan idle, TimeProvider timeProvider, CancellationToken bodyToken, string? secret, Func<TimeoutException> timedOut)
+    private IdleTimeoutStream(Stream inner, TimeSpan idle, TimeProvider timeProvider, CancellationToken bodyToken, string? secret,
+        Func<TimeoutException> timedOut)
     {
         _secret = secret;
         _inner = inner;
@@ -48,8 +49,10 @@ internal sealed class IdleTimeoutStream : ReadOnlyStream
     /// <param name="bodyToken">The token the body is read with (the caller's and the attempt's).</param>
     /// <param name="secret">The API key, scrubbed from read errors.</param>
     /// <param name="timedOut">Makes the exception for an idle body.</param>
-    public static Stream Wrap(Stream body, TimeSpan idle, TimeProvider timeProvider, CancellationToken bodyToken, string? secret, Func<TimeoutException> timedOut) =>
-        idle == Timeout.InfiniteTimeSpan && string.IsNullOrEmpty(secret) ? body : new IdleTimeoutStream(body, idle, timeProvider, bodyToken, secret, timedOut);
+    public static Stream Wrap(Stream body, TimeSpan idle, TimeProvider timeProvider, CancellationToken bodyToken, string? secret,
+        Func<TimeoutException> timedOut) =>
+        idle == Timeout.InfiniteTimeSpan
+            && string.IsNullOrEmpty(secret) ? body : new IdleTimeoutStream(body, idle, timeProvider, bodyToken, secret, timedOut);
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -93,7 +96,8 @@ internal sealed class IdleTimeoutStream : ReadOnlyStream
         }
     }
 
-    /// <summary>Whether a read error quotes the secret (a server can put it in a chunk or trailer line); if so, the error without it.</summary>
+    /// <summary>Whether a read error quotes the secret (a server can put it in a chunk or trailer line); if so, the error without
+    /// it.</summary>
     private bool Leaks(Exception error, out Exception scrubbed)
     {
         scrubbed = error is IOException or HttpRequestException ? SecretRedactor.Scrub(error, _secret) : error;

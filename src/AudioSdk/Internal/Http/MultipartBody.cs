@@ -62,9 +62,11 @@ internal sealed class MultipartBody(byte[] head, byte[] tail, string contentType
             Headers.TryAddWithoutValidation("Content-Type", body._contentType);
         }
 
-        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => _body.WriteAsync(stream, CancellationToken.None);
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
+            _body.WriteAsync(stream, CancellationToken.None);
 
-        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken) => _body.WriteAsync(stream, cancellationToken);
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken) =>
+            _body.WriteAsync(stream, cancellationToken);
 
         protected override bool TryComputeLength(out long length)
         {

@@ -32,7 +32,8 @@ internal static class MultipartBuilder
                 .Write("\r\nContent-Type: ").Write(HeaderValue(audio.ContentType)).Write("\r\n\r\n");
             var head = writer.ToArray();
             writer.Clear().Write("\r\n--").Write(boundary).Write("--\r\n");
-            return new MultipartBody(head, writer.ToArray(), string.Concat("multipart/form-data; boundary=\"", boundary, "\""), audio.Source);
+            return new MultipartBody(head, writer.ToArray(), string.Concat("multipart/form-data; boundary=\"", boundary, "\""),
+                audio.Source);
         }
         finally
         {
@@ -120,7 +121,8 @@ internal static class MultipartBuilder
         return quoted.Append('"').ToString();
     }
 
-    private static string HeaderValue(string value) => value.Replace("\r", string.Empty, StringComparison.Ordinal).Replace("\n", string.Empty, StringComparison.Ordinal);
+    private static string HeaderValue(string value) =>
+        value.Replace("\r", string.Empty, StringComparison.Ordinal).Replace("\n", string.Empty, StringComparison.Ordinal);
 
     /// <summary>Appends UTF-8 text to a pooled buffer that grows as needed.</summary>
     private sealed class Utf8Writer(int capacity) : IDisposable

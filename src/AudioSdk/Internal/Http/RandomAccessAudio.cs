@@ -96,7 +96,8 @@ internal sealed class StreamRandomAccess(Stream stream, long start) : RandomAcce
         try
         {
             stream.Position = start + offset;
-            return await stream.ReadAsync(buffer[..(int)Math.Max(0, Math.Min(buffer.Length, Length - offset))], cancellationToken).ConfigureAwait(false);
+            return await stream.ReadAsync(buffer[..(int)Math.Max(0, Math.Min(buffer.Length, Length - offset))],
+                cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -152,7 +153,8 @@ internal sealed class RangeSource(RandomAccessAudio audio, byte[] prefix, long o
                 return 0;
             }
 
-            var read = await audio.ReadAtAsync(offset + (_position - prefix.Length), buffer[..(int)Math.Min(buffer.Length, remaining)], cancellationToken).ConfigureAwait(false);
+            var read = await audio.ReadAtAsync(offset + (_position - prefix.Length), buffer[..(int)Math.Min(buffer.Length, remaining)],
+                cancellationToken).ConfigureAwait(false);
             _position += read;
             return read;
         }

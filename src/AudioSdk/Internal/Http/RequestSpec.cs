@@ -45,5 +45,6 @@ internal sealed class RequestSpec(HttpMethod method, string path, Func<HttpConte
 
     public HttpContent? CreateContent() => createContent();
 
-    public static RequestSpec Get(string path, string operation) => new(HttpMethod.Get, path, static () => null, true) { Operation = operation };
+    public static RequestSpec Get(string path, string operation) =>
+        new(HttpMethod.Get, path, static () => null, true) { Operation = operation };
 }

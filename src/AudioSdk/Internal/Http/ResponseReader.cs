@@ -4,11 +4,14 @@ using AudioSdk.Internal.Diagnostics;
 
 namespace AudioSdk.Internal.Http;
 
-/// <summary>How a successful REST answer becomes a typed result: a JSON body, a text body, and the one error for a body that is not what was asked for.</summary>
+/// <summary>How a successful REST answer becomes a typed result: a JSON body, a text body, and the one error for a body that is not what
+/// was asked for.</summary>
 internal static class ResponseReader
 {
-    /// <summary>Reads a JSON body as <typeparamref name="T"/>; <paramref name="finish"/> completes the result (metadata, metrics) in the same step.</summary>
-    public static async Task<T> JsonAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken, Action<T, HttpResponseMessage>? finish = null)
+    /// <summary>Reads a JSON body as <typeparamref name="T"/>; <paramref name="finish"/> completes the result (metadata, metrics) in the
+    /// same step.</summary>
+    public static async Task<T> JsonAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken,
+        Action<T, HttpResponseMessage>? finish = null)
         where T : class
     {
         var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -44,7 +47,8 @@ internal static class ResponseReader
     public static AudioServiceException InvalidResponse(HttpResponseMessage response, string message)
     {
         var metadata = ResponseMetadata.FromResponse(response);
-        return new AudioServiceException(message, response.StatusCode, code: AudioErrorCodes.InvalidResponse, requestId: metadata.RequestId, metadata: metadata);
+        return new AudioServiceException(message, response.StatusCode, code: AudioErrorCodes.InvalidResponse,
+            requestId: metadata.RequestId, metadata: metadata);
     }
 
     /// <summary>Counts transcribed or translated audio in the <c>audiosdk.audio.transcribed</c> metric.</summary>

@@ -8,8 +8,10 @@ namespace AudioSdk.Internal.Http;
 /// body, the response with its attempt timeout, and whatever else the operation gave it to own. Every read runs under
 /// the attempt's token and the caller's, inside the idle timeout (the inner <see cref="IdleTimeoutStream"/>, which
 /// also scrubs the key from read errors), and every failure of a read surfaces here, once, as an
-/// <see cref="AudioTransportException"/> (the attempt's or the idle timeout, a broken connection, bad framing). An event stream also fails past <see cref="MaxLineBytes"/> in one line, and
-/// <see cref="ReadEventsAsync{T}(Func{string, EventStep{T}}, Func{int, string})"/> turns it into items with one rule for <c>[DONE]</c> and for a stream cut before
+/// <see cref="AudioTransportException"/> (the attempt's or the idle timeout, a broken connection, bad framing). An event stream also fails
+/// past <see cref="MaxLineBytes"/> in one line, and
+/// <see cref="ReadEventsAsync{T}(Func{string, EventStep{T}}, Func{int, string})"/> turns it into items with one rule for <c>[DONE]</c> and
+/// for a stream cut before
 /// its done event. Operations supply only the decode of one event.
 /// </summary>
 internal sealed class StreamedBody : ReadOnlyStream
@@ -58,7 +60,8 @@ internal sealed class StreamedBody : ReadOnlyStream
     }
 
     /// <summary>A blocking read, through the asynchronous one so the timeouts and the caller's token apply to it too.</summary>
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+    public override int Read(byte[] buffer, int offset, int count) =>
+        ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
     /// <summary>
     /// The event stream as items: <paramref name="decode"/> reads one event's data into an item to yield (or none) and
@@ -154,7 +157,8 @@ internal sealed class StreamedBody : ReadOnlyStream
         _sinceBreak = lastBreak < 0 ? _sinceBreak + bytes.Length : bytes.Length - lastBreak - 1;
         if (_sinceBreak > MaxLineBytes)
         {
-            throw ResponseReader.InvalidResponse(_streaming.Response, $"The service sent an event-stream line longer than {MaxLineBytes} bytes; the stream was abandoned.");
+            throw ResponseReader.InvalidResponse(_streaming.Response,
+                $"The service sent an event-stream line longer than {MaxLineBytes} bytes; the stream was abandoned.");
         }
     }
 }

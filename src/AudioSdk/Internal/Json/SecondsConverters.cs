@@ -7,9 +7,11 @@ namespace AudioSdk.Internal.Json;
 /// <summary>Reads a JSON number of seconds (or a numeric string) as a <see cref="TimeSpan"/> with tick precision.</summary>
 internal sealed class SecondsConverter : JsonConverter<TimeSpan>
 {
-    public override TimeSpan Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => FromSeconds(ReadSeconds(ref reader));
+    public override TimeSpan Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        FromSeconds(ReadSeconds(ref reader));
 
-    public override void Write(Utf8JsonWriter writer, TimeSpan value, JsonSerializerOptions options) => writer.WriteNumberValue(value.TotalSeconds);
+    public override void Write(Utf8JsonWriter writer, TimeSpan value, JsonSerializerOptions options) =>
+        writer.WriteNumberValue(value.TotalSeconds);
 
     /// <summary>The largest magnitude read (about 3,000 years), so later arithmetic on the value cannot overflow.</summary>
     internal const double MaxSeconds = 1e11;
@@ -56,7 +58,8 @@ internal sealed class LenientStringConverter : JsonConverter<string?>
     {
         JsonTokenType.Null => null,
         JsonTokenType.String => reader.GetString(),
-        JsonTokenType.Number => reader.TryGetInt64(out var l) ? l.ToString(CultureInfo.InvariantCulture) : reader.GetDouble().ToString(CultureInfo.InvariantCulture),
+        JsonTokenType.Number =>
+            reader.TryGetInt64(out var l) ? l.ToString(CultureInfo.InvariantCulture) : reader.GetDouble().ToString(CultureInfo.InvariantCulture),
         JsonTokenType.True => "true",
         JsonTokenType.False => "false",
         _ => JsonDocument.ParseValue(ref reader).RootElement.GetRawText(),

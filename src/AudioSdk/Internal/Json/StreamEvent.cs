@@ -2,7 +2,8 @@ using System.Text.Json;
 
 namespace AudioSdk.Internal.Json;
 
-/// <summary>What the streaming readers (transcription, speech) share: parsing one event, and the error for a known event of the wrong shape.</summary>
+/// <summary>What the streaming readers (transcription, speech) share: parsing one event, and the error for a known event of the wrong
+/// shape.</summary>
 internal static class StreamEvent
 {
     /// <summary>The event's JSON, or <see langword="null"/> when the data is not JSON (such events are skipped).</summary>

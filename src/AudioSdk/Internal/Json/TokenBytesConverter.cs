@@ -23,7 +23,8 @@ internal sealed class TokenBytesConverter : JsonConverter<IReadOnlyList<int>>
         var bytes = new List<int>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var value) && value >= 0 && value <= 255 && value == Math.Floor(value))
+            if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var value) && value >= 0 && value <= 255
+                && value == Math.Floor(value))
             {
                 bytes.Add((int)value);
             }

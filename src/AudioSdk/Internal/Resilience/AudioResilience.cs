@@ -29,7 +29,8 @@ internal static class AudioResilience
                 Delay = retry.BaseDelay,
                 MaxDelay = retry.MaxDelay,
                 ShouldHandle = args => new ValueTask<bool>(ShouldRetry(args.Context, args.Outcome.Exception, retry.MaxRetryAfter)),
-                DelayGenerator = args => new ValueTask<TimeSpan?>(args.Outcome.Exception is AudioServiceException { RetryAfter: { } after } ? after : null),
+                DelayGenerator = args =>
+                    new ValueTask<TimeSpan?>(args.Outcome.Exception is AudioServiceException { RetryAfter: { } after } ? after : null),
                 OnRetry = args =>
                 {
                     var operation = args.Context.Properties.TryGetValue(Request, out var request) ? request.Description : "request";
@@ -51,7 +52,8 @@ internal static class AudioResilience
 
     internal static bool ShouldRetry(ResilienceContext context, Exception? exception, TimeSpan maxRetryAfter)
     {
-        if (exception is null || !context.Properties.TryGetValue(Request, out var request) || !request.Replayable || context.CancellationToken.IsCancellationRequested)
+        if (exception is null || !context.Properties.TryGetValue(Request, out var request) || !request.Replayable
+            || context.CancellationToken.IsCancellationRequested)
         {
             return false;
         }
@@ -59,7 +61,8 @@ internal static class AudioResilience
         return exception switch
         {
             AudioServiceException service => service.IsTransient && (service.RetryAfter is null || service.RetryAfter <= maxRetryAfter),
-            HttpRequestException http => http.HttpRequestError is not (HttpRequestError.SecureConnectionError or HttpRequestError.UserAuthenticationError or HttpRequestError.ConfigurationLimitExceeded),
+            HttpRequestException http =>
+                http.HttpRequestError is not (HttpRequestError.SecureConnectionError or HttpRequestError.UserAuthenticationError or HttpRequestError.ConfigurationLimitExceeded),
             TimeoutException => true,
             IOException => true,
             _ => false,

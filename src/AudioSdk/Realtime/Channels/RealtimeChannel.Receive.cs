@@ -6,7 +6,8 @@ using Microsoft.Extensions.Logging;
 
 namespace AudioSdk.Realtime.Channels;
 
-/// <summary>The receive side: one loop per connection reads messages, the codec parses them, the driver settles what waits, the stream gets them.</summary>
+/// <summary>The receive side: one loop per connection reads messages, the codec parses them, the driver settles what waits, the stream gets
+/// them.</summary>
 internal sealed partial class RealtimeChannel
 {
     private readonly object _publishGate = new();
@@ -52,7 +53,8 @@ internal sealed partial class RealtimeChannel
         {
             connection = await _connect(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (_connection is not null && !IsReplayCall && ex is RealtimeException or AudioServiceException or AudioTransportException or TimeoutException or WebSocketException or HttpRequestException or IOException)
+        catch (Exception ex) when (_connection is not null && !IsReplayCall
+            && ex is RealtimeException or AudioServiceException or AudioTransportException or TimeoutException or WebSocketException or HttpRequestException or IOException)
         {
             // A reconnect for the next utterance failed: the session cannot go on.
             var reason = "reconnecting failed: " + Redact(ex.Message);
@@ -120,7 +122,8 @@ internal sealed partial class RealtimeChannel
 
         if (Telemetry.RealtimeEvents.Enabled)
         {
-            Telemetry.RealtimeEvents.Add(1, new KeyValuePair<string, object?>("audiosdk.realtime.event", evt.GetType().Name), new KeyValuePair<string, object?>("audiosdk.realtime.dialect", _options.Dialect.ToString()));
+            Telemetry.RealtimeEvents.Add(1, new KeyValuePair<string, object?>("audiosdk.realtime.event", evt.GetType().Name),
+                new KeyValuePair<string, object?>("audiosdk.realtime.dialect", _options.Dialect.ToString()));
         }
     }
 
@@ -129,7 +132,8 @@ internal sealed partial class RealtimeChannel
         ConnectionEnd end;
         try
         {
-            end = await connection.ReceiveAllAsync(message => { Handle(message.Span, generation); return default; }, CancellationToken.None).ConfigureAwait(false);
+            end = await connection.ReceiveAllAsync(message => { Handle(message.Span, generation); return default; },
+                CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -147,7 +151,8 @@ internal sealed partial class RealtimeChannel
             if (wasKept && !_faulted)
             {
                 // A connection kept for its transcript ended first: the driver settles what it still owed.
-                _driver.OnConnectionLost(generation, end.Status is null ? "the connection dropped (" + Redact(end.Description) + ")" : "the server closed the connection (" + CloseStatusText(end.Status.Value) + ")");
+                _driver.OnConnectionLost(generation,
+                    end.Status is null ? "the connection dropped (" + Redact(end.Description) + ")" : "the server closed the connection (" + CloseStatusText(end.Status.Value) + ")");
                 await connection.DisposeAsync().ConfigureAwait(false);
             }
 
@@ -264,7 +269,8 @@ internal sealed partial class RealtimeChannel
         Log.RealtimeClosed(Logger, Math.Round(seconds, 3), _faultReason!);
         if (Telemetry.RealtimeSessionDuration.Enabled)
         {
-            Telemetry.RealtimeSessionDuration.Record(seconds, new KeyValuePair<string, object?>("audiosdk.realtime.dialect", _options.Dialect.ToString()));
+            Telemetry.RealtimeSessionDuration.Record(seconds, new KeyValuePair<string,
+                object?>("audiosdk.realtime.dialect", _options.Dialect.ToString()));
         }
     }
 }

@@ -35,7 +35,8 @@ internal sealed partial class RealtimeChannel
     /// </summary>
     private bool TryBeginOutage(int generation, WebSocketCloseStatus? status, string? description)
     {
-        if (_log is null || !_established || _options.Reconnect is not { } reconnect || (status is { } s && !reconnect.RecoverableCloseStatuses.Contains(s)))
+        if (_log is null || !_established || _options.Reconnect is not { } reconnect
+            || (status is { } s && !reconnect.RecoverableCloseStatuses.Contains(s)))
         {
             return false;
         }
@@ -121,7 +122,8 @@ internal sealed partial class RealtimeChannel
             }
         }
 
-        Fault(lifetime.IsCancellationRequested ? "the session was disposed while reconnecting" : reason, new Closed(status, reason, byClient: lifetime.IsCancellationRequested));
+        Fault(lifetime.IsCancellationRequested ? "the session was disposed while reconnecting" : reason,
+            new Closed(status, reason, byClient: lifetime.IsCancellationRequested));
         TaskCompletionSource? failed;
         lock (_publishGate)
         {

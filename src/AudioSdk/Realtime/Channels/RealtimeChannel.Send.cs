@@ -6,7 +6,8 @@ using AudioSdk.Realtime.Transport;
 
 namespace AudioSdk.Realtime.Channels;
 
-/// <summary>The send side: a driver's commands, written by its codec, one message on the wire at a time (recorded for a replay first).</summary>
+/// <summary>The send side: a driver's commands, written by its codec, one message on the wire at a time (recorded for a replay
+/// first).</summary>
 internal sealed partial class RealtimeChannel
 {
     private readonly SemaphoreSlim _sendLock = new(1, 1);
@@ -15,11 +16,14 @@ internal sealed partial class RealtimeChannel
     private int _eventId;
 
     /// <summary>Writes one client command with the codec and sends it.</summary>
-    internal async ValueTask SendAsync(ClientCommand command, ReadOnlyMemory<byte> audio, CancellationToken cancellationToken, ConversationCommand? payload = null) =>
+    internal async ValueTask SendAsync(ClientCommand command, ReadOnlyMemory<byte> audio, CancellationToken cancellationToken,
+        ConversationCommand? payload = null) =>
         await SendCoreAsync(command, audio, null, cancellationToken, payload).ConfigureAwait(false);
 
-    /// <summary>Sends a command and waits for the reply of type <typeparamref name="T"/>, registered before the send so no reply can beat it.</summary>
-    internal async Task<T> SendForReplyAsync<T>(ClientCommand command, TimeSpan timeout, string what, CancellationToken cancellationToken, ConversationCommand? payload = null)
+    /// <summary>Sends a command and waits for the reply of type <typeparamref name="T"/>, registered before the send so no reply can beat
+    /// it.</summary>
+    internal async Task<T> SendForReplyAsync<T>(ClientCommand command, TimeSpan timeout, string what, CancellationToken cancellationToken,
+        ConversationCommand? payload = null)
         where T : RealtimeEvent
     {
         var reply = await SendCoreAsync(command, ReadOnlyMemory<byte>.Empty, typeof(T), cancellationToken, payload).ConfigureAwait(false);
@@ -34,7 +38,8 @@ internal sealed partial class RealtimeChannel
     /// With reconnecting on, a caller's message first waits out an outage, and is recorded in the replay log before it
     /// goes out; if the connection fails under it, the outage begins and the message counts as sent (the replay carries it).
     /// </remarks>
-    private async ValueTask<Task<RealtimeEvent>?> SendCoreAsync(ClientCommand command, ReadOnlyMemory<byte> audio, Type? replyType, CancellationToken cancellationToken, ConversationCommand? payload = null)
+    private async ValueTask<Task<RealtimeEvent>?> SendCoreAsync(ClientCommand command, ReadOnlyMemory<byte> audio, Type? replyType,
+        CancellationToken cancellationToken, ConversationCommand? payload = null)
     {
         while (true)
         {
@@ -75,7 +80,8 @@ internal sealed partial class RealtimeChannel
                 {
                     await _connection!.SendAsync(_buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception ex) when ((ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested) && recoverable)
+                catch (Exception ex) when ((ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                    && recoverable)
                 {
                     lost = ex;
                 }

@@ -26,7 +26,8 @@ internal sealed partial class RealtimeChannel
     private int _disposed;
     private int _closing;
 
-    public RealtimeChannel(RealtimeSessionOptions options, RealtimeDriver driver, Func<CancellationToken, Task<IRealtimeConnection>> connect, TimeProvider time, ILogger logger, string? secret)
+    public RealtimeChannel(RealtimeSessionOptions options, RealtimeDriver driver, Func<CancellationToken,
+        Task<IRealtimeConnection>> connect, TimeProvider time, ILogger logger, string? secret)
     {
         _options = options;
         _driver = driver;
@@ -99,7 +100,8 @@ internal sealed partial class RealtimeChannel
 
     public string? Redact(string? text) => SecretRedactor.Redact(text, _secret);
 
-    /// <summary>Closes the session: what the dialect owes the server first, then a close handshake; the stream ends with <see cref="Closed"/>.</summary>
+    /// <summary>Closes the session: what the dialect owes the server first, then a close handshake; the stream ends with
+    /// <see cref="Closed"/>.</summary>
     public async ValueTask CloseAsync()
     {
         if (Interlocked.Exchange(ref _closing, 1) != 0)
@@ -147,10 +149,12 @@ internal sealed partial class RealtimeChannel
 
         await Task.WhenAll(retained.Select(CloseQuietlyAsync)).ConfigureAwait(false);
 
-        Fault("the session was disposed", new Closed(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "client closing", byClient: true));
+        Fault("the session was disposed",
+            new Closed(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "client closing", byClient: true));
         _json.Dispose();
         _lifetime.Dispose();
     }
 
-    private RealtimeException ClosedException(Exception? inner = null) => new("The realtime connection closed: " + _faultReason, null, inner);
+    private RealtimeException ClosedException(Exception? inner = null) =>
+        new("The realtime connection closed: " + _faultReason, null, inner);
 }

@@ -36,7 +36,9 @@ internal sealed class ConversationHistory
         lock (_gate)
         {
             var entry = _entries.Find(e => e.Id == id)
-                ?? _entries.Find(e => e.Id is null && e.Type == type && (type == "function_call_output" ? e.CallId == item.CallId : e.Role == item.Role && e.Text == item.Text));
+
+                    ?? _entries.Find(e => e.Id is null && e.Type == type
+                    && (type == "function_call_output" ? e.CallId == item.CallId : e.Role == item.Role && e.Text == item.Text));
             if (entry is null)
             {
                 entry = new Entry(type);
@@ -76,7 +78,8 @@ internal sealed class ConversationHistory
         }
     }
 
-    /// <summary>What to seed a new connection with, in order; an item that cannot be written as text (a user audio turn with no transcript) is left out.</summary>
+    /// <summary>What to seed a new connection with, in order; an item that cannot be written as text (a user audio turn with no transcript)
+    /// is left out.</summary>
     public IReadOnlyList<SeedItem> Snapshot()
     {
         lock (_gate)
@@ -86,9 +89,12 @@ internal sealed class ConversationHistory
             {
                 var seed = e.Type switch
                 {
-                    "message" when e.Text is not null && e.Role is "user" or "system" or "assistant" => new SeedItem(e.Id, e.Type, e.Role, e.Text, null, null, null),
-                    "function_call" when e.CallId is not null && e.Name is not null => new SeedItem(e.Id, e.Type, null, null, e.CallId, e.Name, e.Arguments ?? "{}"),
-                    "function_call_output" when e.CallId is not null => new SeedItem(e.Id, e.Type, null, e.Output ?? e.Text ?? string.Empty, e.CallId, null, null),
+                    "message" when e.Text is not null && e.Role is "user" or "system" or "assistant" =>
+                        new SeedItem(e.Id, e.Type, e.Role, e.Text, null, null, null),
+                    "function_call" when e.CallId is not null && e.Name is not null =>
+                        new SeedItem(e.Id, e.Type, null, null, e.CallId, e.Name, e.Arguments ?? "{}"),
+                    "function_call_output" when e.CallId is not null =>
+                        new SeedItem(e.Id, e.Type, null, e.Output ?? e.Text ?? string.Empty, e.CallId, null, null),
                     _ => null,
                 };
                 if (seed is not null)

@@ -3,7 +3,8 @@ namespace AudioSdk.Realtime.Continuity;
 /// <summary>The item id an event carries, read and rewritten in one place (after a reconnect, to the caller's id).</summary>
 internal static class ItemIds
 {
-    /// <summary>Rewrites the event's item id through <paramref name="log"/>; false when it repeats a commit the caller already saw confirmed.</summary>
+    /// <summary>Rewrites the event's item id through <paramref name="log"/>; false when it repeats a commit the caller already saw
+    /// confirmed.</summary>
     public static bool Remap(RealtimeEvent evt, ReplayLog log)
     {
         var replayedCommit = false;

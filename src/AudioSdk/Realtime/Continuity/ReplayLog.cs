@@ -235,7 +235,8 @@ internal sealed partial class ReplayLog
             {
                 var replayed = _expected[0];
                 _expected.RemoveAt(0);
-                mapping = replayed.ItemId is { } callerId ? new Mapping(callerId, replayed.Confirmed) : new Mapping(Unique(serverId), false);
+                mapping = replayed.ItemId is { } callerId ? new Mapping(callerId, replayed.Confirmed) : new Mapping(Unique(serverId),
+                    false);
                 replayed.ItemId ??= mapping.CallerId;
             }
             else

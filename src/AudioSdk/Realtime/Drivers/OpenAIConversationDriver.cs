@@ -8,7 +8,8 @@ namespace AudioSdk.Realtime.Drivers;
 /// finished responses by id, and how much audio each assistant item has delivered (to cap a truncation); with
 /// reconnecting on, the conversation so far (<see cref="Continuity.ConversationHistory"/>), to seed a new connection.
 /// </summary>
-internal sealed class OpenAIConversationDriver(RealtimeSessionOptions options) : OpenAITranscriptionDriver(options, OpenAIConversationProtocol.Instance)
+internal sealed class OpenAIConversationDriver(RealtimeSessionOptions options) : OpenAITranscriptionDriver(options,
+    OpenAIConversationProtocol.Instance)
 {
     private const int ItemsKept = 64;
     private readonly object _gate = new();
@@ -20,7 +21,8 @@ internal sealed class OpenAIConversationDriver(RealtimeSessionOptions options) :
     private readonly HashSet<string> _added = new(StringComparer.Ordinal);
     private readonly Queue<string> _addedOrder = new();
 
-    public override int WireSampleRate => Conversation.InputAudioFormat == RealtimeAudioEncoding.Pcm16 ? OpenAIConversationProtocol.Rate : Audio.G711.SampleRate;
+    public override int WireSampleRate =>
+        Conversation.InputAudioFormat == RealtimeAudioEncoding.Pcm16 ? OpenAIConversationProtocol.Rate : Audio.G711.SampleRate;
 
     public override Audio.G711Law? WireLaw => Conversation.InputAudioFormat.Law();
 
@@ -62,7 +64,8 @@ internal sealed class OpenAIConversationDriver(RealtimeSessionOptions options) :
     /// items (under the ids the caller knows; their echoes are not shown again), then the audio of the turn under way.
     /// A response the drop cut off ends at once with a <see cref="ResponseDone"/> of status <c>cancelled</c> and reason
     /// <c>connection_lost</c> (its partial output is not kept); it is asked for again when
-    /// <see cref="RealtimeReconnectOptions.RestartInterruptedResponse"/> is set, or when a <see cref="RealtimeSession.CreateResponseAsync"/>
+    /// <see cref="RealtimeReconnectOptions.RestartInterruptedResponse"/> is set, or when a
+    /// <see cref="RealtimeSession.CreateResponseAsync"/>
     /// was still waiting for its <see cref="ResponseCreated"/>.
     /// </summary>
     public override async Task ReconnectAsync(Continuity.ReplayPlan plan, CancellationToken cancellationToken)
@@ -81,7 +84,8 @@ internal sealed class OpenAIConversationDriver(RealtimeSessionOptions options) :
             Responses.Complete(done);
         }
 
-        var restart = (cut.Length > 0 && Options.Reconnect is { RestartInterruptedResponse: true }) || Channel.Replies.Awaits(typeof(ResponseCreated));
+        var restart = (cut.Length > 0 && Options.Reconnect is { RestartInterruptedResponse: true })
+            || Channel.Replies.Awaits(typeof(ResponseCreated));
         await OpenAsync(cancellationToken).ConfigureAwait(false);
         foreach (var item in _history.Snapshot())
         {
@@ -93,13 +97,15 @@ internal sealed class OpenAIConversationDriver(RealtimeSessionOptions options) :
                 }
             }
 
-            await Channel.SendAsync(ClientCommand.Conversation, ReadOnlyMemory<byte>.Empty, cancellationToken, new SeedItemCommand(item)).ConfigureAwait(false);
+            await Channel.SendAsync(ClientCommand.Conversation, ReadOnlyMemory<byte>.Empty, cancellationToken,
+                new SeedItemCommand(item)).ConfigureAwait(false);
         }
 
         await ReplayAudioAsync(plan, cancellationToken).ConfigureAwait(false);
         if (restart)
         {
-            await Channel.SendAsync(ClientCommand.Conversation, ReadOnlyMemory<byte>.Empty, cancellationToken, new CreateResponseCommand(null)).ConfigureAwait(false);
+            await Channel.SendAsync(ClientCommand.Conversation, ReadOnlyMemory<byte>.Empty, cancellationToken,
+                new CreateResponseCommand(null)).ConfigureAwait(false);
         }
     }
 
@@ -108,7 +114,8 @@ internal sealed class OpenAIConversationDriver(RealtimeSessionOptions options) :
     {
         lock (_gate)
         {
-            return _audio.TryGetValue(itemId, out var audio) ? (OutputAudioDelta.DurationOf(audio.Bytes, Conversation.OutputAudioFormat), audio.Done) : (TimeSpan.Zero, false);
+            return _audio.TryGetValue(itemId, out var audio) ? (OutputAudioDelta.DurationOf(audio.Bytes, Conversation.OutputAudioFormat),
+                audio.Done) : (TimeSpan.Zero, false);
         }
     }
 
@@ -196,7 +203,8 @@ internal sealed class OpenAIConversationDriver(RealtimeSessionOptions options) :
 
     public override void OnClosed(RealtimeException exception) => Responses.Close(exception);
 
-    /// <summary>Whether this is the first <see cref="ConversationItemAdded"/> for the item (the last <see cref="ItemsKept"/> are remembered).</summary>
+    /// <summary>Whether this is the first <see cref="ConversationItemAdded"/> for the item (the last <see cref="ItemsKept"/> are
+    /// remembered).</summary>
     private bool FirstAdded(string itemId)
     {
         lock (_gate)

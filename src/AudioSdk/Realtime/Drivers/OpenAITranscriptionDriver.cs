@@ -6,7 +6,8 @@ namespace AudioSdk.Realtime.Drivers;
 /// OpenAI's transcription dialect (OpenAI, Tinfoil's <c>intent=transcription</c>): one connection, the server
 /// acknowledges configuration, commits and clears, and names the items.
 /// </summary>
-internal class OpenAITranscriptionDriver(RealtimeSessionOptions options, RealtimeProtocol? codec = null) : RealtimeDriver(codec ?? OpenAITranscriptionProtocol.Instance, options)
+internal class OpenAITranscriptionDriver(RealtimeSessionOptions options, RealtimeProtocol? codec = null) : RealtimeDriver(codec
+    ?? OpenAITranscriptionProtocol.Instance, options)
 {
     public override int WireSampleRate => Options.SessionSampleRate ?? OpenAITranscriptionProtocol.DefaultRate;
 
@@ -16,7 +17,8 @@ internal class OpenAITranscriptionDriver(RealtimeSessionOptions options, Realtim
     {
         await Channel.ConnectAsync(cancellationToken).ConfigureAwait(false);
         await Channel.WaitForSessionCreatedAsync(cancellationToken).ConfigureAwait(false);
-        await Channel.SendForReplyAsync<SessionUpdated>(ClientCommand.Configure, Options.ConnectTimeout, OpenAITranscriptionProtocol.ConfigurationReplyName, cancellationToken).ConfigureAwait(false);
+        await Channel.SendForReplyAsync<SessionUpdated>(ClientCommand.Configure, Options.ConnectTimeout,
+            OpenAITranscriptionProtocol.ConfigurationReplyName, cancellationToken).ConfigureAwait(false);
     }
 
     public override async Task ReconnectAsync(Continuity.ReplayPlan plan, CancellationToken cancellationToken)

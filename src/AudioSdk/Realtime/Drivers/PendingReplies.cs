@@ -12,7 +12,8 @@ internal sealed class PendingReplies
     /// <summary>Registers a waiter; call it before the event is sent, so no reply can beat it.</summary>
     public Task<RealtimeEvent> Register(string eventId, Type replyType)
     {
-        var waiter = new Waiter(eventId, replyType, new TaskCompletionSource<RealtimeEvent>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var waiter = new Waiter(eventId, replyType,
+            new TaskCompletionSource<RealtimeEvent>(TaskCreationOptions.RunContinuationsAsynchronously));
         lock (_gate)
         {
             _waiters.Add(waiter);

@@ -26,14 +26,17 @@ internal abstract class RealtimeDriver(RealtimeProtocol codec, RealtimeSessionOp
     /// <summary>The item id of the utterance under way, when the SDK makes them up.</summary>
     public virtual string? CurrentItemId => null;
 
-    /// <summary>The item id to give the events of connection <paramref name="generation"/> that carry none (the native dialect's).</summary>
+    /// <summary>The item id to give the events of connection <paramref name="generation"/> that carry none (the native
+    /// dialect's).</summary>
     public virtual string? ItemIdOf(int generation) => CurrentItemId;
 
-    /// <summary>True when the server names the items (a new connection names them anew, so ids are mapped back after a reconnect).</summary>
+    /// <summary>True when the server names the items (a new connection names them anew, so ids are mapped back after a
+    /// reconnect).</summary>
     public virtual bool ServerNamesItems => true;
 
     /// <summary>The channel below: the driver sends through it and publishes to it, and never calls the session.</summary>
-    protected Channels.RealtimeChannel Channel => _channel ?? throw new InvalidOperationException("The driver is not attached to a channel.");
+    protected Channels.RealtimeChannel Channel => _channel
+        ?? throw new InvalidOperationException("The driver is not attached to a channel.");
 
     /// <summary>The one place a dialect is chosen.</summary>
     public static RealtimeDriver Create(RealtimeSessionOptions options) => options.Dialect switch
@@ -82,7 +85,8 @@ internal abstract class RealtimeDriver(RealtimeProtocol codec, RealtimeSessionOp
     /// <summary>Before a client close: what the dialect owes the server (the native final commit).</summary>
     public virtual ValueTask OnClosingAsync() => default;
 
-    /// <summary>A connection kept open for what it still owed (<see cref="Channels.RealtimeChannel.ConnectAsync"/> with keepPrevious) ended first.</summary>
+    /// <summary>A connection kept open for what it still owed (<see cref="Channels.RealtimeChannel.ConnectAsync"/> with keepPrevious) ended
+    /// first.</summary>
     public virtual void OnConnectionLost(int generation, string reason)
     {
     }

@@ -85,7 +85,9 @@ internal sealed partial class VllmNativeDriver
 
             try
             {
-                await Channel.WaitAsync(oldest.Finished.Task.ContinueWith(static _ => true, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default), Options.ResponseTimeout, "the oldest utterance's transcript", cancellationToken).ConfigureAwait(false);
+                await Channel.WaitAsync(oldest.Finished.Task.ContinueWith(static _ => true, CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default), Options.ResponseTimeout,
+                    "the oldest utterance's transcript", cancellationToken).ConfigureAwait(false);
             }
             catch (AudioTransportException ex) when (ex.IsTimeout)
             {
@@ -93,7 +95,9 @@ internal sealed partial class VllmNativeDriver
                 Channel.Held?.Abandon(oldest.ItemId);
                 lock (_gate)
                 {
-                    Finish(oldest, new RealtimeException($"Transcription of {oldest.ItemId} failed: no transcript within {Options.ResponseTimeout}.", null, ex));
+                    Finish(oldest,
+                        new RealtimeException($"Transcription of {oldest.ItemId} failed: no transcript within {Options.ResponseTimeout}.",
+                        null, ex));
                 }
             }
         }

@@ -4,7 +4,8 @@ namespace AudioSdk.Realtime.Drivers;
 
 internal sealed partial class VllmNativeDriver
 {
-    /// <summary>Publishes what the oldest utterances hold, in order, finishing each whose outcome is in; stops at the first still waiting.</summary>
+    /// <summary>Publishes what the oldest utterances hold, in order, finishing each whose outcome is in; stops at the first still
+    /// waiting.</summary>
     private void PublishReady()
     {
         while (_pending.Count > 0)
@@ -25,7 +26,8 @@ internal sealed partial class VllmNativeDriver
         }
     }
 
-    /// <summary>An utterance is over: its waiters get the outcome, its connection goes if it was kept for it, the next may publish.</summary>
+    /// <summary>An utterance is over: its waiters get the outcome, its connection goes if it was kept for it, the next may
+    /// publish.</summary>
     private void Finish(Utterance utterance, RealtimeException? failure)
     {
         var index = _pending.IndexOf(utterance);

@@ -54,7 +54,8 @@ internal sealed partial class VllmNativeDriver(RealtimeSessionOptions options) :
         }
     }
 
-    public override Task OpenAsync(CancellationToken cancellationToken) => ConnectAndConfigureAsync(first: true, keepPrevious: false, cancellationToken);
+    public override Task OpenAsync(CancellationToken cancellationToken) =>
+        ConnectAndConfigureAsync(first: true, keepPrevious: false, cancellationToken);
 
     public override async ValueTask SendAudioAsync(ReadOnlyMemory<byte> wirePcm16, CancellationToken cancellationToken)
     {
@@ -160,7 +161,8 @@ internal sealed partial class VllmNativeDriver(RealtimeSessionOptions options) :
     public override async Task ReconnectAsync(Continuity.ReplayPlan plan, CancellationToken cancellationToken)
     {
         var current = _current;
-        var onLost = current is not null && current.Generation == Channel.Generation && current.Done is null && current.Failure is null && (current.Open || current.Committed);
+        var onLost = current is not null && current.Generation == Channel.Generation && current.Done is null && current.Failure is null
+            && (current.Open || current.Committed);
         await ConnectAndConfigureAsync(first: false, keepPrevious: false, cancellationToken).ConfigureAwait(false);
         var utterance = plan.Utterances.Count == 0 ? null : plan.Utterances[^1];
         if (!onLost || utterance is null || (utterance.ItemId is { } id && id != current!.ItemId))
@@ -217,7 +219,8 @@ internal sealed partial class VllmNativeDriver(RealtimeSessionOptions options) :
                 return;
             }
 
-            var failed = new TranscriptFailed(utterance.ItemId, "connection_error", "connection_lost", "The utterance's connection ended before its transcript: " + reason, default);
+            var failed = new TranscriptFailed(utterance.ItemId, "connection_error", "connection_lost",
+                "The utterance's connection ended before its transcript: " + reason, default);
             utterance.Failure = new RealtimeException($"Transcription of {utterance.ItemId} failed (connection_lost): {failed.Message}");
             utterance.Events.Add(failed);
             PublishReady();

@@ -2,15 +2,18 @@ using System.Text.Json;
 
 namespace AudioSdk.Realtime;
 
-/// <summary>A content part of an output item is final (<c>response.content_part.done</c>; conversation dialect), with its whole text or transcript.</summary>
+/// <summary>A content part of an output item is final (<c>response.content_part.done</c>; conversation dialect), with its whole text or
+/// transcript.</summary>
 /// <param name="responseId">The response.</param>
 /// <param name="itemId">The output item.</param>
 /// <param name="outputIndex">The item's place in the response's output.</param>
 /// <param name="contentIndex">The part's place in the item's content.</param>
-/// <param name="partType">The part's type as sent: <c>audio</c> or <c>text</c> (some servers say <c>output_audio</c>, <c>output_text</c>).</param>
+/// <param name="partType">The part's type as sent: <c>audio</c> or <c>text</c> (some servers say <c>output_audio</c>,
+/// <c>output_text</c>).</param>
 /// <param name="text">The part's text, or its audio's transcript (empty when added).</param>
 /// <param name="raw">The JSON as received.</param>
-public sealed class ContentPartDone(string? responseId, string? itemId, int outputIndex, int contentIndex, string? partType, string text, JsonElement raw) : RealtimeEvent("response.content_part.done", raw)
+public sealed class ContentPartDone(string? responseId, string? itemId, int outputIndex, int contentIndex, string? partType, string text,
+    JsonElement raw) : RealtimeEvent("response.content_part.done", raw)
 {
     /// <summary>The response.</summary>
     public string? ResponseId { get; } = responseId;

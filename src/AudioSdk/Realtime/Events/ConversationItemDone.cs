@@ -9,7 +9,8 @@ namespace AudioSdk.Realtime;
 /// <param name="item">The item.</param>
 /// <param name="previousItemId">The item before it in the conversation.</param>
 /// <param name="raw">The JSON as received.</param>
-public sealed class ConversationItemDone(RealtimeItem item, string? previousItemId, JsonElement raw) : RealtimeEvent("conversation.item.done", raw)
+public sealed class ConversationItemDone(RealtimeItem item, string? previousItemId,
+    JsonElement raw) : RealtimeEvent("conversation.item.done", raw)
 {
     /// <summary>The item.</summary>
     public RealtimeItem Item { get; } = item;

@@ -2,7 +2,8 @@ using System.Text.Json;
 
 namespace AudioSdk.Realtime;
 
-/// <summary>The assistant item's audio is complete (<c>response.output_audio.done</c>, conversation dialect); also sent when a response is cut short.</summary>
+/// <summary>The assistant item's audio is complete (<c>response.output_audio.done</c>, conversation dialect); also sent when a response is
+/// cut short.</summary>
 /// <param name="responseId">The response it belongs to.</param>
 /// <param name="itemId">The assistant item.</param>
 /// <param name="raw">The JSON as received.</param>

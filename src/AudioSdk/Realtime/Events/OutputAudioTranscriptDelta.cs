@@ -2,12 +2,14 @@ using System.Text.Json;
 
 namespace AudioSdk.Realtime;
 
-/// <summary>A piece of the transcript of the assistant's spoken answer (<c>response.output_audio_transcript.delta</c>, conversation dialect).</summary>
+/// <summary>A piece of the transcript of the assistant's spoken answer (<c>response.output_audio_transcript.delta</c>, conversation
+/// dialect).</summary>
 /// <param name="responseId">The response it belongs to.</param>
 /// <param name="itemId">The assistant item.</param>
 /// <param name="delta">The text.</param>
 /// <param name="raw">The JSON as received.</param>
-public sealed class OutputAudioTranscriptDelta(string? responseId, string? itemId, string delta, JsonElement raw) : RealtimeEvent("response.output_audio_transcript.delta", raw)
+public sealed class OutputAudioTranscriptDelta(string? responseId, string? itemId, string delta,
+    JsonElement raw) : RealtimeEvent("response.output_audio_transcript.delta", raw)
 {
     /// <summary>The response it belongs to.</summary>
     public string? ResponseId { get; } = responseId;

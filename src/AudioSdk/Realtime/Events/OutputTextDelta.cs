@@ -7,7 +7,8 @@ namespace AudioSdk.Realtime;
 /// <param name="itemId">The assistant item.</param>
 /// <param name="delta">The text.</param>
 /// <param name="raw">The JSON as received.</param>
-public sealed class OutputTextDelta(string? responseId, string? itemId, string delta, JsonElement raw) : RealtimeEvent("response.output_text.delta", raw)
+public sealed class OutputTextDelta(string? responseId, string? itemId, string delta,
+    JsonElement raw) : RealtimeEvent("response.output_text.delta", raw)
 {
     /// <summary>The response it belongs to.</summary>
     public string? ResponseId { get; } = responseId;

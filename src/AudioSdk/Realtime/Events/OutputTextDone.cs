@@ -7,7 +7,8 @@ namespace AudioSdk.Realtime;
 /// <param name="itemId">The assistant item.</param>
 /// <param name="text">The whole text.</param>
 /// <param name="raw">The JSON as received.</param>
-public sealed class OutputTextDone(string? responseId, string? itemId, string text, JsonElement raw) : RealtimeEvent("response.output_text.done", raw)
+public sealed class OutputTextDone(string? responseId, string? itemId, string text,
+    JsonElement raw) : RealtimeEvent("response.output_text.done", raw)
 {
     /// <summary>The response it belongs to.</summary>
     public string? ResponseId { get; } = responseId;

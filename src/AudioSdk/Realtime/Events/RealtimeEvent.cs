@@ -40,7 +40,8 @@ public abstract class RealtimeEvent
         _rawUtf8 = rawUtf8;
     }
 
-    /// <summary>The wire <c>type</c> (for example <c>conversation.item.input_audio_transcription.delta</c>), or the SDK's name for a synthesized event.</summary>
+    /// <summary>The wire <c>type</c> (for example <c>conversation.item.input_audio_transcription.delta</c>), or the SDK's name for a
+    /// synthesized event.</summary>
     public string EventType { get; }
 
     /// <summary>The JSON as received; <see cref="JsonValueKind.Undefined"/> for events the SDK synthesized (native dialect).</summary>

@@ -8,9 +8,11 @@ namespace AudioSdk.Realtime;
 /// <param name="attempts">The attempts it took.</param>
 /// <param name="sessionId">The new connection's session id, when the server gives one.</param>
 /// <param name="audioReplayed">How much audio was sent again.</param>
-/// <param name="audioDropped">Audio that could not be replayed because it was past <see cref="RealtimeReconnectOptions.MaxReplayDuration"/>.</param>
+/// <param name="audioDropped">Audio that could not be replayed because it was past
+/// <see cref="RealtimeReconnectOptions.MaxReplayDuration"/>.</param>
 /// <param name="utterancesReplayed">How many utterances were sent again (committed or under way).</param>
-public sealed class Reconnected(int attempts, string? sessionId, TimeSpan audioReplayed, TimeSpan audioDropped, int utterancesReplayed) : RealtimeEvent("reconnected", default(System.Text.Json.JsonElement))
+public sealed class Reconnected(int attempts, string? sessionId, TimeSpan audioReplayed, TimeSpan audioDropped,
+    int utterancesReplayed) : RealtimeEvent("reconnected", default(System.Text.Json.JsonElement))
 {
     /// <summary>The attempts it took.</summary>
     public int Attempts { get; } = attempts;

@@ -10,7 +10,8 @@ namespace AudioSdk.Realtime;
 /// <param name="delay">The wait before it.</param>
 /// <param name="closeStatus">The close status of the connection that ended, when it closed with a handshake.</param>
 /// <param name="reason">What ended the connection (or why the last attempt failed), secrets redacted.</param>
-public sealed class Reconnecting(int attempt, TimeSpan delay, WebSocketCloseStatus? closeStatus, string reason) : RealtimeEvent("reconnecting", default(System.Text.Json.JsonElement))
+public sealed class Reconnecting(int attempt, TimeSpan delay, WebSocketCloseStatus? closeStatus,
+    string reason) : RealtimeEvent("reconnecting", default(System.Text.Json.JsonElement))
 {
     /// <summary>The attempt about to be made, from 1.</summary>
     public int Attempt { get; } = attempt;

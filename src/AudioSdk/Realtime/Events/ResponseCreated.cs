@@ -2,7 +2,8 @@ using System.Text.Json;
 
 namespace AudioSdk.Realtime;
 
-/// <summary>A response began (<c>response.created</c>, conversation dialect): its output follows as deltas, and <see cref="ResponseDone"/> always ends it.</summary>
+/// <summary>A response began (<c>response.created</c>, conversation dialect): its output follows as deltas, and <see cref="ResponseDone"/>
+/// always ends it.</summary>
 /// <param name="responseId">The response id (<c>resp_...</c>).</param>
 /// <param name="raw">The JSON as received.</param>
 public sealed class ResponseCreated(string? responseId, JsonElement raw) : RealtimeEvent("response.created", raw)

@@ -8,11 +8,13 @@ namespace AudioSdk.Realtime;
 /// </summary>
 /// <param name="responseId">The response id.</param>
 /// <param name="status">The final status.</param>
-/// <param name="statusReason">Why it was cancelled or incomplete (<c>turn_detected</c>, <c>client_cancelled</c>, <c>max_output_tokens</c>, <c>content_filter</c>).</param>
+/// <param name="statusReason">Why it was cancelled or incomplete (<c>turn_detected</c>, <c>client_cancelled</c>, <c>max_output_tokens</c>,
+/// <c>content_filter</c>).</param>
 /// <param name="outputItemIds">The ids of its output items, in order.</param>
 /// <param name="usage">Its token usage.</param>
 /// <param name="raw">The JSON as received.</param>
-public sealed class ResponseDone(string? responseId, string? status, string? statusReason, IReadOnlyList<string> outputItemIds, RealtimeUsage? usage, JsonElement raw) : RealtimeEvent("response.done", raw)
+public sealed class ResponseDone(string? responseId, string? status, string? statusReason, IReadOnlyList<string> outputItemIds,
+    RealtimeUsage? usage, JsonElement raw) : RealtimeEvent("response.done", raw)
 {
     /// <summary>The response id.</summary>
     public string? ResponseId { get; } = responseId;

@@ -6,7 +6,8 @@ namespace AudioSdk.Realtime;
 /// <param name="itemId">The item the speech will become.</param>
 /// <param name="audioStartMs">Where, in milliseconds from the start of the session's audio (prefix padding included).</param>
 /// <param name="raw">The JSON as received.</param>
-public sealed class SpeechStarted(string? itemId, int audioStartMs, JsonElement raw) : RealtimeEvent("input_audio_buffer.speech_started", raw)
+public sealed class SpeechStarted(string? itemId, int audioStartMs, JsonElement raw) : RealtimeEvent("input_audio_buffer.speech_started",
+    raw)
 {
     /// <summary>The item the speech will become.</summary>
     public string? ItemId { get; internal set; } = itemId;

@@ -10,7 +10,8 @@ namespace AudioSdk.Realtime;
 /// <param name="logProbabilities">Token log probabilities, when asked for.</param>
 /// <param name="eventType">The wire type.</param>
 /// <param name="raw">The JSON as received.</param>
-public sealed class TranscriptCompleted(string? itemId, string transcript, RealtimeUsage? usage, IReadOnlyList<TranscriptionTokenLogProbability> logProbabilities, string eventType, JsonElement raw)
+public sealed class TranscriptCompleted(string? itemId, string transcript, RealtimeUsage? usage,
+    IReadOnlyList<TranscriptionTokenLogProbability> logProbabilities, string eventType, JsonElement raw)
     : RealtimeEvent(eventType, raw)
 {
     /// <summary>The utterance's item id.</summary>

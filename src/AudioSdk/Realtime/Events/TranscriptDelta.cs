@@ -3,7 +3,8 @@ using AudioSdk.Transcriptions;
 
 namespace AudioSdk.Realtime;
 
-/// <summary>More text of an utterance (<c>conversation.item.input_audio_transcription.delta</c>, native <c>transcription.delta</c>; empty native deltas are dropped).</summary>
+/// <summary>More text of an utterance (<c>conversation.item.input_audio_transcription.delta</c>, native <c>transcription.delta</c>; empty
+/// native deltas are dropped).</summary>
 public sealed class TranscriptDelta : RealtimeEvent
 {
     /// <summary>Creates the event.</summary>
@@ -13,7 +14,8 @@ public sealed class TranscriptDelta : RealtimeEvent
     /// <param name="logProbabilities">Token log probabilities, when asked for.</param>
     /// <param name="eventType">The wire type.</param>
     /// <param name="raw">The JSON as received.</param>
-    public TranscriptDelta(string? itemId, string delta, int? contentIndex, IReadOnlyList<TranscriptionTokenLogProbability> logProbabilities, string eventType, JsonElement raw)
+    public TranscriptDelta(string? itemId, string delta, int? contentIndex,
+        IReadOnlyList<TranscriptionTokenLogProbability> logProbabilities, string eventType, JsonElement raw)
         : base(eventType, raw)
     {
         ItemId = itemId;
@@ -23,7 +25,8 @@ public sealed class TranscriptDelta : RealtimeEvent
     }
 
     /// <summary>A delta read on the fast path, its JSON kept as bytes until <see cref="RealtimeEvent.Raw"/> is read.</summary>
-    internal TranscriptDelta(string? itemId, string delta, int? contentIndex, IReadOnlyList<TranscriptionTokenLogProbability> logProbabilities, string eventType, byte[] rawUtf8)
+    internal TranscriptDelta(string? itemId, string delta, int? contentIndex,
+        IReadOnlyList<TranscriptionTokenLogProbability> logProbabilities, string eventType, byte[] rawUtf8)
         : base(eventType, rawUtf8)
     {
         ItemId = itemId;

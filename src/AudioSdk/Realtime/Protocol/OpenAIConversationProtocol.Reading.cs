@@ -15,26 +15,33 @@ internal sealed partial class OpenAIConversationProtocol
             case "response.output_audio.delta":
             case "response.audio.delta":
                 var audio = Member(root, "delta");
-                return new OutputAudioDelta(String(root, "response_id"), String(root, "item_id"), Int(root, "output_index") ?? 0, Int(root, "content_index") ?? 0, audio.ValueKind == JsonValueKind.String && audio.TryGetBytesFromBase64(out var bytes) ? bytes : Empty(audio));
+                return new OutputAudioDelta(String(root, "response_id"), String(root, "item_id"), Int(root, "output_index") ?? 0,
+                    Int(root, "content_index") ?? 0, audio.ValueKind == JsonValueKind.String
+                    && audio.TryGetBytesFromBase64(out var bytes) ? bytes : Empty(audio));
             case "response.output_audio.done":
             case "response.audio.done":
                 return new OutputAudioDone(String(root, "response_id"), String(root, "item_id"), root);
             case "response.output_audio_transcript.delta":
             case "response.audio_transcript.delta":
-                return new OutputAudioTranscriptDelta(String(root, "response_id"), String(root, "item_id"), String(root, "delta") ?? string.Empty, root);
+                return new OutputAudioTranscriptDelta(String(root, "response_id"), String(root, "item_id"), String(root, "delta")
+                    ?? string.Empty, root);
             case "response.output_audio_transcript.done":
             case "response.audio_transcript.done":
-                return new OutputAudioTranscriptDone(String(root, "response_id"), String(root, "item_id"), String(root, "transcript") ?? string.Empty, root);
+                return new OutputAudioTranscriptDone(String(root, "response_id"), String(root, "item_id"), String(root, "transcript")
+                    ?? string.Empty, root);
             case "response.output_text.delta":
             case "response.text.delta":
-                return new OutputTextDelta(String(root, "response_id"), String(root, "item_id"), String(root, "delta") ?? string.Empty, root);
+                return new OutputTextDelta(String(root, "response_id"), String(root, "item_id"), String(root, "delta") ?? string.Empty,
+                    root);
             case "response.output_text.done":
             case "response.text.done":
                 return new OutputTextDone(String(root, "response_id"), String(root, "item_id"), String(root, "text") ?? string.Empty, root);
             case "response.function_call_arguments.delta":
-                return new FunctionCallArgumentsDelta(String(root, "response_id"), String(root, "item_id"), String(root, "call_id"), String(root, "delta") ?? string.Empty, root);
+                return new FunctionCallArgumentsDelta(String(root, "response_id"), String(root, "item_id"), String(root, "call_id"),
+                    String(root, "delta") ?? string.Empty, root);
             case "response.function_call_arguments.done":
-                return new FunctionCallArgumentsDone(String(root, "response_id"), String(root, "item_id"), String(root, "call_id"), String(root, "name"), String(root, "arguments") ?? string.Empty, root);
+                return new FunctionCallArgumentsDone(String(root, "response_id"), String(root, "item_id"), String(root, "call_id"),
+                    String(root, "name"), String(root, "arguments") ?? string.Empty, root);
             case "response.output_item.added":
                 return new OutputItemAdded(String(root, "response_id"), Int(root, "output_index") ?? 0, Item(Member(root, "item")), root);
             case "response.output_item.done":
@@ -44,15 +51,18 @@ internal sealed partial class OpenAIConversationProtocol
                 var part = Member(root, "part");
                 var partText = String(part, "text") ?? String(part, "transcript") ?? string.Empty;
                 return type == "response.content_part.added"
-                    ? new ContentPartAdded(String(root, "response_id"), String(root, "item_id"), Int(root, "output_index") ?? 0, Int(root, "content_index") ?? 0, String(part, "type"), partText, root)
-                    : new ContentPartDone(String(root, "response_id"), String(root, "item_id"), Int(root, "output_index") ?? 0, Int(root, "content_index") ?? 0, String(part, "type"), partText, root);
+                    ? new ContentPartAdded(String(root, "response_id"), String(root, "item_id"), Int(root, "output_index") ?? 0,
+                        Int(root, "content_index") ?? 0, String(part, "type"), partText, root)
+                    : new ContentPartDone(String(root, "response_id"), String(root, "item_id"), Int(root, "output_index") ?? 0,
+                        Int(root, "content_index") ?? 0, String(part, "type"), partText, root);
             case "conversation.item.added":
             case "conversation.item.created":
                 return new ConversationItemAdded(Item(Member(root, "item")), String(root, "previous_item_id"), root);
             case "conversation.item.done":
                 return new ConversationItemDone(Item(Member(root, "item")), String(root, "previous_item_id"), root);
             case "conversation.item.truncated":
-                return new ConversationItemTruncated(String(root, "item_id"), Int(root, "content_index") ?? 0, Int(root, "audio_end_ms") ?? 0, root);
+                return new ConversationItemTruncated(String(root, "item_id"), Int(root, "content_index") ?? 0, Int(root, "audio_end_ms")
+                    ?? 0, root);
             case "conversation.item.deleted":
                 return new ConversationItemDeleted(String(root, "item_id"), root);
             case "rate_limits.updated":
@@ -208,7 +218,8 @@ internal sealed partial class OpenAIConversationProtocol
             }
         }
 
-        return new ResponseDone(String(response, "id"), String(response, "status"), String(Member(response, "status_details"), "reason"), ids, Usage(response), root);
+        return new ResponseDone(String(response, "id"), String(response, "status"), String(Member(response, "status_details"), "reason"),
+            ids, Usage(response), root);
     }
 
     private static RealtimeItem Item(JsonElement item)
@@ -226,7 +237,8 @@ internal sealed partial class OpenAIConversationProtocol
             }
         }
 
-        return new RealtimeItem(String(item, "id"), String(item, "type"), String(item, "role"), String(item, "status"), String(item, "call_id"), String(item, "name"), text, item);
+        return new RealtimeItem(String(item, "id"), String(item, "type"), String(item, "role"), String(item, "status"),
+            String(item, "call_id"), String(item, "name"), text, item);
     }
 
     private static List<RealtimeRateLimit> RateLimits(JsonElement limits)
@@ -236,7 +248,8 @@ internal sealed partial class OpenAIConversationProtocol
         {
             foreach (var limit in limits.EnumerateArray())
             {
-                list.Add(new RealtimeRateLimit(String(limit, "name"), Long(limit, "limit"), Long(limit, "remaining"), Double(limit, "reset_seconds")));
+                list.Add(new RealtimeRateLimit(String(limit, "name"), Long(limit, "limit"), Long(limit, "remaining"),
+                    Double(limit, "reset_seconds")));
             }
         }
         else if (limits.ValueKind != JsonValueKind.Undefined)

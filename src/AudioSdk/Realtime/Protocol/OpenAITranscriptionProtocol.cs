@@ -198,17 +198,21 @@ internal class OpenAITranscriptionProtocol : RealtimeProtocol
             case "input_audio_buffer.speech_stopped":
                 return new SpeechStopped(String(root, "item_id"), Int(root, "audio_end_ms") ?? 0, root);
             case "conversation.item.input_audio_transcription.delta":
-                return new TranscriptDelta(String(root, "item_id"), String(root, "delta") ?? string.Empty, Int(root, "content_index"), LogProbs(root), type, root);
+                return new TranscriptDelta(String(root, "item_id"), String(root, "delta") ?? string.Empty, Int(root, "content_index"),
+                    LogProbs(root), type, root);
             case "conversation.item.input_audio_transcription.completed":
-                return new TranscriptCompleted(String(root, "item_id"), String(root, "transcript") ?? string.Empty, Usage(root), LogProbs(root), type, root);
+                return new TranscriptCompleted(String(root, "item_id"), String(root, "transcript") ?? string.Empty, Usage(root),
+                    LogProbs(root), type, root);
             case "conversation.item.input_audio_transcription.failed":
                 var failure = Member(root, "error");
-                return new TranscriptFailed(String(root, "item_id"), String(failure, "type"), String(failure, "code"), String(failure, "message"), root);
+                return new TranscriptFailed(String(root, "item_id"), String(failure, "type"), String(failure, "code"),
+                    String(failure, "message"), root);
             case "error":
                 var error = Member(root, "error");
                 return error.ValueKind == JsonValueKind.String
                     ? new ServerError(null, String(root, "code"), String(root, "error") ?? "(no message)", null, null, root)
-                    : new ServerError(String(error, "type"), String(error, "code"), String(error, "message") ?? "(no message)", String(error, "param"), String(error, "event_id"), root);
+                    : new ServerError(String(error, "type"), String(error, "code"), String(error, "message") ?? "(no message)",
+                        String(error, "param"), String(error, "event_id"), root);
             default:
                 return null;
         }

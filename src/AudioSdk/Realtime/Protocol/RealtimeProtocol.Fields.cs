@@ -45,10 +45,12 @@ internal abstract partial class RealtimeProtocol
         obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) ? value : default;
 
     protected static long? Long(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var l) ? l : null;
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number
+            && value.TryGetInt64(out var l) ? l : null;
 
     protected static double? Double(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var d) && double.IsFinite(d) ? d : null;
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number
+            && value.TryGetDouble(out var d) && double.IsFinite(d) ? d : null;
 
     protected static int? Int(JsonElement obj, string name)
     {
@@ -92,12 +94,14 @@ internal abstract partial class RealtimeProtocol
     /// <summary>Normalises OpenAI token or duration usage and vLLM prompt/completion usage.</summary>
     protected static RealtimeUsage? Usage(JsonElement root)
     {
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("usage", out var usage) || usage.ValueKind != JsonValueKind.Object)
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("usage", out var usage)
+            || usage.ValueKind != JsonValueKind.Object)
         {
             return null;
         }
 
-        TimeSpan? duration = usage.TryGetProperty("seconds", out var s) && s.ValueKind == JsonValueKind.Number && s.TryGetDouble(out var seconds)
+        TimeSpan? duration = usage.TryGetProperty("seconds", out var s) && s.ValueKind == JsonValueKind.Number
+            && s.TryGetDouble(out var seconds)
             && double.IsFinite(seconds) && seconds >= 0 && seconds < TimeSpan.MaxValue.TotalSeconds / 2
             ? SecondsConverter.FromSeconds(seconds)
             : null;

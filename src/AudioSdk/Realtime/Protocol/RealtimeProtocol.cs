@@ -27,7 +27,8 @@ internal abstract partial class RealtimeProtocol
     public abstract void WriteSessionUpdate(Utf8JsonWriter writer, RealtimeSessionOptions options, int eventId);
 
     /// <summary>One client command, written with its event id.</summary>
-    public void Write(Utf8JsonWriter writer, ClientCommand command, RealtimeSessionOptions options, ReadOnlySpan<byte> audio, int eventId, ConversationCommand? payload = null)
+    public void Write(Utf8JsonWriter writer, ClientCommand command, RealtimeSessionOptions options, ReadOnlySpan<byte> audio, int eventId,
+        ConversationCommand? payload = null)
     {
         switch (command)
         {
@@ -68,7 +69,8 @@ internal abstract partial class RealtimeProtocol
     protected virtual void WriteConversation(Utf8JsonWriter writer, ConversationCommand command, int eventId) =>
         throw new InvalidOperationException("This dialect has no conversation commands.");
 
-    /// <summary>A message read on a dialect's own fast path before the general reader (conversation audio deltas); false to go on.</summary>
+    /// <summary>A message read on a dialect's own fast path before the general reader (conversation audio deltas); false to go
+    /// on.</summary>
     protected virtual bool TryReadFast(ReadOnlySpan<byte> utf8, out RealtimeEvent? evt)
     {
         evt = null;
@@ -95,16 +97,19 @@ internal abstract partial class RealtimeProtocol
     /// <summary>A <see cref="SessionUpdated"/> made up when the dialect has no acknowledgement.</summary>
     public static SessionUpdated SynthesizedSessionUpdated() => new("session.updated", default);
 
-    /// <summary>The error the OpenAI dialect's server gives for a commit with no audio, raised by the SDK where a dialect has none.</summary>
+    /// <summary>The error the OpenAI dialect's server gives for a commit with no audio, raised by the SDK where a dialect has
+    /// none.</summary>
     public static ServerError EmptyCommitError() =>
-        new("invalid_request_error", "input_audio_buffer_commit_empty", "There is no audio to commit in this utterance.", null, null, default);
+        new("invalid_request_error", "input_audio_buffer_commit_empty", "There is no audio to commit in this utterance.", null, null,
+            default);
 
     /// <summary>Reads one server message. Returns <see langword="null"/> for messages that are dropped (native empty deltas).</summary>
     /// <param name="utf8">The message.</param>
     /// <param name="currentItemId">The SDK's item id for the utterance under way (native dialect).</param>
     public RealtimeEvent? Parse(ReadOnlySpan<byte> utf8, string? currentItemId) => Parse(utf8, currentItemId, out _);
 
-    /// <summary>Reads one server message; <paramref name="problem"/> says why it became an <see cref="UnknownMessage"/> when it did.</summary>
+    /// <summary>Reads one server message; <paramref name="problem"/> says why it became an <see cref="UnknownMessage"/> when it
+    /// did.</summary>
     public RealtimeEvent? Parse(ReadOnlySpan<byte> utf8, string? currentItemId, out string? problem)
     {
         problem = null;

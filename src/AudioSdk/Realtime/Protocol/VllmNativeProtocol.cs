@@ -2,7 +2,8 @@ using System.Text.Json;
 
 namespace AudioSdk.Realtime.Protocol;
 
-/// <summary>vLLM's native dialect: <c>session.update {model}</c>, commit with <c>final</c>, flat string errors, empty deltas dropped.</summary>
+/// <summary>vLLM's native dialect: <c>session.update {model}</c>, commit with <c>final</c>, flat string errors, empty deltas
+/// dropped.</summary>
 internal sealed class VllmNativeProtocol : RealtimeProtocol
 {
     public static readonly VllmNativeProtocol Instance = new();
@@ -59,11 +60,13 @@ internal sealed class VllmNativeProtocol : RealtimeProtocol
                 var delta = String(root, "delta");
                 return string.IsNullOrEmpty(delta) ? null : new TranscriptDelta(currentItemId, delta, null, LogProbs(root), type, root);
             case "transcription.done":
-                return new TranscriptCompleted(currentItemId, String(root, "text") ?? string.Empty, Usage(root), LogProbs(root), type, root);
+                return new TranscriptCompleted(currentItemId, String(root, "text") ?? string.Empty, Usage(root), LogProbs(root), type,
+                    root);
             case "error":
                 var error = Member(root, "error");
                 return error.ValueKind == JsonValueKind.Object
-                    ? new ServerError(String(error, "type"), String(error, "code") ?? String(root, "code"), String(error, "message") ?? "(no message)", String(error, "param"), null, root)
+                    ? new ServerError(String(error, "type"), String(error, "code") ?? String(root, "code"), String(error, "message")
+                        ?? "(no message)", String(error, "param"), null, root)
                     : new ServerError(null, String(root, "code"), String(root, "error") ?? "(no message)", null, null, root);
             default:
                 return null;

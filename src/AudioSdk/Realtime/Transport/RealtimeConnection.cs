@@ -12,7 +12,8 @@ internal interface IRealtimeConnection : IAsyncDisposable
     /// <summary>Sends one text message. The caller serialises sends.</summary>
     ValueTask SendAsync(ReadOnlyMemory<byte> utf8, CancellationToken cancellationToken);
 
-    /// <summary>Reads messages until the connection ends, handing each to <paramref name="onMessage"/> (the memory is valid only during the call).</summary>
+    /// <summary>Reads messages until the connection ends, handing each to <paramref name="onMessage"/> (the memory is valid only during the
+    /// call).</summary>
     Task<ConnectionEnd> ReceiveAllAsync(Func<ReadOnlyMemory<byte>, ValueTask> onMessage, CancellationToken cancellationToken);
 
     /// <summary>Starts the close handshake and waits, at most <paramref name="timeout"/>, for the server's reply.</summary>
@@ -26,7 +27,8 @@ internal interface IRealtimeConnection : IAsyncDisposable
 /// </summary>
 internal sealed class RealtimeConnection : IRealtimeConnection
 {
-    /// <summary>How long a close handshake (ours, or the wait for the receive loop after it) may take before the socket is dropped.</summary>
+    /// <summary>How long a close handshake (ours, or the wait for the receive loop after it) may take before the socket is
+    /// dropped.</summary>
     public static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
 
     private const int ReceiveBlock = 16 * 1024;
@@ -132,7 +134,8 @@ internal sealed class RealtimeConnection : IRealtimeConnection
             401 => "Check the API key (AudioClientOptions.ApiKey).",
             403 => "Check that the key may use this model and endpoint (organization, project, region).",
             404 => "Check the endpoint and path (AudioClientOptions.Endpoint, RealtimeSessionOptions.Path) and the model name.",
-            429 => "The service is rate limiting or the quota is spent: wait" + (refusal.RetryAfter is { } after ? $" {after.TotalSeconds:0.#} s" : string.Empty) + " or check the plan.",
+            429 =>
+                "The service is rate limiting or the quota is spent: wait" + (refusal.RetryAfter is { } after ? $" {after.TotalSeconds:0.#} s" : string.Empty) + " or check the plan.",
             400 => "Check the model and dialect (RealtimeSessionOptions.Model, Dialect).",
             _ => "Check the endpoint and that it serves realtime WebSockets.",
         };
@@ -163,7 +166,8 @@ internal sealed class RealtimeConnection : IRealtimeConnection
                     if (buffer.Length >= _maxMessageBytes)
                     {
                         await CloseOutputQuietlyAsync(WebSocketCloseStatus.MessageTooBig, "message too big").ConfigureAwait(false);
-                        return new ConnectionEnd(WebSocketCloseStatus.MessageTooBig, $"A server message exceeded {_maxMessageBytes} bytes.", null);
+                        return new ConnectionEnd(WebSocketCloseStatus.MessageTooBig,
+                            $"A server message exceeded {_maxMessageBytes} bytes.", null);
                     }
 
                     var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(_maxMessageBytes, buffer.Length * 2));
@@ -180,7 +184,8 @@ internal sealed class RealtimeConnection : IRealtimeConnection
                 catch (WebSocketException ex)
                 {
                     // The runtime fails the connection itself on a protocol violation (RFC 6455 §8.1: a text frame that is not UTF-8).
-                    return new ConnectionEnd(null, ex.WebSocketErrorCode == WebSocketError.Faulted ? "the WebSocket failed on a protocol violation by the server, such as a text frame that is not UTF-8" : ex.Message, ex);
+                    return new ConnectionEnd(null,
+                        ex.WebSocketErrorCode == WebSocketError.Faulted ? "the WebSocket failed on a protocol violation by the server, such as a text frame that is not UTF-8" : ex.Message, ex);
                 }
 
                 if (result.MessageType == WebSocketMessageType.Close)
@@ -197,7 +202,8 @@ internal sealed class RealtimeConnection : IRealtimeConnection
                 if (length > _maxMessageBytes)
                 {
                     await CloseOutputQuietlyAsync(WebSocketCloseStatus.MessageTooBig, "message too big").ConfigureAwait(false);
-                    return new ConnectionEnd(WebSocketCloseStatus.MessageTooBig, $"A server message exceeded {_maxMessageBytes} bytes.", null);
+                    return new ConnectionEnd(WebSocketCloseStatus.MessageTooBig, $"A server message exceeded {_maxMessageBytes} bytes.",
+                        null);
                 }
 
                 if (result.EndOfMessage)
@@ -267,7 +273,8 @@ internal sealed class RefusalCapture(HttpMessageInvoker inner, string? apiKey, T
         var response = await inner.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode is not (System.Net.HttpStatusCode.SwitchingProtocols or System.Net.HttpStatusCode.OK))
         {
-            Refusal = await Internal.Http.ErrorResponseReader.ReadAsync(response, apiKey, timeProvider, cancellationToken).ConfigureAwait(false);
+            Refusal = await Internal.Http.ErrorResponseReader.ReadAsync(response, apiKey, timeProvider,
+                cancellationToken).ConfigureAwait(false);
         }
 
         return response;

@@ -8,13 +8,16 @@ internal interface IUplinkSink
     ValueTask SendAudioAsync(ReadOnlyMemory<byte> wirePcm16, CancellationToken cancellationToken);
 }
 
-/// <summary>What the client-side turn stage tells the session: a turn started (its audio has begun to go out), or ended (commit it).</summary>
+/// <summary>What the client-side turn stage tells the session: a turn started (its audio has begun to go out), or ended (commit
+/// it).</summary>
 internal interface ITurnListener
 {
-    /// <summary>A turn's first audio went out; <paramref name="fromSample"/> includes the prefix padding, <paramref name="speechSample"/> is the onset.</summary>
+    /// <summary>A turn's first audio went out; <paramref name="fromSample"/> includes the prefix padding, <paramref name="speechSample"/>
+    /// is the onset.</summary>
     ValueTask TurnStartedAsync(long fromSample, long speechSample, CancellationToken cancellationToken);
 
-    /// <summary>A turn's audio has all gone out: speech stopped at <paramref name="speechEndSample"/>, the commit goes at <paramref name="commitSample"/>.</summary>
+    /// <summary>A turn's audio has all gone out: speech stopped at <paramref name="speechEndSample"/>, the commit goes at
+    /// <paramref name="commitSample"/>.</summary>
     ValueTask TurnEndedAsync(long speechEndSample, long commitSample, CancellationToken cancellationToken);
 }
 
@@ -37,7 +40,8 @@ internal sealed class AudioUplink
     private readonly G711Law? _wireLaw;
     private byte[] _decoded = [];
 
-    public AudioUplink(int inputRate, int wireRate, TimeSpan chunkDuration, bool pacing, TimeProvider time, IUplinkSink sink, TurnGate? gate = null, ITurnListener? turns = null, G711Law? inputLaw = null, G711Law? wireLaw = null)
+    public AudioUplink(int inputRate, int wireRate, TimeSpan chunkDuration, bool pacing, TimeProvider time, IUplinkSink sink,
+        TurnGate? gate = null, ITurnListener? turns = null, G711Law? inputLaw = null, G711Law? wireLaw = null)
     {
         _inputLaw = inputLaw;
         _wireLaw = wireLaw;

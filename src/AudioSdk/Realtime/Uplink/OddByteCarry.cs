@@ -9,7 +9,8 @@ internal sealed class OddByteCarry
     private byte[] _joined = [];
     private byte? _carry;
 
-    /// <summary>The whole samples of <paramref name="input"/>, after the byte carried from the last call (valid until the next call).</summary>
+    /// <summary>The whole samples of <paramref name="input"/>, after the byte carried from the last call (valid until the next
+    /// call).</summary>
     public ReadOnlyMemory<byte> Take(ReadOnlyMemory<byte> input)
     {
         if (input.IsEmpty)

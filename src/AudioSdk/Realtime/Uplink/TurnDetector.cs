@@ -10,10 +10,12 @@ namespace AudioSdk.Realtime.Uplink;
 /// </param>
 /// <param name="EchoReference">What the speaker plays, for <see cref="EchoGate"/>; none by default.</param>
 /// <param name="HalfDuplex">With a reference: nothing heard while it plays is speech.</param>
-internal readonly record struct TurnDetectorSettings(TimeSpan MinSpeech, TimeSpan PrefixPadding, TimeSpan SilenceDuration, double Threshold, Audio.PlaybackReference? EchoReference = null, bool HalfDuplex = false)
+internal readonly record struct TurnDetectorSettings(TimeSpan MinSpeech, TimeSpan PrefixPadding, TimeSpan SilenceDuration,
+    double Threshold, Audio.PlaybackReference? EchoReference = null, bool HalfDuplex = false)
 {
     /// <summary>Tuned on spoken dictation with white, pink and mains-hum noise at 20 and 10 dB SNR (see the speech tests).</summary>
-    public static TurnDetectorSettings Default { get; } = new(TimeSpan.FromMilliseconds(120), TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(550), 0.5);
+    public static TurnDetectorSettings Default { get; } = new(TimeSpan.FromMilliseconds(120), TimeSpan.FromMilliseconds(300),
+        TimeSpan.FromMilliseconds(550), 0.5);
 }
 
 internal enum TurnBoundaryKind
@@ -208,12 +210,14 @@ internal sealed class TurnDetector
         }
     }
 
-    /// <summary>The onset moved back over the weak frames just before it (at most the ring's length, short of the frame just ended).</summary>
+    /// <summary>The onset moved back over the weak frames just before it (at most the ring's length, short of the frame just
+    /// ended).</summary>
     private long ReachBack(long onset)
     {
         var frames = (_position - onset) / _frame;
         var back = 0;
-        while (back + frames < _weak.Length - 1 && onset - ((back + 1) * (long)_frame) >= 0 && _weak[(_frameNumber - 1 - frames - back + (_weak.Length * 4)) % _weak.Length])
+        while (back + frames < _weak.Length - 1 && onset - ((back + 1) * (long)_frame) >= 0
+            && _weak[(_frameNumber - 1 - frames - back + (_weak.Length * 4)) % _weak.Length])
         {
             back++;
         }

@@ -77,7 +77,8 @@ internal sealed class TurnGate
     /// <summary>Drops the pending audio before <paramref name="from"/> (a turn's start, padding included).</summary>
     public void SkipTo(long from) => Discard(from);
 
-    /// <summary>The pending audio up to <paramref name="until"/>, taken out of the gate; valid until the next <see cref="Process"/>.</summary>
+    /// <summary>The pending audio up to <paramref name="until"/>, taken out of the gate; valid until the next
+    /// <see cref="Process"/>.</summary>
     public ReadOnlyMemory<byte> Take(long until)
     {
         var bytes = (int)Math.Clamp((until - _pendingStart) * 2, 0, _pendingBytes);
@@ -88,7 +89,8 @@ internal sealed class TurnGate
         return taken;
     }
 
-    /// <summary>A manual commit or clear: the turn (if any) is over and the detector starts afresh. Returns the open turn's audio not yet sent, when kept.</summary>
+    /// <summary>A manual commit or clear: the turn (if any) is over and the detector starts afresh. Returns the open turn's audio not yet
+    /// sent, when kept.</summary>
     public ReadOnlyMemory<byte> EndTurn(bool keepAudio)
     {
         var wasInTurn = InTurn;
@@ -128,7 +130,8 @@ internal sealed class TurnGate
 
 internal enum GateStepKind
 {
-    /// <summary>A turn starts: its audio from <see cref="GateStep.From"/> (the padding included) will be sent; <see cref="GateStep.Speech"/> is the onset.</summary>
+    /// <summary>A turn starts: its audio from <see cref="GateStep.From"/> (the padding included) will be sent;
+    /// <see cref="GateStep.Speech"/> is the onset.</summary>
     Start,
 
     /// <summary>Send the pending audio up to <see cref="GateStep.From"/>.</summary>

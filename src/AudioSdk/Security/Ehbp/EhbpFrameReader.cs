@@ -185,7 +185,8 @@ internal sealed class EhbpFrameReader : Stream
                     EnsureCapacity(ref _frame, Math.Min(size, _frame.Length * 2), filled);
                 }
 
-                var read = await _inner.ReadAsync(_frame.AsMemory(filled, Math.Min(size, _frame.Length) - filled), cancellationToken).ConfigureAwait(false);
+                var read = await _inner.ReadAsync(_frame.AsMemory(filled, Math.Min(size, _frame.Length) - filled),
+                    cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
                     throw Fail("the body ended inside a frame");

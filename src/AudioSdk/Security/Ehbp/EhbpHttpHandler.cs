@@ -38,9 +38,11 @@ internal sealed class EhbpHttpHandler : HttpMessageHandler
     /// <param name="endpoint">The attested endpoint; requests elsewhere are refused.</param>
     /// <param name="attestor">Where the HPKE key comes from.</param>
     /// <param name="inner">The transport underneath (owned), with normal TLS validation and no redirects.</param>
-    /// <param name="pinnedFallback">When the attestation carries no HPKE key, requests go through this pinned handler (not owned); without it they fail.</param>
+    /// <param name="pinnedFallback">When the attestation carries no HPKE key, requests go through this pinned handler (not owned); without
+    /// it they fail.</param>
     /// <param name="timeProvider">The clock for attestation expiry.</param>
-    public EhbpHttpHandler(Uri endpoint, IEndpointAttestor attestor, HttpMessageHandler inner, HttpMessageHandler? pinnedFallback, TimeProvider timeProvider)
+    public EhbpHttpHandler(Uri endpoint, IEndpointAttestor attestor, HttpMessageHandler inner, HttpMessageHandler? pinnedFallback,
+        TimeProvider timeProvider)
         : this(endpoint, inner, pinnedFallback)
     {
         var own = new AttestationCache<AttestedEndpoint>(attestor, endpoint, timeProvider, static (attested, _) => attested);
@@ -52,7 +54,8 @@ internal sealed class EhbpHttpHandler : HttpMessageHandler
         };
     }
 
-    /// <summary>The client's stage: attests through <paramref name="pinned"/> (one attestation for REST and realtime), and falls back to it when asked.</summary>
+    /// <summary>The client's stage: attests through <paramref name="pinned"/> (one attestation for REST and realtime), and falls back to it
+    /// when asked.</summary>
     /// <param name="endpoint">The attested endpoint.</param>
     /// <param name="pinned">The pinned handler realtime uses (not owned).</param>
     /// <param name="inner">The transport underneath (owned).</param>
@@ -87,7 +90,8 @@ internal sealed class EhbpHttpHandler : HttpMessageHandler
         {
             // Decided per connection, on the host dialled: the endpoint may be the router an attestation names.
             handler.SslOptions.RemoteCertificateValidationCallback = static (sender, certificate, _, errors) =>
-                certificate is not null && (errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) == 0
+                certificate is not null
+                    && (errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) == 0
                 && (errors == SslPolicyErrors.None || (sender is SslStream { TargetHostName: var host } && IsLoopback(host)));
         }
 
@@ -96,7 +100,8 @@ internal sealed class EhbpHttpHandler : HttpMessageHandler
 
     /// <summary>True for a loopback address or <c>localhost</c>.</summary>
     internal static bool IsLoopback(string host) =>
-        IPAddress.TryParse(host.Trim('[', ']'), out var ip) ? IPAddress.IsLoopback(ip) : string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase);
+        IPAddress.TryParse(host.Trim('[', ']'), out var ip) ? IPAddress.IsLoopback(ip) : string.Equals(host, "localhost",
+            StringComparison.OrdinalIgnoreCase);
 
     /// <summary>True when the error answer to a sealed request came without a response nonce.</summary>
     public static bool IsUnauthenticated(HttpResponseMessage response) =>
@@ -173,7 +178,8 @@ internal sealed class EhbpHttpHandler : HttpMessageHandler
         base.Dispose(disposing);
     }
 
-    private async Task<HttpResponseMessage> OpenAsync(HttpResponseMessage response, Generation generation, byte[] enc, byte[] exported, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> OpenAsync(HttpResponseMessage response, Generation generation, byte[] enc, byte[] exported,
+        CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         if (!response.Headers.TryGetValues(EhbpProtocol.ResponseNonceHeader, out var values))
@@ -191,7 +197,8 @@ internal sealed class EhbpHttpHandler : HttpMessageHandler
             if (response.IsSuccessStatusCode)
             {
                 response.Dispose();
-                throw ResponseReader.InvalidResponse(response, $"The service answered {status} to a sealed (EHBP) request without an {EhbpProtocol.ResponseNonceHeader} header: the body is not authenticated, so it was discarded and never used as data.");
+                throw ResponseReader.InvalidResponse(response,
+                    $"The service answered {status} to a sealed (EHBP) request without an {EhbpProtocol.ResponseNonceHeader} header: the body is not authenticated, so it was discarded and never used as data.");
             }
 
             // An error from something that could not open the request (a load balancer, a rate limiter) or a forgery:
@@ -204,7 +211,8 @@ internal sealed class EhbpHttpHandler : HttpMessageHandler
         if (nonce is null)
         {
             response.Dispose();
-            throw ResponseReader.InvalidResponse(response, $"The service answered {status} to a sealed (EHBP) request with a malformed {EhbpProtocol.ResponseNonceHeader} header (not 64 hex characters); the body was discarded.");
+            throw ResponseReader.InvalidResponse(response,
+                $"The service answered {status} to a sealed (EHBP) request with a malformed {EhbpProtocol.ResponseNonceHeader} header (not 64 hex characters); the body was discarded.");
         }
 
         var cipher = EhbpProtocol.ResponseCipher(exported, enc, nonce);
@@ -216,7 +224,8 @@ internal sealed class EhbpHttpHandler : HttpMessageHandler
 
     private static async Task<bool> IsKeyConfigProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        if (!string.Equals(response.Content.Headers.ContentType?.MediaType, EhbpProtocol.ProblemMediaType, StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(response.Content.Headers.ContentType?.MediaType, EhbpProtocol.ProblemMediaType,
+            StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }
@@ -227,7 +236,8 @@ internal sealed class EhbpHttpHandler : HttpMessageHandler
             var buffer = new byte[MaxProblemBytes];
             var filled = 0;
             int read;
-            while (filled < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false)) > 0)
+            while (filled < buffer.Length
+                && (read = await stream.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false)) > 0)
             {
                 filled += read;
             }
@@ -277,7 +287,9 @@ internal sealed class EhbpHttpHandler : HttpMessageHandler
             using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(generation.Endpoint, EhbpProtocol.KeyConfigPath));
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(EhbpProtocol.KeyConfigMediaType));
             using var response = await _inner.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            if (response.IsSuccessStatusCode && string.Equals(response.Content.Headers.ContentType?.MediaType, EhbpProtocol.KeyConfigMediaType, StringComparison.OrdinalIgnoreCase)
+            if (response.IsSuccessStatusCode
+                && string.Equals(response.Content.Headers.ContentType?.MediaType, EhbpProtocol.KeyConfigMediaType,
+                StringComparison.OrdinalIgnoreCase)
                 && response.Content.Headers.ContentLength is null or <= 1024)
             {
                 var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
@@ -338,7 +350,8 @@ internal sealed class EhbpHttpHandler : HttpMessageHandler
 
         return key.Length == Hpke.KeyLength
             ? key.ToArray()
-            : throw new AttestationException($"The attested HPKE key of {attested.Authority} is {key.Length} bytes, not 32.", AttestationStage.Binding) { Code = KeyBindingMismatchCode };
+            : throw new AttestationException($"The attested HPKE key of {attested.Authority} is {key.Length} bytes, not 32.",
+                AttestationStage.Binding) { Code = KeyBindingMismatchCode };
     }
 
     private sealed class Generation(AttestedEndpoint attested, byte[]? key, Uri endpoint)

@@ -48,7 +48,8 @@ internal static class EhbpProtocol
     {
         if (config.Length < KeyConfigLength
             || BinaryPrimitives.ReadUInt16BigEndian(config[1..]) != Hpke.KemId
-            || BinaryPrimitives.ReadUInt16BigEndian(config[35..]) is var suites && (suites < 4 || suites % 4 != 0 || config.Length < 37 + suites)
+            || BinaryPrimitives.ReadUInt16BigEndian(config[35..]) is var suites
+                && (suites < 4 || suites % 4 != 0 || config.Length < 37 + suites)
             || BinaryPrimitives.ReadUInt16BigEndian(config[37..]) != Hpke.KdfId
             || BinaryPrimitives.ReadUInt16BigEndian(config[39..]) != Hpke.AeadId)
         {
@@ -66,7 +67,8 @@ internal static class EhbpProtocol
     }
 
     /// <summary>The response AEAD key and nonce base (known-answer tests see them).</summary>
-    public static (byte[] Key, byte[] NonceBase) DeriveResponseKeys(ReadOnlySpan<byte> exportedSecret, ReadOnlySpan<byte> enc, ReadOnlySpan<byte> responseNonce)
+    public static (byte[] Key, byte[] NonceBase) DeriveResponseKeys(ReadOnlySpan<byte> exportedSecret, ReadOnlySpan<byte> enc,
+        ReadOnlySpan<byte> responseNonce)
     {
         Span<byte> salt = stackalloc byte[enc.Length + responseNonce.Length];
         enc.CopyTo(salt);

@@ -10,7 +10,8 @@ namespace AudioSdk.Security.Ehbp;
 /// </summary>
 internal sealed class EhbpRequestContent(HttpContent inner, HpkeContext context) : SealedBodyContent(inner)
 {
-    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => SerializeToStreamAsync(stream, context, CancellationToken.None);
+    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
+        SerializeToStreamAsync(stream, context, CancellationToken.None);
 
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? transport, CancellationToken cancellationToken)
     {

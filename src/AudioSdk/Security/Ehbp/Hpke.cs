@@ -50,7 +50,8 @@ internal static class Hpke
         SetupSender(recipientPublicKey, info, RandomNumberGenerator.GetBytes(KeyLength), out enc);
 
     /// <summary>SetupBaseS with a given ephemeral private key (known-answer tests).</summary>
-    public static HpkeContext SetupSender(ReadOnlySpan<byte> recipientPublicKey, ReadOnlySpan<byte> info, byte[] ephemeralPrivateKey, out byte[] enc)
+    public static HpkeContext SetupSender(ReadOnlySpan<byte> recipientPublicKey, ReadOnlySpan<byte> info, byte[] ephemeralPrivateKey,
+        out byte[] enc)
     {
         if (recipientPublicKey.Length != KeyLength)
         {

@@ -3,11 +3,13 @@ using System.Security.Cryptography;
 
 namespace AudioSdk.Security.Tinfoil;
 
-/// <summary>AMD's certificate revocation list for a product: signed by the ARK, current at the given time, not listing the ASK or VCEK.</summary>
+/// <summary>AMD's certificate revocation list for a product: signed by the ARK, current at the given time, not listing the ASK or
+/// VCEK.</summary>
 internal static class AmdCrl
 {
     /// <returns>The CRL's nextUpdate, when it has one.</returns>
-    /// <exception cref="AttestationException">The CRL does not verify, is not current, or revokes a certificate of the chain (stage CertificateChain).</exception>
+    /// <exception cref="AttestationException">The CRL does not verify, is not current, or revokes a certificate of the chain (stage
+    /// CertificateChain).</exception>
     public static DateTimeOffset? Check(byte[] crlDer, AmdChain chain, DerCertificate vcek, DateTimeOffset now)
     {
         try
@@ -37,7 +39,9 @@ internal static class AmdCrl
 
             t.ReadEncodedValue();
             var thisUpdate = DerCertificate.ReadTime(t);
-            DateTimeOffset? nextUpdate = t.HasData && (t.PeekTag().HasSameClassAndValue(Asn1Tag.UtcTime) || t.PeekTag().HasSameClassAndValue(Asn1Tag.GeneralizedTime)) ? DerCertificate.ReadTime(t) : null;
+            DateTimeOffset? nextUpdate = t.HasData
+                && (t.PeekTag().HasSameClassAndValue(Asn1Tag.UtcTime)
+                || t.PeekTag().HasSameClassAndValue(Asn1Tag.GeneralizedTime)) ? DerCertificate.ReadTime(t) : null;
             if (now < thisUpdate || (nextUpdate is { } next && now > next))
             {
                 throw Invalid($"the CRL is current from {thisUpdate:O} to {nextUpdate:O}, not at {now:O}");
@@ -51,7 +55,8 @@ internal static class AmdCrl
                     var serial = revoked.ReadSequence().ReadIntegerBytes();
                     if (serial.Span.SequenceEqual(chain.Ask.SerialNumber) || serial.Span.SequenceEqual(vcek.SerialNumber))
                     {
-                        throw Reject.With(AttestationStage.CertificateChain, "CERTIFICATE_REVOKED", "AMD revoked a certificate of the chain");
+                        throw Reject.With(AttestationStage.CertificateChain, "CERTIFICATE_REVOKED",
+                            "AMD revoked a certificate of the chain");
                     }
                 }
             }
@@ -68,5 +73,6 @@ internal static class AmdCrl
         }
     }
 
-    private static AttestationException Invalid(string why, Exception? inner = null) => Reject.With(AttestationStage.CertificateChain, "CRL_INVALID", why, inner);
+    private static AttestationException Invalid(string why, Exception? inner = null) =>
+        Reject.With(AttestationStage.CertificateChain, "CRL_INVALID", why, inner);
 }

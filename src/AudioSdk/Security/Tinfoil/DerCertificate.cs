@@ -107,7 +107,8 @@ internal sealed class DerCertificate
 
     public bool IsValidAt(DateTimeOffset time) => time >= NotBefore && time <= NotAfter;
 
-    /// <summary>Verifies a signature of <paramref name="data"/> by the key in <paramref name="spki"/> under an X.509 signature algorithm.</summary>
+    /// <summary>Verifies a signature of <paramref name="data"/> by the key in <paramref name="spki"/> under an X.509 signature
+    /// algorithm.</summary>
     public static bool VerifySignature(ReadOnlySpan<byte> spki, ReadOnlySpan<byte> data, string algorithm, byte[] signature)
     {
         try
@@ -141,7 +142,8 @@ internal sealed class DerCertificate
     }
 
     /// <summary>Verifies an ECDSA signature (DER) by an SPKI key with the given hash.</summary>
-    public static bool VerifyEcdsa(ReadOnlySpan<byte> spki, ReadOnlySpan<byte> data, ReadOnlySpan<byte> derSignature, HashAlgorithmName hash)
+    public static bool VerifyEcdsa(ReadOnlySpan<byte> spki, ReadOnlySpan<byte> data, ReadOnlySpan<byte> derSignature,
+        HashAlgorithmName hash)
     {
         try
         {

@@ -9,12 +9,14 @@ internal sealed record HardwareMeasurement(string Id, string Mrtd, string Rtmr0)
     {
         if (enclave.Type != Measurement.TdxGuestV2)
         {
-            throw Reject.With(AttestationStage.Measurement, "ENCLAVE_MEASUREMENT_TYPE_INVALID", "hardware platforms are matched against a TDX measurement only");
+            throw Reject.With(AttestationStage.Measurement, "ENCLAVE_MEASUREMENT_TYPE_INVALID",
+                "hardware platforms are matched against a TDX measurement only");
         }
 
         if (enclave.Registers.Count != 5)
         {
-            throw Reject.With(AttestationStage.Measurement, "ENCLAVE_REGISTER_COUNT_INVALID", $"a TDX measurement has 5 registers, not {enclave.Registers.Count}");
+            throw Reject.With(AttestationStage.Measurement, "ENCLAVE_REGISTER_COUNT_INVALID",
+                $"a TDX measurement has 5 registers, not {enclave.Registers.Count}");
         }
 
         foreach (var platform in platforms)
@@ -26,6 +28,7 @@ internal sealed record HardwareMeasurement(string Id, string Mrtd, string Rtmr0)
             }
         }
 
-        throw Reject.With(AttestationStage.Measurement, "HARDWARE_NO_MATCH", "no published hardware platform has the enclave's MRTD and RTMR0");
+        throw Reject.With(AttestationStage.Measurement, "HARDWARE_NO_MATCH",
+            "no published hardware platform has the enclave's MRTD and RTMR0");
     }
 }

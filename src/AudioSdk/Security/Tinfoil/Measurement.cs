@@ -68,7 +68,8 @@ internal sealed record Measurement
         }
         else
         {
-            throw Reject.With(AttestationStage.Measurement, "MEASUREMENT_TYPE_COMBINATION_UNSUPPORTED", $"a {ShortType(Type)} measurement cannot be compared with a {ShortType(other.Type)} one");
+            throw Reject.With(AttestationStage.Measurement, "MEASUREMENT_TYPE_COMBINATION_UNSUPPORTED",
+                $"a {ShortType(Type)} measurement cannot be compared with a {ShortType(other.Type)} one");
         }
     }
 
@@ -78,7 +79,8 @@ internal sealed record Measurement
     {
         if (release.Registers.Count != 3 || tdx.Registers.Count != 5)
         {
-            throw Reject.With(AttestationStage.Measurement, "MEASUREMENT_REGISTER_COUNT_INVALID", "a multi-platform measurement has 3 registers and a TDX one 5");
+            throw Reject.With(AttestationStage.Measurement, "MEASUREMENT_REGISTER_COUNT_INVALID",
+                "a multi-platform measurement has 3 registers and a TDX one 5");
         }
 
         if (tdx.Registers[4] != ZeroRegister)
@@ -96,7 +98,8 @@ internal sealed record Measurement
     {
         if (release.Registers.Count != 3 || sev.Registers.Count != 1)
         {
-            throw Reject.With(AttestationStage.Measurement, "MEASUREMENT_REGISTER_COUNT_INVALID", "a multi-platform measurement has 3 registers and a SEV-SNP one 1");
+            throw Reject.With(AttestationStage.Measurement, "MEASUREMENT_REGISTER_COUNT_INVALID",
+                "a multi-platform measurement has 3 registers and a SEV-SNP one 1");
         }
 
         if (release.Registers[0] != sev.Registers[0])

@@ -22,7 +22,8 @@ internal static class PlatformEndorsements
 
     private static readonly (string Name, int Bit)[] PlatformBits =
     [
-        ("smt_enabled", 0), ("tsme_enabled", 1), ("ecc_enabled", 2), ("rapl_disabled", 3), ("ciphertext_hiding_dram", 4), ("alias_check_complete", 5),
+        ("smt_enabled", 0), ("tsme_enabled", 1), ("ecc_enabled", 2), ("rapl_disabled", 3), ("ciphertext_hiding_dram",
+            4), ("alias_check_complete", 5),
     ];
 
     /// <summary>Finds the machine for a CHIP_ID and builds its SEV-SNP policy.</summary>
@@ -44,7 +45,9 @@ internal static class PlatformEndorsements
             var guest = StrictJson.Object(sev.GetProperty("guest_policy"), "guest_policy", ["debug", "smt", "migrate_ma", "single_socket"]);
             var platformNames = PlatformBits.Select(b => b.Name).ToArray();
             var platform = sev.GetProperty("platform_info");
-            if (platform.ValueKind != JsonValueKind.Object || platform.EnumerateObject().Any(p => Array.IndexOf(platformNames, p.Name) < 0 || p.Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False)))
+            if (platform.ValueKind != JsonValueKind.Object
+                || platform.EnumerateObject().Any(p => Array.IndexOf(platformNames, p.Name) < 0
+                || p.Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False)))
             {
                 throw Fail("platform_info has unknown or non-boolean members");
             }
@@ -55,7 +58,8 @@ internal static class PlatformEndorsements
             }
 
             Version(sev, "minimum_abi_version");
-            if (sev.GetProperty("minimum_launch_mitigation_vector").GetUInt64() != 0 || sev.GetProperty("minimum_current_mitigation_vector").GetUInt64() != 0)
+            if (sev.GetProperty("minimum_launch_mitigation_vector").GetUInt64() != 0
+                || sev.GetProperty("minimum_current_mitigation_vector").GetUInt64() != 0)
             {
                 throw Fail("the policy requires mitigation vectors, which this verifier does not check");
             }
@@ -77,10 +81,14 @@ internal static class PlatformEndorsements
                 RequireSingleSocket = guest.GetProperty("single_socket").GetBoolean(),
                 PermitProvisionalFirmware = sev.GetProperty("permit_provisional_firmware").GetBoolean(),
                 Vmpl = vmpl,
-                ExpectedHostData = Hex.TryDecodeCanonical(sev.GetProperty("host_data").GetString(), 32) ?? throw Fail("host_data is not 32 bytes of hex"),
-                ExpectedImageId = Hex.TryDecodeCanonical(sev.GetProperty("image_id").GetString(), 16) ?? throw Fail("image_id is not 16 bytes of hex"),
-                ExpectedFamilyId = Hex.TryDecodeCanonical(sev.GetProperty("family_id").GetString(), 16) ?? throw Fail("family_id is not 16 bytes of hex"),
-                PlatformInfo = PlatformBits.Where(b => platform.TryGetProperty(b.Name, out _)).Select(b => (b.Bit, platform.GetProperty(b.Name).GetBoolean(), b.Name)).ToArray(),
+                ExpectedHostData = Hex.TryDecodeCanonical(sev.GetProperty("host_data").GetString(), 32)
+                    ?? throw Fail("host_data is not 32 bytes of hex"),
+                ExpectedImageId = Hex.TryDecodeCanonical(sev.GetProperty("image_id").GetString(), 16)
+                    ?? throw Fail("image_id is not 16 bytes of hex"),
+                ExpectedFamilyId = Hex.TryDecodeCanonical(sev.GetProperty("family_id").GetString(), 16)
+                    ?? throw Fail("family_id is not 16 bytes of hex"),
+                PlatformInfo = PlatformBits.Where(b => platform.TryGetProperty(b.Name, out _)).Select(b =>
+                    (b.Bit, platform.GetProperty(b.Name).GetBoolean(), b.Name)).ToArray(),
             };
             return (machine, policy);
         }
@@ -127,5 +135,6 @@ internal static class PlatformEndorsements
             tcb.GetProperty("ucode_spl").GetByte());
     }
 
-    private static AttestationException Fail(string why, Exception? inner = null) => Reject.With(AttestationStage.Policy, "PLATFORM_POLICY_REJECTED", why, inner);
+    private static AttestationException Fail(string why, Exception? inner = null) =>
+        Reject.With(AttestationStage.Policy, "PLATFORM_POLICY_REJECTED", why, inner);
 }

@@ -40,7 +40,8 @@ internal static class ReportDataBinding
 
         if (!CryptographicOperations.FixedTimeEquals(reportData[32..], offeredKey))
         {
-            throw Reject.With(AttestationStage.Binding, "EHBP_KEY_BINDING_MISMATCH", "the offered HPKE key is not the one the report binds");
+            throw Reject.With(AttestationStage.Binding, "EHBP_KEY_BINDING_MISMATCH",
+                "the offered HPKE key is not the one the report binds");
         }
     }
 

@@ -10,7 +10,8 @@ internal readonly record struct SevSnpTcb(byte Fmc, byte Bootloader, byte Tee, b
         : new(0, (byte)raw, (byte)(raw >> 8), (byte)(raw >> 48), (byte)(raw >> 56));
 
     public bool AtLeast(SevSnpTcb minimum) =>
-        Fmc >= minimum.Fmc && Bootloader >= minimum.Bootloader && Tee >= minimum.Tee && Snp >= minimum.Snp && Microcode >= minimum.Microcode;
+        Fmc >= minimum.Fmc && Bootloader >= minimum.Bootloader && Tee >= minimum.Tee && Snp >= minimum.Snp
+            && Microcode >= minimum.Microcode;
 
     public override string ToString() => $"fmc {Fmc}, bl {Bootloader}, tee {Tee}, snp {Snp}, ucode {Microcode}";
 }
@@ -113,18 +114,21 @@ internal sealed class SevSnpReport
         var report = new SevSnpReport(bytes.ToArray());
         if (report.Version is < 3 or > 5)
         {
-            throw Reject.With(AttestationStage.Report, "WRONG_REPORT_VERSION", $"report version {report.Version} is not supported (3 to 5 are)");
+            throw Reject.With(AttestationStage.Report, "WRONG_REPORT_VERSION",
+                $"report version {report.Version} is not supported (3 to 5 are)");
         }
 
         if (report.SignatureAlgorithm != 1)
         {
-            throw Reject.With(AttestationStage.Report, "REPORT_FORMAT_UNSUPPORTED", $"signature algorithm {report.SignatureAlgorithm} is not ECDSA P-384 with SHA-384");
+            throw Reject.With(AttestationStage.Report, "REPORT_FORMAT_UNSUPPORTED",
+                $"signature algorithm {report.SignatureAlgorithm} is not ECDSA P-384 with SHA-384");
         }
 
         return report;
     }
 
-    /// <summary>The signature as R||S, 48 bytes each, big-endian; null when the high bytes or the reserved rest of the field are not zero.</summary>
+    /// <summary>The signature as R||S, 48 bytes each, big-endian; null when the high bytes or the reserved rest of the field are not
+    /// zero.</summary>
     public byte[]? SignatureP1363()
     {
         var result = new byte[96];

@@ -33,7 +33,8 @@ internal sealed class SevSnpVerifier
     }
 
     /// <summary>Checks that the report is authentic (signature, chain, VCEK extensions), without the policy.</summary>
-    public SevSnpReport Authenticate(ReadOnlySpan<byte> reportBytes, byte[] vcekDer, DateTimeOffset now, out DerCertificate vcek, out AmdChain chain)
+    public SevSnpReport Authenticate(ReadOnlySpan<byte> reportBytes, byte[] vcekDer, DateTimeOffset now, out DerCertificate vcek,
+        out AmdChain chain)
     {
         var report = SevSnpReport.Parse(reportBytes);
         vcek = VerifyChain(vcekDer, now, out chain);
@@ -77,17 +78,20 @@ internal sealed class SevSnpVerifier
 
         if (!found.Ask.IsSignedBy(found.Ark) || !found.Ark.IsSignedBy(found.Ark))
         {
-            throw Reject.With(AttestationStage.CertificateChain, "VCEK_CHAIN_INVALID", $"the {found.Product} ASK does not chain to the AMD root key");
+            throw Reject.With(AttestationStage.CertificateChain, "VCEK_CHAIN_INVALID",
+                $"the {found.Product} ASK does not chain to the AMD root key");
         }
 
         if (!found.Ask.IsValidAt(now) || !found.Ark.IsValidAt(now))
         {
-            throw Reject.With(AttestationStage.CertificateChain, "VCEK_CHAIN_INVALID", $"the {found.Product} ASK or ARK is not valid at {now:O}");
+            throw Reject.With(AttestationStage.CertificateChain, "VCEK_CHAIN_INVALID",
+                $"the {found.Product} ASK or ARK is not valid at {now:O}");
         }
 
         if (!vcek.IsValidAt(now))
         {
-            throw Reject.With(AttestationStage.CertificateChain, "VCEK_EXPIRED", $"the VCEK is valid from {vcek.NotBefore:O} to {vcek.NotAfter:O}, not at {now:O}");
+            throw Reject.With(AttestationStage.CertificateChain, "VCEK_EXPIRED",
+                $"the VCEK is valid from {vcek.NotBefore:O} to {vcek.NotAfter:O}, not at {now:O}");
         }
 
         chain = found;
@@ -105,7 +109,8 @@ internal sealed class SevSnpVerifier
                 return false;
             }
 
-            return key.VerifyData(report.SignedBytes, signature, HashAlgorithmName.SHA384, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+            return key.VerifyData(report.SignedBytes, signature, HashAlgorithmName.SHA384,
+                DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         }
         catch (CryptographicException)
         {
@@ -126,7 +131,8 @@ internal sealed class SevSnpVerifier
             : hwId.Length == 8 && report.IsTurin && hwId.Span.SequenceEqual(chip[..8]) && !chip[8..].ContainsAnyExcept((byte)0);
         if (!matches)
         {
-            throw Reject.With(AttestationStage.CertificateChain, "VCEK_HWID_MISMATCH", "the VCEK was issued for another chip than the report's CHIP_ID");
+            throw Reject.With(AttestationStage.CertificateChain, "VCEK_HWID_MISMATCH",
+                "the VCEK was issued for another chip than the report's CHIP_ID");
         }
 
         var reported = report.ReportedTcb;
@@ -138,7 +144,8 @@ internal sealed class SevSnpVerifier
             ReadSpl(vcek, OidUcodeSpl));
         if (certified != reported)
         {
-            throw Reject.With(AttestationStage.CertificateChain, "VCEK_TCB_MISMATCH", $"the VCEK certifies TCB ({certified}) but the report claims ({reported})");
+            throw Reject.With(AttestationStage.CertificateChain, "VCEK_TCB_MISMATCH",
+                $"the VCEK certifies TCB ({certified}) but the report claims ({reported})");
         }
     }
 
@@ -154,7 +161,8 @@ internal sealed class SevSnpVerifier
             var reader = new AsnReader(value, AsnEncodingRules.DER);
             if (!reader.TryReadInt32(out var spl) || spl is < 0 or > 255)
             {
-                throw Reject.With(AttestationStage.CertificateChain, "VCEK_TCB_MISMATCH", $"the VCEK's TCB extension {oid} is out of range");
+                throw Reject.With(AttestationStage.CertificateChain, "VCEK_TCB_MISMATCH",
+                    $"the VCEK's TCB extension {oid} is out of range");
             }
 
             return (byte)spl;
@@ -170,12 +178,14 @@ internal sealed class SevSnpVerifier
     {
         if (report.PolicyDebug)
         {
-            throw Reject.With(AttestationStage.Policy, "GUEST_POLICY_DEBUG_SET", "the guest allows debugging, so the host can read its memory");
+            throw Reject.With(AttestationStage.Policy, "GUEST_POLICY_DEBUG_SET",
+                "the guest allows debugging, so the host can read its memory");
         }
 
         if (!report.PolicyReservedMbo || (report.Policy >> 26) != 0)
         {
-            throw Reject.With(AttestationStage.Policy, "GUEST_POLICY_RESERVED_BIT_SET", $"guest policy 0x{report.Policy:x16} has reserved bits set wrongly");
+            throw Reject.With(AttestationStage.Policy, "GUEST_POLICY_RESERVED_BIT_SET",
+                $"guest policy 0x{report.Policy:x16} has reserved bits set wrongly");
         }
 
         if (report.PolicyMigrateMa)
@@ -185,29 +195,34 @@ internal sealed class SevSnpVerifier
 
         if (policy.ExpectedMeasurement is { } measurement && !CryptographicOperations.FixedTimeEquals(measurement, report.Measurement))
         {
-            throw Reject.With(AttestationStage.Measurement, "MEASUREMENT_MISMATCH", $"the report's measurement {Hex.Lower(report.Measurement)} is not the expected {Hex.Lower(measurement)}");
+            throw Reject.With(AttestationStage.Measurement, "MEASUREMENT_MISMATCH",
+                $"the report's measurement {Hex.Lower(report.Measurement)} is not the expected {Hex.Lower(measurement)}");
         }
 
         Pin(policy.ExpectedHostData, report.HostData, AttestationStage.Policy, "HOST_DATA_MISMATCH", "HOST_DATA");
         Pin(policy.ExpectedReportData, report.ReportData, AttestationStage.Binding, "REPORT_DATA_MISMATCH", "REPORT_DATA");
         Pin(policy.ExpectedIdKeyDigest, report.IdKeyDigest, AttestationStage.Policy, "ID_KEY_DIGEST_MISMATCH", "ID_KEY_DIGEST");
-        Pin(policy.ExpectedAuthorKeyDigest, report.AuthorKeyDigest, AttestationStage.Policy, "AUTHOR_KEY_DIGEST_MISMATCH", "AUTHOR_KEY_DIGEST");
+        Pin(policy.ExpectedAuthorKeyDigest, report.AuthorKeyDigest, AttestationStage.Policy, "AUTHOR_KEY_DIGEST_MISMATCH",
+            "AUTHOR_KEY_DIGEST");
         Pin(policy.ExpectedImageId, report.ImageId, AttestationStage.Policy, "IMAGE_ID_MISMATCH", "IMAGE_ID");
         Pin(policy.ExpectedFamilyId, report.FamilyId, AttestationStage.Policy, "FAMILY_ID_MISMATCH", "FAMILY_ID");
 
         if (policy.MinimumTcb is { } minimum && !report.CurrentTcb.AtLeast(minimum))
         {
-            throw Reject.With(AttestationStage.Policy, "TCB_OUT_OF_DATE", $"the platform's TCB ({report.CurrentTcb}) is below the minimum ({minimum})");
+            throw Reject.With(AttestationStage.Policy, "TCB_OUT_OF_DATE",
+                $"the platform's TCB ({report.CurrentTcb}) is below the minimum ({minimum})");
         }
 
         if (policy.MinimumTcb is { } reportedMinimum && !report.ReportedTcb.AtLeast(reportedMinimum))
         {
-            throw Reject.With(AttestationStage.Policy, "TCB_OUT_OF_DATE", $"the reported TCB ({report.ReportedTcb}) is below the minimum ({reportedMinimum})");
+            throw Reject.With(AttestationStage.Policy, "TCB_OUT_OF_DATE",
+                $"the reported TCB ({report.ReportedTcb}) is below the minimum ({reportedMinimum})");
         }
 
         if (policy.MinimumLaunchTcb is { } launch && !report.LaunchTcb.AtLeast(launch))
         {
-            throw Reject.With(AttestationStage.Policy, "TCB_OUT_OF_DATE", $"the launch TCB ({report.LaunchTcb}) is below the minimum ({launch})");
+            throw Reject.With(AttestationStage.Policy, "TCB_OUT_OF_DATE",
+                $"the launch TCB ({report.LaunchTcb}) is below the minimum ({launch})");
         }
 
         if (policy.MinimumBuild is { } build && report.CurrentBuild < build)
@@ -218,7 +233,8 @@ internal sealed class SevSnpVerifier
         if (policy.MinimumFirmwareVersion is { } version &&
             (report.CurrentMajor < version.Major || (report.CurrentMajor == version.Major && report.CurrentMinor < version.Minor)))
         {
-            throw Reject.With(AttestationStage.Policy, "TCB_OUT_OF_DATE", $"firmware {report.CurrentMajor}.{report.CurrentMinor} is below {version.Major}.{version.Minor}");
+            throw Reject.With(AttestationStage.Policy, "TCB_OUT_OF_DATE",
+                $"firmware {report.CurrentMajor}.{report.CurrentMinor} is below {version.Major}.{version.Minor}");
         }
 
         if (policy.MinimumGuestSvn is { } svn && report.GuestSvn < svn)
@@ -238,10 +254,12 @@ internal sealed class SevSnpVerifier
 
         if (policy.RequireSingleSocket is { } single && single && !report.PolicySingleSocket)
         {
-            throw Reject.With(AttestationStage.Policy, "GUEST_POLICY_SINGLE_SOCKET_MISMATCH", "the guest policy does not require a single socket");
+            throw Reject.With(AttestationStage.Policy, "GUEST_POLICY_SINGLE_SOCKET_MISMATCH",
+                "the guest policy does not require a single socket");
         }
 
-        if (!policy.PermitProvisionalFirmware && (report.CommittedTcbRaw != report.CurrentTcbRaw || report.CommittedVersion != report.CurrentVersion))
+        if (!policy.PermitProvisionalFirmware
+            && (report.CommittedTcbRaw != report.CurrentTcbRaw || report.CommittedVersion != report.CurrentVersion))
         {
             throw Reject.With(AttestationStage.Policy, "PROVISIONAL_FIRMWARE", "the platform runs firmware that is not committed");
         }
@@ -250,7 +268,8 @@ internal sealed class SevSnpVerifier
         {
             if (((report.PlatformInfo >> bit) & 1) != (expected ? 1UL : 0UL))
             {
-                throw Reject.With(AttestationStage.Policy, "PLATFORM_INFO_MISMATCH", $"platform info {name} is {!expected}, the policy requires {expected}");
+                throw Reject.With(AttestationStage.Policy, "PLATFORM_INFO_MISMATCH",
+                    $"platform info {name} is {!expected}, the policy requires {expected}");
             }
         }
     }

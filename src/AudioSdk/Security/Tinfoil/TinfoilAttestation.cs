@@ -21,7 +21,8 @@ public sealed class TinfoilAttestation
     /// <summary>The enclave's X25519 HPKE public key (32 bytes).</summary>
     public ReadOnlyMemory<byte> HpkePublicKey { get; }
 
-    /// <summary>When the attestation stops holding: the earliest of the freshness witnesses' expiry, the AMD CRL's next update and the VCEK's expiry.</summary>
+    /// <summary>When the attestation stops holding: the earliest of the freshness witnesses' expiry, the AMD CRL's next update and the
+    /// VCEK's expiry.</summary>
     public DateTimeOffset ValidUntil { get; }
 
     /// <summary>The repository whose release runs in the enclave.</summary>

@@ -18,7 +18,8 @@ public sealed partial class TinfoilAttestor : IRouterNamingAttestor
     /// </summary>
     /// <param name="cancellationToken">Cancels the fetch.</param>
     /// <returns>The router's base address.</returns>
-    /// <exception cref="InvalidOperationException">The attestor is not in the bundle flow: a v3 document is the endpoint's own, so the endpoint must be given.</exception>
+    /// <exception cref="InvalidOperationException">The attestor is not in the bundle flow: a v3 document is the endpoint's own, so the
+    /// endpoint must be given.</exception>
     /// <exception cref="AttestationException">The bundle could not be fetched or does not verify.</exception>
     public async ValueTask<Uri> ResolveEndpointAsync(CancellationToken cancellationToken = default)
     {
@@ -44,12 +45,14 @@ public sealed partial class TinfoilAttestor : IRouterNamingAttestor
     /// verifier plus the AMD CRL and the validity of the VCEK and AMD keys at that time.
     /// </summary>
     /// <param name="bundle">The bundle's JSON, as served by <c>/attestation</c>.</param>
-    /// <param name="amdCrl">AMD's CRL (DER) for the report's product, current at <paramref name="time"/> (<c>https://kdsintf.amd.com/vcek/v1/{product}/crl</c>).</param>
+    /// <param name="amdCrl">AMD's CRL (DER) for the report's product, current at <paramref name="time"/>
+    /// (<c>https://kdsintf.amd.com/vcek/v1/{product}/crl</c>).</param>
     /// <param name="repository">The repository whose tag-signed release must run in the enclave.</param>
     /// <param name="time">The appraisal time.</param>
     /// <returns>What the bundle establishes.</returns>
     /// <exception cref="AttestationException">The bundle does not verify; the stage and code say why.</exception>
-    public static TinfoilBundleAttestation VerifyBundle(ReadOnlyMemory<byte> bundle, ReadOnlyMemory<byte> amdCrl, string repository, DateTimeOffset time)
+    public static TinfoilBundleAttestation VerifyBundle(ReadOnlyMemory<byte> bundle, ReadOnlyMemory<byte> amdCrl, string repository,
+        DateTimeOffset time)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(repository);
         if (amdCrl.IsEmpty)
@@ -58,7 +61,8 @@ public sealed partial class TinfoilAttestor : IRouterNamingAttestor
         }
 
         using var parsed = AttestationBundle.Parse(bundle);
-        return new TinfoilBundleAttestation(new TinfoilBundleVerifier(TinfoilTrust.Production).Verify(parsed, repository, time, amdCrl.ToArray()));
+        return new TinfoilBundleAttestation(new TinfoilBundleVerifier(TinfoilTrust.Production).Verify(parsed, repository, time,
+            amdCrl.ToArray()));
     }
 
     private static void BundleProblems(TinfoilAttestorOptions options, List<string> problems)
@@ -84,7 +88,8 @@ public sealed partial class TinfoilAttestor : IRouterNamingAttestor
     }
 
     /// <summary>The verified bundle, fetched again when forced or when the cached one has expired. Call under the gate.</summary>
-    private async Task<(TinfoilBundleVerification Result, DateTimeOffset Until)> VerifiedBundleAsync(bool forceRefresh, CancellationToken cancellationToken)
+    private async Task<(TinfoilBundleVerification Result, DateTimeOffset Until)> VerifiedBundleAsync(bool forceRefresh,
+        CancellationToken cancellationToken)
     {
         var now = _options.TimeProvider.GetUtcNow();
         if (!forceRefresh && _bundle is { } cached && cached.Until > now)
@@ -96,7 +101,8 @@ public sealed partial class TinfoilAttestor : IRouterNamingAttestor
         var bytes = await FetchAsync(source, "the attestation bundle", AttestationBundle.MaxBytes, cancellationToken).ConfigureAwait(false);
         using var bundle = AttestationBundle.Parse(bytes);
         var product = ProductOf(SevSnpReport.Parse(bundle.Report));
-        var crl = await CachedAsync(new Uri(_options.CollateralEndpoint, $"vcek/v1/{product}/crl"), "the AMD CRL", CrlCacheLifetime, cancellationToken).ConfigureAwait(false);
+        var crl = await CachedAsync(new Uri(_options.CollateralEndpoint, $"vcek/v1/{product}/crl"), "the AMD CRL", CrlCacheLifetime,
+            cancellationToken).ConfigureAwait(false);
         now = _options.TimeProvider.GetUtcNow();
         var verified = new TinfoilBundleVerifier(_trust).Verify(bundle, _repository, now, crl);
         var maxUntil = SafeTime.Add(now, _options.MaxAge);

@@ -35,7 +35,8 @@ public sealed partial class TinfoilAttestor : IEndpointAttestor, IDisposable
     private Tdx.TdxEnclaveVerifier? _tdx;
 
     /// <summary>Creates the attestor.</summary>
-    /// <param name="repository">The GitHub repository whose signed release must run in the enclave, such as <c>tinfoilsh/confidential-model-router</c>.</param>
+    /// <param name="repository">The GitHub repository whose signed release must run in the enclave, such as
+    /// <c>tinfoilsh/confidential-model-router</c>.</param>
     /// <param name="options">Fetching and caching; defaults when <see langword="null"/>.</param>
     /// <exception cref="ArgumentException">The repository is not <c>owner/name</c>, or an option is out of range.</exception>
     public TinfoilAttestor(string repository, TinfoilAttestorOptions? options = null)
@@ -117,7 +118,8 @@ public sealed partial class TinfoilAttestor : IEndpointAttestor, IDisposable
     /// <param name="time">The appraisal time (certificate validity, CRL, freshness).</param>
     /// <returns>What the document establishes.</returns>
     /// <exception cref="AttestationException">The document does not verify; the stage and code say why.</exception>
-    public static TinfoilAttestation VerifyDocument(ReadOnlyMemory<byte> document, ReadOnlySpan<byte> nonce, string repository, DateTimeOffset time)
+    public static TinfoilAttestation VerifyDocument(ReadOnlyMemory<byte> document, ReadOnlySpan<byte> nonce, string repository,
+        DateTimeOffset time)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(repository);
         if (nonce.Length != 32)
@@ -136,7 +138,8 @@ public sealed partial class TinfoilAttestor : IEndpointAttestor, IDisposable
     internal Task<Tdx.TdxEnclave> VerifyTdxQuoteAsync(byte[] quote, CancellationToken cancellationToken)
     {
         _tdx ??= new Tdx.TdxEnclaveVerifier(
-            new Tdx.TdxCollateralFetcher(_http, _options.IntelCollateralEndpoint, _options.IntelRootCrlEndpoint, _options.FetchTimeout, _options.TimeProvider),
+            new Tdx.TdxCollateralFetcher(_http, _options.IntelCollateralEndpoint, _options.IntelRootCrlEndpoint, _options.FetchTimeout,
+                _options.TimeProvider),
             _trust.IntelRoot,
             Tdx.TdxPolicy.Tinfoil);
         return _tdx.VerifyAsync(quote, _options.TimeProvider.GetUtcNow(), cancellationToken);
@@ -152,12 +155,15 @@ public sealed partial class TinfoilAttestor : IEndpointAttestor, IDisposable
     private async Task<AttestedEndpoint> AttestCoreAsync(Uri endpoint, CancellationToken cancellationToken)
     {
         var nonce = _nonces();
-        var source = _options.AttestationEndpoint ?? new UriBuilder(Uri.UriSchemeHttps, endpoint.Host, endpoint.Port, "/.well-known/tinfoil-attestation").Uri;
-        var bytes = await FetchAsync(new Uri(source, $"?nonce={Hex.Lower(nonce)}"), "the attestation document", MaxDocumentBytes, cancellationToken).ConfigureAwait(false);
+        var source = _options.AttestationEndpoint
+            ?? new UriBuilder(Uri.UriSchemeHttps, endpoint.Host, endpoint.Port, "/.well-known/tinfoil-attestation").Uri;
+        var bytes = await FetchAsync(new Uri(source, $"?nonce={Hex.Lower(nonce)}"), "the attestation document", MaxDocumentBytes,
+            cancellationToken).ConfigureAwait(false);
         using var document = AttestationDocument.Parse(bytes, nonce);
         byte[]? vcek = null;
         byte[]? crl = null;
-        if (!document.Collateral.Any(c => c.Format == TinfoilDocumentVerifier.VcekFormat) || !document.Collateral.Any(c => c.Format == TinfoilDocumentVerifier.CrlFormat))
+        if (!document.Collateral.Any(c => c.Format == TinfoilDocumentVerifier.VcekFormat)
+            || !document.Collateral.Any(c => c.Format == TinfoilDocumentVerifier.CrlFormat))
         {
             (vcek, crl) = await FetchCollateralAsync(document, cancellationToken).ConfigureAwait(false);
         }
@@ -180,10 +186,13 @@ public sealed partial class TinfoilAttestor : IEndpointAttestor, IDisposable
             : $"blSPL={tcb.Bootloader}&teeSPL={tcb.Tee}&snpSPL={tcb.Snp}&ucodeSPL={tcb.Microcode}";
         var vcek = document.Collateral.Any(c => c.Format == TinfoilDocumentVerifier.VcekFormat)
             ? null
-            : await CachedAsync(new Uri(_options.CollateralEndpoint, string.Create(CultureInfo.InvariantCulture, $"vcek/v1/{product}/{hwid}?{query}")), "the VCEK", TimeSpan.MaxValue, cancellationToken).ConfigureAwait(false);
+            : await CachedAsync(new Uri(_options.CollateralEndpoint,
+                string.Create(CultureInfo.InvariantCulture, $"vcek/v1/{product}/{hwid}?{query}")), "the VCEK", TimeSpan.MaxValue,
+                cancellationToken).ConfigureAwait(false);
         var crl = document.Collateral.Any(c => c.Format == TinfoilDocumentVerifier.CrlFormat)
             ? null
-            : await CachedAsync(new Uri(_options.CollateralEndpoint, $"vcek/v1/{product}/crl"), "the AMD CRL", CrlCacheLifetime, cancellationToken).ConfigureAwait(false);
+            : await CachedAsync(new Uri(_options.CollateralEndpoint, $"vcek/v1/{product}/crl"), "the AMD CRL", CrlCacheLifetime,
+                cancellationToken).ConfigureAwait(false);
         return (vcek, crl);
     }
 
@@ -214,7 +223,8 @@ public sealed partial class TinfoilAttestor : IEndpointAttestor, IDisposable
             using var response = await _http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             if (response.StatusCode != HttpStatusCode.OK)
             {
-                throw Reject.With(AttestationStage.Fetch, "FETCH_FAILED", $"{what} at {uri.GetLeftPart(UriPartial.Path)} answered {(int)response.StatusCode}");
+                throw Reject.With(AttestationStage.Fetch, "FETCH_FAILED",
+                    $"{what} at {uri.GetLeftPart(UriPartial.Path)} answered {(int)response.StatusCode}");
             }
 
             var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
@@ -238,11 +248,13 @@ public sealed partial class TinfoilAttestor : IEndpointAttestor, IDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw Reject.With(AttestationStage.Fetch, "FETCH_TIMEOUT", $"{what} at {uri.GetLeftPart(UriPartial.Path)} did not arrive within {_options.FetchTimeout}");
+            throw Reject.With(AttestationStage.Fetch, "FETCH_TIMEOUT",
+                $"{what} at {uri.GetLeftPart(UriPartial.Path)} did not arrive within {_options.FetchTimeout}");
         }
         catch (HttpRequestException ex)
         {
-            throw Reject.With(AttestationStage.Fetch, "FETCH_FAILED", $"{what} at {uri.GetLeftPart(UriPartial.Path)} could not be fetched: {ex.Message}", ex);
+            throw Reject.With(AttestationStage.Fetch, "FETCH_FAILED",
+                $"{what} at {uri.GetLeftPart(UriPartial.Path)} could not be fetched: {ex.Message}", ex);
         }
     }
 }

@@ -21,7 +21,8 @@ public sealed class TinfoilBundleAttestation
     /// <summary>The router host the bundle names, such as <c>inference.tinfoil.sh</c>; its certificate names it.</summary>
     public string Domain { get; }
 
-    /// <summary>The TLS key pin the enclave serves with (REPORT_DATA[0,32), the SHA-256 of its certificate's SubjectPublicKeyInfo).</summary>
+    /// <summary>The TLS key pin the enclave serves with (REPORT_DATA[0,32), the SHA-256 of its certificate's
+    /// SubjectPublicKeyInfo).</summary>
     public TlsPin TlsPin { get; }
 
     /// <summary>The enclave's X25519 HPKE public key (REPORT_DATA[32,64), 32 bytes), which EHBP seals bodies to.</summary>

@@ -34,11 +34,13 @@ internal sealed class TinfoilDocumentVerifier
 
     /// <summary>Verifies a parsed document for a code repository at a time.</summary>
     /// <param name="document">The document, envelope already checked against the client's nonce.</param>
-    /// <param name="repository">The repository whose release must run in the enclave, such as <c>tinfoilsh/confidential-model-router</c>.</param>
+    /// <param name="repository">The repository whose release must run in the enclave, such as
+    /// <c>tinfoilsh/confidential-model-router</c>.</param>
     /// <param name="now">The appraisal time.</param>
     /// <param name="vcek">The VCEK, when the document does not carry it.</param>
     /// <param name="crl">The AMD CRL, when the document does not carry it.</param>
-    public TinfoilVerification Verify(AttestationDocument document, string repository, DateTimeOffset now, byte[]? vcek = null, byte[]? crl = null)
+    public TinfoilVerification Verify(AttestationDocument document, string repository, DateTimeOffset now, byte[]? vcek = null,
+        byte[]? crl = null)
     {
         // Provenance: the code release and the platform endorsements, each with a fresh witness.
         var code = Reference(document, CodeFormat, "code");
@@ -49,11 +51,13 @@ internal sealed class TinfoilDocumentVerifier
         }
 
         var codeResult = VerifyArtifact(codeData, [Measurement.SnpTdxMultiPlatformV1]);
-        var codeMeasurement = codeResult.Measurement ?? throw Provenance("PREDICATE_MEASUREMENT_INVALID", "the code release carries no measurement");
+        var codeMeasurement = codeResult.Measurement
+            ?? throw Provenance("PREDICATE_MEASUREMENT_INVALID", "the code release carries no measurement");
         var platformData = ArtifactData(Reference(document, PlatformFormat, "platform"), "platform");
         if (platformData.Repo != PlatformRepository)
         {
-            throw Provenance("PLATFORM_REPOSITORY_MISMATCH", $"platform endorsements come from {platformData.Repo}, not {PlatformRepository}");
+            throw Provenance("PLATFORM_REPOSITORY_MISMATCH",
+                $"platform endorsements come from {platformData.Repo}, not {PlatformRepository}");
         }
 
         var platformResult = VerifyArtifact(platformData, [PlatformEndorsements.PredicateType]);
@@ -109,17 +113,20 @@ internal sealed class TinfoilDocumentVerifier
         }, _trust.Sigstore);
         if (result.WorkflowRef != "refs/tags/" + artifact.Tag)
         {
-            throw Provenance("WORKFLOW_REF_PREFIX_MISMATCH", $"{artifact.Repo} was signed from {result.WorkflowRef}, not tag {artifact.Tag}");
+            throw Provenance("WORKFLOW_REF_PREFIX_MISMATCH",
+                $"{artifact.Repo} was signed from {result.WorkflowRef}, not tag {artifact.Tag}");
         }
 
         return result;
     }
 
-    private DateTimeOffset VerifyFreshness(AttestationDocument document, string id, Artifact artifact, SigstoreResult authenticated, DateTimeOffset now)
+    private DateTimeOffset VerifyFreshness(AttestationDocument document, string id, Artifact artifact, SigstoreResult authenticated,
+        DateTimeOffset now)
     {
         var item = document.Collateral.FirstOrDefault(c => c.Id == id && c.Format == FreshnessFormat && c.Role == "reference-values")
             ?? throw Reject.With(AttestationStage.Freshness, "FRESHNESS_MISSING", $"the document has no '{id}' witness");
-        var bundle = item.Data.Get("sigstore_bundle") ?? throw Reject.With(AttestationStage.Freshness, "FRESHNESS_MISSING", $"'{id}' has no bundle");
+        var bundle = item.Data.Get("sigstore_bundle")
+            ?? throw Reject.With(AttestationStage.Freshness, "FRESHNESS_MISSING", $"'{id}' has no bundle");
         SigstoreResult witness;
         try
         {
@@ -138,7 +145,8 @@ internal sealed class TinfoilDocumentVerifier
 
         if (witness.BuildSignerUri != FreshnessSigner || witness.WorkflowRef != "refs/heads/main")
         {
-            throw Reject.With(AttestationStage.Freshness, "FRESHNESS_INVALID", $"the '{id}' witness was not signed by the freshness workflow");
+            throw Reject.With(AttestationStage.Freshness, "FRESHNESS_INVALID",
+                $"the '{id}' witness was not signed by the freshness workflow");
         }
 
         var endorses = witness.Predicate.Get("endorses");
@@ -146,14 +154,16 @@ internal sealed class TinfoilDocumentVerifier
         if (endorses?.GetString("repo") != artifact.Repo || endorses?.GetString("tag") != artifact.Tag ||
             subject?.GetString("name") != authenticated.SubjectName || subject?.GetString("digest") != "sha256:" + artifact.Digest)
         {
-            throw Reject.With(AttestationStage.Freshness, "FRESHNESS_INVALID", $"the '{id}' witness endorses another artifact than {artifact.Repo}@{artifact.Tag}");
+            throw Reject.With(AttestationStage.Freshness, "FRESHNESS_INVALID",
+                $"the '{id}' witness endorses another artifact than {artifact.Repo}@{artifact.Tag}");
         }
 
         var seen = witness.IntegratedTime;
         // The appraisal time may be any DateTimeOffset and the log time any second up to year 9999: sums saturate.
         if (seen > SafeTime.Add(now, FutureSkew) || SafeTime.Add(seen, FreshnessWindow) < now)
         {
-            throw Reject.With(AttestationStage.Freshness, "FRESHNESS_EXPIRED", $"the '{id}' witness was logged at {seen:O}; at {now:O} it is outside the {FreshnessWindow.TotalDays}-day window");
+            throw Reject.With(AttestationStage.Freshness, "FRESHNESS_EXPIRED",
+                $"the '{id}' witness was logged at {seen:O}; at {now:O} it is outside the {FreshnessWindow.TotalDays}-day window");
         }
 
         return SafeTime.Add(seen, FreshnessWindow);
@@ -192,7 +202,9 @@ internal sealed class TinfoilDocumentVerifier
         }
 
         return Base64Strict.TryDecodeCanonical(item.Data.GetString(member))
-            ?? throw Reject.With(AttestationStage.CertificateChain, "COLLATERAL_MALFORMED", $"collateral '{item.Id}' has no canonical base64 {member}");
+
+                ?? throw Reject.With(AttestationStage.CertificateChain, "COLLATERAL_MALFORMED",
+                $"collateral '{item.Id}' has no canonical base64 {member}");
     }
 
     /// <summary>A chain the document carries is not trusted, but it must be the chain that verified.</summary>
@@ -210,12 +222,15 @@ internal sealed class TinfoilDocumentVerifier
         }
         catch (Exception ex) when (ex is CryptographicException or FormatException)
         {
-            throw Reject.With(AttestationStage.CertificateChain, "VCEK_CHAIN_INVALID", "the carried AMD certificate chain does not parse", ex);
+            throw Reject.With(AttestationStage.CertificateChain, "VCEK_CHAIN_INVALID", "the carried AMD certificate chain does not parse",
+                ex);
         }
 
-        if (carried.Count != 2 || !carried[0].Raw.AsSpan().SequenceEqual(chain.Ask.Raw) || !carried[1].Raw.AsSpan().SequenceEqual(chain.Ark.Raw))
+        if (carried.Count != 2 || !carried[0].Raw.AsSpan().SequenceEqual(chain.Ask.Raw)
+            || !carried[1].Raw.AsSpan().SequenceEqual(chain.Ark.Raw))
         {
-            throw Reject.With(AttestationStage.CertificateChain, "VCEK_CHAIN_INVALID", $"the carried AMD certificate chain is not the trusted {chain.Product} chain");
+            throw Reject.With(AttestationStage.CertificateChain, "VCEK_CHAIN_INVALID",
+                $"the carried AMD certificate chain is not the trusted {chain.Product} chain");
         }
     }
 

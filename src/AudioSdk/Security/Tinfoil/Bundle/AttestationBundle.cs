@@ -18,7 +18,8 @@ internal sealed class AttestationBundle : IDisposable
 
     private readonly JsonDocument _json;
 
-    private AttestationBundle(JsonDocument json, string domain, string format, string body, byte[] report, byte[] vcek, string digest, JsonElement sigstore, DerCertificate certificate)
+    private AttestationBundle(JsonDocument json, string domain, string format, string body, byte[] report, byte[] vcek, string digest,
+        JsonElement sigstore, DerCertificate certificate)
     {
         _json = json;
         Domain = domain;
@@ -72,7 +73,8 @@ internal sealed class AttestationBundle : IDisposable
             }
 
             var domain = Text(root, "domain");
-            if (domain.Length is 0 or > 253 || Uri.CheckHostName(domain) != UriHostNameType.Dns || !string.Equals(domain, domain.ToLowerInvariant(), StringComparison.Ordinal)
+            if (domain.Length is 0 or > 253 || Uri.CheckHostName(domain) != UriHostNameType.Dns
+                || !string.Equals(domain, domain.ToLowerInvariant(), StringComparison.Ordinal)
                 || domain.EndsWith('.'))
             {
                 throw Malformed($"the domain '{domain}' is not a lower-case DNS host name");
@@ -165,7 +167,9 @@ internal sealed class AttestationBundle : IDisposable
     }
 
     private static string Text(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : throw Malformed($"{name} is not a string");
+        element.TryGetProperty(name, out var value)
+            && value.ValueKind == JsonValueKind.String ? value.GetString()! : throw Malformed($"{name} is not a string");
 
-    private static AttestationException Malformed(string why, Exception? inner = null) => Reject.With(AttestationStage.Envelope, Code, why, inner);
+    private static AttestationException Malformed(string why, Exception? inner = null) =>
+        Reject.With(AttestationStage.Envelope, Code, why, inner);
 }

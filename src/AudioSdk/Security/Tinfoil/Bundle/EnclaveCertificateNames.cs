@@ -59,7 +59,9 @@ internal static class EnclaveCertificateNames
         var dot = domain.IndexOf('.', StringComparison.Ordinal);
         var parent = dot > 0 && domain.AsSpan(dot + 1).Contains('.') ? domain[(dot + 1)..] : null;
         return names.Any(n => string.Equals(n, domain, StringComparison.Ordinal)
-            || (parent is not null && n.StartsWith("*.", StringComparison.Ordinal) && string.Equals(n[2..], parent, StringComparison.Ordinal)));
+
+                || (parent is not null && n.StartsWith("*.", StringComparison.Ordinal)
+                && string.Equals(n[2..], parent, StringComparison.Ordinal)));
     }
 
     /// <summary>Decodes the value encoded in the names labelled <paramref name="label"/> (<c>hpke</c> or <c>hatt</c>).</summary>
@@ -126,5 +128,6 @@ internal static class EnclaveCertificateNames
         return output;
     }
 
-    private static AttestationException Mismatch(string code, string why, Exception? inner = null) => Reject.With(AttestationStage.Binding, code, why, inner);
+    private static AttestationException Mismatch(string code, string why, Exception? inner = null) =>
+        Reject.With(AttestationStage.Binding, code, why, inner);
 }

@@ -17,7 +17,8 @@ internal static class StrictGzip
 
     private static readonly uint[] Table = BuildTable();
 
-    /// <summary>The decompressed bytes when the input is one well-formed member of exactly <paramref name="expectedLength"/> bytes; otherwise null.</summary>
+    /// <summary>The decompressed bytes when the input is one well-formed member of exactly <paramref name="expectedLength"/> bytes;
+    /// otherwise null.</summary>
     public static byte[]? TryDecompress(ReadOnlySpan<byte> member, int expectedLength)
     {
         if (member.Length < 18 || member[0] != 0x1F || member[1] != 0x8B || member[2] != 8 || (member[3] & 0xE0) != 0)

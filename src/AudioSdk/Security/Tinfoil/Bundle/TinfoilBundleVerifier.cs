@@ -37,7 +37,8 @@ internal sealed class TinfoilBundleVerifier
     /// <param name="bundle">The bundle.</param>
     /// <param name="repository">The repository whose tag-signed release must run in the enclave.</param>
     /// <param name="now">The appraisal time (AMD certificates, CRL).</param>
-    /// <param name="crl">The AMD CRL for the report's product; <see langword="null"/> only where revocation is deliberately not checked (the differential comparison with the official verifier, which has no CRL).</param>
+    /// <param name="crl">The AMD CRL for the report's product; <see langword="null"/> only where revocation is deliberately not checked
+    /// (the differential comparison with the official verifier, which has no CRL).</param>
     /// <exception cref="AttestationException">A check failed; the stage and code say which.</exception>
     public TinfoilBundleVerification Verify(AttestationBundle bundle, string repository, DateTimeOffset now, byte[]? crl)
     {
@@ -52,7 +53,8 @@ internal sealed class TinfoilBundleVerifier
         SevSnpVerifier.CheckPolicy(report, Policy);
         if ((report.Policy & (1UL << PolicyCxlAllow)) != 0 || (report.Policy & (1UL << PolicyMemAes256Xts)) != 0)
         {
-            throw Reject.With(AttestationStage.Policy, "GUEST_POLICY_MISMATCH", $"guest policy 0x{report.Policy:x16} allows CXL or requires AES-256-XTS, which the policy forbids");
+            throw Reject.With(AttestationStage.Policy, "GUEST_POLICY_MISMATCH",
+                $"guest policy 0x{report.Policy:x16} allows CXL or requires AES-256-XTS, which the policy forbids");
         }
 
         // 2. Code: the release's Sigstore bundle for this repository, tag-signed, naming the bundle's digest.
@@ -63,7 +65,8 @@ internal sealed class TinfoilBundleVerifier
             PredicateTypes = [Measurement.SnpTdxMultiPlatformV1],
             WorkflowRefPrefix = "refs/tags/",
         }, _trust.Sigstore);
-        var expected = code.Measurement ?? throw Reject.With(AttestationStage.Provenance, "PREDICATE_MEASUREMENT_INVALID", "the release carries no measurement");
+        var expected = code.Measurement
+            ?? throw Reject.With(AttestationStage.Provenance, "PREDICATE_MEASUREMENT_INVALID", "the release carries no measurement");
 
         // 3. Measurements.
         var enclave = report.ToMeasurement();
@@ -79,19 +82,23 @@ internal sealed class TinfoilBundleVerifier
         var pin = ReportDataBinding.TlsPinOf(report.ReportData);
         if (TlsPin.FromBytes(SHA256.HashData(bundle.EnclaveCertificate.SubjectPublicKeyInfo.Span)) != pin)
         {
-            throw Reject.With(AttestationStage.Binding, "TLS_KEY_BINDING_MISMATCH", "the enclave certificate's key is not the one REPORT_DATA[0,32) binds");
+            throw Reject.With(AttestationStage.Binding, "TLS_KEY_BINDING_MISMATCH",
+                "the enclave certificate's key is not the one REPORT_DATA[0,32) binds");
         }
 
         var hpke = ReportDataBinding.HpkeKeyOf(report.ReportData);
         if (!CryptographicOperations.FixedTimeEquals(EnclaveCertificateNames.Decode(names, "hpke", "HPKE_KEY_BINDING_MISMATCH"), hpke))
         {
-            throw Reject.With(AttestationStage.Binding, "HPKE_KEY_BINDING_MISMATCH", "the HPKE key the enclave certificate names is not the one REPORT_DATA[32,64) binds");
+            throw Reject.With(AttestationStage.Binding, "HPKE_KEY_BINDING_MISMATCH",
+                "the HPKE key the enclave certificate names is not the one REPORT_DATA[32,64) binds");
         }
 
         var documentHash = Encoding.ASCII.GetBytes(Hex.Lower(SHA256.HashData(Encoding.UTF8.GetBytes(bundle.Format + bundle.Body))));
-        if (!CryptographicOperations.FixedTimeEquals(EnclaveCertificateNames.Decode(names, "hatt", "ATTESTATION_HASH_MISMATCH"), documentHash))
+        if (!CryptographicOperations.FixedTimeEquals(EnclaveCertificateNames.Decode(names, "hatt", "ATTESTATION_HASH_MISMATCH"),
+            documentHash))
         {
-            throw Reject.With(AttestationStage.Binding, "ATTESTATION_HASH_MISMATCH", "the attestation hash the enclave certificate names is not the hash of this report body");
+            throw Reject.With(AttestationStage.Binding, "ATTESTATION_HASH_MISMATCH",
+                "the attestation hash the enclave certificate names is not the hash of this report body");
         }
 
         return new TinfoilBundleVerification
@@ -100,7 +107,8 @@ internal sealed class TinfoilBundleVerifier
             TlsPin = pin,
             HpkePublicKey = hpke,
             Repository = repository,
-            Tag = code.WorkflowRef is { } workflowRef && workflowRef.StartsWith("refs/tags/", StringComparison.Ordinal) ? workflowRef["refs/tags/".Length..] : string.Empty,
+            Tag = code.WorkflowRef is { } workflowRef
+                && workflowRef.StartsWith("refs/tags/", StringComparison.Ordinal) ? workflowRef["refs/tags/".Length..] : string.Empty,
             CodeDigest = bundle.Digest,
             Measurement = enclave.Registers[0],
             Processor = chain.Product,

@@ -4,7 +4,8 @@ using System.Security.Cryptography;
 
 namespace AudioSdk.Security.Tinfoil.Sigstore;
 
-/// <summary>Embedded SCTs of a Fulcio certificate (RFC 6962): parsed, de-duplicated by log and verified over the rebuilt precertificate.</summary>
+/// <summary>Embedded SCTs of a Fulcio certificate (RFC 6962): parsed, de-duplicated by log and verified over the rebuilt
+/// precertificate.</summary>
 internal static class CertificateTransparency
 {
     public const string OidSctList = "1.3.6.1.4.1.11129.2.4.2";
@@ -121,7 +122,8 @@ internal static class CertificateTransparency
         extensions.CopyTo(w[(47 + tbs.Length)..]);
         foreach (var log in logs)
         {
-            if (logId.SequenceEqual(log.LogId) && DerCertificate.VerifyEcdsa(log.SubjectPublicKeyInfo, signed, signature, HashAlgorithmName.SHA256))
+            if (logId.SequenceEqual(log.LogId)
+                && DerCertificate.VerifyEcdsa(log.SubjectPublicKeyInfo, signed, signature, HashAlgorithmName.SHA256))
             {
                 return true;
             }

@@ -2,7 +2,8 @@ using System.Text.Json;
 
 namespace AudioSdk.Security.Tinfoil.Sigstore;
 
-/// <summary>The in-toto statement a release signs: strict members, type allow-lists, first subject's digest, the predicate's measurement.</summary>
+/// <summary>The in-toto statement a release signs: strict members, type allow-lists, first subject's digest, the predicate's
+/// measurement.</summary>
 internal static class InTotoStatement
 {
     private static readonly HashSet<string> Members = new(StringComparer.Ordinal) { "_type", "subject", "predicateType", "predicate" };
@@ -32,10 +33,12 @@ internal static class InTotoStatement
                 throw Reject.With(AttestationStage.Provenance, "BUNDLE_MALFORMED", "the statement has unknown members");
             }
 
-            var type = statement.GetString("_type") ?? throw Reject.With(AttestationStage.Provenance, "BUNDLE_MALFORMED", "the statement has no _type");
+            var type = statement.GetString("_type")
+                ?? throw Reject.With(AttestationStage.Provenance, "BUNDLE_MALFORMED", "the statement has no _type");
             if (policy.StatementTypes is { } statementTypes && !statementTypes.Contains(type, StringComparer.Ordinal))
             {
-                throw Reject.With(AttestationStage.Provenance, "IN_TOTO_STATEMENT_TYPE_NOT_ALLOWED", $"statement type {type} is not allowed");
+                throw Reject.With(AttestationStage.Provenance, "IN_TOTO_STATEMENT_TYPE_NOT_ALLOWED",
+                    $"statement type {type} is not allowed");
             }
 
             var subjects = statement.GetArray("subject").ToList();
@@ -47,16 +50,20 @@ internal static class InTotoStatement
             var digest = subjects[0].Get("digest")?.GetString("sha256") ?? string.Empty;
             if (policy.SubjectDigest is { } expected && !string.Equals(digest, expected, StringComparison.OrdinalIgnoreCase))
             {
-                throw Reject.With(AttestationStage.Provenance, "SUBJECT_DIGEST_MISMATCH", $"the statement is about {digest}, not {expected}");
+                throw Reject.With(AttestationStage.Provenance, "SUBJECT_DIGEST_MISMATCH",
+                    $"the statement is about {digest}, not {expected}");
             }
 
-            var predicateType = statement.GetString("predicateType") ?? throw Reject.With(AttestationStage.Provenance, "BUNDLE_MALFORMED", "the statement has no predicateType");
+            var predicateType = statement.GetString("predicateType")
+                ?? throw Reject.With(AttestationStage.Provenance, "BUNDLE_MALFORMED", "the statement has no predicateType");
             if (policy.PredicateTypes is { } predicateTypes && !predicateTypes.Contains(predicateType, StringComparer.Ordinal))
             {
-                throw Reject.With(AttestationStage.Provenance, "PREDICATE_TYPE_NOT_ALLOWED", $"predicate type {predicateType} is not allowed");
+                throw Reject.With(AttestationStage.Provenance, "PREDICATE_TYPE_NOT_ALLOWED",
+                    $"predicate type {predicateType} is not allowed");
             }
 
-            var predicate = statement.Get("predicate") ?? throw Reject.With(AttestationStage.Provenance, "PREDICATE_MEASUREMENT_INVALID", "the statement has no predicate");
+            var predicate = statement.Get("predicate")
+                ?? throw Reject.With(AttestationStage.Provenance, "PREDICATE_MEASUREMENT_INVALID", "the statement has no predicate");
             return new SigstoreResult
             {
                 StatementType = type,
@@ -88,7 +95,8 @@ internal static class InTotoStatement
         var rtmr2 = tdx?.GetString("rtmr2");
         if (!IsRegister(snp) || !IsRegister(rtmr1) || !IsRegister(rtmr2))
         {
-            throw Reject.With(AttestationStage.Provenance, "PREDICATE_MEASUREMENT_INVALID", "the multi-platform predicate lacks snp_measurement, rtmr1 or rtmr2");
+            throw Reject.With(AttestationStage.Provenance, "PREDICATE_MEASUREMENT_INVALID",
+                "the multi-platform predicate lacks snp_measurement, rtmr1 or rtmr2");
         }
 
         return new Measurement(predicateType, [snp!, rtmr1!, rtmr2!]);

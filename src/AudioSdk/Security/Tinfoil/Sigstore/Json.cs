@@ -7,7 +7,8 @@ namespace AudioSdk.Security.Tinfoil.Sigstore;
 internal static class Json
 {
     public static JsonElement? Get(this JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value)
+            && value.ValueKind != JsonValueKind.Null ? value : null;
 
     public static string? GetString(this JsonElement element, string name) =>
         element.Get(name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
@@ -15,7 +16,8 @@ internal static class Json
     public static long? GetInt64(this JsonElement element, string name) => element.Get(name) switch
     {
         { ValueKind: JsonValueKind.Number } n when n.TryGetInt64(out var v) => v,
-        { ValueKind: JsonValueKind.String } s when long.TryParse(s.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var v) => v,
+        { ValueKind: JsonValueKind.String } s when long.TryParse(s.GetString(), NumberStyles.None, CultureInfo.InvariantCulture,
+            out var v) => v,
         _ => null,
     };
 
@@ -33,7 +35,8 @@ internal static class Json
         long? number = value switch
         {
             { ValueKind: JsonValueKind.Number } n when n.TryGetInt64(out var v) => v,
-            { ValueKind: JsonValueKind.String } s when long.TryParse(s.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var v) => v,
+            { ValueKind: JsonValueKind.String } s when long.TryParse(s.GetString(), NumberStyles.None, CultureInfo.InvariantCulture,
+                out var v) => v,
             _ => null,
         };
         return number is { } n2 && n2 >= min && n2 <= max
@@ -45,5 +48,6 @@ internal static class Json
         element.Get(name) is { ValueKind: JsonValueKind.Array } array ? array.EnumerateArray() : [];
 
     public static DateTimeOffset? GetTime(this JsonElement element, string name) =>
-        element.GetString(name) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null;
+        element.GetString(name) is { } text
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null;
 }

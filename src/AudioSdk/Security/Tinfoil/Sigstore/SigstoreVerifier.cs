@@ -64,7 +64,8 @@ internal static class SigstoreVerifier
             throw Malformed("the bundle carries an x509CertificateChain; a v0.3 bundle carries one leaf certificate");
         }
 
-        var leafDer = Base64Strict.TryDecode(material.Get("certificate")?.GetString("rawBytes")) ?? throw Malformed("the bundle has no certificate");
+        var leafDer = Base64Strict.TryDecode(material.Get("certificate")?.GetString("rawBytes"))
+            ?? throw Malformed("the bundle has no certificate");
         var envelope = bundle.Get("dsseEnvelope") ?? throw Malformed("the bundle has no dsseEnvelope");
         OnlyMembers(envelope, "dsseEnvelope", "payload", "payloadType", "signatures");
         var payload = Base64Strict.TryDecode(envelope.GetString("payload")) ?? throw Malformed("the DSSE envelope has no payload");
@@ -72,15 +73,18 @@ internal static class SigstoreVerifier
         var signatures = envelope.GetArray("signatures").ToList();
         if (signatures.Count != 1)
         {
-            throw Reject.With(AttestationStage.Provenance, "DSSE_SIGNATURE_INVALID", $"the DSSE envelope has {signatures.Count} signatures; exactly one is accepted");
+            throw Reject.With(AttestationStage.Provenance, "DSSE_SIGNATURE_INVALID",
+                $"the DSSE envelope has {signatures.Count} signatures; exactly one is accepted");
         }
 
-        var signature = Base64Strict.TryDecode(signatures[0].GetString("sig")) ?? throw Reject.With(AttestationStage.Provenance, "DSSE_SIGNATURE_INVALID", "the DSSE signature is not base64");
+        var signature = Base64Strict.TryDecode(signatures[0].GetString("sig"))
+            ?? throw Reject.With(AttestationStage.Provenance, "DSSE_SIGNATURE_INVALID", "the DSSE signature is not base64");
 
         var entries = material.GetArray("tlogEntries").ToList();
         if (entries.Count < policy.TlogEntriesMin || (policy.TlogEntriesMax is { } max && entries.Count > max))
         {
-            throw Reject.With(AttestationStage.Provenance, "TLOG_COUNT_OUT_OF_RANGE", $"the bundle has {entries.Count} transparency-log entries");
+            throw Reject.With(AttestationStage.Provenance, "TLOG_COUNT_OUT_OF_RANGE",
+                $"the bundle has {entries.Count} transparency-log entries");
         }
 
         // One log entry listed twice would count twice towards the entry and observer minimums: a bundle names each
@@ -99,13 +103,17 @@ internal static class SigstoreVerifier
 
         // integratedTime and the log indexes are outside every signature but the SET's, so they are range-checked before use.
         var logTimes = entries.Select(IntegratedTime).ToList();
-        var observed = entries.Where((e, i) => logTimes[i] is > 0 && e.Get("inclusionPromise")?.GetString("signedEntryTimestamp") is not null).Count();
+        var observed = entries.Where((e, i) => logTimes[i] is > 0
+            && e.Get("inclusionPromise")?.GetString("signedEntryTimestamp") is not null).Count();
         if (observed < policy.ObserverTimestampsMin)
         {
-            throw Reject.With(AttestationStage.Provenance, "OBSERVER_TIMESTAMP_INSUFFICIENT", $"{observed} observer timestamps, {policy.ObserverTimestampsMin} needed");
+            throw Reject.With(AttestationStage.Provenance, "OBSERVER_TIMESTAMP_INSUFFICIENT",
+                $"{observed} observer timestamps, {policy.ObserverTimestampsMin} needed");
         }
 
-        var earliest = logTimes.Min() ?? throw Reject.With(AttestationStage.Provenance, "OBSERVER_TIMESTAMP_INSUFFICIENT", "no transparency-log entry dates the signature");
+        var earliest = logTimes.Min()
+            ?? throw Reject.With(AttestationStage.Provenance, "OBSERVER_TIMESTAMP_INSUFFICIENT",
+            "no transparency-log entry dates the signature");
         var integratedTime = DateTimeOffset.FromUnixTimeSeconds(earliest);
 
         DerCertificate leaf;
@@ -121,7 +129,8 @@ internal static class SigstoreVerifier
         var issuer = VerifyChain(leaf, integratedTime, root);
         if (!leaf.IsValidAt(integratedTime) || (policy.VerificationTime is { } at && !leaf.IsValidAt(at)))
         {
-            throw Reject.With(AttestationStage.Provenance, "CERT_EXPIRED", $"the signing certificate is valid from {leaf.NotBefore:O} to {leaf.NotAfter:O}, not at the log time {integratedTime:O}");
+            throw Reject.With(AttestationStage.Provenance, "CERT_EXPIRED",
+                $"the signing certificate is valid from {leaf.NotBefore:O} to {leaf.NotAfter:O}, not at the log time {integratedTime:O}");
         }
 
         var sctCount = CertificateTransparency.CountVerified(leaf, issuer, root.CtLogKeys);
@@ -133,7 +142,8 @@ internal static class SigstoreVerifier
         // The DSSE signature is ECDSA with SHA-256 (cosign's keyless P-256 keys); a key of another type verifies nothing.
         if (!DerCertificate.VerifyEcdsa(leaf.SubjectPublicKeyInfo.Span, Pae(payloadType, payload), signature, HashAlgorithmName.SHA256))
         {
-            throw Reject.With(AttestationStage.Provenance, "DSSE_SIGNATURE_INVALID", "the DSSE signature does not verify under the signing certificate");
+            throw Reject.With(AttestationStage.Provenance, "DSSE_SIGNATURE_INVALID",
+                "the DSSE signature does not verify under the signing certificate");
         }
 
         byte[]? firstLogId = null;
@@ -145,7 +155,8 @@ internal static class SigstoreVerifier
 
         if (!string.Equals(payloadType, policy.PayloadType, StringComparison.Ordinal))
         {
-            throw Reject.With(AttestationStage.Provenance, "PAYLOAD_TYPE_MISMATCH", $"the payload type is {payloadType}, not {policy.PayloadType}");
+            throw Reject.With(AttestationStage.Provenance, "PAYLOAD_TYPE_MISMATCH",
+                $"the payload type is {payloadType}, not {policy.PayloadType}");
         }
 
         var issuerName = Utf8Extension(leaf, OidIssuerV2) ?? RawExtension(leaf, OidIssuerV1);
@@ -161,7 +172,8 @@ internal static class SigstoreVerifier
         }
 
         var workflowRef = RawExtension(leaf, OidWorkflowRef);
-        if (workflowRef is null || !workflowRef.StartsWith(policy.WorkflowRefPrefix, StringComparison.Ordinal) || (policy.WorkflowRefPrefix.Length > 0 && workflowRef.Contains('@', StringComparison.Ordinal)))
+        if (workflowRef is null || !workflowRef.StartsWith(policy.WorkflowRefPrefix, StringComparison.Ordinal)
+            || (policy.WorkflowRefPrefix.Length > 0 && workflowRef.Contains('@', StringComparison.Ordinal)))
         {
             throw Reject.With(AttestationStage.Provenance, "WORKFLOW_REF_PREFIX_MISMATCH", $"the workflow ref {workflowRef ?? "(absent)"} does not start with {policy.WorkflowRefPrefix}");
         }
@@ -213,12 +225,14 @@ internal static class SigstoreVerifier
             }
         }
 
-        throw Reject.With(AttestationStage.Provenance, "FULCIO_CHAIN_INVALID", "the signing certificate does not chain to a trusted Fulcio CA valid at the log time");
+        throw Reject.With(AttestationStage.Provenance, "FULCIO_CHAIN_INVALID",
+            "the signing certificate does not chain to a trusted Fulcio CA valid at the log time");
     }
 
     private static byte[] VerifyEntry(JsonElement entry, SigstoreTrustedRoot root, DerCertificate leaf, byte[] payload, byte[] signature)
     {
-        OnlyMembers(entry, "a log entry", "logIndex", "logId", "kindVersion", "integratedTime", "inclusionPromise", "inclusionProof", "canonicalizedBody");
+        OnlyMembers(entry, "a log entry", "logIndex", "logId", "kindVersion", "integratedTime", "inclusionPromise", "inclusionProof",
+            "canonicalizedBody");
         var logId = Base64Strict.TryDecode(entry.Get("logId")?.GetString("keyId")) ?? throw Malformed("a log entry has no log id");
         var kind = entry.Get("kindVersion");
         if (kind?.GetString("kind") != "dsse" || kind?.GetString("version") != "0.0.1")
@@ -227,9 +241,13 @@ internal static class SigstoreVerifier
         }
 
         var integrated = IntegratedTime(entry) ?? throw Malformed("a log entry has no integrated time");
-        var logIndex = entry.GetInt64InRange("logIndex", 0, long.MaxValue, why => Malformed("a log entry's " + why)) ?? throw Malformed("a log entry has no log index");
-        var key = root.RekorKeys.FirstOrDefault(k => k.LogId.AsSpan().SequenceEqual(logId) && k.ValidAt(DateTimeOffset.FromUnixTimeSeconds(integrated)))
-            ?? throw Reject.With(AttestationStage.Provenance, "REKOR_KEY_NOT_TRUSTED", $"log {Hex.Lower(logId)} is not a trusted Rekor log at the entry's time");
+        var logIndex = entry.GetInt64InRange("logIndex", 0, long.MaxValue, why => Malformed("a log entry's " + why))
+            ?? throw Malformed("a log entry has no log index");
+        var key = root.RekorKeys.FirstOrDefault(k => k.LogId.AsSpan().SequenceEqual(logId)
+            && k.ValidAt(DateTimeOffset.FromUnixTimeSeconds(integrated)))
+
+                ?? throw Reject.With(AttestationStage.Provenance, "REKOR_KEY_NOT_TRUSTED",
+                $"log {Hex.Lower(logId)} is not a trusted Rekor log at the entry's time");
         var body = entry.GetString("canonicalizedBody") ?? throw Malformed("a log entry has no body");
         var bodyBytes = Base64Strict.TryDecode(body) ?? throw Malformed("a log entry's body is not base64");
         CheckBodyMatchesEnvelope(bodyBytes, leaf, payload, signature);
@@ -242,27 +260,33 @@ internal static class SigstoreVerifier
 
         var proof = entry.Get("inclusionProof") ?? throw Inclusion("the entry has no inclusion proof");
         OnlyMembers(proof, "an inclusion proof", "logIndex", "rootHash", "treeSize", "hashes", "checkpoint");
-        var hashes = proof.GetArray("hashes").Select(h => Base64Strict.TryDecode(h.ValueKind == JsonValueKind.String ? h.GetString() : null) ?? []).ToList();
+        var hashes = proof.GetArray("hashes").Select(h =>
+            Base64Strict.TryDecode(h.ValueKind == JsonValueKind.String ? h.GetString() : null) ?? []).ToList();
         var rootHash = Base64Strict.TryDecode(proof.GetString("rootHash")) ?? throw Inclusion("the inclusion proof has no root");
-        var treeSize = proof.GetInt64InRange("treeSize", 1, long.MaxValue, why => Inclusion("the inclusion proof's " + why)) ?? throw Inclusion("the inclusion proof has no tree size");
-        var proofIndex = proof.GetInt64InRange("logIndex", 0, long.MaxValue, why => Inclusion("the inclusion proof's " + why)) ?? throw Inclusion("the inclusion proof has no log index");
+        var treeSize = proof.GetInt64InRange("treeSize", 1, long.MaxValue, why => Inclusion("the inclusion proof's " + why))
+            ?? throw Inclusion("the inclusion proof has no tree size");
+        var proofIndex = proof.GetInt64InRange("logIndex", 0, long.MaxValue, why => Inclusion("the inclusion proof's " + why))
+            ?? throw Inclusion("the inclusion proof has no log index");
         var computed = TransparencyLog.RootFromInclusionProof(proofIndex, treeSize, TransparencyLog.LeafHash(bodyBytes), hashes);
         if (computed is null || !computed.AsSpan().SequenceEqual(rootHash))
         {
-            throw Reject.With(AttestationStage.Provenance, "REKOR_INCLUSION_INVALID", "the inclusion proof does not lead to the stated root");
+            throw Reject.With(AttestationStage.Provenance, "REKOR_INCLUSION_INVALID",
+                "the inclusion proof does not lead to the stated root");
         }
 
         var checkpoint = proof.Get("checkpoint")?.GetString("envelope") ?? throw Inclusion("the inclusion proof has no checkpoint");
         var note = TransparencyLog.VerifyCheckpoint(checkpoint, key) ?? throw Inclusion("the checkpoint's signature does not verify");
         if (note.Size != treeSize || !note.Root.AsSpan().SequenceEqual(rootHash))
         {
-            throw Reject.With(AttestationStage.Provenance, "CHECKPOINT_ROOT_MISMATCH", "the signed checkpoint is for another tree than the proof");
+            throw Reject.With(AttestationStage.Provenance, "CHECKPOINT_ROOT_MISMATCH",
+                "the signed checkpoint is for another tree than the proof");
         }
 
         return logId;
     }
 
-    /// <summary>An entry's integratedTime in Unix seconds, from 0 to the last second a <see cref="DateTimeOffset"/> holds; null when absent.</summary>
+    /// <summary>An entry's integratedTime in Unix seconds, from 0 to the last second a <see cref="DateTimeOffset"/> holds; null when
+    /// absent.</summary>
     private static long? IntegratedTime(JsonElement entry) =>
         entry.GetInt64InRange("integratedTime", 0, SafeTime.MaxUnixSeconds, why => Malformed("a log entry's " + why));
 
@@ -289,7 +313,8 @@ internal static class SigstoreVerifier
             }
 
             var signed = spec.GetArray("signatures").ToList();
-            if (signed.Count != 1 || Base64Strict.TryDecode(signed[0].GetString("signature")) is not { } logged || !logged.AsSpan().SequenceEqual(signature))
+            if (signed.Count != 1 || Base64Strict.TryDecode(signed[0].GetString("signature")) is not { } logged
+                || !logged.AsSpan().SequenceEqual(signature))
             {
                 throw Inclusion("the log entry is for another signature");
             }
@@ -307,7 +332,8 @@ internal static class SigstoreVerifier
         }
         catch (Exception ex) when (ex is CryptographicException or FormatException or InvalidOperationException)
         {
-            throw Reject.With(AttestationStage.Provenance, "REKOR_INCLUSION_INVALID", "the log entry's body or certificate is malformed", ex);
+            throw Reject.With(AttestationStage.Provenance, "REKOR_INCLUSION_INVALID", "the log entry's body or certificate is malformed",
+                ex);
         }
     }
 
@@ -347,7 +373,8 @@ internal static class SigstoreVerifier
         }
     }
 
-    private static AttestationException Malformed(string why, Exception? inner = null) => Reject.With(AttestationStage.Provenance, "BUNDLE_MALFORMED", why, inner);
+    private static AttestationException Malformed(string why, Exception? inner = null) =>
+        Reject.With(AttestationStage.Provenance, "BUNDLE_MALFORMED", why, inner);
 
     private static AttestationException Inclusion(string why) => Reject.With(AttestationStage.Provenance, "REKOR_INCLUSION_INVALID", why);
 }

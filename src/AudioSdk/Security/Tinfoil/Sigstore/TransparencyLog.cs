@@ -8,7 +8,8 @@ namespace AudioSdk.Security.Tinfoil.Sigstore;
 internal static class TransparencyLog
 {
     /// <summary>The SET is ECDSA over canonical JSON {"body","integratedTime","logID","logIndex"} (sorted keys, no spaces).</summary>
-    public static bool VerifySignedEntryTimestamp(TransparencyLogKey key, string body, long integratedTime, byte[] logId, long logIndex, byte[] signature)
+    public static bool VerifySignedEntryTimestamp(TransparencyLogKey key, string body, long integratedTime, byte[] logId, long logIndex,
+        byte[] signature)
     {
         var canonical = new StringBuilder();
         canonical.Append("{\"body\":\"").Append(body).Append("\",\"integratedTime\":")
@@ -20,7 +21,8 @@ internal static class TransparencyLog
             return false;
         }
 
-        return DerCertificate.VerifyEcdsa(key.SubjectPublicKeyInfo, Encoding.UTF8.GetBytes(canonical.ToString()), signature, HashAlgorithmName.SHA256);
+        return DerCertificate.VerifyEcdsa(key.SubjectPublicKeyInfo, Encoding.UTF8.GetBytes(canonical.ToString()), signature,
+            HashAlgorithmName.SHA256);
     }
 
     /// <summary>Computes the root from a leaf and its audit path; null when the proof does not fit the tree.</summary>
@@ -84,7 +86,8 @@ internal static class TransparencyLog
 
         var text = envelope[..(split + 1)];
         var lines = text.Split('\n');
-        if (lines.Length < 4 || !long.TryParse(lines[1], NumberStyles.None, CultureInfo.InvariantCulture, out var size) || Base64Strict.TryDecode(lines[2]) is not { Length: 32 } root)
+        if (lines.Length < 4 || !long.TryParse(lines[1], NumberStyles.None, CultureInfo.InvariantCulture, out var size)
+            || Base64Strict.TryDecode(lines[2]) is not { Length: 32 } root)
         {
             return null;
         }
@@ -105,7 +108,8 @@ internal static class TransparencyLog
                 continue;
             }
 
-            if (DerCertificate.VerifyEcdsa(key.SubjectPublicKeyInfo, Encoding.UTF8.GetBytes(text), blob.AsSpan(4), HashAlgorithmName.SHA256))
+            if (DerCertificate.VerifyEcdsa(key.SubjectPublicKeyInfo, Encoding.UTF8.GetBytes(text), blob.AsSpan(4),
+                HashAlgorithmName.SHA256))
             {
                 return (size, root);
             }

@@ -45,7 +45,8 @@ internal sealed class IntelCrl
 
             var issuer = t.ReadEncodedValue();
             var thisUpdate = DerCertificate.ReadTime(t);
-            DateTimeOffset? nextUpdate = t.HasData && (t.PeekTag().HasSameClassAndValue(Asn1Tag.UtcTime) || t.PeekTag().HasSameClassAndValue(Asn1Tag.GeneralizedTime))
+            DateTimeOffset? nextUpdate = t.HasData
+                && (t.PeekTag().HasSameClassAndValue(Asn1Tag.UtcTime) || t.PeekTag().HasSameClassAndValue(Asn1Tag.GeneralizedTime))
                 ? DerCertificate.ReadTime(t)
                 : null;
             var revoked = new List<byte[]>();

@@ -54,7 +54,8 @@ internal sealed record PckExtensions(byte[] Fmspc, byte[] PceId, byte[] SgxCompo
                             {
                                 pceSvn = Svn(item, 65535);
                             }
-                            else if (name.StartsWith(OidTcb + ".", StringComparison.Ordinal) && int.TryParse(name.AsSpan(OidTcb.Length + 1), out var index) && index is >= 1 and <= 16)
+                            else if (name.StartsWith(OidTcb + ".", StringComparison.Ordinal)
+                                && int.TryParse(name.AsSpan(OidTcb.Length + 1), out var index) && index is >= 1 and <= 16)
                             {
                                 components[index - 1] = (byte)Svn(item, 255);
                                 seen |= 1 << (index - 1);

@@ -26,7 +26,8 @@ internal static class SignedCollateral
         {
             using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 16 });
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty(member, out var body) || body.ValueKind != JsonValueKind.Object ||
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty(member, out var body)
+                || body.ValueKind != JsonValueKind.Object ||
                 !root.TryGetProperty("signature", out var signatureText) || signatureText.ValueKind != JsonValueKind.String ||
                 root.EnumerateObject().Count() != 2)
             {
@@ -41,7 +42,9 @@ internal static class SignedCollateral
 
             using var key = ECDsa.Create();
             key.ImportSubjectPublicKeyInfo(signer.SubjectPublicKeyInfo.Span, out _);
-            if (key.KeySize != 256 || !key.VerifyData(Encoding.UTF8.GetBytes(body.GetRawText()), signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
+            if (key.KeySize != 256
+                || !key.VerifyData(Encoding.UTF8.GetBytes(body.GetRawText()), signature, HashAlgorithmName.SHA256,
+                DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
             {
                 return null;
             }
@@ -55,21 +58,26 @@ internal static class SignedCollateral
     }
 
     public static string String(JsonElement o, string name) =>
-        o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : throw new FormatException($"'{name}' is not a string");
+        o.TryGetProperty(name, out var v)
+            && v.ValueKind == JsonValueKind.String ? v.GetString()! : throw new FormatException($"'{name}' is not a string");
 
     public static int Int(JsonElement o, string name) =>
-        o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) && i >= 0 ? i : throw new FormatException($"'{name}' is not a non-negative integer");
+        o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i)
+            && i >= 0 ? i : throw new FormatException($"'{name}' is not a non-negative integer");
 
     public static byte[] HexBytes(JsonElement o, string name, int length) =>
-        Hex.TryDecode(String(o, name)) is { } bytes && bytes.Length == length ? bytes : throw new FormatException($"'{name}' is not {length} bytes of hex");
+        Hex.TryDecode(String(o, name)) is { } bytes
+            && bytes.Length == length ? bytes : throw new FormatException($"'{name}' is not {length} bytes of hex");
 
     public static DateTimeOffset Time(JsonElement o, string name) =>
-        DateTimeOffset.TryParseExact(String(o, name), ["yyyy-MM-ddTHH:mm:ssZ", "yyyy-MM-ddTHH:mm:ss.FFFFFFFZ"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
+        DateTimeOffset.TryParseExact(String(o, name), ["yyyy-MM-ddTHH:mm:ssZ", "yyyy-MM-ddTHH:mm:ss.FFFFFFFZ"],
+            CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
             ? t
             : throw new FormatException($"'{name}' is not a UTC time");
 
     public static JsonElement.ArrayEnumerator Array(JsonElement o, string name, int max) =>
-        o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array && v.GetArrayLength() <= max ? v.EnumerateArray() : throw new FormatException($"'{name}' is not an array of at most {max}");
+        o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array
+            && v.GetArrayLength() <= max ? v.EnumerateArray() : throw new FormatException($"'{name}' is not an array of at most {max}");
 
     public static bool Masked(ReadOnlySpan<byte> actual, ReadOnlySpan<byte> expected, ReadOnlySpan<byte> mask)
     {

@@ -22,7 +22,8 @@ internal sealed class TdxCollateralFetcher
     private readonly ConcurrentDictionary<string, (byte[] Body, string? Chain, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
 
     /// <param name="http">The client (not disposed here).</param>
-    /// <param name="pcs">Intel's PCS base, such as <c>https://api.trustedservices.intel.com/</c>, or a caching service with the same paths.</param>
+    /// <param name="pcs">Intel's PCS base, such as <c>https://api.trustedservices.intel.com/</c>, or a caching service with the same
+    /// paths.</param>
     /// <param name="rootCrl">The SGX root CA's CRL.</param>
     /// <param name="timeout">How long one fetch may take.</param>
     /// <param name="time">The clock for the cache.</param>
@@ -35,8 +36,10 @@ internal sealed class TdxCollateralFetcher
         _time = time;
     }
 
-    /// <summary>The collateral for a quote's platform (FMSPC from its PCK certificate, and whether its CA is the platform or processor CA).</summary>
-    /// <exception cref="AttestationException">Stage Fetch: a request failed, timed out, answered other than 200 or sent too much.</exception>
+    /// <summary>The collateral for a quote's platform (FMSPC from its PCK certificate, and whether its CA is the platform or processor
+    /// CA).</summary>
+    /// <exception cref="AttestationException">Stage Fetch: a request failed, timed out, answered other than 200 or sent too
+    /// much.</exception>
     public async Task<TdxCollateral> FetchAsync(TdxQuote quote, CancellationToken cancellationToken)
     {
         string fmspc;
@@ -45,16 +48,22 @@ internal sealed class TdxCollateralFetcher
         {
             var chain = DerCertificate.ParsePem(quote.PckChainPem);
             fmspc = Hex.Lower(PckExtensions.Read(chain[0]).Fmspc);
-            ca = chain.Count > 1 && Encoding.UTF8.GetString(chain[1].Subject.Span).Contains("Processor", StringComparison.Ordinal) ? "processor" : "platform";
+            ca = chain.Count > 1
+                && Encoding.UTF8.GetString(chain[1].Subject.Span).Contains("Processor",
+                StringComparison.Ordinal) ? "processor" : "platform";
         }
         catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or FormatException or ArgumentOutOfRangeException)
         {
-            throw Reject.With(AttestationStage.CertificateChain, "PCK_CHAIN_INVALID", "the quote's PCK certificate does not name its platform", ex);
+            throw Reject.With(AttestationStage.CertificateChain, "PCK_CHAIN_INVALID",
+                "the quote's PCK certificate does not name its platform", ex);
         }
 
-        var tcb = await CachedAsync(new Uri(_pcs, $"tdx/certification/v4/tcb?fmspc={fmspc}"), "TCB-Info-Issuer-Chain", "the Intel TCB info", cancellationToken).ConfigureAwait(false);
-        var qe = await CachedAsync(new Uri(_pcs, "tdx/certification/v4/qe/identity"), "SGX-Enclave-Identity-Issuer-Chain", "the Intel QE identity", cancellationToken).ConfigureAwait(false);
-        var pckCrl = await CachedAsync(new Uri(_pcs, $"sgx/certification/v4/pckcrl?ca={ca}&encoding=der"), null, "the Intel PCK CRL", cancellationToken).ConfigureAwait(false);
+        var tcb = await CachedAsync(new Uri(_pcs, $"tdx/certification/v4/tcb?fmspc={fmspc}"), "TCB-Info-Issuer-Chain",
+            "the Intel TCB info", cancellationToken).ConfigureAwait(false);
+        var qe = await CachedAsync(new Uri(_pcs, "tdx/certification/v4/qe/identity"), "SGX-Enclave-Identity-Issuer-Chain",
+            "the Intel QE identity", cancellationToken).ConfigureAwait(false);
+        var pckCrl = await CachedAsync(new Uri(_pcs, $"sgx/certification/v4/pckcrl?ca={ca}&encoding=der"), null, "the Intel PCK CRL",
+            cancellationToken).ConfigureAwait(false);
         var rootCrl = await CachedAsync(_rootCrl, null, "the Intel root CA CRL", cancellationToken).ConfigureAwait(false);
         return new TdxCollateral
         {
@@ -67,7 +76,8 @@ internal sealed class TdxCollateralFetcher
         };
     }
 
-    private async Task<(byte[] Body, string? Chain)> CachedAsync(Uri uri, string? chainHeader, string what, CancellationToken cancellationToken)
+    private async Task<(byte[] Body, string? Chain)> CachedAsync(Uri uri, string? chainHeader, string what,
+        CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         if (_cache.TryGetValue(uri.AbsoluteUri, out var hit) && hit.Until > now)
@@ -80,7 +90,8 @@ internal sealed class TdxCollateralFetcher
         return fetched;
     }
 
-    private async Task<(byte[] Body, string? Chain)> GetAsync(Uri uri, string? chainHeader, string what, CancellationToken cancellationToken)
+    private async Task<(byte[] Body, string? Chain)> GetAsync(Uri uri, string? chainHeader, string what,
+        CancellationToken cancellationToken)
     {
         var where = uri.GetLeftPart(UriPartial.Path);
         using var timer = new CancellationTokenSource(_timeout, _time);
@@ -129,7 +140,8 @@ internal sealed class TdxCollateralFetcher
         }
         catch (HttpRequestException ex)
         {
-            throw Reject.With(AttestationStage.Fetch, "FETCH_FAILED", $"{what} at {where} could not be fetched (no route to Intel's collateral service; set TinfoilAttestorOptions.IntelCollateralEndpoint to a reachable mirror): {ex.Message}", ex);
+            throw Reject.With(AttestationStage.Fetch, "FETCH_FAILED",
+                $"{what} at {where} could not be fetched (no route to Intel's collateral service; set TinfoilAttestorOptions.IntelCollateralEndpoint to a reachable mirror): {ex.Message}", ex);
         }
     }
 }

@@ -25,6 +25,7 @@ internal sealed class TdxEnclaveVerifier
         var collateral = await _fetcher.FetchAsync(quote, cancellationToken).ConfigureAwait(false);
         var verified = _verifier.Verify(quoteBytes, collateral, now, _policy);
         var reportData = verified.Quote.ReportData;
-        return new TdxEnclave(verified, verified.Quote.ToMeasurement(), ReportDataBinding.TlsPinOf(reportData), ReportDataBinding.HpkeKeyOf(reportData));
+        return new TdxEnclave(verified, verified.Quote.ToMeasurement(), ReportDataBinding.TlsPinOf(reportData),
+            ReportDataBinding.HpkeKeyOf(reportData));
     }
 }

@@ -2,8 +2,10 @@ using System.Text.Json;
 
 namespace AudioSdk.Security.Tinfoil.Tdx;
 
-/// <summary>A TDX module identity from the TCB info: the SEAM signer, attributes under a mask, and (for versioned identities) TCB levels by ISV SVN.</summary>
-internal sealed record TdxModuleIdentity(string? Id, byte[] MrSigner, byte[] Attributes, byte[] AttributesMask, IReadOnlyList<(int IsvSvn, string Status)> Levels)
+/// <summary>A TDX module identity from the TCB info: the SEAM signer, attributes under a mask, and (for versioned identities) TCB levels by
+/// ISV SVN.</summary>
+internal sealed record TdxModuleIdentity(string? Id, byte[] MrSigner, byte[] Attributes, byte[] AttributesMask,
+    IReadOnlyList<(int IsvSvn, string Status)> Levels)
 {
     public static TdxModuleIdentity Read(JsonElement o, bool withLevels) => new(
         withLevels ? SignedCollateral.String(o, "id") : null,
@@ -11,7 +13,8 @@ internal sealed record TdxModuleIdentity(string? Id, byte[] MrSigner, byte[] Att
         SignedCollateral.HexBytes(o, "attributes", 8),
         SignedCollateral.HexBytes(o, "attributesMask", 8),
         withLevels
-            ? SignedCollateral.Array(o, "tcbLevels", 256).Select(l => (SignedCollateral.Int(l.GetProperty("tcb"), "isvsvn"), SignedCollateral.String(l, "tcbStatus"))).ToArray()
+            ? SignedCollateral.Array(o, "tcbLevels", 256).Select(l =>
+                (SignedCollateral.Int(l.GetProperty("tcb"), "isvsvn"), SignedCollateral.String(l, "tcbStatus"))).ToArray()
             : []);
 
     /// <summary>Whether the quote's SEAM signer and attributes are this module's.</summary>

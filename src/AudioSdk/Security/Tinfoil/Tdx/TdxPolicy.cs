@@ -16,7 +16,8 @@ internal sealed record TdxPolicy
     public const ulong XfamRequired = 0x3;
 
     /// <summary>Quote verification results accepted unless a policy says otherwise; OUT_OF_DATE ones never are.</summary>
-    public static readonly IReadOnlyList<string> DefaultAcceptedResults = ["OK", "SW_HARDENING_NEEDED", "CONFIG_NEEDED", "CONFIG_AND_SW_HARDENING_NEEDED"];
+    public static readonly IReadOnlyList<string> DefaultAcceptedResults = ["OK", "SW_HARDENING_NEEDED", "CONFIG_NEEDED",
+        "CONFIG_AND_SW_HARDENING_NEEDED"];
 
     /// <summary>Intel's published MR_SEAM values of current TDX modules (1.5.08, 1.5.16, 2.0.02, 2.0.08).</summary>
     public static readonly IReadOnlyList<string> TinfoilMrSeams =

@@ -2,7 +2,8 @@ using System.Text.Json;
 
 namespace AudioSdk.Security.Tinfoil.Tdx;
 
-/// <summary>Intel's signed identity of the TD quoting enclave (id TD_QE, version 2): who signs it, its fields under masks, and TCB levels by ISV SVN.</summary>
+/// <summary>Intel's signed identity of the TD quoting enclave (id TD_QE, version 2): who signs it, its fields under masks, and TCB levels
+/// by ISV SVN.</summary>
 internal sealed record TdxQeIdentity
 {
     public required string Id { get; init; }
@@ -33,7 +34,9 @@ internal sealed record TdxQeIdentity
         MrSigner = SignedCollateral.HexBytes(body, "mrsigner", 32),
         IsvProdId = SignedCollateral.Int(body, "isvprodid"),
         Levels = SignedCollateral.Array(body, "tcbLevels", 256)
-            .Select(l => (SignedCollateral.Int(l.TryGetProperty("tcb", out var t) ? t : throw new FormatException("a QE TCB level has no 'tcb'"), "isvsvn"), SignedCollateral.String(l, "tcbStatus")))
+            .Select(l =>
+                (SignedCollateral.Int(l.TryGetProperty("tcb", out var t) ? t : throw new FormatException("a QE TCB level has no 'tcb'"),
+                "isvsvn"), SignedCollateral.String(l, "tcbStatus")))
             .ToArray(),
     };
 }

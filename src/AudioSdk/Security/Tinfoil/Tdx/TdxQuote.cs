@@ -21,7 +21,8 @@ internal sealed class TdxQuote
     private const ushort CertificationPckChain = 5;
 
     /// <summary>Intel's quoting enclave vendor id.</summary>
-    public static ReadOnlySpan<byte> IntelQeVendorId => [0x93, 0x9a, 0x72, 0x33, 0xf7, 0x9c, 0x4c, 0xa9, 0x94, 0x0a, 0x0d, 0xb3, 0x95, 0x7f, 0x06, 0x07];
+    public static ReadOnlySpan<byte> IntelQeVendorId =>
+        [0x93, 0x9a, 0x72, 0x33, 0xf7, 0x9c, 0x4c, 0xa9, 0x94, 0x0a, 0x0d, 0xb3, 0x95, 0x7f, 0x06, 0x07];
 
     private readonly byte[] _bytes;
 
@@ -86,7 +87,8 @@ internal sealed class TdxQuote
         new(Measurement.TdxGuestV2, [Hex.Lower(MrTd), Hex.Lower(Rtmr(0)), Hex.Lower(Rtmr(1)), Hex.Lower(Rtmr(2)), Hex.Lower(Rtmr(3))]);
 
     /// <summary>Parses a quote; the header is checked before anything else is read.</summary>
-    /// <exception cref="AttestationException">Stage Report: QUOTE_TRUNCATED, QUOTE_FORMAT_UNSUPPORTED, WRONG_TEE_TYPE, ATTESTATION_KEY_TYPE_UNSUPPORTED or QE_VENDOR_UNKNOWN.</exception>
+    /// <exception cref="AttestationException">Stage Report: QUOTE_TRUNCATED, QUOTE_FORMAT_UNSUPPORTED, WRONG_TEE_TYPE,
+    /// ATTESTATION_KEY_TYPE_UNSUPPORTED or QE_VENDOR_UNKNOWN.</exception>
     public static TdxQuote Parse(ReadOnlySpan<byte> quote)
     {
         if (quote.Length < HeaderSize)
@@ -138,7 +140,8 @@ internal sealed class TdxQuote
         var certSize = reader.UInt32("the certification data size");
         if (certType != CertificationQeReport || certSize != (uint)reader.Remaining)
         {
-            throw Fail("QUOTE_FORMAT_UNSUPPORTED", $"the certification data is type {certType} of {certSize} bytes, not the QE report certification data (6) filling the quote");
+            throw Fail("QUOTE_FORMAT_UNSUPPORTED",
+                $"the certification data is type {certType} of {certSize} bytes, not the QE report certification data (6) filling the quote");
         }
 
         var qeReport = reader.Bytes(QeReportSize, "the QE report");
@@ -149,7 +152,8 @@ internal sealed class TdxQuote
         var chainSize = reader.UInt32("the PCK certification data size");
         if (chainType != CertificationPckChain || chainSize != (uint)reader.Remaining)
         {
-            throw Fail("QUOTE_FORMAT_UNSUPPORTED", $"the inner certification data is type {chainType} of {chainSize} bytes, not a PCK chain (5) filling the quote");
+            throw Fail("QUOTE_FORMAT_UNSUPPORTED",
+                $"the inner certification data is type {chainType} of {chainSize} bytes, not a PCK chain (5) filling the quote");
         }
 
         var chain = reader.Bytes((int)chainSize, "the PCK certificate chain");

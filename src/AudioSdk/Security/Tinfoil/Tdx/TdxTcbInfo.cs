@@ -31,7 +31,8 @@ internal sealed record TdxTcbInfo
         }
 
         var identities = body.TryGetProperty("tdxModuleIdentities", out _)
-            ? SignedCollateral.Array(body, "tdxModuleIdentities", MaxLevels).Select(i => TdxModuleIdentity.Read(i, withLevels: true)).ToArray()
+            ? SignedCollateral.Array(body, "tdxModuleIdentities", MaxLevels).Select(i =>
+                TdxModuleIdentity.Read(i, withLevels: true)).ToArray()
             : [];
         return new TdxTcbInfo
         {
@@ -75,7 +76,8 @@ internal sealed record TdxTcbInfo
 
     private static Level ReadLevel(JsonElement level)
     {
-        var tcb = level.TryGetProperty("tcb", out var t) && t.ValueKind == JsonValueKind.Object ? t : throw new FormatException("a TCB level has no 'tcb'");
+        var tcb = level.TryGetProperty("tcb", out var t)
+            && t.ValueKind == JsonValueKind.Object ? t : throw new FormatException("a TCB level has no 'tcb'");
         return new Level(
             Components(tcb, "sgxtcbcomponents"),
             SignedCollateral.Int(tcb, "pcesvn"),
@@ -86,7 +88,8 @@ internal sealed record TdxTcbInfo
     private static byte[] Components(JsonElement tcb, string name)
     {
         var list = SignedCollateral.Array(tcb, name, 16).Select(c => SignedCollateral.Int(c, "svn")).ToArray();
-        return list.Length == 16 && list.All(v => v <= 255) ? list.Select(v => (byte)v).ToArray() : throw new FormatException($"'{name}' does not have 16 SVNs");
+        return list.Length == 16
+            && list.All(v => v <= 255) ? list.Select(v => (byte)v).ToArray() : throw new FormatException($"'{name}' does not have 16 SVNs");
     }
 
     /// <summary>One TCB level: the minimum SVNs and the status of platforms that meet them.</summary>

@@ -41,14 +41,16 @@ internal sealed class TdxVerifier
             throw Chain("PCK_FMSPC_MISMATCH", $"the PCK certificate is for FMSPC {Hex.Lower(extensions.Fmspc)}, not {Hex.Lower(fmspc)}");
         }
 
-        if (!DerCertificate.VerifyEcdsa(pck.SubjectPublicKeyInfo.Span, quote.QeReport, ToDer(quote.QeReportSignature), HashAlgorithmName.SHA256))
+        if (!DerCertificate.VerifyEcdsa(pck.SubjectPublicKeyInfo.Span, quote.QeReport, ToDer(quote.QeReportSignature),
+            HashAlgorithmName.SHA256))
         {
             throw Report("QE_REPORT_SIGNATURE_INVALID", "the quoting enclave's report is not signed by the PCK");
         }
 
         Span<byte> binding = stackalloc byte[32];
         SHA256.HashData([.. quote.AttestationKey, .. quote.QeAuthenticationData], binding);
-        if (!CryptographicOperations.FixedTimeEquals(binding, quote.QeReportData[..32]) || quote.QeReportData[32..].ContainsAnyExcept((byte)0))
+        if (!CryptographicOperations.FixedTimeEquals(binding, quote.QeReportData[..32])
+            || quote.QeReportData[32..].ContainsAnyExcept((byte)0))
         {
             throw Report("AK_BINDING_INVALID", "the quoting enclave's report does not bind the attestation key");
         }
@@ -67,7 +69,8 @@ internal sealed class TdxVerifier
         }
 
         CheckPolicy(quote, policy);
-        return new TdxVerification { Quote = quote, Result = result, TcbStatus = status, Fmspc = extensions.Fmspc, ValidUntil = validUntil };
+        return new TdxVerification { Quote = quote, Result = result, TcbStatus = status, Fmspc = extensions.Fmspc,
+            ValidUntil = validUntil };
     }
 
     /// <summary>Checks an authentic quote's TD fields against the policy (stage Policy, Measurement or Binding).</summary>
@@ -84,7 +87,8 @@ internal sealed class TdxVerifier
 
             if ((attributes & ~TdxPolicy.TdAttributesAllowed) != 0)
             {
-                throw Policy("TD_ATTRIBUTES_RESERVED_BIT_SET", $"TD_ATTRIBUTES {Hex.Lower(quote.TdAttributes)} set bits outside SEPT_VE_DISABLE, PKS and PERFMON");
+                throw Policy("TD_ATTRIBUTES_RESERVED_BIT_SET",
+                    $"TD_ATTRIBUTES {Hex.Lower(quote.TdAttributes)} set bits outside SEPT_VE_DISABLE, PKS and PERFMON");
             }
 
             var xfam = quote.XfamValue;
@@ -178,21 +182,25 @@ internal sealed class TdxVerifier
         var tcbInfo = Read(() => TdxTcbInfo.Read(tcbBody), "the TCB info");
         if (tcbInfo.Id != "TDX" || tcbInfo.Version != 3)
         {
-            throw Collateral("QV_RESULT_TERMINAL_UNSPECIFIED", $"the TCB info is {tcbInfo.Id} version {tcbInfo.Version}, not TDX version 3");
+            throw Collateral("QV_RESULT_TERMINAL_UNSPECIFIED",
+                $"the TCB info is {tcbInfo.Id} version {tcbInfo.Version}, not TDX version 3");
         }
 
         if (now < tcbInfo.IssueDate || now > tcbInfo.NextUpdate)
         {
-            throw Collateral("TCB_INFO_EXPIRED", $"the TCB info is current from {tcbInfo.IssueDate:O} to {tcbInfo.NextUpdate:O}, not at {now:O}");
+            throw Collateral("TCB_INFO_EXPIRED",
+                $"the TCB info is current from {tcbInfo.IssueDate:O} to {tcbInfo.NextUpdate:O}, not at {now:O}");
         }
 
         if (!tcbInfo.Fmspc.AsSpan().SequenceEqual(pck.Fmspc) || !tcbInfo.PceId.AsSpan().SequenceEqual(pck.PceId))
         {
-            throw Chain("PCK_FMSPC_MISMATCH", $"the TCB info is for FMSPC {Hex.Lower(tcbInfo.Fmspc)}, the PCK certificate for {Hex.Lower(pck.Fmspc)}");
+            throw Chain("PCK_FMSPC_MISMATCH",
+                $"the TCB info is for FMSPC {Hex.Lower(tcbInfo.Fmspc)}, the PCK certificate for {Hex.Lower(pck.Fmspc)}");
         }
 
         // QE identity: signed, current, and the quoting enclave is the one it names.
-        var qeSigner = collateral.QeIdentityIssuerChainPem is { } qeChain ? SigningCertificate(qeChain, now, "QE_IDENTITY_SIGNATURE_INVALID", "QE identity") : tcbSigner;
+        var qeSigner = collateral.QeIdentityIssuerChainPem is { } qeChain ? SigningCertificate(qeChain, now,
+            "QE_IDENTITY_SIGNATURE_INVALID", "QE identity") : tcbSigner;
         var qeBody = SignedCollateral.Verify(collateral.QeIdentityJson, "enclaveIdentity", qeSigner)
             ?? throw Collateral("QE_IDENTITY_SIGNATURE_INVALID", "the QE identity is not signed by Intel's TCB signing key");
         var identity = Read(() => TdxQeIdentity.Read(qeBody), "the QE identity");
@@ -208,12 +216,15 @@ internal sealed class TdxVerifier
 
         if (now < identity.IssueDate || now > identity.NextUpdate)
         {
-            throw Collateral("QE_IDENTITY_EXPIRED", $"the QE identity is current from {identity.IssueDate:O} to {identity.NextUpdate:O}, not at {now:O}");
+            throw Collateral("QE_IDENTITY_EXPIRED",
+                $"the QE identity is current from {identity.IssueDate:O} to {identity.NextUpdate:O}, not at {now:O}");
         }
 
-        if (policy.MinimumEvaluationDataNumber is { } minimum && (tcbInfo.EvaluationDataNumber < minimum || identity.EvaluationDataNumber < minimum))
+        if (policy.MinimumEvaluationDataNumber is { } minimum
+            && (tcbInfo.EvaluationDataNumber < minimum || identity.EvaluationDataNumber < minimum))
         {
-            throw Collateral("TCB_EVAL_DATA_NUMBER_TOO_LOW", $"the collateral's TCB evaluation data numbers ({tcbInfo.EvaluationDataNumber}, {identity.EvaluationDataNumber}) are below {minimum}");
+            throw Collateral("TCB_EVAL_DATA_NUMBER_TOO_LOW",
+                $"the collateral's TCB evaluation data numbers ({tcbInfo.EvaluationDataNumber}, {identity.EvaluationDataNumber}) are below {minimum}");
         }
 
         if (!quote.QeMrSigner.SequenceEqual(identity.MrSigner))
@@ -222,9 +233,11 @@ internal sealed class TdxVerifier
         }
 
         if ((quote.QeMiscSelect & identity.MiscSelectMask) != (identity.MiscSelect & identity.MiscSelectMask) ||
-            !SignedCollateral.Masked(quote.QeAttributes, identity.Attributes, identity.AttributesMask) || quote.QeIsvProdId != identity.IsvProdId)
+            !SignedCollateral.Masked(quote.QeAttributes, identity.Attributes, identity.AttributesMask)
+                || quote.QeIsvProdId != identity.IsvProdId)
         {
-            throw Collateral("QE_IDENTITY_FIELD_MISMATCH", "the quoting enclave's MISCSELECT, attributes or product id differ from its identity");
+            throw Collateral("QE_IDENTITY_FIELD_MISMATCH",
+                "the quoting enclave's MISCSELECT, attributes or product id differ from its identity");
         }
 
         var qeStatus = identity.Levels.FirstOrDefault(l => l.IsvSvn <= quote.QeIsvSvn).Status
@@ -239,7 +252,8 @@ internal sealed class TdxVerifier
 
         if (!rootCrl.IsCurrentAt(now))
         {
-            throw Chain("ROOT_CRL_EXPIRED", $"the root CA CRL is current from {rootCrl.ThisUpdate:O} to {rootCrl.NextUpdate:O}, not at {now:O}");
+            throw Chain("ROOT_CRL_EXPIRED",
+                $"the root CA CRL is current from {rootCrl.ThisUpdate:O} to {rootCrl.NextUpdate:O}, not at {now:O}");
         }
 
         if (rootCrl.Revokes(intermediate) || rootCrl.Revokes(tcbSigner) || rootCrl.Revokes(qeSigner))
@@ -271,14 +285,17 @@ internal sealed class TdxVerifier
         var result = Converge(qeStatus, platformStatus, moduleStatus);
         if (result.StartsWith("OUT_OF_DATE", StringComparison.Ordinal) || !policy.AcceptedResults.Contains(result))
         {
-            throw Collateral("QV_RESULT_NOT_ACCEPTED_BY_POLICY", $"the quote verification result {result} (platform {platformStatus}, QE {qeStatus}) is not accepted");
+            throw Collateral("QV_RESULT_NOT_ACCEPTED_BY_POLICY",
+                $"the quote verification result {result} (platform {platformStatus}, QE {qeStatus}) is not accepted");
         }
 
-        var until = new[] { validUntil, tcbInfo.NextUpdate, identity.NextUpdate, rootCrl.NextUpdate ?? DateTimeOffset.MaxValue, pckCrl.NextUpdate ?? DateTimeOffset.MaxValue, tcbSigner.NotAfter, qeSigner.NotAfter }.Min();
+        var until = new[] { validUntil, tcbInfo.NextUpdate, identity.NextUpdate, rootCrl.NextUpdate ?? DateTimeOffset.MaxValue,
+            pckCrl.NextUpdate ?? DateTimeOffset.MaxValue, tcbSigner.NotAfter, qeSigner.NotAfter }.Min();
         return (result, platformStatus, until);
     }
 
-    /// <summary>The TDX module's TCB status: from the versioned module identity when TEE_TCB_SVN[1] names one, else the module signer only.</summary>
+    /// <summary>The TDX module's TCB status: from the versioned module identity when TEE_TCB_SVN[1] names one, else the module signer
+    /// only.</summary>
     private static string ModuleStatus(TdxQuote quote, TdxTcbInfo tcbInfo)
     {
         var svn = quote.TeeTcbSvn;
@@ -370,7 +387,8 @@ internal sealed class TdxVerifier
     private static bool CommonNameIs(DerCertificate certificate, string name)
     {
         var x500 = new System.Security.Cryptography.X509Certificates.X500DistinguishedName(certificate.Subject.ToArray());
-        return x500.EnumerateRelativeDistinguishedNames().Any(r => r.GetSingleElementType().Value == "2.5.4.3" && r.GetSingleElementValue() == name);
+        return x500.EnumerateRelativeDistinguishedNames().Any(r => r.GetSingleElementType().Value == "2.5.4.3"
+            && r.GetSingleElementValue() == name);
     }
 
     private static IntelCrl ReadCrl(byte[] der, string which)
@@ -406,7 +424,8 @@ internal sealed class TdxVerifier
                 Curve = ECCurve.NamedCurves.nistP256,
                 Q = new ECPoint { X = quote.AttestationKey[..32], Y = quote.AttestationKey[32..] },
             });
-            return key.VerifyData(quote.SignedBytes, quote.Signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+            return key.VerifyData(quote.SignedBytes, quote.Signature, HashAlgorithmName.SHA256,
+                DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         }
         catch (Exception ex) when (ex is CryptographicException or PlatformNotSupportedException)
         {
@@ -444,9 +463,11 @@ internal sealed class TdxVerifier
 
     private static AttestationException Report(string code, string why) => Reject.With(AttestationStage.Report, code, why);
 
-    private static AttestationException Chain(string code, string why, Exception? inner = null) => Reject.With(AttestationStage.CertificateChain, code, why, inner);
+    private static AttestationException Chain(string code, string why, Exception? inner = null) =>
+        Reject.With(AttestationStage.CertificateChain, code, why, inner);
 
-    private static AttestationException Collateral(string code, string why, Exception? inner = null) => Reject.With(AttestationStage.CertificateChain, code, why, inner);
+    private static AttestationException Collateral(string code, string why, Exception? inner = null) =>
+        Reject.With(AttestationStage.CertificateChain, code, why, inner);
 
     private static AttestationException Policy(string code, string why) => Reject.With(AttestationStage.Policy, code, why);
 }

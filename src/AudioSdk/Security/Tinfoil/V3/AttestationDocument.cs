@@ -39,11 +39,16 @@ internal sealed class AttestationDocument : IDisposable
     public required IReadOnlyList<CryptoItem> CryptoItems { get; init; }
     public required IReadOnlyList<CollateralItem> Collateral { get; init; }
 
-    /// <summary>The TLS key pin (SHA-256 of the SubjectPublicKeyInfo) the document binds, or null when it has no usable <c>tls</c> item.</summary>
-    public byte[]? TlsKeyFingerprint => CryptoItems.FirstOrDefault(i => i.Id == "tls" && i.Format == TlsFingerprintFormat) is { } item ? Hex.TryDecodeCanonical(item.Data, 32) : null;
+    /// <summary>The TLS key pin (SHA-256 of the SubjectPublicKeyInfo) the document binds, or null when it has no usable <c>tls</c>
+    /// item.</summary>
+    public byte[]? TlsKeyFingerprint =>
+        CryptoItems.FirstOrDefault(i => i.Id == "tls" && i.Format == TlsFingerprintFormat) is { } item ? Hex.TryDecodeCanonical(item.Data,
+        32) : null;
 
     /// <summary>The X25519 HPKE key the document binds, or null.</summary>
-    public byte[]? HpkeKey => CryptoItems.FirstOrDefault(i => i.Id == "hpke" && i.Format == HpkeKeyFormat) is { } item ? Hex.TryDecodeCanonical(item.Data, 32) : null;
+    public byte[]? HpkeKey =>
+        CryptoItems.FirstOrDefault(i => i.Id == "hpke" && i.Format == HpkeKeyFormat) is { } item ? Hex.TryDecodeCanonical(item.Data,
+        32) : null;
 
     /// <summary>Parses and checks the envelope against the nonce the verifier chose.</summary>
     /// <exception cref="AttestationException">Stage Envelope (ENVELOPE_REJECTED).</exception>
@@ -70,7 +75,8 @@ internal sealed class AttestationDocument : IDisposable
 
     private static AttestationDocument Read(JsonDocument document, ReadOnlySpan<byte> expectedNonce)
     {
-        var root = StrictJson.Object(document.RootElement, "the document", ["format", "challenge", "cpu_evidence", "crypto_material", "device_evidence", "collateral"]);
+        var root = StrictJson.Object(document.RootElement, "the document",
+            ["format", "challenge", "cpu_evidence", "crypto_material", "device_evidence", "collateral"]);
         if (StrictJson.String(root, "format", "the document") != Format)
         {
             throw StrictJson.Envelope("the document's format is not v3");
@@ -106,12 +112,14 @@ internal sealed class AttestationDocument : IDisposable
         var deviceEvidence = StrictJson.Base64(root, "device_evidence", "the document");
         var items = ReadCryptoMaterial(cryptoMaterial);
         var deviceIds = ReadDeviceEvidence(deviceEvidence);
-        if (!CryptographicOperations.FixedTimeEquals(StrictJson.Hex(endorsed, "crypto_material_hash", "endorsed", 32), SHA256.HashData(cryptoMaterial)))
+        if (!CryptographicOperations.FixedTimeEquals(StrictJson.Hex(endorsed, "crypto_material_hash", "endorsed", 32),
+            SHA256.HashData(cryptoMaterial)))
         {
             throw StrictJson.Envelope("crypto_material does not have the endorsed hash");
         }
 
-        if (!CryptographicOperations.FixedTimeEquals(StrictJson.Hex(endorsed, "device_evidence_hash", "endorsed", 32), SHA256.HashData(deviceEvidence)))
+        if (!CryptographicOperations.FixedTimeEquals(StrictJson.Hex(endorsed, "device_evidence_hash", "endorsed", 32),
+            SHA256.HashData(deviceEvidence)))
         {
             throw StrictJson.Envelope("device_evidence does not have the endorsed hash");
         }
@@ -214,7 +222,8 @@ internal sealed class AttestationDocument : IDisposable
 
             if (item.TryGetProperty("subjects", out var subjects) &&
                 (subjects.ValueKind != JsonValueKind.Array || subjects.GetArrayLength() == 0 ||
-                 subjects.EnumerateArray().Any(x => x.ValueKind != JsonValueKind.String || (x.GetString() != "cpu" && !deviceIds.Contains(x.GetString()!)))))
+                 subjects.EnumerateArray().Any(x => x.ValueKind != JsonValueKind.String
+                     || (x.GetString() != "cpu" && !deviceIds.Contains(x.GetString()!)))))
             {
                 throw StrictJson.Envelope($"collateral '{id}' names subjects that are not 'cpu' or a device item");
             }
@@ -225,7 +234,8 @@ internal sealed class AttestationDocument : IDisposable
                 throw StrictJson.Envelope($"collateral '{id}' has no data object");
             }
 
-            list.Add(new CollateralItem(id, NonEmpty(item, "role", "a collateral item"), NonEmpty(item, "format", "a collateral item"), data));
+            list.Add(new CollateralItem(id, NonEmpty(item, "role", "a collateral item"), NonEmpty(item, "format", "a collateral item"),
+                data));
         }
 
         return list;

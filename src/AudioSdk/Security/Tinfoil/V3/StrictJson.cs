@@ -2,7 +2,8 @@ using System.Text.Json;
 
 namespace AudioSdk.Security.Tinfoil.V3;
 
-/// <summary>Strict JSON for signed documents: valid UTF-8, no duplicate members anywhere, no unknown members where the shape is fixed.</summary>
+/// <summary>Strict JSON for signed documents: valid UTF-8, no duplicate members anywhere, no unknown members where the shape is
+/// fixed.</summary>
 internal static class StrictJson
 {
     public static JsonDocument Parse(ReadOnlyMemory<byte> bytes, string what)
@@ -72,12 +73,14 @@ internal static class StrictJson
     }
 
     public static byte[] Hex(JsonElement element, string name, string what, int length) =>
-        Tinfoil.Hex.TryDecodeCanonical(String(element, name, what), length) ?? throw Envelope($"{what}.{name} is not {length} bytes of lowercase hex");
+        Tinfoil.Hex.TryDecodeCanonical(String(element, name, what), length)
+            ?? throw Envelope($"{what}.{name} is not {length} bytes of lowercase hex");
 
     public static byte[] Base64(JsonElement element, string name, string what) =>
         Base64Strict.TryDecodeCanonical(String(element, name, what)) ?? throw Envelope($"{what}.{name} is not canonical base64");
 
-    public static AttestationException Envelope(string why, Exception? inner = null) => Reject.With(AttestationStage.Envelope, "ENVELOPE_REJECTED", why, inner);
+    public static AttestationException Envelope(string why, Exception? inner = null) =>
+        Reject.With(AttestationStage.Envelope, "ENVELOPE_REJECTED", why, inner);
 
     private static bool HasDuplicates(JsonElement element)
     {
