@@ -46,6 +46,7 @@ public sealed partial class TinfoilAttestorEndToEndTests
     [InlineData(0x19, 0x10, "Genoa")]
     [InlineData(0x19, 0x11, "Genoa")]
     [InlineData(0x18, 0x01, "Genoa")]
+    [InlineData(0x1A, 0x02, "Turin")]
     public async Task TheProductName_FollowsTheReportsCpuid(byte family, byte model, string product)
     {
         await using var kds = new CollateralServer([]);
@@ -55,7 +56,8 @@ public sealed partial class TinfoilAttestorEndToEndTests
         var ex = await Assert.ThrowsAsync<AttestationException>(async () => await attestor.AttestAsync(setup.Inference.Endpoint, true, CancellationToken.None));
 
         Assert.Equal((AttestationStage.Fetch, "FETCH_FAILED"), (ex.Stage, ex.Code));
-        Assert.StartsWith(VcekPath(product) + "?blSPL=", Assert.Single(kds.Targets), StringComparison.Ordinal);
+        var expected = product == "Turin" ? $"/vcek/v1/Turin/{SyntheticEnclave.ChipIdHex[..16]}?fmcSPL=" : VcekPath(product) + "?blSPL=";
+        Assert.StartsWith(expected, Assert.Single(kds.Targets), StringComparison.Ordinal);
     }
 
     [Fact]
