@@ -123,8 +123,8 @@ public sealed partial class TinfoilAttestorEndToEndTests
 
         var ex = await Assert.ThrowsAsync<AttestationException>(async () => await attestor.AttestAsync(setup.Inference.Endpoint, true, CancellationToken.None));
 
-        // Read whole, then refused by the certificate parser for the bytes after the VCEK, not by the fetch.
-        Assert.NotEqual(AttestationStage.Fetch, ex.Stage);
+        // Read whole, then refused for the bytes after the VCEK's DER by the chain check, not by the fetch.
+        Assert.Equal((AttestationStage.CertificateChain, "VCEK_CHAIN_INVALID"), (ex.Stage, ex.Code));
         Assert.Equal(1, kds.Requests);
     }
 }
