@@ -37,9 +37,15 @@ public sealed partial class TinfoilAttestorEndToEndTests
     }
 
     [Fact]
-    public async Task AReportBindingOtherReportData_IsRefusedAtBindingBeforeAnyRequestByte()
+    public async Task AReportBindingOtherReportData_IsRefusedAtBinding_WithTheReason()
     {
         await using var setup = await Setup.StartAsync(report => report[0x50] ^= 1, null);
-        await AssertRefusedAsync(setup, AttestationStage.Binding);
+        using var attestor = setup.Attestor(null);
+
+        var ex = await Assert.ThrowsAsync<AttestationException>(async () => await attestor.AttestAsync(setup.Inference.Endpoint, true, CancellationToken.None));
+
+        Assert.Equal((AttestationStage.Binding, "REPORT_DATA_MISMATCH"), (ex.Stage, ex.Code));
+        Assert.Contains("the report's REPORT_DATA is not the document's challenge", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(1, setup.DocumentsServed);
     }
 }
