@@ -14,7 +14,7 @@ namespace AudioSdk.Tests.Security.Tinfoil;
 /// document binds. A good document lets the client transcribe; a changed report, another release's measurement or a
 /// stale witness stops the client before any byte reaches the inference server.
 /// </summary>
-public sealed class TinfoilAttestorEndToEndTests
+public sealed partial class TinfoilAttestorEndToEndTests
 {
     private static readonly byte[] Wav = WavFile.Write(Enumerable.Range(0, 1600).Select(i => (float)(0.2 * Math.Sin(i / 5.0))).ToArray(), WavFormat.Pcm16Mono(16000));
 
@@ -75,7 +75,8 @@ public sealed class TinfoilAttestorEndToEndTests
         var ex = await Assert.ThrowsAsync<AttestationException>(async () => await attestor.AttestAsync(setup.Inference.Endpoint, false, CancellationToken.None));
 
         Assert.Equal(AttestationStage.Fetch, ex.Stage);
-        Assert.Contains("VCEK", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("FETCH_FAILED", ex.Code);
+        Assert.Contains($"the VCEK at http://127.0.0.1:1/vcek/v1/Genoa/{SyntheticEnclave.ChipIdHex} could not be fetched: ", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -92,6 +93,7 @@ public sealed class TinfoilAttestorEndToEndTests
 
         Assert.Equal(AttestationStage.Fetch, ex.Stage);
         Assert.Equal("FETCH_TIMEOUT", ex.Code);
+        Assert.Contains($"the VCEK at http://127.0.0.1:{port}/vcek/v1/Genoa/{SyntheticEnclave.ChipIdHex} did not arrive within 01:00:00", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -254,15 +256,15 @@ public sealed class TinfoilAttestorEndToEndTests
             return setup;
         }
 
-        public TinfoilAttestor Attestor(Uri? collateral, TimeSpan? fetchTimeout = null, TimeSpan? maxAge = null) => new(RealFrozenDocument.Repository, new TinfoilAttestorOptions
+        public TinfoilAttestor Attestor(Uri? collateral, TimeSpan? fetchTimeout = null, TimeSpan? maxAge = null, Func<byte[]>? nonces = null, HttpMessageHandler? handler = null) => new(RealFrozenDocument.Repository, new TinfoilAttestorOptions
         {
             MaxAge = maxAge ?? TimeSpan.FromHours(1),
             AttestationEndpoint = new Uri(AttestationServer.BaseAddress, ".well-known/tinfoil-attestation"),
             CollateralEndpoint = collateral ?? new Uri("https://127.0.0.1:1/"),
-            HttpHandler = new SocketsHttpHandler { SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, _, _, _) => true } },
+            HttpHandler = handler ?? new SocketsHttpHandler { SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, _, _, _) => true } },
             TimeProvider = Clock,
             FetchTimeout = fetchTimeout ?? TimeSpan.FromSeconds(10),
-        }, SyntheticEnclave.Instance.Trust, null);
+        }, SyntheticEnclave.Instance.Trust, nonces);
 
         public AudioClient Client() => new(new AudioClientOptions
         {
