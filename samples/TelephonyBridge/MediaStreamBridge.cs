@@ -32,39 +32,62 @@ public sealed class MediaStreamBridge(AudioClient client, RealtimeSessionOptions
         Conversation = new RealtimeConversationOptions { Instructions = instructions },
     };
 
-    /// <summary>Runs the call until the caller sends <c>stop</c> or closes, or <paramref name="cancellationToken"/> fires.</summary>
+    /// <summary>
+    /// Runs the call until the caller sends <c>stop</c> or closes, or <paramref name="cancellationToken"/> fires. A frame
+    /// that is not the media-stream shape (not JSON, a missing field, a payload that is not base64) ends the call with the
+    /// close status <c>PolicyViolation</c>, a frame over 1 MiB with <c>MessageTooBig</c>; nothing is thrown for them.
+    /// </summary>
     public async Task RunAsync(WebSocket caller, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var call = new Call(caller);
         RealtimeSession? session = null;
         Task? pump = null;
+        var (status, reason) = (WebSocketCloseStatus.NormalClosure, "call ended");
         try
         {
-            while (await ReceiveAsync(caller, stop.Token) is { } frame)
+            while (true)
             {
-                using var json = JsonDocument.Parse(frame);
-                var root = json.RootElement;
-                switch (root.TryGetProperty("event", out var e) ? e.GetString() : null)
+                byte[]? bytes;
+                try
                 {
-                    case "start" when session is null:
-                        call.StreamSid = root.GetProperty("start").GetProperty("streamSid").GetString();
-                        session = await client.StartRealtimeSessionAsync(options, stop.Token);
-                        pump = PumpAsync(session, call, stop.Token);
-                        break;
-                    case "media" when session is not null:
-                        var media = root.GetProperty("media");
-                        if (!media.TryGetProperty("track", out var track) || track.GetString() is null or "inbound")
-                        {
-                            await session.SendAudioAsync(media.GetProperty("payload").GetBytesFromBase64(), stop.Token);
-                        }
+                    bytes = await ReceiveAsync(caller, stop.Token);
+                }
+                catch (InvalidDataException)
+                {
+                    (status, reason) = (WebSocketCloseStatus.MessageTooBig, "a media-stream frame over 1 MiB");
+                    break;
+                }
 
-                        break;
-                    case "mark":
-                        call.Played(root.GetProperty("mark").GetProperty("name").GetString());
-                        break;
-                    case "stop":
-                        return;
+                if (bytes is null)
+                {
+                    break;
+                }
+
+                if (Frame.Read(bytes) is not { } frame)
+                {
+                    (status, reason) = (WebSocketCloseStatus.PolicyViolation, "not a media-stream frame");
+                    break;
+                }
+
+                if (frame.Event == "stop")
+                {
+                    break;
+                }
+
+                if (frame.Event == "start" && session is null)
+                {
+                    call.StreamSid = frame.StreamSid;
+                    session = await client.StartRealtimeSessionAsync(options, stop.Token);
+                    pump = PumpAsync(session, call, stop.Token);
+                }
+                else if (frame.Event == "media" && session is not null && frame.Payload is { } payload)
+                {
+                    await session.SendAudioAsync(payload, stop.Token);
+                }
+                else if (frame.Event == "mark")
+                {
+                    call.Played(frame.Mark);
                 }
             }
         }
@@ -90,7 +113,7 @@ public sealed class MediaStreamBridge(AudioClient client, RealtimeSessionOptions
             if (caller.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
                 using var closing = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await caller.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "call ended", closing.Token);
+                await caller.CloseOutputAsync(status, reason, closing.Token);
             }
         }
     }
@@ -209,6 +232,34 @@ public sealed class MediaStreamBridge(AudioClient client, RealtimeSessionOptions
         }
     }
 
+    /// <summary>What the bridge uses of one caller frame: its event, and the stream id, inbound audio or mark name it carries.</summary>
+    private sealed record Frame(string? Event, string? StreamSid, byte[]? Payload, string? Mark)
+    {
+        /// <summary>The frame's fields, or null when it is not the media-stream shape.</summary>
+        public static Frame? Read(byte[] bytes)
+        {
+            try
+            {
+                using var json = JsonDocument.Parse(bytes);
+                var root = json.RootElement;
+                var name = root.TryGetProperty("event", out var e) ? e.GetString() : null;
+                return name switch
+                {
+                    "start" => new Frame(name, root.GetProperty("start").GetProperty("streamSid").GetString(), null, null),
+                    "media" when root.GetProperty("media") is var media
+                        && (!media.TryGetProperty("track", out var track) || track.GetString() is null or "inbound") =>
+                        new Frame(name, null, media.GetProperty("payload").GetBytesFromBase64(), null),
+                    "mark" => new Frame(name, null, null, root.GetProperty("mark").GetProperty("name").GetString()),
+                    _ => new Frame(name, null, null, null),
+                };
+            }
+            catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+            {
+                return null;
+            }
+        }
+    }
+
     /// <summary>The caller's side of the call: its stream id, the item playing, what was sent and what its marks say was played.</summary>
     private sealed class Call(WebSocket socket)
     {
@@ -232,13 +283,13 @@ public sealed class MediaStreamBridge(AudioClient client, RealtimeSessionOptions
             Interlocked.Exchange(ref _played, 0);
         }
 
-        /// <summary>A mark came back: the audio of its item up to its count has been played.</summary>
+        /// <summary>A mark came back: the audio of its item up to its count has been played (never more than was sent).</summary>
         public void Played(string? name)
         {
             var colon = name?.LastIndexOf(':') ?? -1;
             if (colon > 0 && name![..colon] == Item && long.TryParse(name.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var samples))
             {
-                Interlocked.Exchange(ref _played, Math.Max(PlayedSamples, samples));
+                Interlocked.Exchange(ref _played, Math.Max(PlayedSamples, Math.Min(samples, Sent)));
             }
         }
 

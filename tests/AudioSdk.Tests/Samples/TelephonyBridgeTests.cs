@@ -22,19 +22,8 @@ public sealed class TelephonyBridgeTests : ServerTest
     public async Task ACaller_HearsTheAnswer_AndInterruptingItClearsAndTruncates()
     {
         Server.EnqueueConversationReply(new ConversationReply { Text = "Thanks for calling the support line. I can help you with your order, your invoice or a delivery that has not arrived yet, so tell me which one it is." });
-        var bridge = new MediaStreamBridge(Client, MediaStreamBridge.PhoneCall("gpt-realtime", "Be brief."));
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        await using var app = builder.Build();
-        app.UseWebSockets();
-        app.Map("/media", async context =>
-        {
-            using var socket = await context.WebSockets.AcceptWebSocketAsync();
-            await bridge.RunAsync(socket, context.RequestAborted);
-        });
-        await app.StartAsync();
-        var address = new Uri(app.Urls.First().Replace("http://", "ws://", StringComparison.Ordinal) + "/media");
+        var (app, address, _) = await StartBridgeAsync();
+        await using var _app = app;
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var outcome = await new ScriptedCaller(address) { InterruptAfter = TimeSpan.FromSeconds(0.8) }.CallAsync(timeout.Token);
@@ -50,6 +39,66 @@ public sealed class TelephonyBridgeTests : ServerTest
         var endMs = truncate.GetProperty("audio_end_ms").GetInt32();
         Assert.InRange(endMs, outcome.PlayedAtInterruption.TotalMilliseconds - 100, outcome.PlayedAtInterruption.TotalMilliseconds + 300);
         await app.StopAsync();
+    }
+
+    [Theory]
+    [InlineData("not json at all")]
+    [InlineData("[1, 2, 3]")]
+    [InlineData("{\"event\":\"start\"}")]
+    [InlineData("{\"event\":\"start\",\"start\":{\"streamSid\":\"MZ1\"}}|{\"event\":\"media\",\"media\":{\"payload\":\"%%% not base64\"}}")]
+    [InlineData("{\"event\":\"mark\",\"mark\":{}}")]
+    public async Task AFrameThatIsNotTheMediaStreamShape_EndsTheCall_WithPolicyViolation_AndNothingThrown(string frames)
+    {
+        var (app, address, failures) = await StartBridgeAsync();
+        await using var _app = app;
+        using var caller = new System.Net.WebSockets.ClientWebSocket();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await caller.ConnectAsync(address, timeout.Token);
+        foreach (var frame in frames.Split('|'))
+        {
+            await caller.SendAsync(System.Text.Encoding.UTF8.GetBytes(frame), System.Net.WebSockets.WebSocketMessageType.Text, true, timeout.Token);
+        }
+
+        var buffer = new byte[4096];
+        System.Net.WebSockets.WebSocketReceiveResult result;
+        do
+        {
+            result = await caller.ReceiveAsync(buffer, timeout.Token);
+        }
+        while (result.MessageType != System.Net.WebSockets.WebSocketMessageType.Close);
+
+        Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, result.CloseStatus);
+        Assert.Equal("not a media-stream frame", result.CloseStatusDescription);
+        await app.StopAsync();
+        Assert.Empty(failures);
+    }
+
+    /// <summary>The bridge in a Kestrel app on 127.0.0.1; exceptions escaping <see cref="MediaStreamBridge.RunAsync"/> are collected.</summary>
+    private async Task<(WebApplication App, Uri Address, System.Collections.Concurrent.ConcurrentQueue<Exception> Failures)> StartBridgeAsync()
+    {
+        var bridge = new MediaStreamBridge(Client, MediaStreamBridge.PhoneCall("gpt-realtime", "Be brief."));
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        app.UseWebSockets();
+        app.Map("/media", async context =>
+        {
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            try
+            {
+                await bridge.RunAsync(socket, context.RequestAborted);
+            }
+            catch (Exception ex)
+            {
+                failures.Enqueue(ex);
+                throw;
+            }
+        });
+        await app.StartAsync();
+        var address = new Uri(app.Urls.First().Replace("http://", "ws://", StringComparison.Ordinal) + "/media");
+        return (app, address, failures);
     }
 
     private static async Task<JsonElement> WaitForAsync(ReceivedRealtimeSession session, string type)
