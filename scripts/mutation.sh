@@ -9,7 +9,8 @@
 #                                       tinfoil-checks: the report, chain, Sigstore, Rekor and CT checks together;
 #                                       tinfoil-tdx: the Intel TDX quote, collateral and policy checks;
 #                                       tinfoil-document: the document, attestor, endorsements, measurement and
-#                                       strict-JSON checks; tinfoil-der: the certificate parser and Sigstore trust root),
+#                                       strict-JSON checks; tinfoil-der: the certificate parser and Sigstore trust root;
+#                                       tinfoil-bundle: the bundle flow, REPORT_DATA binding, encodings and the rest),
 #                                       with the tests of that part only: minutes instead of the whole target's hour
 #   scripts/mutation.sh realtime-protocol  the realtime codecs (also realtime-uplink, realtime-continuity; realtime: all)
 #
@@ -34,6 +35,7 @@ mutate_of() {
     tinfoil-tdx) echo '"**/Security/Tinfoil/Tdx/**/*.cs"' ;;
     tinfoil-document) echo '"**/Security/Tinfoil/TinfoilAttestor.cs", "**/Security/Tinfoil/TinfoilDocumentVerifier.cs", "**/Security/Tinfoil/PlatformEndorsements.cs", "**/Security/Tinfoil/Measurement.cs", "**/Security/Tinfoil/V3/StrictJson.cs"' ;;
     tinfoil-der) echo '"**/Security/Tinfoil/DerCertificate.cs", "**/Security/Tinfoil/Sigstore/SigstoreTrustedRoot.cs"' ;;
+    tinfoil-bundle) echo '"**/Security/Tinfoil/Bundle/**/*.cs", "**/Security/Tinfoil/TinfoilAttestor.Bundle.cs", "**/Security/Tinfoil/TinfoilBundleAttestation.cs", "**/Security/Tinfoil/ReportDataBinding.cs", "**/Security/Tinfoil/Base64Strict.cs", "**/Security/Tinfoil/Hex.cs", "**/Security/Tinfoil/HardwareMeasurements.cs", "**/Security/Tinfoil/SafeTime.cs", "**/Security/Tinfoil/Sigstore/InTotoStatement.cs", "**/Security/Tinfoil/Sigstore/Json.cs"' ;;
     http) echo '"**/Internal/Http/**/*.cs"' ;;
     subtitles) echo '"**/Subtitles/**/*.cs"' ;;
     wav) echo '"**/Audio/WavFile*.cs"' ;;
@@ -42,7 +44,7 @@ mutate_of() {
     realtime-uplink) echo '"**/Realtime/Uplink/**/*.cs"' ;;
     realtime-continuity) echo '"**/Realtime/Continuity/**/*.cs"' ;;
     realtime) echo '"**/Realtime/**/*.cs"' ;;
-    *) echo "unknown target '$1' (security tinfoil tinfoil-amd tinfoil-sev tinfoil-sigstore tinfoil-v3 tinfoil-checks tinfoil-tdx tinfoil-document tinfoil-der http subtitles wav longform realtime realtime-protocol realtime-uplink realtime-continuity)" >&2; exit 2 ;;
+    *) echo "unknown target '$1' (security tinfoil tinfoil-amd tinfoil-sev tinfoil-sigstore tinfoil-v3 tinfoil-checks tinfoil-tdx tinfoil-document tinfoil-der tinfoil-bundle http subtitles wav longform realtime realtime-protocol realtime-uplink realtime-continuity)" >&2; exit 2 ;;
   esac
 }
 
@@ -60,6 +62,7 @@ filter_of() {
     tinfoil-v3) echo 'FullyQualifiedName~AttestationDocumentTests|FullyQualifiedName~TinfoilConformanceTests.V3|FullyQualifiedName~TinfoilDocumentVerifierTests' ;;
     tinfoil-tdx) echo '(FullyQualifiedName~TdxVerifierTests|FullyQualifiedName~TdxSyntheticPlatformTests|FullyQualifiedName~TdxUnitTests|FullyQualifiedName~TdxCollateralFetcherTests|FullyQualifiedName~TinfoilConformanceTests.TdxAttestation)&FullyQualifiedName!~HostileQuotes' ;;
     tinfoil-document) echo 'FullyQualifiedName~TinfoilAttestorEndToEndTests|FullyQualifiedName~TinfoilGenerationsEndToEndTests|FullyQualifiedName~TinfoilDocumentVerifierTests|FullyQualifiedName~AttestationDocumentTests|FullyQualifiedName~PlatformEndorsementsTests|FullyQualifiedName~MeasurementTests|FullyQualifiedName~StrictJsonTests|FullyQualifiedName~TinfoilHostileNumberTests|FullyQualifiedName~TinfoilConformanceTests.V3|FullyQualifiedName~TinfoilConformanceTests.FullVerification|FullyQualifiedName~TinfoilConformanceTests.Measurement|FullyQualifiedName~TinfoilConformanceTests.HardwareMeasurements' ;;
+    tinfoil-bundle) echo 'FullyQualifiedName~TinfoilBundleEndToEndTests|FullyQualifiedName~TinfoilBundleFlowTests|FullyQualifiedName~AttestationDocumentTests|FullyQualifiedName~SigstoreVerifierTests|FullyQualifiedName~TinfoilHostileNumberTests|FullyQualifiedName~TinfoilConformanceTests.V3|FullyQualifiedName~TinfoilConformanceTests.ReportDataLadder|FullyQualifiedName~TinfoilConformanceTests.HardwareMeasurements|FullyQualifiedName~TinfoilConformanceTests.HpkeKeyBinding|FullyQualifiedName~TinfoilConformanceTests.Sigstore' ;;
     tinfoil-der) echo 'FullyQualifiedName~DerCertificateTests|FullyQualifiedName~AmdChainTests|FullyQualifiedName~AmdCrlTests|FullyQualifiedName~SevSnpVerifierTests|FullyQualifiedName~SigstoreVerifierTests|FullyQualifiedName~CertificateTransparencyTests|FullyQualifiedName~TinfoilConformanceTests.SevSnpAttestation|FullyQualifiedName~TinfoilConformanceTests.Sigstore' ;;
     # The pipeline carries every REST call, so every REST test may kill its mutants (perTest coverage runs only those
     # that reach a mutant); realtime, the audio toolkit, subtitles and the generators stay out.
