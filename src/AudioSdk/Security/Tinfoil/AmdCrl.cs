@@ -1,5 +1,4 @@
 using System.Formats.Asn1;
-using System.Security.Cryptography;
 
 namespace AudioSdk.Security.Tinfoil;
 
@@ -66,10 +65,6 @@ internal static class AmdCrl
         catch (AsnContentException ex)
         {
             throw Invalid("the CRL is not valid DER", ex);
-        }
-        catch (CryptographicException ex)
-        {
-            throw Invalid("the CRL does not parse", ex);
         }
     }
 

@@ -42,7 +42,7 @@ public sealed class AmdCrlTests
     public void CrlListingTheAskOrTheVcek_IsCertificateRevoked(bool ask)
     {
         var serial = ask ? Amd.Chain.Ask.SerialNumber : Amd.VcekCertificate.SerialNumber;
-        Refused(Amd.Crl(revokedSerials: [serial]), "CERTIFICATE_REVOKED");
+        Assert.EndsWith(": AMD revoked a certificate of the chain", Refused(Amd.Crl(revokedSerials: [serial]), "CERTIFICATE_REVOKED").Message, StringComparison.Ordinal);
         Refused(Amd.Crl(revokedSerials: [[0x7f, 0x01], [0x55], serial]), "CERTIFICATE_REVOKED");
         Refused(Amd.Crl(revokedSerials: [serial, [0x7f, 0x01]], withExtensions: true), "CERTIFICATE_REVOKED");
     }
@@ -82,8 +82,11 @@ public sealed class AmdCrlTests
     {
         var now = SyntheticAmdChain.Now;
         Assert.Equal(now, Check(Amd.Crl(thisUpdate: now, nextUpdate: now)));
-        Refused(Amd.Crl(thisUpdate: now.AddSeconds(1)), "CRL_INVALID");
-        Refused(Amd.Crl(nextUpdate: now.AddSeconds(-1)), "CRL_INVALID");
+        var early = Refused(Amd.Crl(thisUpdate: now.AddSeconds(1)), "CRL_INVALID");
+        Assert.Contains($"the CRL is current from {now.AddSeconds(1):O}", early.Message, StringComparison.Ordinal);
+        Assert.Contains($"not at {now:O}", early.Message, StringComparison.Ordinal);
+        var late = Refused(Amd.Crl(nextUpdate: now.AddSeconds(-1)), "CRL_INVALID");
+        Assert.Contains($"to {now.AddSeconds(-1):O}, not at {now:O}", late.Message, StringComparison.Ordinal);
         Assert.Equal(now.AddSeconds(1), Check(Amd.Crl(thisUpdate: now.AddSeconds(-1), nextUpdate: now.AddSeconds(1))));
     }
 
@@ -98,6 +101,7 @@ public sealed class AmdCrlTests
         Refused(Amd.Vcek, "CRL_INVALID");
         var ex = Refused([0x04, 0x01, 0x00], "CRL_INVALID");
         Assert.IsAssignableFrom<System.Formats.Asn1.AsnContentException>(ex.InnerException);
+        Assert.Contains("the CRL is not valid DER", ex.Message, StringComparison.Ordinal);
     }
 
     private static DateTimeOffset? Check(byte[] crl) => AmdCrl.Check(crl, Amd.Chain, Amd.VcekCertificate, SyntheticAmdChain.Now);

@@ -139,6 +139,10 @@ public sealed class SevSnpVerifierTests
             Refused(amd, report, AttestationStage.CertificateChain, code);
         }
 
+        var noBootloader = new SyntheticAmdChain(AmdGeneration.Genoa, r => SyntheticAmdChain.AddVcekExtensions(r, genoa.ChipId, genoa.Tcb, skip: Bl));
+        var missing = Refused(noBootloader, noBootloader.Report(r => genoa.ChipId.CopyTo(r, 0x1A0)), AttestationStage.CertificateChain, "VCEK_TCB_MISMATCH");
+        Assert.EndsWith($"the VCEK has no TCB extension {Bl}", missing.Message, StringComparison.Ordinal);
+
         var turin = SyntheticAmdChain.For(AmdGeneration.Turin);
         var noFmc = new SyntheticAmdChain(AmdGeneration.Turin, r => SyntheticAmdChain.AddVcekExtensions(r, turin.ChipId[..8], turin.Tcb, turin: true, skip: "1.3.6.1.4.1.3704.1.3.9"));
         Refused(noFmc, noFmc.Report(r => turin.ChipId.CopyTo(r, 0x1A0)), AttestationStage.CertificateChain, "VCEK_TCB_MISMATCH");
