@@ -211,10 +211,34 @@ public sealed class SevSnpVerifierTests
     }
 
     [Fact]
+    public void BytesOfTheSignatureFieldOutsideRAndS_MustBeZero()
+    {
+        // The signature covers [0, 0x2A0) only: what follows R and S is not signed, so anything but zero there is refused.
+        var amd = SyntheticAmdChain.For(AmdGeneration.Genoa);
+        Assert.NotNull(SevSnpReport.Parse(amd.Report()).SignatureP1363());
+        foreach (var offset in new[] { 0x2A0 + 48, 0x2E8 + 71, 0x330, 0x49F })
+        {
+            var report = amd.Report();
+            report[offset] = 0x80;
+            Assert.Null(SevSnpReport.Parse(report).SignatureP1363());
+        }
+    }
+
+    [Fact]
+    public void TcbValues_ReadAsTheirComponents()
+    {
+        Assert.Equal("fmc 0, bl 1, tee 2, snp 3, ucode 4", new SevSnpTcb(0, 1, 2, 3, 4).ToString());
+        Assert.Equal(new SevSnpTcb(0, 0x01, 0x02, 0x07, 0x08), SevSnpTcb.Decode(0x0807_0000_0000_0201, turin: false));
+        Assert.Equal(new SevSnpTcb(0x01, 0x02, 0x03, 0x04, 0x08), SevSnpTcb.Decode(0x0800_0000_0403_0201, turin: true));
+    }
+
+    [Fact]
     public void ReportOfAnotherLengthOrAlgorithm_IsRefused()
     {
         var amd = SyntheticAmdChain.For(AmdGeneration.Genoa);
-        Refused(amd, amd.Report()[..^1], AttestationStage.Report, "REPORT_TRUNCATED");
+        Assert.EndsWith($"a SEV-SNP report is 1184 bytes, not 1183", Refused(amd, amd.Report()[..^1], AttestationStage.Report, "REPORT_TRUNCATED").Message, StringComparison.Ordinal);
+        Assert.EndsWith("signature algorithm 2 is not ECDSA P-384 with SHA-384", Refused(amd, amd.Report(r => r[0x34] = 2), AttestationStage.Report, "REPORT_FORMAT_UNSUPPORTED").Message, StringComparison.Ordinal);
+        Assert.EndsWith("report version 6 is not supported (3 to 5 are)", Refused(amd, amd.Report(r => r[0] = 6), AttestationStage.Report, "WRONG_REPORT_VERSION").Message, StringComparison.Ordinal);
         Refused(amd, [.. amd.Report(), 0], AttestationStage.Report, "REPORT_TRUNCATED");
         Refused(amd, amd.Report(r => r[0x34] = 2), AttestationStage.Report, "REPORT_FORMAT_UNSUPPORTED");
         Refused(amd, amd.Report(r => r[0x37] = 1), AttestationStage.Report, "REPORT_FORMAT_UNSUPPORTED");
