@@ -200,6 +200,39 @@ public sealed class RealtimeCodecTranscriptionTests
     }
 
     [Fact]
+    public void AnUnknownMessageWithInvalidUtf8_KeepsItsTextWithReplacementCharacters()
+    {
+        byte[] bytes = [.. "{\"type\":\"x.y\",\"a\":\""u8, 0xFF, .. "\"}"u8];
+        var unknown = Assert.IsType<UnknownMessage>(OpenAI.Parse(bytes, null));
+        Assert.Equal("{\"type\":\"x.y\",\"a\":\"\uFFFD\"}", unknown.RawText);
+    }
+
+    /// <summary>A dialect whose reader fails the way a reader can fail on a field it did not expect.</summary>
+    private sealed class FailingProtocol(Exception failure) : OpenAITranscriptionProtocol
+    {
+        protected override RealtimeEvent? Read(string type, JsonElement root, string? currentItemId) => throw failure;
+    }
+
+    public static TheoryData<Exception> ReaderFailures() =>
+        [new InvalidOperationException(), new FormatException(), new OverflowException(), new ArgumentException(), new JsonException(), new NotSupportedException()];
+
+    [Theory]
+    [MemberData(nameof(ReaderFailures))]
+    public void AReaderThatFails_MakesAnUnknownMessage_NamingTheFailure(Exception failure)
+    {
+        var unknown = Assert.IsType<UnknownMessage>(Parse(new FailingProtocol(failure), """{"type":"x.y","a":1}""", out var problem));
+        Assert.Equal(("x.y", """{"type":"x.y","a":1}"""), (unknown.EventType, unknown.RawText));
+        Assert.Equal("unreadable x.y: " + failure.GetType().Name, problem);
+    }
+
+    [Fact]
+    public void AReaderBug_IsNotHidden()
+    {
+        var bug = new NullReferenceException();
+        Assert.Same(bug, Assert.Throws<NullReferenceException>(() => Parse(new FailingProtocol(bug), """{"type":"x.y"}""")));
+    }
+
+    [Fact]
     public void ConfigurationErrors_AreTheNativeDialectsOnly()
     {
         static ServerError Error(string? code) => new(null, code, "m", null, null, default);
