@@ -72,7 +72,7 @@ filter_of() {
     longform) echo 'FullyQualifiedName~AudioSdk.Tests.LongForm' ;;
     # The realtime codecs are pure and tested without a socket; the uplink and continuity suites open real sockets,
     # so they take longer per mutant. `realtime` is all of it with every realtime test: hours on a small machine.
-    realtime-protocol) echo 'FullyQualifiedName~RealtimeProtocolTests|FullyQualifiedName~ConversationProtocolTests|FullyQualifiedName~ConversationOutputEventsTests' ;;
+    realtime-protocol) echo 'FullyQualifiedName~RealtimeProtocolTests|FullyQualifiedName~RealtimeCodec|FullyQualifiedName~ConversationProtocolTests|FullyQualifiedName~ConversationOutputEventsTests' ;;
     realtime-uplink) echo 'FullyQualifiedName~TurnDetectorTests|FullyQualifiedName~TurnDetectorSpeechTests|FullyQualifiedName~PacerTests|FullyQualifiedName~ClientTurnTests|FullyQualifiedName~RealtimeWavLimits|FullyQualifiedName~RealtimeSessionTests' ;;
     realtime-continuity) echo 'FullyQualifiedName~ReconnectTests|FullyQualifiedName~ReconnectItemIdTests|FullyQualifiedName~ConversationResumeTests|FullyQualifiedName~KeyedWaitersTests' ;;
     realtime) echo 'FullyQualifiedName~AudioSdk.Tests.Realtime&FullyQualifiedName!~Fuzz' ;;

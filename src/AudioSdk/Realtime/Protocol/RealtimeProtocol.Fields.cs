@@ -102,7 +102,7 @@ internal abstract partial class RealtimeProtocol
 
         TimeSpan? duration = usage.TryGetProperty("seconds", out var s) && s.ValueKind == JsonValueKind.Number
             && s.TryGetDouble(out var seconds)
-            && double.IsFinite(seconds) && seconds >= 0 && seconds < TimeSpan.MaxValue.TotalSeconds / 2
+            && double.IsFinite(seconds) && seconds >= 0 && seconds <= SecondsConverter.MaxSeconds
             ? SecondsConverter.FromSeconds(seconds)
             : null;
         return new RealtimeUsage(
