@@ -25,6 +25,9 @@ public sealed class TinfoilConformanceTests(ITestOutputHelper output)
     public void V3RealFrozenDocument() => RunStage("verify-attestation-v3 (real-frozen)", ConformanceVector.LoadV3("real-frozen"), ConformanceAdapters.V3Full, 1);
 
     [Fact]
+    public void V3GoldenTdx() => RunStage("verify-attestation-v3 (golden-tdx)", ConformanceVector.LoadV3("golden-tdx"), ConformanceAdapters.V3Full, 1);
+
+    [Fact]
     public void FullVerification() => RunStage("verify-full", ConformanceVector.LoadStage("verify-full"), ConformanceAdapters.VerifyFull, 7);
 
     [Fact]
