@@ -119,11 +119,11 @@ internal sealed class TinfoilDocumentVerifier
     }
 
     /// <summary>
-    /// The TDX quote with its Intel collateral (the document's <c>intel-pcs</c> captures, else what was fetched): PCK chain to
-    /// Intel's root, QE report, signatures, CRLs and TCB level. Then the policy the PPID's machine is endorsed with.
+    /// The quote layer alone for a TDX document: the quote (no bytes after its signature data) with its Intel collateral (the
+    /// document's <c>intel-pcs</c> captures, else <paramref name="fetched"/>), up to Intel's root, including the TCB level.
     /// </summary>
-    private AuthenticatedQuote VerifyTdx(AttestationDocument document, JsonElement platform, DateTimeOffset now,
-        Tdx.TdxCollateral? fetched)
+    /// <exception cref="AttestationException">Stage Report or CertificateChain (QUOTE layer).</exception>
+    public Tdx.TdxVerification AuthenticateTdxQuote(AttestationDocument document, DateTimeOffset now, Tdx.TdxCollateral? fetched = null)
     {
         var parsed = Tdx.TdxQuote.Parse(document.Report);
         if (parsed.TrailingLength != 0)
@@ -135,7 +135,17 @@ internal sealed class TinfoilDocumentVerifier
         var collateral = Tdx.IntelPcsCollateral.From(document) ?? fetched
             ?? throw Reject.With(AttestationStage.CertificateChain, "COLLATERAL_MISSING",
                 "the document carries no intel-pcs collateral and none was fetched");
-        var verified = new Tdx.TdxVerifier(_trust.IntelRoot).Verify(document.Report, collateral, now, Tdx.TdxPolicy.Bare);
+        return new Tdx.TdxVerifier(_trust.IntelRoot).Verify(document.Report, collateral, now, Tdx.TdxPolicy.Bare);
+    }
+
+    /// <summary>
+    /// The TDX quote with its Intel collateral (the document's <c>intel-pcs</c> captures, else what was fetched): PCK chain to
+    /// Intel's root, QE report, signatures, CRLs and TCB level. Then the policy the PPID's machine is endorsed with.
+    /// </summary>
+    private AuthenticatedQuote VerifyTdx(AttestationDocument document, JsonElement platform, DateTimeOffset now,
+        Tdx.TdxCollateral? fetched)
+    {
+        var verified = AuthenticateTdxQuote(document, now, fetched);
         var ppid = verified.Ppid ?? throw Reject.With(AttestationStage.CertificateChain, "PCK_PPID_MISSING",
             "the PCK certificate names no PPID, so the machine cannot be looked up");
         var (machine, policy) = PlatformEndorsements.TdxPolicyFor(platform, ppid);

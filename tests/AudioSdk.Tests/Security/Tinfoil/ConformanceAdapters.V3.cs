@@ -27,7 +27,28 @@ internal static partial class ConformanceAdapters
         };
     });
 
+    /// <summary>The quote layer alone (stage v3-authenticate-quote). Its vectors give no nonce: the envelope is checked against the
+    /// document's own challenge.</summary>
+    public static JsonObject V3AuthenticateQuote(JsonObject input) => WithV3Codes(() =>
+    {
+        var bytes = Convert.FromBase64String(input["document_b64"]!.GetValue<string>());
+        var nonceHex = input["nonce_hex"]?.GetValue<string>();
+        var nonce = Convert.FromHexString(string.IsNullOrEmpty(nonceHex) ? JsonNode.Parse(bytes)!["challenge"]!["nonce"]!.GetValue<string>() : nonceHex);
+        using var document = AttestationDocument.Parse(bytes, nonce);
+        var verified = new TinfoilDocumentVerifier(V3Trust(input)).AuthenticateTdxQuote(document, V3Time(input));
+        return new JsonObject { ["fmspc"] = Hex.Lower(verified.Fmspc), ["tcb_status"] = verified.TcbStatus };
+    });
+
     internal static TinfoilVerification VerifyV3(JsonObject input)
+    {
+        using var document = AttestationDocument.Parse(Convert.FromBase64String(input["document_b64"]!.GetValue<string>()), Convert.FromHexString(input["nonce_hex"]!.GetValue<string>()));
+
+        // The TDX golden vectors bind no keys and expect acceptance; the SDK's own flows still require them (RequireKeys).
+        return new TinfoilDocumentVerifier(V3Trust(input)).Verify(document, input["repo"]!.GetValue<string>(), V3Time(input), requireKeys: false);
+    }
+
+    /// <summary>The roots a v3 vector injects (AMD chain, Intel SGX root, Sigstore root); the built-in ones otherwise.</summary>
+    internal static TinfoilTrust V3Trust(JsonObject input)
     {
         var trust = TinfoilTrust.Production;
         if (input["amd_root_ca_pem"]?.GetValue<string>() is { Length: > 0 } ark && input["ask_pem"]?.GetValue<string>() is { Length: > 0 } ask)
@@ -45,11 +66,14 @@ internal static partial class ConformanceAdapters
             trust = trust with { Sigstore = AudioSdk.Security.Tinfoil.Sigstore.SigstoreTrustedRoot.Parse(Convert.FromBase64String(root)) };
         }
 
+        return trust;
+    }
+
+    /// <summary>The vector's verification time; now when absent or 0.</summary>
+    internal static DateTimeOffset V3Time(JsonObject input)
+    {
         var seconds = input["verification_time_unix"]?.GetValue<long>() ?? 0;
-        var now = seconds == 0 ? DateTimeOffset.UtcNow : DateTimeOffset.FromUnixTimeSeconds(seconds);
-        using var document = AttestationDocument.Parse(Convert.FromBase64String(input["document_b64"]!.GetValue<string>()), Convert.FromHexString(input["nonce_hex"]!.GetValue<string>()));
-        // The TDX golden vectors bind no keys and expect acceptance; the SDK's own flows still require them (RequireKeys).
-        return new TinfoilDocumentVerifier(trust).Verify(document, input["repo"]!.GetValue<string>(), now, requireKeys: false);
+        return seconds == 0 ? DateTimeOffset.UtcNow : DateTimeOffset.FromUnixTimeSeconds(seconds);
     }
 
     /// <summary>One case of the REPORT_DATA ladder: the hashes of both sections and the 64-byte value.</summary>

@@ -127,6 +127,25 @@ public sealed class TdxDocumentPolicyTests
         Assert.Equal((AttestationStage.CertificateChain, code), (ex.Stage, ex.Code));
     }
 
+    [Fact]
+    public void TheExtraBytesVectorsQuote_WithoutItsExtraByte_Authenticates()
+    {
+        // t3-extra-bytes refuses one byte after the quote's signature data; without it the same quote, PCK chain and captured
+        // collateral verify (which also shows the transcription is exact: every signature covers what was copied).
+        var input = JsonNode.Parse(File.ReadAllText(Path.Combine(ConformanceVector.Root, "v3", "quote-tdx", "t3-extra-bytes.json")))!["input"]!.AsObject();
+        var document = JsonNode.Parse(Convert.FromBase64String(input["document_b64"]!.GetValue<string>()))!.AsObject();
+        var quote = Convert.FromBase64String(document["cpu_evidence"]!["report_base64"]!.GetValue<string>());
+        Assert.Equal(1, quote[^1]);
+        document["cpu_evidence"]!["report_base64"] = Convert.ToBase64String(quote[..^1]);
+        using var parsed = AttestationDocument.Parse(Encoding.UTF8.GetBytes(document.ToJsonString()), Convert.FromHexString(document["challenge"]!["nonce"]!.GetValue<string>()));
+
+        var verified = new TinfoilDocumentVerifier(ConformanceAdapters.V3Trust(input)).AuthenticateTdxQuote(parsed, DateTimeOffset.FromUnixTimeSeconds(1735689601));
+
+        Assert.Equal("OK", verified.Result);
+        Assert.Equal("50806f000000", Hex.Lower(verified.Fmspc));
+        Assert.Equal(Ppid, Hex.Lower(verified.Ppid!));
+    }
+
     private static JsonElement Parse(JsonObject predicate) => JsonDocument.Parse(predicate.ToJsonString()).RootElement;
 
     /// <summary>The golden document with its intel-pcs item changed (collateral is not hash-bound, so the envelope still holds).</summary>
