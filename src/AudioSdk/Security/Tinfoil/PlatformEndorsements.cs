@@ -9,7 +9,7 @@ namespace AudioSdk.Security.Tinfoil;
 /// The signed platform-endorsements predicate: CHIP_ID -> machine name -> named SEV-SNP policy. Every policy member
 /// is required and unknown members are refused, so a policy the verifier does not understand cannot pass.
 /// </summary>
-internal static class PlatformEndorsements
+internal static partial class PlatformEndorsements
 {
     public const string PredicateType = "https://tinfoil.sh/predicate/platform-endorsements/v1";
 

@@ -5,8 +5,8 @@ public sealed class TinfoilAttestation
 {
     internal TinfoilAttestation(TinfoilVerification verification)
     {
-        TlsPin = verification.TlsPin;
-        HpkePublicKey = verification.HpkePublicKey;
+        (TlsPin, var hpke) = verification.RequireKeys();
+        HpkePublicKey = hpke;
         ValidUntil = verification.ValidUntil;
         Repository = verification.Repository;
         Tag = verification.Tag;

@@ -33,6 +33,7 @@ public sealed partial class TinfoilAttestor : IEndpointAttestor, IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private (Uri Endpoint, AttestedEndpoint Result)? _cached;
     private Tdx.TdxEnclaveVerifier? _tdx;
+    private Tdx.TdxCollateralFetcher? _intel;
 
     /// <summary>Creates the attestor.</summary>
     /// <param name="repository">The GitHub repository whose signed release must run in the enclave, such as
@@ -137,13 +138,13 @@ public sealed partial class TinfoilAttestor : IEndpointAttestor, IDisposable
     /// </summary>
     internal Task<Tdx.TdxEnclave> VerifyTdxQuoteAsync(byte[] quote, CancellationToken cancellationToken)
     {
-        _tdx ??= new Tdx.TdxEnclaveVerifier(
-            new Tdx.TdxCollateralFetcher(_http, _options.IntelCollateralEndpoint, _options.IntelRootCrlEndpoint, _options.FetchTimeout,
-                _options.TimeProvider),
-            _trust.IntelRoot,
-            Tdx.TdxPolicy.Tinfoil);
+        _tdx ??= new Tdx.TdxEnclaveVerifier(IntelCollateral, _trust.IntelRoot, Tdx.TdxPolicy.Tinfoil);
         return _tdx.VerifyAsync(quote, _options.TimeProvider.GetUtcNow(), cancellationToken);
     }
+
+    /// <summary>Fetches (and caches) the Intel PCS collateral a TDX quote is verified with, from the configured endpoints.</summary>
+    private Tdx.TdxCollateralFetcher IntelCollateral => _intel ??= new Tdx.TdxCollateralFetcher(_http, _options.IntelCollateralEndpoint,
+        _options.IntelRootCrlEndpoint, _options.FetchTimeout, _options.TimeProvider);
 
     /// <summary>Releases the HTTP client (not a handler passed in the options).</summary>
     public void Dispose()
@@ -162,17 +163,26 @@ public sealed partial class TinfoilAttestor : IEndpointAttestor, IDisposable
         using var document = AttestationDocument.Parse(bytes, nonce);
         byte[]? vcek = null;
         byte[]? crl = null;
-        if (!document.Collateral.Any(c => c.Format == TinfoilDocumentVerifier.VcekFormat)
+        Tdx.TdxCollateral? intel = null;
+        if (document.IsTdx)
+        {
+            if (!document.Collateral.Any(c => c.Format == Tdx.IntelPcsCollateral.Format))
+            {
+                intel = await IntelCollateral.FetchAsync(Tdx.TdxQuote.Parse(document.Report), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        else if (!document.Collateral.Any(c => c.Format == TinfoilDocumentVerifier.VcekFormat)
             || !document.Collateral.Any(c => c.Format == TinfoilDocumentVerifier.CrlFormat))
         {
             (vcek, crl) = await FetchCollateralAsync(document, cancellationToken).ConfigureAwait(false);
         }
 
         var now = _options.TimeProvider.GetUtcNow();
-        var verified = new TinfoilDocumentVerifier(_trust).Verify(document, _repository, now, vcek, crl);
+        var verified = new TinfoilDocumentVerifier(_trust).Verify(document, _repository, now, vcek, crl, intel);
+        var (pin, hpke) = verified.RequireKeys();
         var maxUntil = SafeTime.Add(now, _options.MaxAge);
         var until = verified.ValidUntil < maxUntil ? verified.ValidUntil : maxUntil;
-        return new AttestedEndpoint(endpoint.Authority, [verified.TlsPin], verified.HpkePublicKey, until);
+        return new AttestedEndpoint(endpoint.Authority, [pin], hpke, until);
     }
 
     private async Task<(byte[]? Vcek, byte[]? Crl)> FetchCollateralAsync(AttestationDocument document, CancellationToken cancellationToken)

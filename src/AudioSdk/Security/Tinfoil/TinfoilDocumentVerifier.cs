@@ -8,7 +8,8 @@ namespace AudioSdk.Security.Tinfoil;
 /// <summary>
 /// Verifies a v3 document end to end, in the order the conformance suite defines: envelope (done by
 /// <see cref="AttestationDocument.Parse"/>), code and platform provenance with their freshness witnesses, the
-/// SEV-SNP quote (report, VCEK chain, CRL), the platform policy, the measurement, and the key binding.
+/// quote (SEV-SNP: report, VCEK chain, CRL; Intel TDX: quote, PCK chain, Intel collateral), the platform policy, the
+/// measurement, and the key binding.
 /// </summary>
 internal sealed class TinfoilDocumentVerifier
 {
@@ -37,10 +38,12 @@ internal sealed class TinfoilDocumentVerifier
     /// <param name="repository">The repository whose release must run in the enclave, such as
     /// <c>tinfoilsh/confidential-model-router</c>.</param>
     /// <param name="now">The appraisal time.</param>
-    /// <param name="vcek">The VCEK, when the document does not carry it.</param>
-    /// <param name="crl">The AMD CRL, when the document does not carry it.</param>
+    /// <param name="vcek">The VCEK, when the document does not carry it (SEV-SNP).</param>
+    /// <param name="crl">The AMD CRL, when the document does not carry it (SEV-SNP).</param>
+    /// <param name="intelCollateral">The Intel PCS collateral, when the document does not carry it (TDX).</param>
+    /// <param name="requireKeys">Whether a document without a usable <c>tls</c> and <c>hpke</c> item is refused (stage Envelope).</param>
     public TinfoilVerification Verify(AttestationDocument document, string repository, DateTimeOffset now, byte[]? vcek = null,
-        byte[]? crl = null)
+        byte[]? crl = null, Tdx.TdxCollateral? intelCollateral = null, bool requireKeys = true)
     {
         // Provenance: the code release and the platform endorsements, each with a fresh witness.
         var code = Reference(document, CodeFormat, "code");
@@ -64,7 +67,42 @@ internal sealed class TinfoilDocumentVerifier
         var codeFresh = VerifyFreshness(document, "code-freshness", codeData, codeResult, now);
         var platformFresh = VerifyFreshness(document, "platform-freshness", platformData, platformResult, now);
 
-        // Quote: the report, its VCEK chain to the AMD root, and the CRL.
+        // Quote and policy: the CPU evidence up to its vendor's root, then the policy the platform endorsements give the machine.
+        var quote = document.IsTdx
+            ? VerifyTdx(document, platformResult.Predicate, now, intelCollateral)
+            : VerifySevSnp(document, platformResult.Predicate, now, vcek, crl);
+
+        // Measurement and binding.
+        codeMeasurement.EnsureMatches(quote.Enclave);
+        if (!CryptographicOperations.FixedTimeEquals(quote.ReportData, document.ReportData))
+        {
+            throw Reject.With(AttestationStage.Binding, "REPORT_DATA_MISMATCH", "the report's REPORT_DATA is not the document's challenge");
+        }
+
+        var verification = new TinfoilVerification
+        {
+            TlsPin = document.TlsKeyFingerprint is { } pin ? TlsPin.FromBytes(pin) : (TlsPin?)null,
+            HpkePublicKey = document.HpkeKey,
+            ValidUntil = new[] { codeFresh, platformFresh, quote.ValidUntil }.Min(),
+            Repository = codeData.Repo,
+            Tag = codeData.Tag,
+            CodeDigest = codeData.Digest,
+            CodeMeasurement = codeMeasurement,
+            EnclaveMeasurement = quote.Enclave,
+            Machine = quote.Machine,
+        };
+        if (requireKeys)
+        {
+            verification.RequireKeys();
+        }
+
+        return verification;
+    }
+
+    /// <summary>The SEV-SNP report, its VCEK chain to the AMD root and the CRL, then the chip's endorsed policy.</summary>
+    private AuthenticatedQuote VerifySevSnp(AttestationDocument document, JsonElement platform, DateTimeOffset now, byte[]? vcek,
+        byte[]? crl)
+    {
         var vcekDer = vcek ?? CollateralBytes(document, VcekFormat, "vcek_der_base64")
             ?? throw Reject.With(AttestationStage.CertificateChain, "VCEK_MISSING", "the document carries no VCEK and none was fetched");
         var verifier = new SevSnpVerifier(_trust.AmdChains);
@@ -74,32 +112,45 @@ internal sealed class TinfoilDocumentVerifier
             ?? throw Reject.With(AttestationStage.CertificateChain, "CRL_MISSING", "the document carries no AMD CRL and none was fetched");
         var crlNextUpdate = AmdCrl.Check(crlDer, chain, vcekCertificate, now) ?? DateTimeOffset.MaxValue;
 
-        // Policy, from the signed platform endorsements for this chip.
-        var (machine, policy) = PlatformEndorsements.PolicyFor(platformResult.Predicate, report.ChipId, report.IsTurin);
+        var (machine, policy) = PlatformEndorsements.PolicyFor(platform, report.ChipId, report.IsTurin);
         SevSnpVerifier.CheckPolicy(report, policy);
+        return new AuthenticatedQuote(report.ToMeasurement(), report.ReportData.ToArray(), machine,
+            crlNextUpdate < vcekCertificate.NotAfter ? crlNextUpdate : vcekCertificate.NotAfter);
+    }
 
-        // Measurement and binding.
-        var enclave = report.ToMeasurement();
-        codeMeasurement.EnsureMatches(enclave);
-        if (!CryptographicOperations.FixedTimeEquals(report.ReportData, document.ReportData))
+    /// <summary>
+    /// The quote layer alone for a TDX document: the quote (no bytes after its signature data) with its Intel collateral (the
+    /// document's <c>intel-pcs</c> captures, else <paramref name="fetched"/>), up to Intel's root, including the TCB level.
+    /// </summary>
+    /// <exception cref="AttestationException">Stage Report or CertificateChain (QUOTE layer).</exception>
+    public Tdx.TdxVerification AuthenticateTdxQuote(AttestationDocument document, DateTimeOffset now, Tdx.TdxCollateral? fetched = null)
+    {
+        var parsed = Tdx.TdxQuote.Parse(document.Report);
+        if (parsed.TrailingLength != 0)
         {
-            throw Reject.With(AttestationStage.Binding, "REPORT_DATA_MISMATCH", "the report's REPORT_DATA is not the document's challenge");
+            throw Reject.With(AttestationStage.Report, "QUOTE_FORMAT_UNSUPPORTED",
+                $"{parsed.TrailingLength} bytes follow the quote's signature data");
         }
 
-        var pin = document.TlsKeyFingerprint ?? throw StrictJson.Envelope("the document binds no TLS key fingerprint ('tls' item)");
-        var hpke = document.HpkeKey ?? throw StrictJson.Envelope("the document binds no HPKE key ('hpke' item)");
-        return new TinfoilVerification
-        {
-            TlsPin = TlsPin.FromBytes(pin),
-            HpkePublicKey = hpke,
-            ValidUntil = new[] { codeFresh, platformFresh, crlNextUpdate, vcekCertificate.NotAfter }.Min(),
-            Repository = codeData.Repo,
-            Tag = codeData.Tag,
-            CodeDigest = codeData.Digest,
-            CodeMeasurement = codeMeasurement,
-            EnclaveMeasurement = enclave,
-            Machine = machine,
-        };
+        var collateral = Tdx.IntelPcsCollateral.From(document) ?? fetched
+            ?? throw Reject.With(AttestationStage.CertificateChain, "COLLATERAL_MISSING",
+                "the document carries no intel-pcs collateral and none was fetched");
+        return new Tdx.TdxVerifier(_trust.IntelRoot).Verify(document.Report, collateral, now, Tdx.TdxPolicy.Bare);
+    }
+
+    /// <summary>
+    /// The TDX quote with its Intel collateral (the document's <c>intel-pcs</c> captures, else what was fetched): PCK chain to
+    /// Intel's root, QE report, signatures, CRLs and TCB level. Then the policy the PPID's machine is endorsed with.
+    /// </summary>
+    private AuthenticatedQuote VerifyTdx(AttestationDocument document, JsonElement platform, DateTimeOffset now,
+        Tdx.TdxCollateral? fetched)
+    {
+        var verified = AuthenticateTdxQuote(document, now, fetched);
+        var ppid = verified.Ppid ?? throw Reject.With(AttestationStage.CertificateChain, "PCK_PPID_MISSING",
+            "the PCK certificate names no PPID, so the machine cannot be looked up");
+        var (machine, policy) = PlatformEndorsements.TdxPolicyFor(platform, ppid);
+        policy.Check(verified.Quote, verified.EvaluationDataNumber ?? int.MinValue);
+        return new AuthenticatedQuote(verified.Quote.ToMeasurement(), verified.Quote.ReportData.ToArray(), machine, verified.ValidUntil);
     }
 
     private SigstoreResult VerifyArtifact(Artifact artifact, string[] predicateTypes)
@@ -110,6 +161,7 @@ internal sealed class TinfoilDocumentVerifier
             SubjectDigest = artifact.Digest,
             PredicateTypes = predicateTypes,
             WorkflowRefPrefix = "refs/tags/",
+            IdentityFromSan = true,
         }, _trust.Sigstore);
         if (result.WorkflowRef != "refs/tags/" + artifact.Tag)
         {
@@ -136,6 +188,7 @@ internal sealed class TinfoilDocumentVerifier
                 WorkflowRefPrefix = "refs/heads/main",
                 PredicateTypes = [FreshnessPredicate],
                 SubjectDigest = artifact.Digest,
+                IdentityFromSan = true,
             }, _trust.Sigstore);
         }
         catch (AttestationException ex)
@@ -237,4 +290,8 @@ internal sealed class TinfoilDocumentVerifier
     private static AttestationException Provenance(string code, string why) => Reject.With(AttestationStage.Provenance, code, why);
 
     private sealed record Artifact(string Repo, string Tag, string Digest, JsonElement Bundle);
+
+    /// <summary>What the quote layer establishes: the enclave's registers, its REPORT_DATA, the endorsed machine and how long it
+    /// holds.</summary>
+    private sealed record AuthenticatedQuote(Measurement Enclave, byte[] ReportData, string Machine, DateTimeOffset ValidUntil);
 }

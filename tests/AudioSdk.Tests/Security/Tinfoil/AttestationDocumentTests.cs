@@ -36,7 +36,8 @@ public sealed class AttestationDocumentTests
         { "format", "not v3" }, { "unknown-member", "the document has an unknown member 'extra'" }, { "missing-member", "the document lacks one of" }, { "format-number", "the document.format is not a string" },
         { "challenge-unknown", "challenge has an unknown member 'extra'" }, { "nonce-upper", "challenge.nonce is not 32 bytes" }, { "nonce-short", "challenge.nonce is not 32 bytes" },
         { "report-data-short", "challenge.report_data is not 64 bytes" }, { "algorithm", "algorithm is not supported" }, { "other-nonce", "another nonce" },
-        { "cpu-format", "the CPU evidence is not a SEV-SNP report" }, { "cpu-unknown", "cpu_evidence has an unknown member 'extra'" }, { "report-short", "bytes, not 1184" },
+        { "cpu-format", "the CPU evidence is neither a SEV-SNP report nor an Intel TDX quote" }, { "cpu-unknown", "cpu_evidence has an unknown member 'extra'" }, { "report-short", "bytes, not 1184" },
+        { "tdx-short", "the TDX quote is 631 bytes, outside 632 to 65536" }, { "tdx-long", "the TDX quote is 65537 bytes, outside 632 to 65536" },
         { "report-not-base64", "cpu_evidence.report_base64 is not canonical base64" }, { "endorsed-unknown", "endorsed has an unknown member 'extra'" }, { "crypto-hash", "crypto_material does not have the endorsed hash" },
         { "device-hash", "device_evidence does not have the endorsed hash" }, { "report-data", "does not bind" },
         { "crypto-format", "crypto_material has an unknown format" }, { "crypto-items-object", "crypto_material.items is not an array" },
@@ -117,6 +118,8 @@ public sealed class AttestationDocumentTests
             case "other-nonce": challenge["nonce"] = new string('1', 64); break;
             case "cpu-format": cpu["format"] = "https://tinfoil.sh/format/unknown-quote/v1"; break;
             case "cpu-unknown": cpu["extra"] = 1; break;
+            case "tdx-short": cpu["format"] = "https://tinfoil.sh/format/tdx-quote/v1"; cpu["report_base64"] = Convert.ToBase64String(new byte[631]); break;
+            case "tdx-long": cpu["format"] = "https://tinfoil.sh/format/tdx-quote/v1"; cpu["report_base64"] = Convert.ToBase64String(new byte[65537]); break;
             case "report-short": cpu["report_base64"] = Convert.ToBase64String(Convert.FromBase64String(cpu["report_base64"]!.GetValue<string>())[..^4]); break;
             case "report-not-base64": cpu["report_base64"] = cpu["report_base64"]!.GetValue<string>() + "="; break;
             case "endorsed-unknown": endorsed["extra"] = "x"; break;

@@ -17,6 +17,14 @@ internal static class RealFrozenDocument
     public static DateTimeOffset Time => DateTimeOffset.FromUnixTimeSeconds(Input.Value["verification_time_unix"]!.GetValue<long>());
 
     public static JsonObject Document => JsonNode.Parse(Bytes)!.AsObject();
+
+    /// <summary>The in-toto predicate of a reference-values item, by format name (<c>sigstore-code</c>, <c>sigstore-platform</c>).</summary>
+    public static JsonObject Predicate(string format)
+    {
+        var item = Document["collateral"]!.AsArray().First(c => c!["format"]!.GetValue<string>() == $"https://tinfoil.sh/collateral/{format}/v1")!;
+        var payload = item["data"]!["sigstore_bundle"]!["dsseEnvelope"]!["payload"]!.GetValue<string>();
+        return JsonNode.Parse(Convert.FromBase64String(payload))!["predicate"]!.AsObject();
+    }
 }
 
 /// <summary>A clock stopped at one instant; its timers run on the system clock, <see cref="TimerDivisor"/> times faster.</summary>

@@ -74,6 +74,15 @@ internal sealed record SyntheticTdx
     /// <summary>The attestation key the quote carries and the QE report binds (64 bytes, X then Y), instead of the signing key's.</summary>
     public byte[]? AttestationKey { get; init; }
 
+    /// <summary>The time the platform's certificates and collateral are issued around (default <see cref="Now"/>).</summary>
+    public DateTimeOffset At { get; init; } = Now;
+
+    /// <summary>The PPID the PCK certificate names (16 bytes); zeros when null.</summary>
+    public byte[]? Ppid { get; init; }
+
+    /// <summary>MRTD then RTMR0 to RTMR3 (48 bytes each); a random MRTD and zero RTMRs when null.</summary>
+    public byte[][]? Registers { get; init; }
+
     /// <summary>The TD's REPORT_DATA (64 bytes: the TLS key pin, then the HPKE key); random when null.</summary>
     public byte[]? ReportData { get; init; }
 
@@ -90,17 +99,17 @@ internal sealed record SyntheticTdx
         using var tcbKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var qeKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var ak = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var from = Now.AddYears(-1);
-        var to = Now.AddYears(5);
+        var from = At.AddYears(-1);
+        var to = At.AddYears(5);
 
         using var root = Ca("CN=Intel SGX Root CA" + Suffix, rootKey).CreateSelfSigned(from, to);
         using var ca = Ca($"CN={CaName}" + Suffix, caKey).Create(root, from, to, [1, 1]);
         var leafRequest = new CertificateRequest("CN=Intel SGX PCK Certificate" + Suffix, pckKey, HashAlgorithmName.SHA256);
         leafRequest.CertificateExtensions.Add(new X509Extension("1.2.840.113741.1.13.1", SgxExtension(), false));
-        using var pck = leafRequest.Create(PckIssuerName is null ? ca.SubjectName : new X500DistinguishedName(PckIssuerName), X509SignatureGenerator.CreateForECDsa(caKey), from, Now.AddDays(PckDays), [2, 2]);
+        using var pck = leafRequest.Create(PckIssuerName is null ? ca.SubjectName : new X500DistinguishedName(PckIssuerName), X509SignatureGenerator.CreateForECDsa(caKey), from, At.AddDays(PckDays), [2, 2]);
         using var tcbSigner = new CertificateRequest($"CN={TcbSignerName}" + Suffix, tcbKey, HashAlgorithmName.SHA256).Create(
-            TcbSignerIssuerName is null ? root.SubjectName : new X500DistinguishedName(TcbSignerIssuerName), X509SignatureGenerator.CreateForECDsa(rootKey), from, Now.AddDays(TcbSignerDays), [3, 3]);
-        using var qeSigner = new CertificateRequest("CN=Intel SGX TCB Signing" + Suffix, qeKey, HashAlgorithmName.SHA256).Create(root, from, Now.AddDays(QeSignerDays), [4, 4]);
+            TcbSignerIssuerName is null ? root.SubjectName : new X500DistinguishedName(TcbSignerIssuerName), X509SignatureGenerator.CreateForECDsa(rootKey), from, At.AddDays(TcbSignerDays), [3, 3]);
+        using var qeSigner = new CertificateRequest("CN=Intel SGX TCB Signing" + Suffix, qeKey, HashAlgorithmName.SHA256).Create(root, from, At.AddDays(QeSignerDays), [4, 4]);
 
         var rootCrl = new CertificateRevocationListBuilder();
         if (RevokeTcbSigner)
@@ -130,19 +139,19 @@ internal sealed record SyntheticTdx
             {
                 TcbInfoJson = tcbInfo,
                 QeIdentityJson = qeIdentity,
-                RootCrl = RootCrlByOtherKey ? ByOtherKey(rootCrl, root, RootCrlDays) : rootCrl.Build(root, 1, Now.AddDays(RootCrlDays), HashAlgorithmName.SHA256, thisUpdate: Now.AddDays(-1)),
-                PckCrl = PckCrlByOtherKey ? ByOtherKey(pckCrl, ca, PckCrlDays) : pckCrl.Build(caWithKey, 1, Now.AddDays(PckCrlDays), HashAlgorithmName.SHA256, thisUpdate: Now.AddDays(-1)),
+                RootCrl = RootCrlByOtherKey ? ByOtherKey(rootCrl, root, RootCrlDays) : rootCrl.Build(root, 1, At.AddDays(RootCrlDays), HashAlgorithmName.SHA256, thisUpdate: At.AddDays(-1)),
+                PckCrl = PckCrlByOtherKey ? ByOtherKey(pckCrl, ca, PckCrlDays) : pckCrl.Build(caWithKey, 1, At.AddDays(PckCrlDays), HashAlgorithmName.SHA256, thisUpdate: At.AddDays(-1)),
                 TcbInfoIssuerChainPem = Pem(tcbSigner) + Pem(root),
                 QeIdentityIssuerChainPem = Pem(SeparateQeSigner ? qeSigner : tcbSigner) + Pem(root),
             },
             DerCertificate.Parse(root.RawData));
     }
 
-    private static byte[] ByOtherKey(CertificateRevocationListBuilder crl, X509Certificate2 issuer, int days)
+    private byte[] ByOtherKey(CertificateRevocationListBuilder crl, X509Certificate2 issuer, int days)
     {
         using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        return crl.Build(issuer.SubjectName, X509SignatureGenerator.CreateForECDsa(other), 1, Now.AddDays(days), HashAlgorithmName.SHA256,
-            X509AuthorityKeyIdentifierExtension.CreateFromSubjectKeyIdentifier(SHA1.HashData(issuer.PublicKey.EncodedKeyValue.RawData)), Now.AddDays(-1));
+        return crl.Build(issuer.SubjectName, X509SignatureGenerator.CreateForECDsa(other), 1, At.AddDays(days), HashAlgorithmName.SHA256,
+            X509AuthorityKeyIdentifierExtension.CreateFromSubjectKeyIdentifier(SHA1.HashData(issuer.PublicKey.EncodedKeyValue.RawData)), At.AddDays(-1));
     }
 
     private static CertificateRequest Ca(string name, ECDsa key)
@@ -160,7 +169,7 @@ internal sealed record SyntheticTdx
         var w = new AsnWriter(AsnEncodingRules.DER);
         using (w.PushSequence())
         {
-            Entry(w, Sgx + ".1", () => w.WriteOctetString(new byte[16]));
+            Entry(w, Sgx + ".1", () => w.WriteOctetString(Ppid ?? new byte[16]));
             using (w.PushSequence())
             {
                 w.WriteObjectIdentifier(Sgx + ".2");
@@ -207,6 +216,14 @@ internal sealed record SyntheticTdx
         Convert.FromHexString(TdAttributes).CopyTo(body[120..]);
         Convert.FromHexString("e702060000000000").CopyTo(body[128..]);
         RandomNumberGenerator.Fill(body.Slice(136, 48));
+        if (Registers is { } registers)
+        {
+            registers[0].CopyTo(body[136..]);
+            for (var i = 1; i < registers.Length; i++)
+            {
+                registers[i].CopyTo(body[(328 + (48 * (i - 1)))..]);
+            }
+        }
         if (ReportData is { } reportData)
         {
             reportData.CopyTo(body.Slice(520, 64));
@@ -252,14 +269,14 @@ internal sealed record SyntheticTdx
             ? string.Empty
             : $",\"tdxModuleIdentities\":[{{\"id\":\"{ModuleId ?? $"TDX_{TeeTcbSvn[1]:X2}"}\",\"mrsigner\":\"{Convert.ToHexString(ModuleSigner)}\",\"attributes\":\"0000000000000000\",\"attributesMask\":\"FFFFFFFFFFFFFFFF\",\"tcbLevels\":[{{\"tcb\":{{\"isvsvn\":{ModuleLevelSvn}}},\"tcbDate\":\"2025-01-01T00:00:00Z\",\"tcbStatus\":\"{ModuleStatus}\"}}]}}]";
         var tdx = LevelTdxComponents ?? TeeTcbSvn.ToArray();
-        return "{\"id\":\"" + TcbInfoId + "\",\"version\":" + TcbInfoVersion + ",\"issueDate\":\"" + Time(Now.AddDays(-TcbInfoIssuedDaysAgo)) + "\",\"nextUpdate\":\"" + Time(Now.AddDays(TcbInfoDays)) +
+        return "{\"id\":\"" + TcbInfoId + "\",\"version\":" + TcbInfoVersion + ",\"issueDate\":\"" + Time(At.AddDays(-TcbInfoIssuedDaysAgo)) + "\",\"nextUpdate\":\"" + Time(At.AddDays(TcbInfoDays)) +
             "\",\"fmspc\":\"00906ED50000\",\"pceId\":\"" + PceId + "\",\"tcbType\":0,\"tcbEvaluationDataNumber\":" + TcbEvaluationDataNumber + "," +
             $"\"tdxModule\":{{\"mrsigner\":\"{Convert.ToHexString(ModuleSigner)}\",\"attributes\":\"0000000000000000\",\"attributesMask\":\"FFFFFFFFFFFFFFFF\"}}" + module +
             $",\"tcbLevels\":[{{\"tcb\":{{\"sgxtcbcomponents\":{Components(LevelSgxComponents ?? SgxComponents)},\"pcesvn\":{LevelPceSvn},\"tdxtcbcomponents\":{Components(tdx)}}},\"tcbDate\":\"2025-01-01T00:00:00Z\",\"tcbStatus\":\"{PlatformStatus}\"}}]}}";
     }
 
     private string QeIdentityBody() =>
-        "{\"id\":\"" + QeIdentityId + "\",\"version\":" + QeIdentityVersion + ",\"issueDate\":\"" + Time(Now.AddDays(-1)) + "\",\"nextUpdate\":\"" + Time(Now.AddDays(QeIdentityDays)) +
+        "{\"id\":\"" + QeIdentityId + "\",\"version\":" + QeIdentityVersion + ",\"issueDate\":\"" + Time(At.AddDays(-1)) + "\",\"nextUpdate\":\"" + Time(At.AddDays(QeIdentityDays)) +
         "\",\"tcbEvaluationDataNumber\":" + QeEvaluationDataNumber + ",\"miscselect\":\"00000000\",\"miscselectMask\":\"FFFFFFFF\",\"attributes\":\"00000000000000000000000000000000\"," +
         "\"attributesMask\":\"FBFFFFFFFFFFFFFF0000000000000000\",\"mrsigner\":\"" + QeIdentityMrSigner + "\",\"isvprodid\":2," +
         $"\"tcbLevels\":[{{\"tcb\":{{\"isvsvn\":8}},\"tcbDate\":\"2025-01-01T00:00:00Z\",\"tcbStatus\":\"{QeStatus}\"}}]}}";

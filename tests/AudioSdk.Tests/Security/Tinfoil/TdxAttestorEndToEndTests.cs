@@ -118,10 +118,10 @@ public sealed class TdxAttestorEndToEndTests
     }
 
     [Fact]
-    public void AV3DocumentCarryingATdxQuote_FailsClosedAtTheEnvelope()
+    public void AV3DocumentCarryingATdxQuoteWithoutIntelCollateral_IsRefusedOfflineAtTheQuote()
     {
-        // The v3 document path verifies SEV-SNP reports only: a TDX quote as cpu_evidence (with Tinfoil's format URI,
-        // its sections and REPORT_DATA ladder intact) is refused before any collateral or provenance is looked at.
+        // A TDX quote as cpu_evidence (Tinfoil's format URI, sections and REPORT_DATA ladder intact) passes the envelope and the
+        // provenance; offline verification cannot fetch Intel's collateral, so the quote layer refuses it, naming what is missing.
         var document = RealFrozenDocument.Document;
         var cpu = document["cpu_evidence"]!.AsObject();
         cpu["format"] = "https://tinfoil.sh/format/tdx-quote/v1";
@@ -129,8 +129,8 @@ public sealed class TdxAttestorEndToEndTests
         var bytes = Encoding.UTF8.GetBytes(document.ToJsonString());
 
         var ex = Assert.Throws<AttestationException>(() => TinfoilAttestor.VerifyDocument(bytes, RealFrozenDocument.Nonce, RealFrozenDocument.Repository, RealFrozenDocument.Time));
-        Assert.Equal((AttestationStage.Envelope, "ENVELOPE_REJECTED"), (ex.Stage, ex.Code));
-        Assert.Contains("TDX is not supported", ex.Message, StringComparison.Ordinal);
+        Assert.Equal((AttestationStage.CertificateChain, "COLLATERAL_MISSING"), (ex.Stage, ex.Code));
+        Assert.Contains("intel-pcs", ex.Message, StringComparison.Ordinal);
     }
 
     private static async Task<AttestationException> Refused(byte[] quote, SyntheticTdx.Built platform, Dictionary<string, byte[]>? files = null)

@@ -25,6 +25,12 @@ public sealed class TinfoilConformanceTests(ITestOutputHelper output)
     public void V3RealFrozenDocument() => RunStage("verify-attestation-v3 (real-frozen)", ConformanceVector.LoadV3("real-frozen"), ConformanceAdapters.V3Full, 1);
 
     [Fact]
+    public void V3GoldenTdx() => RunStage("verify-attestation-v3 (golden-tdx)", ConformanceVector.LoadV3("golden-tdx"), ConformanceAdapters.V3Full, 1);
+
+    [Fact]
+    public void V3QuoteTdx() => RunStage("v3-authenticate-quote (quote-tdx)", ConformanceVector.LoadV3("quote-tdx"), ConformanceAdapters.V3AuthenticateQuote, 1);
+
+    [Fact]
     public void FullVerification() => RunStage("verify-full", ConformanceVector.LoadStage("verify-full"), ConformanceAdapters.VerifyFull, 7);
 
     [Fact]

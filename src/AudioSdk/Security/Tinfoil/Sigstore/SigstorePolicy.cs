@@ -13,6 +13,13 @@ internal sealed record SigstorePolicy
     public required string Repository { get; init; }
     public string OidcIssuer { get; init; } = GitHubActionsIssuer;
     public string WorkflowRefPrefix { get; init; } = "refs/tags/";
+
+    /// <summary>
+    /// Whether a certificate without Fulcio's legacy repository, ref and build-signer extensions is identified by its SAN
+    /// workflow URI (and the source-repository-ref extension), as Tinfoil's v3 verifier does through Sigstore's certificate
+    /// identity. Off for the v2 bundle flow, whose rules require the extensions.
+    /// </summary>
+    public bool IdentityFromSan { get; init; }
     public IReadOnlyList<string>? PredicateTypes { get; init; } = [Measurement.SnpTdxMultiPlatformV1];
     public IReadOnlyList<string>? StatementTypes { get; init; }
     public string PayloadType { get; init; } = InTotoPayloadType;

@@ -17,6 +17,8 @@ internal static class SigstoreVerifier
     private const string OidWorkflowRef = "1.3.6.1.4.1.57264.1.6";
     private const string OidIssuerV2 = "1.3.6.1.4.1.57264.1.8";
     private const string OidBuildSignerUri = "1.3.6.1.4.1.57264.1.9";
+    private const string OidSourceRepositoryRef = "1.3.6.1.4.1.57264.1.14";
+    private const string OidSubjectAltName = "2.5.29.17";
     private const int MaxBundleBytes = 4 << 20;
 
     /// <summary>Verifies a bundle given as JSON bytes.</summary>
@@ -165,13 +167,16 @@ internal static class SigstoreVerifier
             throw Reject.With(AttestationStage.Provenance, "OIDC_ISSUER_MISMATCH", $"the signer's OIDC issuer is {issuerName ?? "absent"}, not {policy.OidcIssuer}");
         }
 
-        var repository = RawExtension(leaf, OidWorkflowRepository);
+        // Fulcio's legacy extensions name the repository and ref; a certificate without them is identified, as Sigstore's own
+        // certificate identity matching does, by its SAN: https://github.com/{owner}/{repo}/.github/workflows/{file}@{ref}.
+        var san = policy.IdentityFromSan ? WorkflowSan(leaf) : null;
+        var repository = RawExtension(leaf, OidWorkflowRepository) ?? san?.Repository;
         if (!string.Equals(repository, policy.Repository, StringComparison.Ordinal))
         {
             throw Reject.With(AttestationStage.Provenance, "WORKFLOW_REPOSITORY_MISMATCH", $"the release was built by {repository ?? "an unnamed repository"}, not {policy.Repository}");
         }
 
-        var workflowRef = RawExtension(leaf, OidWorkflowRef);
+        var workflowRef = RawExtension(leaf, OidWorkflowRef) ?? Utf8Extension(leaf, OidSourceRepositoryRef) ?? san?.Ref;
         if (workflowRef is null || !workflowRef.StartsWith(policy.WorkflowRefPrefix, StringComparison.Ordinal)
             || (policy.WorkflowRefPrefix.Length > 0 && workflowRef.Contains('@', StringComparison.Ordinal)))
         {
@@ -184,7 +189,7 @@ internal static class SigstoreVerifier
             OidcIssuer = issuerName,
             WorkflowRepository = repository!,
             WorkflowRef = workflowRef,
-            BuildSignerUri = Utf8Extension(leaf, OidBuildSignerUri),
+            BuildSignerUri = Utf8Extension(leaf, OidBuildSignerUri) ?? san?.Uri,
             RekorLogId = firstLogId!,
             IntegratedTime = integratedTime,
             TlogEntryCount = entries.Count,
@@ -366,6 +371,41 @@ internal static class SigstoreVerifier
         try
         {
             return new AsnReader(value, AsnEncodingRules.DER).ReadCharacterString(UniversalTagNumber.UTF8String);
+        }
+        catch (AsnContentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The signer's GitHub workflow identity from the certificate's single SAN URI, or null when it is not one.</summary>
+    private static (string Uri, string Repository, string Ref)? WorkflowSan(DerCertificate cert)
+    {
+        if (!cert.Extensions.TryGetValue(OidSubjectAltName, out var value))
+        {
+            return null;
+        }
+
+        try
+        {
+            var names = new AsnReader(value, AsnEncodingRules.DER).ReadSequence();
+            var uriTag = new Asn1Tag(TagClass.ContextSpecific, 6);
+            if (!names.PeekTag().HasSameClassAndValue(uriTag))
+            {
+                return null;
+            }
+
+            var uri = names.ReadCharacterString(UniversalTagNumber.IA5String, uriTag);
+            const string Prefix = "https://github.com/";
+            var at = uri.IndexOf('@', StringComparison.Ordinal);
+            var workflows = uri.IndexOf("/.github/workflows/", StringComparison.Ordinal);
+            if (names.HasData || !uri.StartsWith(Prefix, StringComparison.Ordinal) || workflows < 0 || at < workflows)
+            {
+                return null;
+            }
+
+            var repository = uri[Prefix.Length..workflows];
+            return repository.Split('/') is [{ Length: > 0 }, { Length: > 0 }] ? (uri, repository, uri[(at + 1)..]) : null;
         }
         catch (AsnContentException)
         {

@@ -4,15 +4,20 @@ namespace AudioSdk.Security.Tinfoil.Tdx;
 
 /// <summary>
 /// The Intel SGX extension of a PCK certificate (OID 1.2.840.113741.1.13.1): the platform's FMSPC and PCE id, and
-/// the TCB it was certified at (16 SGX component SVNs and the PCE SVN).
+/// the TCB it was certified at (16 SGX component SVNs and the PCE SVN), and the platform's PPID when it names one.
 /// </summary>
 internal sealed record PckExtensions(byte[] Fmspc, byte[] PceId, byte[] SgxComponents, int PceSvn)
 {
+    private const string OidPpid = "1.2.840.113741.1.13.1.1";
+
     private const string OidSgx = "1.2.840.113741.1.13.1";
     private const string OidTcb = OidSgx + ".2";
     private const string OidPceId = OidSgx + ".3";
     private const string OidFmspc = OidSgx + ".4";
     private const string OidPceSvn = OidTcb + ".17";
+
+    /// <summary>The platform's PPID (16 bytes), the key Tinfoil endorses TDX machines by; null when the certificate has none.</summary>
+    public byte[]? Ppid { get; private init; }
 
     /// <summary>Reads the extension; throws <see cref="FormatException"/> when it is missing or malformed.</summary>
     public static PckExtensions Read(DerCertificate pck)
@@ -26,6 +31,7 @@ internal sealed record PckExtensions(byte[] Fmspc, byte[] PceId, byte[] SgxCompo
         {
             byte[]? fmspc = null;
             byte[]? pceId = null;
+            byte[]? ppid = null;
             var components = new byte[16];
             var seen = 0;
             var pceSvn = -1;
@@ -43,6 +49,9 @@ internal sealed record PckExtensions(byte[] Fmspc, byte[] PceId, byte[] SgxCompo
                         break;
                     case OidPceId:
                         pceId = entry.ReadOctetString();
+                        break;
+                    case OidPpid:
+                        ppid = entry.ReadOctetString();
                         break;
                     case OidTcb:
                         var tcb = entry.ReadSequence();
@@ -71,7 +80,12 @@ internal sealed record PckExtensions(byte[] Fmspc, byte[] PceId, byte[] SgxCompo
                 throw new FormatException("the PCK certificate's SGX extension lacks the FMSPC, PCE id or TCB");
             }
 
-            return new PckExtensions(fmspc, pceId, components, pceSvn);
+            if (ppid is not null and not { Length: 16 })
+            {
+                throw new FormatException($"the PCK certificate's PPID is {ppid.Length} bytes, not 16");
+            }
+
+            return new PckExtensions(fmspc, pceId, components, pceSvn) { Ppid = ppid };
         }
         catch (AsnContentException ex)
         {

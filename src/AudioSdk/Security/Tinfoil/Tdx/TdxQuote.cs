@@ -37,6 +37,15 @@ internal sealed class TdxQuote
     public ReadOnlySpan<byte> QeVendorId => _bytes.AsSpan(12, 16);
     public ReadOnlySpan<byte> UserData => _bytes.AsSpan(28, 20);
 
+    /// <summary>The quoting enclave's SVN as the header reports it (bytes 8-9).</summary>
+    public ushort HeaderQeSvn => BinaryPrimitives.ReadUInt16LittleEndian(_bytes.AsSpan(8));
+
+    /// <summary>The PCE SVN as the header reports it (bytes 10-11).</summary>
+    public ushort HeaderPceSvn => BinaryPrimitives.ReadUInt16LittleEndian(_bytes.AsSpan(10));
+
+    /// <summary>How many bytes follow the declared signature data (they belong to no structure).</summary>
+    public int TrailingLength { get; private init; }
+
     /// <summary>Header and TD report body: what the attestation key signs.</summary>
     public ReadOnlySpan<byte> SignedBytes => _bytes.AsSpan(0, HeaderSize + BodySize);
 
@@ -159,6 +168,7 @@ internal sealed class TdxQuote
         var chain = reader.Bytes((int)chainSize, "the PCK certificate chain");
         return new TdxQuote(quote.ToArray())
         {
+            TrailingLength = quote.Length - (sizeReader.Position + (int)signedSize),
             Signature = signature,
             AttestationKey = key,
             QeReport = qeReport,

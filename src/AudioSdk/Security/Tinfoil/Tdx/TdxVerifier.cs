@@ -63,14 +63,16 @@ internal sealed class TdxVerifier
         var validUntil = new[] { pck.NotAfter, intermediate.NotAfter, _root.NotAfter }.Min();
         string? result = null;
         string? status = null;
+        int? evaluationDataNumber = null;
         if (policy.TcbEvaluationRequired)
         {
-            (result, status, validUntil) = Evaluate(quote, collateral, extensions, pck, intermediate, now, policy, validUntil);
+            (result, status, validUntil, evaluationDataNumber) = Evaluate(quote, collateral, extensions, pck, intermediate, now, policy,
+                validUntil);
         }
 
         CheckPolicy(quote, policy);
         return new TdxVerification { Quote = quote, Result = result, TcbStatus = status, Fmspc = extensions.Fmspc,
-            ValidUntil = validUntil };
+            Ppid = extensions.Ppid, EvaluationDataNumber = evaluationDataNumber, ValidUntil = validUntil };
     }
 
     /// <summary>Checks an authentic quote's TD fields against the policy (stage Policy, Measurement or Binding).</summary>
@@ -172,7 +174,7 @@ internal sealed class TdxVerifier
         return (pck, intermediate);
     }
 
-    private (string Result, string Status, DateTimeOffset ValidUntil) Evaluate(
+    private (string Result, string Status, DateTimeOffset ValidUntil, int EvaluationDataNumber) Evaluate(
         TdxQuote quote, TdxCollateral collateral, PckExtensions pck, DerCertificate pckCertificate, DerCertificate intermediate, DateTimeOffset now, TdxPolicy policy, DateTimeOffset validUntil)
     {
         // TCB info: signed by the TCB signing key, current, for this platform.
@@ -291,7 +293,7 @@ internal sealed class TdxVerifier
 
         var until = new[] { validUntil, tcbInfo.NextUpdate, identity.NextUpdate, rootCrl.NextUpdate ?? DateTimeOffset.MaxValue,
             pckCrl.NextUpdate ?? DateTimeOffset.MaxValue, tcbSigner.NotAfter, qeSigner.NotAfter }.Min();
-        return (result, platformStatus, until);
+        return (result, platformStatus, until, Math.Min(tcbInfo.EvaluationDataNumber, identity.EvaluationDataNumber));
     }
 
     /// <summary>The TDX module's TCB status: from the versioned module identity when TEE_TCB_SVN[1] names one, else the module signer

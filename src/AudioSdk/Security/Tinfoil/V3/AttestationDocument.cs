@@ -18,6 +18,7 @@ internal sealed class AttestationDocument : IDisposable
 {
     public const string Format = "https://tinfoil.sh/predicate/attestation/v3";
     public const string SevSnpReportFormat = "https://tinfoil.sh/format/sev-snp-report/v1";
+    public const string TdxQuoteFormat = "https://tinfoil.sh/format/tdx-quote/v1";
     public const string CryptoMaterialFormat = "https://tinfoil.sh/crypto-material/v1";
     public const string DeviceEvidenceFormat = "https://tinfoil.sh/device-evidence/v1";
     public const string TlsFingerprintFormat = "https://tinfoil.sh/key/spki-fp-sha256/v1";
@@ -33,7 +34,11 @@ internal sealed class AttestationDocument : IDisposable
 
     public required byte[] Nonce { get; init; }
     public required byte[] ReportData { get; init; }
+    /// <summary>The CPU evidence: a SEV-SNP report (1184 bytes) or, when <see cref="IsTdx"/>, an Intel TDX quote.</summary>
     public required byte[] Report { get; init; }
+
+    /// <summary>Whether the CPU evidence is an Intel TDX quote (<see cref="TdxQuoteFormat"/>) rather than a SEV-SNP report.</summary>
+    public required bool IsTdx { get; init; }
     public required byte[] CryptoMaterial { get; init; }
     public required byte[] DeviceEvidence { get; init; }
     public required IReadOnlyList<CryptoItem> CryptoItems { get; init; }
@@ -96,15 +101,23 @@ internal sealed class AttestationDocument : IDisposable
         }
 
         var cpu = StrictJson.Object(root.GetProperty("cpu_evidence"), "cpu_evidence", ["format", "report_base64", "endorsed"]);
-        if (StrictJson.String(cpu, "format", "cpu_evidence") != SevSnpReportFormat)
+        var isTdx = StrictJson.String(cpu, "format", "cpu_evidence") switch
         {
-            throw StrictJson.Envelope("the CPU evidence is not a SEV-SNP report (TDX is not supported)");
-        }
+            SevSnpReportFormat => false,
+            TdxQuoteFormat => true,
+            _ => throw StrictJson.Envelope("the CPU evidence is neither a SEV-SNP report nor an Intel TDX quote"),
+        };
 
         var report = StrictJson.Base64(cpu, "report_base64", "cpu_evidence");
-        if (report.Length != SevSnpReport.Size)
+        if (!isTdx && report.Length != SevSnpReport.Size)
         {
             throw StrictJson.Envelope($"the SEV-SNP report is {report.Length} bytes, not {SevSnpReport.Size}");
+        }
+
+        if (isTdx && report.Length is < Tdx.TdxQuote.HeaderSize + Tdx.TdxQuote.BodySize or > Tdx.TdxQuote.MaxSize)
+        {
+            throw StrictJson.Envelope(
+                $"the TDX quote is {report.Length} bytes, outside {Tdx.TdxQuote.HeaderSize + Tdx.TdxQuote.BodySize} to {Tdx.TdxQuote.MaxSize}");
         }
 
         var endorsed = StrictJson.Object(cpu.GetProperty("endorsed"), "endorsed", ["crypto_material_hash", "device_evidence_hash"]);
@@ -135,6 +148,7 @@ internal sealed class AttestationDocument : IDisposable
             Nonce = nonce,
             ReportData = reportData,
             Report = report,
+            IsTdx = isTdx,
             CryptoMaterial = cryptoMaterial,
             DeviceEvidence = deviceEvidence,
             CryptoItems = items,
