@@ -134,9 +134,9 @@ internal sealed class DerCertificate
                     return false;
             }
         }
-        catch (Exception ex) when (ex is CryptographicException or PlatformNotSupportedException)
+        catch (Exception ex) when (ex is CryptographicException or PlatformNotSupportedException or AsnContentException)
         {
-            // A key on a curve this platform does not implement verifies nothing.
+            // A key on a curve this platform does not implement, or a key that is not a key, verifies nothing.
             return false;
         }
     }
