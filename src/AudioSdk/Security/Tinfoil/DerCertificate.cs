@@ -134,9 +134,10 @@ internal sealed class DerCertificate
                     return false;
             }
         }
-        catch (Exception ex) when (ex is CryptographicException or PlatformNotSupportedException)
+        catch (Exception ex) when (ex is CryptographicException or PlatformNotSupportedException or AsnContentException)
         {
-            // A key on a curve this platform does not implement verifies nothing.
+            // A key on a curve this platform does not implement verifies nothing, nor does a key that is not of the algorithm's
+            // kind (an EC key read as RSA is not DER an RSA reader accepts).
             return false;
         }
     }
