@@ -128,6 +128,15 @@ public sealed class TdxDocumentEndToEndTests
         Assert.Equal((AttestationStage.Report, "QUOTE_FORMAT_UNSUPPORTED"), (ex.Stage, ex.Code));
     }
 
+    [Fact]
+    public async Task APckCertificateClaimingRsaPss_IsRefusedAtTheChain_WithACode_BeforeAnyRequestByte()
+    {
+        // Before the fix the EC key read as RSA threw AsnContentException, which the attestor reported at stage Attestor with no code.
+        await using var setup = await Setup.StartAsync(new Options { Requote = TdxHostileNumberTests.WithRsaPssPck });
+        var ex = await AssertRefusedAsync(setup);
+        Assert.Equal((AttestationStage.CertificateChain, "PCK_CHAIN_INVALID"), (ex.Stage, ex.Code));
+    }
+
     private static async Task<AttestationException> AssertRefusedAsync(Setup setup)
     {
         using var client = setup.Client();
@@ -147,6 +156,7 @@ public sealed class TdxDocumentEndToEndTests
         public Action<byte[]>? AfterSigning { get; init; }
         public int Trailing { get; init; }
         public Func<SyntheticTdx, SyntheticTdx>? PlatformEdit { get; init; }
+        public Func<byte[], byte[]>? Requote { get; init; }
     }
 
     internal sealed class Setup : IAsyncDisposable
@@ -209,6 +219,7 @@ public sealed class TdxDocumentEndToEndTests
             var platform = (options.PlatformEdit?.Invoke(synthetic) ?? synthetic).Build();
             var quote = platform.Quote.Concat(new byte[options.Trailing]).ToArray();
             options.AfterSigning?.Invoke(quote);
+            quote = options.Requote?.Invoke(quote) ?? quote;
             var document = Document(quote, reportData, crypto, device, options.CarryCollateral ? platform.Collateral : null);
             return (platform, document);
         }

@@ -178,11 +178,8 @@ public sealed class TdxHostileNumberTests
     public void APckCertificateClaimingRsaPss_IsRefusedAsAnInvalidChain()
     {
         var fixture = Shared.Value;
-        var parsed = TdxQuote.Parse(fixture.Quote);
-        var chain = DerCertificate.ParsePem(parsed.PckChainPem);
-        var pem = Pem(WithAlgorithm(chain[0].Raw, DerCertificate.OidRsaPss)) + Pem(chain[1].Raw) + Pem(chain[2].Raw);
 
-        var ex = Assert.ThrowsAny<AttestationException>(() => TdxHostileInputTests.Verify(fixture.WithQuote(WithPem(fixture.Quote, pem)), fixture.Trust));
+        var ex = Assert.ThrowsAny<AttestationException>(() => TdxHostileInputTests.Verify(fixture.WithQuote(WithRsaPssPck(fixture.Quote)), fixture.Trust));
 
         Assert.Equal((AttestationStage.CertificateChain, "PCK_CHAIN_INVALID"), (ex.Stage, ex.Code));
     }
@@ -320,6 +317,13 @@ public sealed class TdxHostileNumberTests
     }
 
     private static string Pem(byte[] der) => System.Security.Cryptography.PemEncoding.WriteString("CERTIFICATE", der) + "\n";
+
+    /// <summary>The quote with its PCK certificate claiming an RSA-PSS signature.</summary>
+    internal static byte[] WithRsaPssPck(byte[] quote)
+    {
+        var chain = DerCertificate.ParsePem(TdxQuote.Parse(quote).PckChainPem);
+        return WithPem(quote, Pem(WithAlgorithm(chain[0].Raw, DerCertificate.OidRsaPss)) + Pem(chain[1].Raw) + Pem(chain[2].Raw));
+    }
 
     /// <summary>The quote with another PCK chain, its three length fields rewritten.</summary>
     private static byte[] WithPem(byte[] quote, string pem)
