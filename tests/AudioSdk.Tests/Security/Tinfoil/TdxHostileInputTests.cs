@@ -23,14 +23,21 @@ public sealed class TdxHostileInputTests(ITestOutputHelper output)
     private static readonly Lazy<System.Security.Cryptography.X509Certificates.X509Certificate2> Certificate = new(() => TestCertificates.CreateSelfSigned());
     private static readonly Lazy<Fixture> Shared = new(() => Fixture.Create(new TdxDocumentEndToEndTests.Options()));
 
-    /// <summary>The quote's regions (offsets in the synthetic quote: 48-byte header, 584-byte body, then the signature data).</summary>
-    private static readonly (string Name, int Start, int End)[] Regions =
-    [
-        ("header", 0, 48), ("td report body", 48, 632), ("signature data length", 632, 636), ("quote signature", 636, 700),
-        ("attestation key", 700, 764), ("certification data type and length", 764, 770), ("qe report", 770, 1154),
-        ("qe report signature", 1154, 1218), ("qe authentication data", 1218, 1252), ("pck chain type and length", 1252, 1258),
-        ("pck chain pem", 1258, int.MaxValue),
-    ];
+    /// <summary>The quote's regions: the 48-byte header, the 584-byte body, then the signature data up to the PEM chain.</summary>
+    private static (string Name, int Start, int End)[] RegionsOf(byte[] quote)
+    {
+        var pem = PemStart(quote);
+        return
+        [
+            ("header", 0, 48), ("td report body", 48, 632), ("signature data length", 632, 636), ("quote signature", 636, 700),
+            ("attestation key", 700, 764), ("certification data type and length", 764, 770), ("qe report", 770, 1154),
+            ("qe report signature", 1154, 1218), ("qe authentication data", 1218, pem - 6), ("pck chain type and length", pem - 6, pem),
+            ("pck chain pem", pem, quote.Length),
+        ];
+    }
+
+    /// <summary>Where the PEM chain starts: after the QE authentication data (its length at 1218) and the chain's type and length.</summary>
+    private static int PemStart(byte[] quote) => 1220 + System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(quote.AsSpan(1218)) + 6;
 
     [Fact]
     public void TheSyntheticTdxDocument_Verifies()
@@ -38,7 +45,8 @@ public sealed class TdxHostileInputTests(ITestOutputHelper output)
         var fixture = Shared.Value;
         var verified = Verify(fixture.Document, fixture.Trust);
         Assert.Equal("tdx-h200-prod", verified.Machine);
-        Assert.Equal(1258 + ((TdxQuote.Parse(fixture.Quote).PckChainPem.Length)), fixture.Quote.Length);
+        Assert.Equal(1258, PemStart(fixture.Quote));
+        Assert.Equal(PemStart(fixture.Quote) + TdxQuote.Parse(fixture.Quote).PckChainPem.Length, fixture.Quote.Length);
     }
 
     [Theory]
@@ -47,13 +55,71 @@ public sealed class TdxHostileInputTests(ITestOutputHelper output)
     public void QuoteByteFlips_InEveryRegion_AreRefusedWithAStageAndCode(int seed)
     {
         var fixture = Shared.Value;
+        var tally = new Tally();
+        foreach (var (what, quote) in QuoteFlips(new Random(seed), fixture.Quote, 330))
+        {
+            tally.Refused(what, fixture.WithQuote(quote), fixture.Trust, () => SameQuote(fixture.Quote, quote));
+        }
+
+        tally.Print(output, $"quote byte flips (seed {seed})");
+        Assert.Equal(330, tally.Inputs);
+    }
+
+    /// <summary>
+    /// The same changes to Tinfoil's tdx-golden-happy vector (a real quote, PCK chain and Intel-signed collateral, with Intel's
+    /// root injected): the quote's regions, and the captures (which no change can re-sign).
+    /// </summary>
+    [Theory]
+    [InlineData(71)]
+    [InlineData(72)]
+    public void TheGoldenVector_Mutated_IsRefusedWithAStageAndCode(int seed)
+    {
+        var input = JsonNode.Parse(File.ReadAllText(Path.Combine(ConformanceVector.Root, "v3", "golden-tdx", "tdx-golden-happy.json")))!["input"]!.AsObject();
+        var bytes = Convert.FromBase64String(input["document_b64"]!.GetValue<string>());
+        var nonce = Convert.FromHexString(input["nonce_hex"]!.GetValue<string>());
+        var trust = ConformanceAdapters.V3Trust(input);
+        var time = ConformanceAdapters.V3Time(input);
+        var repository = input["repo"]!.GetValue<string>();
+        void Golden(byte[] document)
+        {
+            using var parsed = AttestationDocument.Parse(document, nonce);
+            new TinfoilDocumentVerifier(trust).Verify(parsed, repository, time, requireKeys: false);
+        }
+
+        Golden(bytes);
+        var original = Convert.FromBase64String(JsonNode.Parse(bytes)!["cpu_evidence"]!["report_base64"]!.GetValue<string>());
         var random = new Random(seed);
         var tally = new Tally();
-        for (var i = 0; i < 330; i++)
+        foreach (var (what, quote) in QuoteFlips(random, original, 200))
         {
-            var (name, start, end) = Regions[i % Regions.Length];
-            var quote = (byte[])fixture.Quote.Clone();
-            var at = random.Next(start, Math.Min(end, quote.Length));
+            var document = JsonNode.Parse(bytes)!.AsObject();
+            document["cpu_evidence"]!["report_base64"] = Convert.ToBase64String(quote);
+            tally.Refused(what, () => Golden(Encoding.UTF8.GetBytes(document.ToJsonString())), () => SameQuote(original, quote));
+        }
+
+        for (var i = 0; i < 160; i++)
+        {
+            var document = JsonNode.Parse(bytes)!.AsObject();
+            var pcs = document["collateral"]!.AsArray().Single(c => c!["format"]!.GetValue<string>() == IntelPcsCollateral.Format)!.AsObject();
+            var responses = pcs["data"]!["responses"]!.AsArray();
+            var index = random.Next(responses.Count);
+            var (what, neutral) = CaptureChange(random, i % 16, pcs, responses, responses[index]!.AsObject(), index);
+            tally.Refused($"response {index}: {what}", () => Golden(Encoding.UTF8.GetBytes(document.ToJsonString())), neutral);
+        }
+
+        tally.Print(output, $"golden vector (seed {seed})");
+        Assert.Equal(360, tally.Inputs);
+    }
+
+    /// <summary>One byte of each region in turn changed: a bit flipped, or (every third) set to a random value.</summary>
+    private static IEnumerable<(string What, byte[] Quote)> QuoteFlips(Random random, byte[] original, int count)
+    {
+        var regions = RegionsOf(original);
+        for (var i = 0; i < count; i++)
+        {
+            var (name, start, end) = regions[i % regions.Length];
+            var quote = (byte[])original.Clone();
+            var at = random.Next(start, end);
             if (i % 3 == 0)
             {
                 quote[at] = (byte)random.Next(256);
@@ -63,11 +129,8 @@ public sealed class TdxHostileInputTests(ITestOutputHelper output)
                 quote[at] ^= (byte)(1 << random.Next(8));
             }
 
-            tally.Refused($"{name} byte {at}", fixture.WithQuote(quote), fixture.Trust, () => SameQuote(fixture.Quote, quote));
+            yield return ($"{name} byte {at}", quote);
         }
-
-        tally.Print(output, $"quote byte flips (seed {seed})");
-        Assert.Equal(330, tally.Inputs);
     }
 
     [Theory]
@@ -336,6 +399,21 @@ public sealed class TdxHostileInputTests(ITestOutputHelper output)
 
     private static (string What, Func<bool> Neutral) CaptureChange(Random random, int kind, JsonObject pcs, JsonArray responses, JsonObject response, int index)
     {
+        // The issuer-chain headers of the TCB info and QE identity are read; a CRL response's headers are only checked to be
+        // names with arrays of strings.
+        var path = new Uri(response["url"]!.GetValue<string>()).AbsolutePath;
+        var chainRead = path.EndsWith("/tcb", StringComparison.Ordinal) || path.EndsWith("/qe/identity", StringComparison.Ordinal);
+        var (what, neutral) = CaptureChangeCore(random, kind, pcs, responses, response, index);
+        return kind is 10 or 11 or 12 or 13 && !chainRead
+            ? (what, () => neutral() || (response["url"] is not null && response["body_base64"] is not null && HeadersAreStringArrays(response["headers"])))
+            : (what, neutral);
+    }
+
+    private static bool HeadersAreStringArrays(JsonNode? headers) =>
+        headers is JsonObject o && o.All(h => h.Value is JsonArray a && a.All(v => v is JsonValue s && s.GetValueKind() == JsonValueKind.String));
+
+    private static (string What, Func<bool> Neutral) CaptureChangeCore(Random random, int kind, JsonObject pcs, JsonArray responses, JsonObject response, int index)
+    {
         var body = Convert.FromBase64String(response["body_base64"]!.GetValue<string>());
         var headers = response["headers"]!.AsObject();
         var chainHeader = headers.Select(h => h.Key).FirstOrDefault();
@@ -415,9 +493,8 @@ public sealed class TdxHostileInputTests(ITestOutputHelper output)
                     string[] members = ["url", "body_base64", "headers"];
                     var member = members[random.Next(members.Length)];
                     var value = values[random.Next(values.Length)];
-                    var hadHeaders = chainHeader is not null;
                     response[member] = value?.DeepClone();
-                    return ($"{member} = {value?.ToJsonString() ?? "null"}", () => member == "headers" && !hadHeaders && value is JsonObject);
+                    return ($"{member} = {value?.ToJsonString() ?? "null"}", () => false);
                 }
 
             case 11:
@@ -430,9 +507,10 @@ public sealed class TdxHostileInputTests(ITestOutputHelper output)
 
                     var pem = Uri.UnescapeDataString(headers[chainHeader]![0]!.GetValue<string>());
                     var certificates = pem.Split("-----END CERTIFICATE-----\n", StringSplitOptions.RemoveEmptyEntries).Select(c => c + "-----END CERTIFICATE-----\n").ToArray();
+                    var second = certificates.Length > 1 ? certificates[1] : string.Empty;
                     string[] chains =
                     [
-                        certificates[0], certificates[1], certificates[0] + certificates[0], pem + certificates[1], certificates[1] + certificates[0],
+                        certificates[0], second, certificates[0] + certificates[0], pem + certificates[0], second + certificates[0],
                         "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n", "-----BEGIN CERTIFICATE-----\nAAAA\n", string.Empty,
                         pem.Replace("A", "B", StringComparison.Ordinal),
                     ];
@@ -531,7 +609,7 @@ public sealed class TdxHostileInputTests(ITestOutputHelper output)
         {
             var a = TdxQuote.Parse(original);
             var b = TdxQuote.Parse(mutated);
-            return original.AsSpan(0, 1258).SequenceEqual(mutated.AsSpan(0, 1258))
+            return PemStart(original) == PemStart(mutated) && original.AsSpan(0, PemStart(original)).SequenceEqual(mutated.AsSpan(0, PemStart(original)))
                 && DerCertificate.ParsePem(a.PckChainPem).Select(c => Convert.ToHexString(c.Raw)).SequenceEqual(
                     DerCertificate.ParsePem(b.PckChainPem).Select(c => Convert.ToHexString(c.Raw)));
         }
@@ -622,11 +700,14 @@ public sealed class TdxHostileInputTests(ITestOutputHelper output)
         public double MaxMilliseconds { get; private set; }
         public long MaxAllocated { get; private set; }
 
-        public void Refused(string what, byte[] document, TinfoilTrust trust, Func<bool>? neutral = null)
+        public void Refused(string what, byte[] document, TinfoilTrust trust, Func<bool>? neutral = null) =>
+            Refused(what, () => Verify(document, trust), neutral);
+
+        public void Refused(string what, Action verify, Func<bool>? neutral = null)
         {
             var allocated = GC.GetAllocatedBytesForCurrentThread();
             var started = Stopwatch.GetTimestamp();
-            var ex = Record.Exception(() => Verify(document, trust));
+            var ex = Record.Exception(verify);
             Count(ex, started, allocated, what, neutral ?? (() => false));
         }
 
