@@ -235,6 +235,18 @@ public sealed class TdxHostileNumberTests
         Assert.Equal("OK", new TdxVerifier(good.Root).Verify(good.Quote, good.Collateral, SyntheticTdx.Now, TdxPolicy.Bare).Result);
     }
 
+    [Theory]
+    [InlineData("Intel SGX TCB Signing+OU=Extra")]      // another attribute joined to the common name
+    [InlineData("Intel SGX TCB Signer")]
+    public void ATcbSigningCertificateWithAnotherName_IsRefusedAsAnInvalidChain(string name)
+    {
+        var built = new SyntheticTdx { TcbSignerName = name }.Build();
+
+        var ex = Record.Exception(() => new TdxVerifier(built.Root).Verify(built.Quote, built.Collateral, SyntheticTdx.Now, TdxPolicy.Bare));
+
+        Assert.True(ex is AttestationException { Stage: AttestationStage.CertificateChain, Code: "TCB_INFO_CHAIN_INVALID" }, $"{ex?.GetType().Name}: {ex?.Message}");
+    }
+
     [Fact]
     public void VerifySignature_WithAnRsaAlgorithmOverAnEcKey_IsFalse()
     {
