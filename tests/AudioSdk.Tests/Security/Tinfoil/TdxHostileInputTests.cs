@@ -301,9 +301,10 @@ public sealed class TdxHostileInputTests(ITestOutputHelper output)
             var value = HostileValues[random.Next(HostileValues.Length)];
             var before = target.DeepClone();
             var replacement = Replace(target, value, value is null);
+            var allocated = GC.GetAllocatedBytesForCurrentThread();
             var started = Stopwatch.GetTimestamp();
             var ex = Record.Exception(() => PlatformEndorsements.TdxPolicyFor(Parse(predicate), ppid).Policy.Check(quote, 19));
-            tally.Count(ex, started, 0, $"{path} = {value ?? "(removed)"}", () => AdmitsAsOriginal(path, before, replacement, value is null));
+            tally.Count(ex, started, allocated, $"{path} = {value ?? "(removed)"}", () => AdmitsAsOriginal(path, before, replacement, value is null));
             if (ex is AttestationException refused)
             {
                 Assert.True(refused.Stage == AttestationStage.Policy, $"{path} = {value}: stage {refused.Stage} ({refused.Code})");
@@ -714,7 +715,7 @@ public sealed class TdxHostileInputTests(ITestOutputHelper output)
         public void Count(Exception? ex, long started, long allocatedBefore, string what, Func<bool> neutral)
         {
             var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            var allocated = allocatedBefore == 0 ? 0 : GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
             Inputs++;
             MaxMilliseconds = Math.Max(MaxMilliseconds, elapsed);
             MaxAllocated = Math.Max(MaxAllocated, allocated);
