@@ -136,7 +136,8 @@ internal sealed class DerCertificate
         }
         catch (Exception ex) when (ex is CryptographicException or PlatformNotSupportedException or AsnContentException)
         {
-            // A key on a curve this platform does not implement, or a key that is not a key, verifies nothing.
+            // A key on a curve this platform does not implement verifies nothing, nor does a key that is not of the algorithm's
+            // kind (an EC key read as RSA is not DER an RSA reader accepts).
             return false;
         }
     }

@@ -89,6 +89,12 @@ internal sealed record SyntheticTdx
     /// <summary>Changes the QE report after its REPORT_DATA is set and before the PCK signs it.</summary>
     public Action<byte[]>? QeReportEdit { get; init; }
 
+    /// <summary>Rewrites the TCB info body (JSON text) before the TCB signing key signs it.</summary>
+    public Func<string, string>? TcbInfoEdit { get; init; }
+
+    /// <summary>Rewrites the QE identity body (JSON text) before its signing key signs it.</summary>
+    public Func<string, string>? QeIdentityEdit { get; init; }
+
     public sealed record Built(byte[] Quote, TdxCollateral Collateral, DerCertificate Root);
 
     public Built Build()
@@ -131,8 +137,8 @@ internal sealed record SyntheticTdx
         using var caWithKey = ca.CopyWithPrivateKey(caKey);
         var chain = Pem(pck) + Pem(ca) + (ChainWithoutRoot ? string.Empty : Pem(root));
         var quote = Quote(ak, pckKey, chain);
-        var tcbInfo = Sign(tcbKey, "tcbInfo", TcbInfoBody());
-        var qeIdentity = Sign(SeparateQeSigner ? qeKey : tcbKey, "enclaveIdentity", QeIdentityBody());
+        var tcbInfo = Sign(tcbKey, "tcbInfo", TcbInfoEdit is null ? TcbInfoBody() : TcbInfoEdit(TcbInfoBody()));
+        var qeIdentity = Sign(SeparateQeSigner ? qeKey : tcbKey, "enclaveIdentity", QeIdentityEdit is null ? QeIdentityBody() : QeIdentityEdit(QeIdentityBody()));
         return new Built(
             quote,
             new TdxCollateral

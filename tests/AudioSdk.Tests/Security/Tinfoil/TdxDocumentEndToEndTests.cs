@@ -21,9 +21,9 @@ namespace AudioSdk.Tests.Security.Tinfoil;
 public sealed class TdxDocumentEndToEndTests
 {
     /// <summary>A PPID the real platform endorsements map to machine <c>tdx-h200-prod</c>.</summary>
-    private const string EndorsedPpid = "0635f80268bc84044ebf29398151c789";
+    internal const string EndorsedPpid = "0635f80268bc84044ebf29398151c789";
 
-    private static readonly byte[] Nonce = SHA256.HashData("the client's nonce"u8);
+    internal static readonly byte[] Nonce = SHA256.HashData("the client's nonce"u8);
     private static readonly byte[] Hpke = SHA256.HashData("the enclave's HPKE key"u8);
     private static readonly byte[] Wav = WavFile.Write(Enumerable.Range(0, 1600).Select(i => (float)(0.2 * Math.Sin(i / 5.0))).ToArray(), WavFormat.Pcm16Mono(16000));
 
@@ -128,6 +128,15 @@ public sealed class TdxDocumentEndToEndTests
         Assert.Equal((AttestationStage.Report, "QUOTE_FORMAT_UNSUPPORTED"), (ex.Stage, ex.Code));
     }
 
+    [Fact]
+    public async Task APckCertificateClaimingRsaPss_IsRefusedAtTheChain_WithACode_BeforeAnyRequestByte()
+    {
+        // Before the fix the EC key read as RSA threw AsnContentException, which the attestor reported at stage Attestor with no code.
+        await using var setup = await Setup.StartAsync(new Options { Requote = TdxHostileNumberTests.WithRsaPssPck });
+        var ex = await AssertRefusedAsync(setup);
+        Assert.Equal((AttestationStage.CertificateChain, "PCK_CHAIN_INVALID"), (ex.Stage, ex.Code));
+    }
+
     private static async Task<AttestationException> AssertRefusedAsync(Setup setup)
     {
         using var client = setup.Client();
@@ -137,7 +146,7 @@ public sealed class TdxDocumentEndToEndTests
         return ex;
     }
 
-    private sealed record Options
+    internal sealed record Options
     {
         public bool CarryCollateral { get; init; } = true;
         public byte[]? Ppid { get; init; }
@@ -146,9 +155,11 @@ public sealed class TdxDocumentEndToEndTests
         public Action<byte[][]>? Edit { get; init; }
         public Action<byte[]>? AfterSigning { get; init; }
         public int Trailing { get; init; }
+        public Func<SyntheticTdx, SyntheticTdx>? PlatformEdit { get; init; }
+        public Func<byte[], byte[]>? Requote { get; init; }
     }
 
-    private sealed class Setup : IAsyncDisposable
+    internal sealed class Setup : IAsyncDisposable
     {
         private int _served;
 
@@ -169,25 +180,7 @@ public sealed class TdxDocumentEndToEndTests
         public static async Task<Setup> StartAsync(Options options)
         {
             var certificate = TestCertificates.CreateSelfSigned();
-            var crypto = Encoding.UTF8.GetBytes(
-                $$"""{"format":"https://tinfoil.sh/crypto-material/v1","items":[{"id":"tls","format":"https://tinfoil.sh/key/spki-fp-sha256/v1","data":"{{TlsPin.Compute(certificate)}}"},{"id":"hpke","format":"https://tinfoil.sh/key/x25519-hpke/v1","data":"{{Hex.Lower(Hpke)}}"}]}""");
-            var device = """{"format":"https://tinfoil.sh/device-evidence/v1","items":[]}"""u8.ToArray();
-            var reportData = ReportDataBinding.ComputeV3(Nonce, crypto, device);
-            var registers = ReleaseRegisters();
-            options.Edit?.Invoke(registers);
-            var platform = new SyntheticTdx
-            {
-                At = SyntheticEnclave.Time,
-                ReportData = reportData,
-                Ppid = options.Ppid ?? Convert.FromHexString(EndorsedPpid),
-                Registers = registers,
-                MrSeam = options.MrSeam ?? Convert.FromHexString("7bf063280e94fb051f5dd7b1fc59ce9aac42bb961df8d44b709c9b0ff87a7b4df648657ba6d1189589feab1d5a3c9a9d"),
-                TcbEvaluationDataNumber = options.EvaluationDataNumber,
-                QeEvaluationDataNumber = options.EvaluationDataNumber,
-            }.Build();
-            var quote = platform.Quote.Concat(new byte[options.Trailing]).ToArray();
-            options.AfterSigning?.Invoke(quote);
-            var document = Document(quote, reportData, crypto, device, options.CarryCollateral ? platform.Collateral : null);
+            var (platform, document) = Build(certificate, options);
 
             var setup = new Setup(certificate, platform);
             setup.AttestationServer = await AudioTestServer.StartAsync(new AudioTestServerOptions
@@ -202,6 +195,33 @@ public sealed class TdxDocumentEndToEndTests
             });
             setup.Inference = await AudioTestServer.StartAsync(new AudioTestServerOptions { Certificate = certificate, ApiKey = "sk-test" });
             return setup;
+        }
+
+        /// <summary>The synthetic platform and the v3 document it serves for <paramref name="certificate"/>'s TLS key.</summary>
+        internal static (SyntheticTdx.Built Platform, byte[] Document) Build(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, Options options)
+        {
+            var crypto = Encoding.UTF8.GetBytes(
+                $$"""{"format":"https://tinfoil.sh/crypto-material/v1","items":[{"id":"tls","format":"https://tinfoil.sh/key/spki-fp-sha256/v1","data":"{{TlsPin.Compute(certificate)}}"},{"id":"hpke","format":"https://tinfoil.sh/key/x25519-hpke/v1","data":"{{Hex.Lower(Hpke)}}"}]}""");
+            var device = """{"format":"https://tinfoil.sh/device-evidence/v1","items":[]}"""u8.ToArray();
+            var reportData = ReportDataBinding.ComputeV3(Nonce, crypto, device);
+            var registers = ReleaseRegisters();
+            options.Edit?.Invoke(registers);
+            var synthetic = new SyntheticTdx
+            {
+                At = SyntheticEnclave.Time,
+                ReportData = reportData,
+                Ppid = options.Ppid ?? Convert.FromHexString(EndorsedPpid),
+                Registers = registers,
+                MrSeam = options.MrSeam ?? Convert.FromHexString("7bf063280e94fb051f5dd7b1fc59ce9aac42bb961df8d44b709c9b0ff87a7b4df648657ba6d1189589feab1d5a3c9a9d"),
+                TcbEvaluationDataNumber = options.EvaluationDataNumber,
+                QeEvaluationDataNumber = options.EvaluationDataNumber,
+            };
+            var platform = (options.PlatformEdit?.Invoke(synthetic) ?? synthetic).Build();
+            var quote = platform.Quote.Concat(new byte[options.Trailing]).ToArray();
+            options.AfterSigning?.Invoke(quote);
+            quote = options.Requote?.Invoke(quote) ?? quote;
+            var document = Document(quote, reportData, crypto, device, options.CarryCollateral ? platform.Collateral : null);
+            return (platform, document);
         }
 
         public TinfoilAttestor Attestor(Uri? pcs = null) => new(RealFrozenDocument.Repository, new TinfoilAttestorOptions

@@ -13,6 +13,13 @@ internal sealed class TdxVerifier
 {
     private const string TcbSigningName = "Intel SGX TCB Signing";
 
+    /// <summary>The TCB statuses Intel's collateral uses.</summary>
+    private static readonly HashSet<string> KnownStatuses = new(StringComparer.Ordinal)
+    {
+        "UpToDate", "SWHardeningNeeded", "ConfigurationNeeded", "ConfigurationAndSWHardeningNeeded", "OutOfDate", "OutOfDateConfigurationNeeded",
+        "Revoked",
+    };
+
     private readonly DerCertificate _root;
 
     public TdxVerifier(DerCertificate root)
@@ -327,6 +334,13 @@ internal sealed class TdxVerifier
     /// <summary>Intel's convergence of the QE, platform and module statuses into one quote verification result.</summary>
     private static string Converge(string qe, string platform, string module)
     {
+        // A status outside Intel's vocabulary is not read as up to date: the QE's and the module's are refused like the platform's.
+        if (!KnownStatuses.Contains(qe) || !KnownStatuses.Contains(module))
+        {
+            throw Collateral("QV_RESULT_TERMINAL_UNSPECIFIED",
+                $"TCB status '{(KnownStatuses.Contains(qe) ? module : qe)}' of the {(KnownStatuses.Contains(qe) ? "TDX module" : "quoting enclave")} is not one this verifier knows");
+        }
+
         if (qe == "Revoked" || platform == "Revoked" || module == "Revoked")
         {
             throw Collateral("TCB_REVOKED", "Intel revoked the platform's, the quoting enclave's or the TDX module's TCB");
