@@ -388,27 +388,12 @@ public sealed class TinfoilEncodingRulesTests
         return Encoding.UTF8.GetBytes("{" + string.Join(",", parts) + extra + "}");
     }
 
+    /// <summary>RFC 4648 base32 without padding, written bit by bit (independently of the decoder under test).</summary>
     private static string Base32(byte[] bytes)
     {
-        var text = new StringBuilder();
-        int bits = 0, value = 0;
-        foreach (var b in bytes)
-        {
-            value = (value << 8) | b;
-            bits += 8;
-            while (bits >= 5)
-            {
-                bits -= 5;
-                text.Append(Alphabet[(value >> bits) & 31]);
-            }
-        }
-
-        if (bits > 0)
-        {
-            text.Append(Alphabet[(value << (5 - bits)) & 31]);
-        }
-
-        return text.ToString();
+        var bitText = string.Concat(bytes.Select(b => Convert.ToString(b, 2).PadLeft(8, '0')));
+        bitText = bitText.PadRight((bitText.Length + 4) / 5 * 5, '0');
+        return string.Concat(Enumerable.Range(0, bitText.Length / 5).Select(i => Alphabet[Convert.ToInt32(bitText.Substring(i * 5, 5), 2)]));
     }
 
     private static DerCertificate Certificate(byte[]? subjectAltName)
