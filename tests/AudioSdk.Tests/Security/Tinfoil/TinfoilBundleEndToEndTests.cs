@@ -128,6 +128,14 @@ public sealed class TinfoilBundleEndToEndTests
         Assert.Contains("AttestationBundleEndpoint", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void AnUndefinedFlow_IsRefusedWhenTheAttestorIsCreated()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new TinfoilAttestor("tinfoilsh/confidential-model-router", new TinfoilAttestorOptions { Flow = (TinfoilAttestationFlow)7 }));
+
+        Assert.Contains("Flow 7 is not a TinfoilAttestationFlow.", ex.Message, StringComparison.Ordinal);
+    }
+
     private static AudioClient Client(AudioTestServer server, TinfoilAttestor attestor, AttestedTransport transport) => new(new AudioClientOptions
     {
         Endpoint = server.Endpoint,
