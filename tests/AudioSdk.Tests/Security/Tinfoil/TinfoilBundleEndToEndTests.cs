@@ -70,6 +70,26 @@ public sealed class TinfoilBundleEndToEndTests
     }
 
     [Fact]
+    public async Task TheVerifiedBundle_LastsTheShorterOfMaxAgeAndItsCollateral_AndIsVerifiedAgainOnceExpired()
+    {
+        using var certificate = TestCertificates.CreateSelfSigned();
+        await using var server = await AudioTestServer.StartAsync(new AudioTestServerOptions { Certificate = certificate, Ehbp = true, TinfoilBundle = true });
+        var clock = new FixedClock(DateTimeOffset.UtcNow);
+        using var shortLived = server.CreateTinfoilAttestor(new TinfoilAttestorOptions { TimeProvider = clock, MaxAge = TimeSpan.FromMinutes(10) });
+        using var longLived = server.CreateTinfoilAttestor(new TinfoilAttestorOptions { TimeProvider = clock, MaxAge = TimeSpan.FromDays(365) });
+
+        var first = await shortLived.AttestAsync(server.Endpoint, false, CancellationToken.None);
+        Assert.Equal(clock.Now + TimeSpan.FromMinutes(10), first.ValidUntil);
+        clock.Now += TimeSpan.FromMinutes(11);
+        var again = await shortLived.AttestAsync(server.Endpoint, false, CancellationToken.None);
+        Assert.Equal(clock.Now + TimeSpan.FromMinutes(10), again.ValidUntil);
+
+        // The synthetic AMD CRL is current for seven days from the server's start: it, not MaxAge, bounds the result.
+        var capped = await longLived.AttestAsync(server.Endpoint, false, CancellationToken.None);
+        Assert.InRange(capped.ValidUntil!.Value, clock.Now + TimeSpan.FromDays(6), clock.Now + TimeSpan.FromDays(7));
+    }
+
+    [Fact]
     public async Task TheDocumentFlow_NamesNoRouter()
     {
         using var attestor = new TinfoilAttestor("tinfoilsh/confidential-model-router");
@@ -106,6 +126,14 @@ public sealed class TinfoilBundleEndToEndTests
         var ex = Assert.Throws<ArgumentException>(() => new TinfoilAttestor("tinfoilsh/confidential-model-router", new TinfoilAttestorOptions { AttestationBundleEndpoint = new Uri("http://127.0.0.1:1/") }));
 
         Assert.Contains("AttestationBundleEndpoint", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnUndefinedFlow_IsRefusedWhenTheAttestorIsCreated()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new TinfoilAttestor("tinfoilsh/confidential-model-router", new TinfoilAttestorOptions { Flow = (TinfoilAttestationFlow)7 }));
+
+        Assert.Contains("Flow 7 is not a TinfoilAttestationFlow.", ex.Message, StringComparison.Ordinal);
     }
 
     private static AudioClient Client(AudioTestServer server, TinfoilAttestor attestor, AttestedTransport transport) => new(new AudioClientOptions

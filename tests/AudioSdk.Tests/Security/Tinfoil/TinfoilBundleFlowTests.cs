@@ -77,6 +77,65 @@ public sealed class TinfoilBundleFlowTests
     }
 
     [Fact]
+    public void EachBindingMismatch_SaysWhichValueTheCertificateGotWrong()
+    {
+        var cases = new (string Change, string Code, string Reason)[]
+        {
+            ("domain: another host", "DOMAIN_MISMATCH", "the enclave certificate does not name inference.example.com"),
+            ("enclaveCert: another key, same names", "TLS_KEY_BINDING_MISMATCH", "the enclave certificate's key is not the one REPORT_DATA[0,32) binds"),
+            ("enclaveCert: same key, another HPKE key named", "HPKE_KEY_BINDING_MISMATCH",
+                "the HPKE key the enclave certificate names is not the one REPORT_DATA[32,64) binds"),
+            ("enclaveCert: same key, no .hatt. names", "ATTESTATION_HASH_MISMATCH", "the enclave certificate carries no hatt names"),
+            ("enclaveCert: same key, a .hatt. name changed", "ATTESTATION_HASH_MISMATCH",
+                "the attestation hash the enclave certificate names is not the hash of this report body"),
+        };
+
+        foreach (var (change, code, reason) in cases)
+        {
+            var bundle = BundleVariants.LoadReal();
+            Tamper(bundle, change);
+
+            var ex = Assert.Throws<AttestationException>(() => TinfoilAttestor.VerifyBundle(Bytes(bundle), GenoaCrl.Value, Repository, Time));
+
+            Assert.Equal((AttestationStage.Binding, code), (ex.Stage, ex.Code));
+            Assert.Contains(reason, ex.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void TheHardwareMinimums_AreTinfoils_NoProvisionalFirmware_TsmeRequired()
+    {
+        var policy = AudioSdk.Security.Tinfoil.Bundle.TinfoilBundleVerifier.Policy;
+
+        Assert.False(policy.PermitProvisionalFirmware);
+        Assert.Equal(21, policy.MinimumBuild);
+        Assert.Equal((1, 55), policy.MinimumFirmwareVersion!.Value);
+        var tsme = Assert.Single(policy.PlatformInfo);
+        Assert.Equal((1, true, "TSME_EN"), tsme);
+    }
+
+    [Fact]
+    public void TheRealBundle_NamesTheReleaseTag_WithoutItsRefPrefix()
+    {
+        var result = TinfoilAttestor.VerifyBundle(Bytes(BundleVariants.LoadReal()), GenoaCrl.Value, Repository, Time);
+
+        Assert.Matches("^v[0-9]+\\.[0-9]+", result.Tag);
+        Assert.DoesNotContain("refs/", result.Tag, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ABlankRepositoryOrAnEmptyCrl_IsRefusedBeforeAnyCheck()
+    {
+        var bytes = Bytes(BundleVariants.LoadReal());
+
+        var repository = Assert.Throws<ArgumentException>(() => TinfoilAttestor.VerifyBundle(bytes, GenoaCrl.Value, " ", Time));
+        Assert.Equal("repository", repository.ParamName);
+        var crl = Assert.Throws<ArgumentException>(() => TinfoilAttestor.VerifyBundle(bytes, ReadOnlyMemory<byte>.Empty, Repository, Time));
+        Assert.Equal("amdCrl", crl.ParamName);
+        Assert.StartsWith("The AMD CRL is required: revocation is always checked.", crl.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AnotherRepository_IsRefusedAsProvenance()
     {
         var ex = Assert.Throws<AttestationException>(() => TinfoilAttestor.VerifyBundle(Bytes(BundleVariants.LoadReal()), GenoaCrl.Value, "tinfoilsh/another-router", Time));
@@ -142,6 +201,9 @@ public sealed class TinfoilBundleFlowTests
                 break;
             case "enclaveCert: same key, no .hpke. names":
                 bundle["enclaveCert"] = Reissue(bundle, names => names.Where(n => !n.Contains(".hpke.", StringComparison.Ordinal)).ToList());
+                break;
+            case "enclaveCert: same key, no .hatt. names":
+                bundle["enclaveCert"] = Reissue(bundle, names => names.Where(n => !n.Contains(".hatt.", StringComparison.Ordinal)).ToList());
                 break;
             case "enclaveCert: same key, a .hatt. name changed":
                 bundle["enclaveCert"] = Reissue(bundle, names => names.Select(n => n.Contains(".hatt.", StringComparison.Ordinal) && n.StartsWith("00", StringComparison.Ordinal) ? "00" + (n[2] == 'a' ? 'b' : 'a') + n[3..] : n).ToList());
