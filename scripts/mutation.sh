@@ -70,11 +70,11 @@ filter_of() {
     subtitles) echo '(FullyQualifiedName~AudioSdk.Tests.Subtitles|FullyQualifiedName~LongFormTests)&FullyQualifiedName!~MutatedBodies' ;;
     wav) echo '(FullyQualifiedName~WavFile|FullyQualifiedName~RealtimeWavLimits)&FullyQualifiedName!~MutatedFiles' ;;
     longform) echo 'FullyQualifiedName~AudioSdk.Tests.LongForm' ;;
-    # The realtime codecs are pure and tested without a socket; the uplink and continuity suites open real sockets,
-    # so they take longer per mutant. `realtime` is all of it with every realtime test: hours on a small machine.
+    # The realtime codecs are pure and tested without a socket; the uplink and continuity stages have unit tests of
+    # their own (listed first), next to suites that open real sockets and take longer per mutant. `realtime` is all of it with every realtime test: hours on a small machine.
     realtime-protocol) echo 'FullyQualifiedName~RealtimeProtocolTests|FullyQualifiedName~RealtimeCodec|FullyQualifiedName~ConversationProtocolTests|FullyQualifiedName~ConversationOutputEventsTests' ;;
-    realtime-uplink) echo 'FullyQualifiedName~TurnDetectorTests|FullyQualifiedName~TurnDetectorSpeechTests|FullyQualifiedName~PacerTests|FullyQualifiedName~ClientTurnTests|FullyQualifiedName~RealtimeWavLimits|FullyQualifiedName~RealtimeSessionTests' ;;
-    realtime-continuity) echo 'FullyQualifiedName~ReconnectTests|FullyQualifiedName~ReconnectItemIdTests|FullyQualifiedName~ConversationResumeTests|FullyQualifiedName~KeyedWaitersTests' ;;
+    realtime-uplink) echo 'FullyQualifiedName~UplinkStageTests|FullyQualifiedName~AudioUplinkTests|FullyQualifiedName~TurnGateTests|FullyQualifiedName~EchoGateTests|FullyQualifiedName~TurnDetectorTests|FullyQualifiedName~TurnDetectorSpeechTests|FullyQualifiedName~PacerTests|FullyQualifiedName~ClientTurnTests|FullyQualifiedName~RealtimeWavLimits|FullyQualifiedName~RealtimeSessionTests' ;;
+    realtime-continuity) echo 'FullyQualifiedName~ReplayLogTests|FullyQualifiedName~ConversationHistoryTests|FullyQualifiedName~ReconnectTests|FullyQualifiedName~ReconnectItemIdTests|FullyQualifiedName~ConversationResumeTests|FullyQualifiedName~KeyedWaitersTests' ;;
     realtime) echo 'FullyQualifiedName~AudioSdk.Tests.Realtime&FullyQualifiedName!~Fuzz' ;;
   esac
 }
