@@ -232,6 +232,22 @@ public sealed class UplinkStageTests
     }
 
     [Fact]
+    public async Task WavDecoder_ADeclaredLengthEndingInTheSecondBlock_StopsThere()
+    {
+        // 8 kHz mono: 1600-byte blocks. 2000 data bytes declared, then 400 bytes of a trailing chunk the second read also gets.
+        var bytes = new byte[44 + 2000 + 400];
+        WavFile.WriteHeader(bytes, WavFormat.Pcm16Mono(8000), 2000);
+        bytes.AsSpan(44 + 2000).Fill(0x7F);
+        var decoder = await WavDecoder.OpenAsync(new MemoryStream(bytes), default);
+
+        Assert.Equal(800, (await decoder.ReadAsync(default)).Length);
+        var second = await decoder.ReadAsync(default);
+        Assert.Equal(200, second.Length);
+        Assert.All(second.ToArray(), s => Assert.Equal(0f, s));
+        Assert.True((await decoder.ReadAsync(default)).IsEmpty);
+    }
+
+    [Fact]
     public async Task WavDecoder_AStreamedHeader_ReadsToTheEndOfTheStream()
     {
         // Data length 0 means "streamed, unknown": everything after the header is audio, in whole frames.
