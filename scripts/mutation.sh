@@ -12,7 +12,8 @@
 #                                       strict-JSON checks; tinfoil-der: the certificate parser and Sigstore trust root;
 #                                       tinfoil-bundle: the bundle flow, REPORT_DATA binding, encodings and the rest),
 #                                       with the tests of that part only: minutes instead of the whole target's hour
-#   scripts/mutation.sh realtime-protocol  the realtime codecs (also realtime-uplink, realtime-continuity; realtime: all)
+#   scripts/mutation.sh realtime-protocol  the realtime codecs (also realtime-uplink, realtime-uplink-stages, realtime-continuity;
+#                                       realtime: all)
 #
 # STRYKER_CONCURRENCY (default 1) sets how many test runs go at once.
 # Stryker swaps the mutated assembly into the test project's bin folder: do not build the test project while it runs.
@@ -42,9 +43,10 @@ mutate_of() {
     longform) echo '"**/LongForm/**/*.cs"' ;;
     realtime-protocol) echo '"**/Realtime/Protocol/**/*.cs"' ;;
     realtime-uplink) echo '"**/Realtime/Uplink/**/*.cs"' ;;
+    realtime-uplink-stages) echo '"**/Realtime/Uplink/OddByteCarry.cs", "**/Realtime/Uplink/Chunker.cs", "**/Realtime/Uplink/Downmixer.cs", "**/Realtime/Uplink/Pacer.cs", "**/Realtime/Uplink/ResampleStage.cs", "**/Realtime/Uplink/FrameStage.cs", "**/Realtime/Uplink/WavDecoder.cs"' ;;
     realtime-continuity) echo '"**/Realtime/Continuity/**/*.cs"' ;;
     realtime) echo '"**/Realtime/**/*.cs"' ;;
-    *) echo "unknown target '$1' (security tinfoil tinfoil-amd tinfoil-sev tinfoil-sigstore tinfoil-v3 tinfoil-checks tinfoil-tdx tinfoil-document tinfoil-der tinfoil-bundle http subtitles wav longform realtime realtime-protocol realtime-uplink realtime-continuity)" >&2; exit 2 ;;
+    *) echo "unknown target '$1' (security tinfoil tinfoil-amd tinfoil-sev tinfoil-sigstore tinfoil-v3 tinfoil-checks tinfoil-tdx tinfoil-document tinfoil-der tinfoil-bundle http subtitles wav longform realtime realtime-protocol realtime-uplink realtime-uplink-stages realtime-continuity)" >&2; exit 2 ;;
   esac
 }
 
@@ -70,11 +72,16 @@ filter_of() {
     subtitles) echo '(FullyQualifiedName~AudioSdk.Tests.Subtitles|FullyQualifiedName~LongFormTests)&FullyQualifiedName!~MutatedBodies' ;;
     wav) echo '(FullyQualifiedName~WavFile|FullyQualifiedName~RealtimeWavLimits)&FullyQualifiedName!~MutatedFiles' ;;
     longform) echo 'FullyQualifiedName~AudioSdk.Tests.LongForm' ;;
-    # The realtime codecs are pure and tested without a socket; the uplink and continuity suites open real sockets,
-    # so they take longer per mutant. `realtime` is all of it with every realtime test: hours on a small machine.
+    # The realtime codecs are pure and tested without a socket; the uplink and continuity stages have unit tests of
+    # their own (listed first), next to suites that open real sockets and take longer per mutant. `realtime` is all of it with every realtime test: hours on a small machine.
     realtime-protocol) echo 'FullyQualifiedName~RealtimeProtocolTests|FullyQualifiedName~RealtimeCodec|FullyQualifiedName~ConversationProtocolTests|FullyQualifiedName~ConversationOutputEventsTests' ;;
-    realtime-uplink) echo 'FullyQualifiedName~TurnDetectorTests|FullyQualifiedName~TurnDetectorSpeechTests|FullyQualifiedName~PacerTests|FullyQualifiedName~ClientTurnTests|FullyQualifiedName~RealtimeWavLimits|FullyQualifiedName~RealtimeSessionTests' ;;
-    realtime-continuity) echo 'FullyQualifiedName~ReconnectTests|FullyQualifiedName~ReconnectItemIdTests|FullyQualifiedName~ConversationResumeTests|FullyQualifiedName~KeyedWaitersTests' ;;
+    # The uplink: its unit tests, the detector's synthetic signals and the client-turn socket tests. The spoken-dictation
+    # suite (espeak-ng, seconds per run) and RealtimeSessionTests (an 8 s timeout case covering the uplink's constructor)
+    # are left out: with them each of the ~560 mutants costs seconds more on a small machine.
+    realtime-uplink) echo 'FullyQualifiedName~UplinkStageTests|FullyQualifiedName~AudioUplinkTests|FullyQualifiedName~TurnGateTests|FullyQualifiedName~EchoGateTests|FullyQualifiedName~TurnDetectorTests|FullyQualifiedName~PacerTests|FullyQualifiedName~ClientTurnTests|FullyQualifiedName~RealtimeWavLimits' ;;
+    # The uplink's conversion stages alone (no turn detection): minutes instead of the whole uplink's hour and a half.
+    realtime-uplink-stages) echo 'FullyQualifiedName~UplinkStageTests|FullyQualifiedName~AudioUplinkTests|FullyQualifiedName~PacerTests|FullyQualifiedName~ClientTurnTests|FullyQualifiedName~RealtimeWavLimits' ;;
+    realtime-continuity) echo 'FullyQualifiedName~ReplayLogTests|FullyQualifiedName~ConversationHistoryTests|FullyQualifiedName~ReconnectTests|FullyQualifiedName~ReconnectItemIdTests|FullyQualifiedName~ConversationResumeTests|FullyQualifiedName~KeyedWaitersTests' ;;
     realtime) echo 'FullyQualifiedName~AudioSdk.Tests.Realtime&FullyQualifiedName!~Fuzz' ;;
   esac
 }

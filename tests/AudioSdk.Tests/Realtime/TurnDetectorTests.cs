@@ -107,4 +107,44 @@ public sealed class TurnDetectorTests
         detector.Process(MemoryMarshal.AsBytes(new short[16000]).ToArray(), found);
         Assert.Single(found);
     }
+
+    [Fact]
+    public void ACleanBurst_OnsetIsItsFirstFrame_TheDecisionMinSpeechLater_AndTheEndHangoverAndSilenceAfterTheLastSpeech()
+    {
+        foreach (var rate in new[] { 8000, 16000, 24000, 48000 })
+        {
+            var found = Run(Signal(rate, 4, 1, new TestAudio.Burst(1.0, 0.8, 300)), rate);
+
+            Assert.Equal([TurnBoundaryKind.Started, TurnBoundaryKind.Ended], found.Select(b => b.Kind));
+            var frame = rate / 100;
+            var minSpeech = (long)(Defaults.MinSpeech.TotalSeconds * rate);
+            Assert.Equal(rate, found[0].SpeechSample);
+            Assert.Equal(rate + minSpeech, found[0].DecidedAtSample);
+
+            // The last frame heard as speech ends at the burst's end or a frame after (the band filters ring); the end is
+            // 60 ms after it and the decision SilenceDuration after it.
+            var hangover = rate * 6 / 100;
+            var lastSpeech = found[1].SpeechSample - hangover;
+            Assert.Equal(0, lastSpeech % frame);
+            Assert.InRange(lastSpeech, (long)(1.8 * rate), (long)(1.8 * rate) + frame);
+            Assert.Equal(lastSpeech + (long)(Defaults.SilenceDuration.TotalSeconds * rate), found[1].DecidedAtSample);
+        }
+    }
+
+    [Fact]
+    public void NoiseFloor_IsNaNBeforeTheFirstFrame_ThenTheSteadyNoisesLevelInTheSpeechBand()
+    {
+        var detector = new TurnDetector(16000, Defaults);
+        Assert.True(double.IsNaN(detector.NoiseFloorDb));
+
+        // A steady 1 kHz tone at -30 dBFS peak: -33 dBFS mean square, in the middle of the band.
+        var tone = TestAudio.Sine(1000, 16000, 1.0, Math.Pow(10, -30 / 20.0)).Select(s => (short)Math.Round(s * 32768)).ToArray();
+        var found = new List<TurnBoundary>();
+        detector.Process(MemoryMarshal.AsBytes(tone.AsSpan(0, 80)), found);
+        Assert.True(double.IsNaN(detector.NoiseFloorDb));
+        detector.Process(MemoryMarshal.AsBytes(tone.AsSpan(80)), found);
+
+        Assert.Empty(found);
+        Assert.InRange(detector.NoiseFloorDb, -33.01 - 0.3, -33.01 + 0.3);
+    }
 }
