@@ -24,7 +24,7 @@ public sealed class DerCertificateTests
         using var x509 = request.CreateSelfSigned(From, From.AddDays(10));
 
         var cert = DerCertificate.Parse(x509.RawData);
-        Assert.Equal(x509.GetSerialNumber().Reverse(), cert.SerialNumber);
+        Assert.Equal(Enumerable.Reverse(x509.GetSerialNumber()), cert.SerialNumber);
         Assert.Equal(x509.NotBefore.ToUniversalTime(), cert.NotBefore.UtcDateTime);
         Assert.Equal(x509.NotAfter.ToUniversalTime(), cert.NotAfter.UtcDateTime);
         Assert.Equal(x509.PublicKey.ExportSubjectPublicKeyInfo(), cert.SubjectPublicKeyInfo.ToArray());
