@@ -32,7 +32,7 @@ internal sealed partial class ConversationRealtimeEndpoint
 
             if (reply.DropConnectionAfterDeltas is { } dropAt && deltas >= dropAt)
             {
-                Abort?.Invoke();
+                await DropAsync().ConfigureAwait(false);
                 status = "dropped";
                 return false;
             }

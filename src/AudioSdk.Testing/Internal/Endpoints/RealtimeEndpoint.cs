@@ -33,6 +33,26 @@ internal abstract class RealtimeEndpoint(WebSocket socket, ReceivedRealtimeSessi
     /// <summary>Closes the TCP connection without a close handshake.</summary>
     public Action? Abort { get; init; }
 
+    /// <summary>
+    /// How long a scripted drop lets the events already sent reach the wire first: the server aborts the connection
+    /// with what it queued still unsent otherwise, and the client would lose events the script meant it to see.
+    /// </summary>
+    private static readonly TimeSpan DrainBeforeDrop = TimeSpan.FromMilliseconds(150);
+
+    /// <summary>Drops the TCP connection, without a close handshake, once what was sent before has been written out.</summary>
+    protected async Task DropAsync()
+    {
+        try
+        {
+            await Task.Delay(DrainBeforeDrop, aborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        Abort?.Invoke();
+    }
+
     public async Task RunAsync()
     {
         if (await RunScriptAsync(null).ConfigureAwait(false) is true)
@@ -227,7 +247,15 @@ internal abstract class RealtimeEndpoint(WebSocket socket, ReceivedRealtimeSessi
 
         if (action.DropConnection)
         {
-            Abort?.Invoke();
+            if (action.Send is not null || action.SendRaw is not null)
+            {
+                await DropAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                Abort?.Invoke();
+            }
+
             return true;
         }
 
