@@ -12,7 +12,7 @@
 #                                       strict-JSON checks; tinfoil-der: the certificate parser and Sigstore trust root;
 #                                       tinfoil-bundle: the bundle flow, REPORT_DATA binding, encodings and the rest),
 #                                       with the tests of that part only: minutes instead of the whole target's hour
-#   scripts/mutation.sh realtime-protocol  the realtime codecs (also realtime-uplink, realtime-uplink-stages, realtime-continuity;
+#   scripts/mutation.sh realtime-protocol  the realtime codecs (also realtime-uplink, realtime-uplink-stages, realtime-turns, realtime-continuity;
 #                                       realtime: all)
 #
 # STRYKER_CONCURRENCY (default 1) sets how many test runs go at once.
@@ -44,9 +44,10 @@ mutate_of() {
     realtime-protocol) echo '"**/Realtime/Protocol/**/*.cs"' ;;
     realtime-uplink) echo '"**/Realtime/Uplink/**/*.cs"' ;;
     realtime-uplink-stages) echo '"**/Realtime/Uplink/OddByteCarry.cs", "**/Realtime/Uplink/Chunker.cs", "**/Realtime/Uplink/Downmixer.cs", "**/Realtime/Uplink/Pacer.cs", "**/Realtime/Uplink/ResampleStage.cs", "**/Realtime/Uplink/FrameStage.cs", "**/Realtime/Uplink/WavDecoder.cs"' ;;
-    realtime-continuity) echo '"**/Realtime/Continuity/**/*.cs"' ;;
+    realtime-continuity) echo '"**/Realtime/Continuity/**/*.cs", "**/Realtime/Drivers/KeyedWaiters.cs"' ;;
+    realtime-turns) echo '"**/Realtime/Uplink/TurnDetector.cs", "**/Realtime/Uplink/EchoGate.cs", "**/Realtime/Uplink/TurnGate.cs", "**/Realtime/Uplink/ClientTurnEvents.cs"' ;;
     realtime) echo '"**/Realtime/**/*.cs"' ;;
-    *) echo "unknown target '$1' (security tinfoil tinfoil-amd tinfoil-sev tinfoil-sigstore tinfoil-v3 tinfoil-checks tinfoil-tdx tinfoil-document tinfoil-der tinfoil-bundle http subtitles wav longform realtime realtime-protocol realtime-uplink realtime-uplink-stages realtime-continuity)" >&2; exit 2 ;;
+    *) echo "unknown target '$1' (security tinfoil tinfoil-amd tinfoil-sev tinfoil-sigstore tinfoil-v3 tinfoil-checks tinfoil-tdx tinfoil-document tinfoil-der tinfoil-bundle http subtitles wav longform realtime realtime-protocol realtime-uplink realtime-uplink-stages realtime-turns realtime-continuity)" >&2; exit 2 ;;
   esac
 }
 
@@ -81,6 +82,7 @@ filter_of() {
     realtime-uplink) echo 'FullyQualifiedName~UplinkStageTests|FullyQualifiedName~AudioUplinkTests|FullyQualifiedName~TurnGateTests|FullyQualifiedName~EchoGateTests|FullyQualifiedName~TurnDetectorTests|FullyQualifiedName~PacerTests|FullyQualifiedName~ClientTurnTests|FullyQualifiedName~RealtimeWavLimits' ;;
     # The uplink's conversion stages alone (no turn detection): minutes instead of the whole uplink's hour and a half.
     realtime-uplink-stages) echo 'FullyQualifiedName~UplinkStageTests|FullyQualifiedName~AudioUplinkTests|FullyQualifiedName~PacerTests|FullyQualifiedName~ClientTurnTests|FullyQualifiedName~RealtimeWavLimits' ;;
+    realtime-turns) echo 'FullyQualifiedName~TurnDetectorTests|FullyQualifiedName~EchoGateTests|FullyQualifiedName~TurnGateTests|FullyQualifiedName~ClientTurnTests' ;;
     realtime-continuity) echo 'FullyQualifiedName~ReplayLogTests|FullyQualifiedName~ConversationHistoryTests|FullyQualifiedName~ReconnectTests|FullyQualifiedName~ReconnectItemIdTests|FullyQualifiedName~ConversationResumeTests|FullyQualifiedName~KeyedWaitersTests' ;;
     realtime) echo 'FullyQualifiedName~AudioSdk.Tests.Realtime&FullyQualifiedName!~Fuzz' ;;
   esac
