@@ -42,12 +42,19 @@ public sealed class CliProcess : IDisposable
         }
     }
 
-    /// <summary>Starts <c>audio</c> in <paramref name="directory"/>; with <paramref name="fileSizeLimitKb"/>, under <c>ulimit -f</c> (through bash).</summary>
-    public static CliProcess Start(string directory, IEnumerable<string> args, IDictionary<string, string>? environment = null, int? fileSizeLimitKb = null)
+    /// <summary>
+    /// Starts <c>audio</c> in <paramref name="directory"/>; with <paramref name="fileSizeLimitKb"/>, under <c>ulimit -f</c> (through bash).
+    /// With <paramref name="interruptible"/>, SIGINT reaches it as it would from a terminal even where this test run was started
+    /// with SIGINT ignored (a background job of a shell without job control): a child inherits an ignored SIGINT, and the
+    /// .NET runtime then installs no handler for it, so the tool is started through <c>env --default-signal=INT</c>.
+    /// </summary>
+    public static CliProcess Start(string directory, IEnumerable<string> args, IDictionary<string, string>? environment = null,
+        int? fileSizeLimitKb = null, bool interruptible = false)
     {
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
         var dll = Path.Combine(AppContext.BaseDirectory, "audio.dll");
-        var info = new ProcessStartInfo(fileSizeLimitKb is null ? dotnet : "bash")
+        var restoreSigint = interruptible && SigintIgnored();
+        var info = new ProcessStartInfo(fileSizeLimitKb is not null ? "bash" : restoreSigint ? "env" : dotnet)
         {
             WorkingDirectory = directory,
             RedirectStandardOutput = true,
@@ -62,6 +69,12 @@ public sealed class CliProcess : IDisposable
             info.ArgumentList.Add($"ulimit -f {limit}; exec \"$0\" \"$@\"");
             info.ArgumentList.Add(dotnet);
             info.Environment["DOTNET_EnableWriteXorExecute"] = "0";
+        }
+
+        else if (restoreSigint)
+        {
+            info.ArgumentList.Add("--default-signal=INT");
+            info.ArgumentList.Add(dotnet);
         }
 
         info.ArgumentList.Add(dll);
@@ -139,5 +152,18 @@ public sealed class CliProcess : IDisposable
     {
         [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
         public static extern int Kill(int pid, int signal);
+    }
+
+    /// <summary>Whether this process runs with SIGINT ignored (the mask 0x2 of <c>SigIgn</c> in <c>/proc/self/status</c>).</summary>
+    private static bool SigintIgnored()
+    {
+        const string status = "/proc/self/status";
+        if (!File.Exists(status))
+        {
+            return false;
+        }
+
+        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & 2) != 0;
     }
 }

@@ -49,7 +49,7 @@ public sealed class SignalTests : IDisposable
     {
         // speak - waits on standard input, which nothing writes or closes: the first SIGINT cannot end a blocked
         // read of a pipe, the second ends the process at once.
-        using var run = CliProcess.Start(_cli.Directory, ["speak", "-", "-o", "out.wav", "--offline"]);
+        using var run = CliProcess.Start(_cli.Directory, ["speak", "-", "-o", "out.wav", "--offline"], interruptible: true);
         await Task.Delay(1500);
         run.Signal("INT");
         if (!run.Process.WaitForExit(2000))
@@ -73,7 +73,8 @@ public sealed class SignalTests : IDisposable
             File.CreateSymbolicLink(_cli.Path("d", folder, name), "..");
         }
 
-        using var run = CliProcess.Start(_cli.Directory, ["transcribe", "d", "--offline", "--offline-latency", "60s"]);
+        using var run = CliProcess.Start(_cli.Directory, ["transcribe", "d", "--offline", "--offline-latency", "60s"],
+            interruptible: true);
         await WaitUntilAsync(() => run.Error.Contains("1 file(s)", StringComparison.Ordinal) || run.Process.HasExited);
         run.Signal("INT");
         var code = await run.ExitAsync(TimeSpan.FromSeconds(15));
