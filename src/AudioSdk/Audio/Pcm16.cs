@@ -103,19 +103,31 @@ public static class Pcm16
             return interleaved.ToArray();
         }
 
+        var mono = new float[interleaved.Length / channels];
+        DownmixInto(interleaved, mono, channels);
+        return mono;
+    }
+
+    /// <summary>
+    /// Averages each frame of <paramref name="channels"/> samples into <paramref name="mono"/>, which may be
+    /// <paramref name="interleaved"/> itself (frame f is written after samples f·channels onwards were read); returns the
+    /// frame count.
+    /// </summary>
+    internal static int DownmixInto(ReadOnlySpan<float> interleaved, Span<float> mono, int channels)
+    {
         var frames = interleaved.Length / channels;
-        var mono = new float[frames];
         for (var f = 0; f < frames; f++)
         {
             var sum = 0f;
+            var start = f * channels;
             for (var c = 0; c < channels; c++)
             {
-                sum += interleaved[(f * channels) + c];
+                sum += interleaved[start + c];
             }
 
             mono[f] = sum / channels;
         }
 
-        return mono;
+        return frames;
     }
 }
