@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using AudioSdk.Security;
 using AudioSdk.Security.Tinfoil.Tdx;
 
@@ -5,7 +6,8 @@ namespace AudioSdk.Tests.Security.Tinfoil;
 
 /// <summary>
 /// What a policy built afresh evaluates by default, and the reasons of the collateral refusals that name their part: the
-/// quoting enclave or the TDX module, a QE TCB level without its TCB, signed collateral nested beyond its depth bound.
+/// quoting enclave or the TDX module, a QE TCB level without its TCB, signed collateral nested beyond its depth bound, a PPID
+/// of the wrong length, a quote whose signature data ends inside each of its fixed fields.
 /// </summary>
 public sealed partial class TdxUnitTests
 {
@@ -45,5 +47,33 @@ public sealed partial class TdxUnitTests
 
         Refused(platform, "TCB_INFO_SIGNATURE_INVALID");
         Assert.Equal("OK", Verify(new SyntheticTdx { TcbInfoEdit = body => body.Insert(1, "\"padding\":[[[]]],") }).Result);
+    }
+
+    [Fact]
+    public void APpidOfTheWrongLength_IsRefusedAtThePckChain()
+    {
+        var ex = Refused(new SyntheticTdx { Ppid = new byte[15] }, "PCK_CHAIN_INVALID");
+        Assert.EndsWith("the PCK certificate's PPID is 15 bytes, not 16", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SignatureDataEndingInsideAField_IsRefused_NamingTheField()
+    {
+        var quote = new SyntheticTdx().Build().Quote;
+        (int Size, string Field)[] cuts =
+        [
+            (63, "the quote signature"),
+            (64 + 63, "the attestation key"),
+            (128 + 1, "the certification data type"),
+            (128 + 2 + 3, "the certification data size"),
+        ];
+        foreach (var (size, field) in cuts)
+        {
+            var cut = quote.ToArray();
+            BinaryPrimitives.WriteUInt32LittleEndian(cut.AsSpan(TdxQuote.HeaderSize + TdxQuote.BodySize), (uint)size);
+            var ex = Assert.Throws<AttestationException>(() => TdxQuote.Parse(cut));
+            Assert.Equal((AttestationStage.Report, "QUOTE_TRUNCATED"), (ex.Stage, ex.Code));
+            Assert.Equal($"Tinfoil attestation refused (QUOTE_TRUNCATED): the quote ends inside {field}", ex.Message);
+        }
     }
 }
