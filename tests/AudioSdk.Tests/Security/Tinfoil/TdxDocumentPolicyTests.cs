@@ -15,9 +15,9 @@ namespace AudioSdk.Tests.Security.Tinfoil;
 /// </summary>
 public sealed class TdxDocumentPolicyTests
 {
-    private const string Ppid = "55555555555555555555555555555555";
+    internal const string Ppid = "55555555555555555555555555555555";
 
-    private static JsonObject Predicate() => JsonNode.Parse($$"""
+    internal static JsonObject Predicate() => JsonNode.Parse($$"""
         {"format":"https://tinfoil.sh/predicate/platform-endorsements/v1",
          "measurements":{"m1":{"mrtd":"{{new string('1', 96)}}","rtmr0":"{{new string('2', 96)}}","shape":{"cpus":8} } },
          "machines":{"{{Ppid}}":"tdx-policy"},
@@ -146,10 +146,10 @@ public sealed class TdxDocumentPolicyTests
         Assert.Equal(Ppid, Hex.Lower(verified.Ppid!));
     }
 
-    private static JsonElement Parse(JsonObject predicate) => JsonDocument.Parse(predicate.ToJsonString()).RootElement;
+    internal static JsonElement Parse(JsonObject predicate) => JsonDocument.Parse(predicate.ToJsonString()).RootElement;
 
     /// <summary>The golden document with its intel-pcs item changed (collateral is not hash-bound, so the envelope still holds).</summary>
-    private static AttestationDocument Golden(Action<JsonObject> change)
+    internal static AttestationDocument Golden(Action<JsonObject> change)
     {
         var vector = JsonNode.Parse(File.ReadAllText(Path.Combine(ConformanceVector.Root, "v3", "golden-tdx", "tdx-golden-happy.json")))!["input"]!;
         var document = JsonNode.Parse(Convert.FromBase64String(vector["document_b64"]!.GetValue<string>()))!.AsObject();
