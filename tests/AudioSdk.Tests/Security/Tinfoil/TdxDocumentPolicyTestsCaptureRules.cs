@@ -39,7 +39,7 @@ public sealed class TdxDocumentPolicyTestsCaptureRules
     private static void Malformed(Action<JsonObject> change, string reason) => Refused(change, "COLLATERAL_MALFORMED", reason);
 
     private static void Missing(Action<JsonObject> change, string what) =>
-        Refused(change, "COLLATERAL_MISSING", $"the intel-pcs collateral has no {what}");
+        Refused(change, "COLLATERAL_MISSING", $"the intel-pcs collateral lacks {what}");
 
     [Fact]
     public void EachSlot_IsFilledFromTheResponseItsUrlNames()

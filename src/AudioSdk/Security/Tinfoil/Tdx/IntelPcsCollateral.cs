@@ -162,7 +162,7 @@ internal static class IntelPcsCollateral
     }
 
     private static AttestationException Missing(string what) =>
-        Reject.With(AttestationStage.CertificateChain, "COLLATERAL_MISSING", $"the intel-pcs collateral has no {what}");
+        Reject.With(AttestationStage.CertificateChain, "COLLATERAL_MISSING", $"the intel-pcs collateral lacks {what}");
 
     private static AttestationException Malformed(string why, Exception? inner = null) =>
         Reject.With(AttestationStage.CertificateChain, "COLLATERAL_MALFORMED", why, inner);
