@@ -16,6 +16,7 @@ public sealed class TinfoilDocumentVerifierRulesTests
 {
     private const string NonceHex = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
     private static readonly TlsPinBytes Pin = new(new string('a', 64));
+    private static readonly DateTimeOffset CodeWitnessLogged = DateTimeOffset.FromUnixTimeSeconds(1786661878);
 
     [Fact]
     public void ADocumentThatVerifiesButBindsNoHpkeKey_IsRefusedAtTheEnvelope_UnlessKeysAreNotRequired()
@@ -91,6 +92,65 @@ public sealed class TinfoilDocumentVerifierRulesTests
 
         Assert.Equal((AttestationStage.Provenance, "WORKFLOW_REF_PREFIX_MISMATCH"), (ex.Stage, ex.Code));
         Assert.Contains("the workflow ref refs/heads/main does not start with refs/tags/", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AWitnessResignedByTheFreshnessWorkflow_Verifies_AndDatesTheDocument()
+    {
+        var verified = VerifyWithCodeWitness(_ => { });
+        Assert.Equal(("amd-genoa-prod", CodeWitnessLogged + TinfoilDocumentVerifier.FreshnessWindow), (verified.Machine, verified.ValidUntil));
+    }
+
+    [Fact]
+    public void AWitnessSignedByAnotherWorkflowOfTheWitnessRepository_OnItsMainBranch_IsRefused()
+    {
+        var other = "https://github.com/tinfoilsh/freshness-witness/.github/workflows/other.yml@refs/heads/main";
+        var ex = Assert.Throws<AttestationException>(() => VerifyWithCodeWitness(_ => { }, other));
+        Assert.Equal((AttestationStage.Freshness, "FRESHNESS_INVALID"), (ex.Stage, ex.Code));
+        Assert.Contains("the 'code-freshness' witness was not signed by the freshness workflow", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AWitnessSignedFromAnotherBranch_IsRefusedForItsRef()
+    {
+        var branch = "https://github.com/tinfoilsh/freshness-witness/.github/workflows/freshness.yml@refs/heads/dev";
+        var ex = Assert.Throws<AttestationException>(() => VerifyWithCodeWitness(_ => { }, branch));
+        Assert.Equal((AttestationStage.Freshness, "FRESHNESS_INVALID"), (ex.Stage, ex.Code));
+        Assert.Contains("the 'code-freshness' witness does not verify: ", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("the workflow ref refs/heads/dev does not start with refs/heads/main", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AWitnessEndorsingAnotherArtifact_IsRefused_WhicheverOneFieldDiffers()
+    {
+        (string Field, Action<JsonObject> Change)[] changes =
+        [
+            ("repo", e => e["repo"] = "tinfoilsh/other-model"),
+            ("tag", e => e["tag"] = "v0.0.140"),
+            ("subject name", e => e["subject"]!["name"] = "other-deployment.json"),
+            ("subject digest", e => e["subject"]!["digest"] = "sha256:" + new string('0', 64)),
+            ("endorses", e => e.Clear()),
+        ];
+        foreach (var (field, change) in changes)
+        {
+            var ex = Assert.Throws<AttestationException>(() => VerifyWithCodeWitness(s => change(s["predicate"]!["endorses"]!.AsObject())));
+            Assert.True((AttestationStage.Freshness, "FRESHNESS_INVALID") == (ex.Stage, ex.Code), $"{field}: {ex.Stage} {ex.Code}");
+            Assert.Contains("the 'code-freshness' witness endorses another artifact than tinfoilsh/confidential-model-router@v0.0.141", ex.Message, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>The real document with its code witness's statement (edited) signed again by <paramref name="signer"/> (the
+    /// freshness workflow when null) through <see cref="SyntheticSigstore"/>, logged when the real witness was.</summary>
+    private static TinfoilVerification VerifyWithCodeWitness(Action<JsonObject> editStatement, string? signer = null)
+    {
+        var document = RealFrozenDocument.Document;
+        var witness = Item(document, "code-freshness")["data"]!.AsObject();
+        var statement = JsonNode.Parse(Convert.FromBase64String(witness["sigstore_bundle"]!["dsseEnvelope"]!["payload"]!.GetValue<string>()))!.AsObject();
+        editStatement(statement);
+        var sigstore = SyntheticSigstore.Instance;
+        witness["sigstore_bundle"] = sigstore.Bundle(statement, signer ?? TinfoilDocumentVerifier.FreshnessSigner, CodeWitnessLogged);
+        using var parsed = AttestationDocument.Parse(Encoding.UTF8.GetBytes(document.ToJsonString()), RealFrozenDocument.Nonce);
+        return new TinfoilDocumentVerifier(TinfoilTrust.Production with { Sigstore = sigstore.Root }).Verify(parsed, RealFrozenDocument.Repository, RealFrozenDocument.Time);
     }
 
     private static TinfoilVerification VerifySevSnp(SyntheticEnclave enclave)
