@@ -1,5 +1,9 @@
+using System.Net.Security;
+using System.Text;
+using System.Text.Json.Nodes;
 using AudioSdk.Security;
 using AudioSdk.Security.Tinfoil;
+using AudioSdk.Testing;
 
 namespace AudioSdk.Tests.Security.Tinfoil;
 
@@ -37,6 +41,30 @@ public sealed class TinfoilAttestorRulesTests
         Assert.Equal(TlsPin.Compute(setup.Certificate), Assert.Single(again.TlsPins));
         Assert.Equal(2, setup.DocumentsServed);
         Assert.Equal(4, pcs.Requests);
+    }
+
+    [Fact]
+    public async Task ADocumentCarryingItsAmdCollateral_IsVerifiedInTheVerifiersOrder_ProvenanceBeforeTheReport()
+    {
+        // An unreadable report (version 2) in a document without code reference values: nothing is fetched for a document
+        // that carries its VCEK and CRL, so the first refusal is the verifier's first layer.
+        const string NonceHex = "0f0e0d0c0b0a09080706050403020100f0e0d0c0b0a090807060504030201000";
+        var document = JsonNode.Parse(SyntheticEnclave.Instance.Document(NonceHex, new TlsPinBytes(new string('b', 64)), afterSigning: r => r[0] = 2))!.AsObject();
+        var items = document["collateral"]!.AsArray();
+        items.Remove(items.Single(c => c!["format"]!.GetValue<string>() == TinfoilDocumentVerifier.CodeFormat));
+        var bytes = Encoding.UTF8.GetBytes(document.ToJsonString());
+        using var certificate = TestCertificates.CreateSelfSigned();
+        await using var server = await AudioTestServer.StartAsync(new AudioTestServerOptions { Certificate = certificate, AttestationDocument = _ => bytes });
+        using var attestor = new TinfoilAttestor(RealFrozenDocument.Repository, new TinfoilAttestorOptions
+        {
+            CollateralEndpoint = new Uri("https://127.0.0.1:1/"),
+            HttpHandler = new SocketsHttpHandler { SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, _, _, _) => true } },
+            TimeProvider = new FixedClock(SyntheticEnclave.Time),
+        }, SyntheticEnclave.Instance.Trust, () => Convert.FromHexString(NonceHex));
+
+        var ex = await Assert.ThrowsAsync<AttestationException>(async () => await attestor.AttestAsync(server.Endpoint, false, CancellationToken.None));
+
+        Assert.Equal((AttestationStage.Provenance, "REFERENCE_VALUES_MISSING"), (ex.Stage, ex.Code));
     }
 
     [Fact]
