@@ -43,6 +43,21 @@ internal sealed class SyntheticEnclave
         Trust = new TinfoilTrust([amd.Chain], SigstoreTrustedRoot.Production);
     }
 
+    /// <summary>
+    /// The captured report's chip on a synthetic Genoa chain whose VCEK ends at <paramref name="vcekNotAfter"/> and whose CRL
+    /// names <paramref name="crlNextUpdate"/> as its next update.
+    /// </summary>
+    public SyntheticEnclave(DateTimeOffset crlNextUpdate, DateTimeOffset vcekNotAfter)
+    {
+        _template = CapturedReport;
+        var tcb = SevSnpReport.Parse(_template).ReportedTcb;
+        var amd = new SyntheticAmdChain(AmdGeneration.Genoa, r => SyntheticAmdChain.AddVcekExtensions(r, _template[0x1A0..0x1E0], tcb), vcekNotAfter: vcekNotAfter);
+        _vcekKey = amd.VcekKey;
+        _vcek = amd.Vcek;
+        _crl = amd.Crl(nextUpdate: crlNextUpdate);
+        Trust = new TinfoilTrust([amd.Chain], SigstoreTrustedRoot.Production);
+    }
+
     public static SyntheticEnclave Instance => Shared.Value;
 
     /// <summary>The VCEK (DER), as AMD's key distribution service would serve it.</summary>
@@ -63,11 +78,12 @@ internal sealed class SyntheticEnclave
     private static byte[] CapturedReport => Convert.FromBase64String(RealFrozenDocument.Document["cpu_evidence"]!["report_base64"]!.GetValue<string>());
 
     /// <summary>A document for a nonce binding a TLS key pin; the optional hooks change the report before or after signing.</summary>
-    public byte[] Document(string nonceHex, TlsPinBytes tls, Action<byte[]>? beforeSigning = null, Action<byte[]>? afterSigning = null, bool withVcek = true, bool withCrl = true)
+    public byte[] Document(string nonceHex, TlsPinBytes tls, Action<byte[]>? beforeSigning = null, Action<byte[]>? afterSigning = null, bool withVcek = true, bool withCrl = true, bool withHpke = true)
     {
         var nonce = Convert.FromHexString(nonceHex);
+        var hpke = withHpke ? $$""",{"id":"hpke","format":"https://tinfoil.sh/key/x25519-hpke/v1","data":"{{new string('5', 64)}}"}""" : string.Empty;
         var crypto = Encoding.UTF8.GetBytes(
-            $$"""{"format":"https://tinfoil.sh/crypto-material/v1","items":[{"id":"tls","format":"https://tinfoil.sh/key/spki-fp-sha256/v1","data":"{{tls.Hex}}"},{"id":"hpke","format":"https://tinfoil.sh/key/x25519-hpke/v1","data":"{{new string('5', 64)}}"}]}""");
+            $$"""{"format":"https://tinfoil.sh/crypto-material/v1","items":[{"id":"tls","format":"https://tinfoil.sh/key/spki-fp-sha256/v1","data":"{{tls.Hex}}"}{{hpke}}]}""");
         var device = """{"format":"https://tinfoil.sh/device-evidence/v1","items":[]}"""u8.ToArray();
         var reportData = ReportDataBinding.ComputeV3(nonce, crypto, device);
         var report = (byte[])_template.Clone();

@@ -80,6 +80,9 @@ internal sealed record SyntheticTdx
     /// <summary>The PPID the PCK certificate names (16 bytes); zeros when null.</summary>
     public byte[]? Ppid { get; init; }
 
+    /// <summary>Leaves the PPID out of the PCK certificate's SGX extension.</summary>
+    public bool WithoutPpid { get; init; }
+
     /// <summary>MRTD then RTMR0 to RTMR3 (48 bytes each); a random MRTD and zero RTMRs when null.</summary>
     public byte[][]? Registers { get; init; }
 
@@ -175,7 +178,11 @@ internal sealed record SyntheticTdx
         var w = new AsnWriter(AsnEncodingRules.DER);
         using (w.PushSequence())
         {
-            Entry(w, Sgx + ".1", () => w.WriteOctetString(Ppid ?? new byte[16]));
+            if (!WithoutPpid)
+            {
+                Entry(w, Sgx + ".1", () => w.WriteOctetString(Ppid ?? new byte[16]));
+            }
+
             using (w.PushSequence())
             {
                 w.WriteObjectIdentifier(Sgx + ".2");

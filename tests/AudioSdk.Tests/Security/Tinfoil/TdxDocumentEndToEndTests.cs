@@ -224,9 +224,11 @@ public sealed class TdxDocumentEndToEndTests
             return (platform, document);
         }
 
-        public TinfoilAttestor Attestor(Uri? pcs = null) => new(RealFrozenDocument.Repository, new TinfoilAttestorOptions
+        /// <summary>An attestor for this platform; without <paramref name="attestationEndpoint"/> the document is fetched from
+        /// the attestation server's well-known path, else (null) from the attested endpoint's own host.</summary>
+        public TinfoilAttestor Attestor(Uri? pcs = null, bool attestationEndpoint = true) => new(RealFrozenDocument.Repository, new TinfoilAttestorOptions
         {
-            AttestationEndpoint = new Uri(AttestationServer.BaseAddress, ".well-known/tinfoil-attestation"),
+            AttestationEndpoint = attestationEndpoint ? new Uri(AttestationServer.BaseAddress, ".well-known/tinfoil-attestation") : null,
             IntelCollateralEndpoint = pcs ?? new Uri("https://127.0.0.1:1/"),
             IntelRootCrlEndpoint = new Uri(pcs ?? new Uri("https://127.0.0.1:1/"), TdxCollateralFetcherTests.RootCrlPath.TrimStart('/')),
             HttpHandler = new SocketsHttpHandler { SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, _, _, _) => true } },
