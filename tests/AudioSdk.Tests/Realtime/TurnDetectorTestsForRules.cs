@@ -82,6 +82,34 @@ public sealed class TurnDetectorTestsForRules
     }
 
     [Fact]
+    public void AtASampleRateUnder7800Hz_TheBandsSplitUnderNyquist_AndTheRulesHold()
+    {
+        // At 6 kHz the split between the speech and hiss bands is 0.45 of the rate (2.7 kHz), not 3.5 kHz (over Nyquist).
+        const int Low = 6000;
+        const int LowFrame = Low / 100;
+        var amplitude = 32767 * Math.Pow(10, BackgroundDb / 20);
+        var samples = new short[170 * LowFrame];
+        for (var i = 0; i < samples.Length; i++)
+        {
+            var gain = i >= 40 * LowFrame && i < 70 * LowFrame ? Math.Pow(10, 8 / 20.0) : 1;
+            samples[i] = (short)Math.Round(gain * amplitude * Math.Sin(2 * Math.PI * 1000 * i / Low));
+        }
+
+        var detector = new TurnDetector(Low, Defaults);
+        var found = new List<TurnBoundary>();
+        detector.Process(MemoryMarshal.AsBytes(samples.AsSpan()), found);
+
+        Assert.Equal([TurnBoundaryKind.Started, TurnBoundaryKind.Ended], found.Select(b => b.Kind));
+        Assert.Equal(Boundary(TurnBoundaryKind.Started, 40 * LowFrame, (40 * LowFrame) + (long)(Defaults.MinSpeech.TotalSeconds * Low)), found[0]);
+
+        // With the split this close to 1 kHz the band filters ring into the frame after the step down (a weak frame that
+        // the hysteresis keeps): the last speech ends at frame 70 or 71.
+        var lastSpeech = found[1].SpeechSample - (Low * 6 / 100);
+        Assert.InRange(lastSpeech, 70 * LowFrame, 71 * LowFrame);
+        Assert.Equal(lastSpeech + (long)(Defaults.SilenceDuration.TotalSeconds * Low), found[1].DecidedAtSample);
+    }
+
+    [Fact]
     public void FiveDbOverTheFloor_IsNotSpeech() => Assert.Empty(Run(Tone(1000, (40, 0), (30, 5), (100, 0))));
 
     [Fact]
