@@ -1,5 +1,6 @@
 using AudioSdk.Audio;
 using AudioSdk.Realtime.Uplink;
+using AudioSdk.Tests.Infrastructure;
 
 namespace AudioSdk.Tests.Realtime;
 
@@ -19,7 +20,7 @@ public sealed class EchoGateTestsForPaths
     [Fact]
     public void FramesAreTimedFromTheirBlocksClockReading_NotFromTheClocksZero()
     {
-        var clock = new TickClock { Now = Start };
+        var clock = new TickClock(Rate * TicksPerSample) { Now = Start };
         var reference = Played(clock, seconds: 1, _ => -20);
         var gate = new EchoGate(reference, halfDuplex: true, Rate);
 
@@ -36,7 +37,7 @@ public sealed class EchoGateTestsForPaths
     {
         // One block of 20 frames read at its end, 0.4 s after the playback's start; its first frames still have played
         // frames in their window, its last ones none.
-        var clock = new TickClock { Now = Start };
+        var clock = new TickClock(Rate * TicksPerSample) { Now = Start };
         var reference = Played(clock, seconds: 1, _ => -20);
         var gate = new EchoGate(reference, halfDuplex: true, Rate);
         clock.Now = Start + (140L * FrameTicks);
@@ -59,7 +60,7 @@ public sealed class EchoGateTestsForPaths
     {
         const int Lag = 30;
         const double Gain = -12;
-        var clock = new TickClock();
+        var clock = new TickClock(Rate * TicksPerSample);
         var reference = Played(clock, seconds: 3, Varying(11));
         var gate = new EchoGate(reference, halfDuplex: false, Rate);
         for (var f = 32; f < 200; f++)
@@ -80,7 +81,7 @@ public sealed class EchoGateTestsForPaths
         // Two seconds of playback between -40 and -10 dBFS, then one at -75 dBFS: 50 ms into the faint part the echo's
         // delay (30 ms) holds only faint frames while the window's far end still holds loud ones.
         const int Lag = 3;
-        var clock = new TickClock();
+        var clock = new TickClock(Rate * TicksPerSample);
         var loud = Varying(7);
         var reference = Played(clock, seconds: 3, block => block < 40 ? loud(block) : -75);
         var gate = new EchoGate(reference, halfDuplex: false, Rate);
@@ -99,7 +100,7 @@ public sealed class EchoGateTestsForPaths
     {
         const int Lag = 5;
         const double Gain = -8;
-        var clock = new TickClock();
+        var clock = new TickClock(Rate * TicksPerSample);
         var reference = Played(clock, seconds: 4, Varying(3));
         var gate = new EchoGate(reference, halfDuplex: false, Rate);
         var random = new Random(21);
@@ -127,7 +128,7 @@ public sealed class EchoGateTestsForPaths
     {
         // A steady playback: every lag learns the same differences. Just after the playback ends, the early lags hold
         // nothing played (so nothing heard is the speaker's) while the late ones still do.
-        var clock = new TickClock();
+        var clock = new TickClock(Rate * TicksPerSample);
         var reference = Played(clock, seconds: 4, _ => -20);
         var gate = new EchoGate(reference, halfDuplex: false, Rate);
         for (var f = 32; f < 330; f++)
@@ -180,14 +181,5 @@ public sealed class EchoGateTestsForPaths
         var reference = new PlaybackReference(clock);
         reference.Write(Pcm16.ToBytes(samples), Rate);
         return reference;
-    }
-
-    private sealed class TickClock : TimeProvider
-    {
-        public long Now { get; set; }
-
-        public override long TimestampFrequency => Rate * TicksPerSample;
-
-        public override long GetTimestamp() => Now;
     }
 }

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using AudioSdk.Audio;
 using AudioSdk.Realtime.Uplink;
+using AudioSdk.Tests.Infrastructure;
 
 namespace AudioSdk.Tests.Realtime;
 
@@ -371,14 +372,5 @@ public sealed class TurnDetectorTestsForRules
         }
 
         return samples;
-    }
-
-    private sealed class TickClock(long frequency) : TimeProvider
-    {
-        public long Now { get; set; }
-
-        public override long TimestampFrequency => frequency;
-
-        public override long GetTimestamp() => Now;
     }
 }
