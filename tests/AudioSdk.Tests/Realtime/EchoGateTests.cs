@@ -1,5 +1,6 @@
 using AudioSdk.Audio;
 using AudioSdk.Realtime.Uplink;
+using AudioSdk.Tests.Infrastructure;
 
 namespace AudioSdk.Tests.Realtime;
 
@@ -20,7 +21,7 @@ public sealed class EchoGateTests
     [Fact]
     public void NothingPlayed_EveryFrameMayBeSpeech()
     {
-        var clock = new TickClock();
+        var clock = new TickClock(Rate * TicksPerSample);
         var gate = new EchoGate(new PlaybackReference(clock), halfDuplex: false, Rate);
 
         clock.Now = 10 * FrameTicks;
@@ -31,7 +32,7 @@ public sealed class EchoGateTests
     [Fact]
     public void HalfDuplex_NothingHeardWhileItPlaysIsSpeech_AndAfterwardsEverything()
     {
-        var clock = new TickClock();
+        var clock = new TickClock(Rate * TicksPerSample);
         var reference = Played(clock, seconds: 1, steady: true);
         var gate = new EchoGate(reference, halfDuplex: true, Rate);
 
@@ -47,7 +48,7 @@ public sealed class EchoGateTests
     [Fact]
     public void UntilTwentyFramesAreLearned_NothingHeardWhilePlayingIsSpeech_AndFramesInATurnTeachNothing()
     {
-        var clock = new TickClock();
+        var clock = new TickClock(Rate * TicksPerSample);
         var reference = Played(clock, seconds: 2, steady: true);
         var gate = new EchoGate(reference, halfDuplex: false, Rate);
 
@@ -70,7 +71,7 @@ public sealed class EchoGateTests
     {
         const int Lag = 12;
         const double Gain = -10;
-        var clock = new TickClock();
+        var clock = new TickClock(Rate * TicksPerSample);
         var reference = Played(clock, seconds: 3, steady: false);
         var gate = new EchoGate(reference, halfDuplex: false, Rate);
 
@@ -93,7 +94,7 @@ public sealed class EchoGateTests
     public void Learned_NothingAudibleAtTheEchosDelay_TheFrameIsNotTheSpeakers()
     {
         const int Lag = 3;
-        var clock = new TickClock();
+        var clock = new TickClock(Rate * TicksPerSample);
         var reference = Played(clock, seconds: 2, steady: false);
         var gate = new EchoGate(reference, halfDuplex: false, Rate);
         for (var f = 32; f < 180; f++)
@@ -114,7 +115,7 @@ public sealed class EchoGateTests
     public void FaintPlayback_UnderMinus60Dbfs_IsNotPlaying()
     {
         // Played at about -75 dBFS: under the -60 dBFS the gate calls playing, so every frame may be speech.
-        var clock = new TickClock();
+        var clock = new TickClock(Rate * TicksPerSample);
         var reference = Played(clock, seconds: 1, steady: true, steadyDb: -80);
         var gate = new EchoGate(reference, halfDuplex: true, Rate);
 
@@ -157,14 +158,5 @@ public sealed class EchoGateTests
         clock.Now = 0;
         reference.Write(Pcm16.ToBytes(samples), Rate);
         return reference;
-    }
-
-    private sealed class TickClock : TimeProvider
-    {
-        public long Now { get; set; }
-
-        public override long TimestampFrequency => Rate * TicksPerSample;
-
-        public override long GetTimestamp() => Now;
     }
 }
