@@ -25,7 +25,8 @@ public sealed class ConversationReply
 
     /// <summary>
     /// Drops the TCP connection, without a close handshake, after this many deltas (counted as for
-    /// <see cref="FailAfterDeltas"/>): a server lost in the middle of a response.
+    /// <see cref="FailAfterDeltas"/>): a server lost in the middle of a response. The drop waits 150 ms so the events sent
+    /// before it reach the client first.
     /// </summary>
     public int? DropConnectionAfterDeltas { get; init; }
 

@@ -37,7 +37,10 @@ public sealed class RealtimeScriptedAction
     /// <summary>The close reason.</summary>
     public string? CloseReason { get; init; }
 
-    /// <summary>Drop the TCP connection without a close handshake.</summary>
+    /// <summary>
+    /// Drop the TCP connection without a close handshake. After a <see cref="Send"/> or <see cref="SendRaw"/> in the same
+    /// action, the drop waits 150 ms so what was sent reaches the client first; otherwise it is immediate.
+    /// </summary>
     public bool DropConnection { get; init; }
 
     /// <summary>Do not handle the triggering event normally (replace the server's answer).</summary>
